@@ -1,0 +1,385 @@
+//! Command-line definitions (clap derive). No I/O here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+// Macros, not consts, so `concat!` can build the long help from them.
+macro_rules! exit_codes {
+    () => {
+        "Exit status (RFC-134 status in brackets):
+  0   [200] success
+  43  [403] unauthorized: no credential, wrong passphrase or token, revoked or
+            expired token, a token used outside its scope
+  44  [404] no such secret (get-sso: also a deactivated one)
+  50  [500] wrong secret format: empty or oversized body; the vault or an
+            entry fails authentication (corrupted, truncated, tampered)
+  55  [555] read-only: a write refused by --read-only, SSO_SECRETS_READ_ONLY,
+            a vault set read-only, or a read-only file system
+  1   [ - ] failure outside the RFC: no vault, I/O error, vault busy
+  2   [ - ] usage: unknown command or flag, missing or invalid argument"
+    };
+}
+
+macro_rules! credentials {
+    () => {
+        "Credentials (first found wins): --token-file, SSO_SECRETS_TOKEN, --passphrase-file,
+SSO_SECRETS_PASSPHRASE, then a hidden prompt on the terminal (never with --no-input
+or without a terminal: then exit 43). Secrets are never taken on the command line."
+    };
+}
+
+/// Exit codes, shown in the long help and the man page.
+pub const EXIT_CODES: &str = exit_codes!();
+/// How credentials are found.
+pub const CREDENTIALS: &str = credentials!();
+
+/// Keeps SSO and DID secrets (RFC-134) in a local encrypted vault.
+#[derive(Debug, Parser)]
+#[command(
+    name = "sso-secrets",
+    version,
+    about = "Keeps SSO and DID secrets (RFC-134) in a local encrypted vault",
+    long_about = "Keeps SSO and DID secrets (RFC-134 \"SSO Secrets\") in a local AES-256-GCM \
+encrypted vault file, unlocked by an Argon2id passphrase or by a scoped access token (the \
+RFC's Bearer token). Every RFC status maps to a process exit code, so scripts can branch on it.",
+    after_help = "Run `sso-secrets --help` for exit codes and credentials.",
+    after_long_help = concat!(
+        credentials!(),
+        "\n\n",
+        exit_codes!(),
+        "\n\nExample:\n",
+        "  sso-secrets init\n",
+        "  printf 's3cret' | sso-secrets put-sso demo --user-id alice\n",
+        "  sso-secrets get-sso demo --user-id alice"
+    )
+)]
+pub struct Cli {
+    /// Options valid before or after the subcommand.
+    #[command(flatten)]
+    pub global: Global,
+    /// The operation.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Global options.
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Vault file [default: ~/.local/share/sso-secrets/vault]
+    #[arg(long, global = true, env = "SSO_SECRETS_VAULT", value_name = "PATH")]
+    pub vault: Option<PathBuf>,
+    /// Success: one JSON object on stdout; failure: one JSON object on stderr
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)
+    #[arg(long, global = true)]
+    pub read_only: bool,
+    /// Never prompt; what is missing fails instead
+    #[arg(long, global = true)]
+    pub no_input: bool,
+    /// Seconds a writer waits for another writer before exit 1 "vault busy"
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
+          value_parser = parse_timeout)]
+    pub lock_timeout: f64,
+    /// Access token from the first line of this file (a leading "Bearer " is ignored)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Vault passphrase from the first line of this file
+    #[arg(long, global = true, value_name = "PATH")]
+    pub passphrase_file: Option<PathBuf>,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
+        _ => Err(format!("{s:?} is not a number of seconds from 0 to 86400")),
+    }
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create a vault protected by a new passphrase
+    #[command(after_help = "Examples:\n  sso-secrets init\n  \
+        SSO_SECRETS_PASSPHRASE=... sso-secrets init --kdf-memory 256 --kdf-iterations 4")]
+    Init(Kdf),
+    /// RFC 1. Get SSO Secret: print the secret of a user of an app
+    #[command(after_help = "Example:\n  sso-secrets get-sso demo --user-id alice > secret.bin")]
+    GetSso(SsoArgs),
+    /// RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app
+    #[command(
+        after_help = "Examples:\n  printf 's3cret' | sso-secrets put-sso demo --user-id alice\n  \
+        sso-secrets put-sso demo --user-id alice --file secret.bin"
+    )]
+    PutSso(PutSsoArgs),
+    /// RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso
+    #[command(
+        after_help = "Examples:\n  sso-secrets deactivate-sso demo --user-id alice\n  \
+        sso-secrets deactivate-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
+    )]
+    DeactivateSso(SsoByDid),
+    /// RFC 4. Remove SSO Secret: erase it
+    #[command(
+        after_help = "Examples:\n  sso-secrets remove-sso demo --user-id alice\n  \
+        sso-secrets remove-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
+    )]
+    RemoveSso(SsoByDid),
+    /// RFC 5. Put DID Secret: store a named secret of a DID
+    #[command(
+        after_help = "Example:\n  DID=$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\n  \
+        sso-secrets put-did \"$DID\" credential --file cred.json"
+    )]
+    PutDid(PutDidArgs),
+    /// RFC 6. Get DID Secret: print a named secret of a DID
+    #[command(after_help = "Example:\n  sso-secrets get-did \"$DID\" credential")]
+    GetDid(DidArgs),
+    /// RFC 7. Delete DID Secret: erase a named secret of a DID
+    #[command(
+        visible_alias = "remove-did",
+        after_help = "Example:\n  sso-secrets delete-did \"$DID\" credential"
+    )]
+    DeleteDid(DidArgs),
+    /// List the entries the credential may see (never their values)
+    #[command(after_help = "Output: one line per entry, tab-separated:\n  \
+        kind, app or DID, user id or name, state, created, updated\n\nExamples:\n  \
+        sso-secrets list\n  sso-secrets list --json | jq '.entries[] | .app'")]
+    List,
+    /// Bulk put from JSON Lines (all or nothing)
+    #[command(
+        after_help = "Lines:\n  {\"kind\":\"sso\",\"app\":\"demo\",\"user_id\":\"alice\",\"secret\":\"s3cret\"}\n  \
+        {\"kind\":\"did\",\"did\":\"did:ssi:name:v:demo/alice\",\"name\":\"credential\",\"secret_base64\":\"AAEC\"}\n\n\
+        Example:\n  sso-secrets export --passphrase-file old.pass | \
+        sso-secrets --vault new.vault --passphrase-file new.pass import"
+    )]
+    Import {
+        /// JSON Lines file (default: stdin)
+        file: Option<PathBuf>,
+    },
+    /// Print every entry as JSON Lines, in clear (needs the passphrase)
+    #[command(
+        after_help = "Example:\n  sso-secrets export > backup.jsonl && chmod 600 backup.jsonl"
+    )]
+    Export,
+    /// Base58 helpers for DIDs (no vault needed)
+    #[command(subcommand)]
+    Did(DidCommand),
+    /// Access tokens: the RFC's Bearer tokens (need the passphrase)
+    #[command(subcommand)]
+    Token(TokenCommand),
+    /// Vault administration
+    #[command(subcommand)]
+    Vault(VaultCommand),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Example:\n  sso-secrets completions bash > ~/.local/share/bash-completion/completions/sso-secrets"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Regenerate completions/ and man/ (for developers)
+    #[command(hide = true)]
+    GenerateAssets {
+        /// Repository root to write into
+        #[arg(long, default_value = ".")]
+        out_dir: PathBuf,
+    },
+}
+
+/// Argon2id parameters.
+#[derive(Debug, Args)]
+pub struct Kdf {
+    /// Argon2id memory in MiB (at least 19)
+    #[arg(long, value_name = "MiB", default_value_t = 64)]
+    pub kdf_memory: u32,
+    /// Argon2id iterations (at least 2)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub kdf_iterations: u32,
+}
+
+/// An SSO secret by app and user id.
+#[derive(Debug, Args)]
+pub struct SsoArgs {
+    /// Application name
+    pub app: String,
+    /// User id
+    #[arg(long, value_name = "USER_ID")]
+    pub user_id: String,
+}
+
+/// `put-sso`.
+#[derive(Debug, Args)]
+pub struct PutSsoArgs {
+    /// Application name
+    pub app: String,
+    /// User id
+    #[arg(long, value_name = "USER_ID")]
+    pub user_id: String,
+    /// Read the secret from this file (default: stdin, or a hidden prompt)
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+}
+
+/// An SSO secret by app and either a base58 DID or a user id.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("user").required(true).args(["did", "user_id"]))]
+pub struct SsoByDid {
+    /// Application name
+    pub app: String,
+    /// The user's DID, base58; an OpenDSU name DID of this app names its user
+    pub did: Option<String>,
+    /// User id
+    #[arg(long, value_name = "USER_ID")]
+    pub user_id: Option<String>,
+}
+
+/// A DID secret.
+#[derive(Debug, Args)]
+pub struct DidArgs {
+    /// The DID, base58 of its text
+    pub did: String,
+    /// Secret name, e.g. credential
+    pub name: String,
+}
+
+/// `put-did`.
+#[derive(Debug, Args)]
+pub struct PutDidArgs {
+    /// The DID, base58 of its text
+    pub did: String,
+    /// Secret name, e.g. credential
+    pub name: String,
+    /// Read the secret from this file (default: stdin, or a hidden prompt)
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+}
+
+/// `did ...`.
+#[derive(Debug, Subcommand)]
+pub enum DidCommand {
+    /// Print the base58 form of DID text
+    #[command(
+        after_help = "Example:\n  sso-secrets did encode did:ssi:name:vault.example:demo/alice"
+    )]
+    Encode {
+        /// DID text, e.g. did:ssi:name:vault.example:demo/alice
+        text: String,
+    },
+    /// Print the text of a base58 DID
+    #[command(after_help = "Example:\n  sso-secrets did decode \"$DID\"")]
+    Decode {
+        /// Base58 (Bitcoin alphabet)
+        base58: String,
+    },
+}
+
+/// `token ...`.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Issue an access token and print it once
+    #[command(
+        after_help = "Examples:\n  sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token\n  \
+        sso-secrets token create deployer --did \"$DID\" --write"
+    )]
+    Create {
+        /// A unique name for the token
+        name: String,
+        /// Cover this app's SSO secrets (repeatable)
+        #[arg(long = "app", value_name = "APP")]
+        apps: Vec<String>,
+        /// Cover this DID's DID secrets, base58 (repeatable)
+        #[arg(long = "did", value_name = "DID")]
+        dids: Vec<String>,
+        /// Allow writes (tokens are read-only otherwise)
+        #[arg(long)]
+        write: bool,
+        /// Expire after this long: 30s, 15m, 12h, 7d
+        #[arg(long, value_name = "DURATION")]
+        expires_in: Option<String>,
+    },
+    /// List tokens: names, scopes, creation and expiry (never the tokens)
+    #[command(after_help = "Example:\n  sso-secrets token list --json")]
+    List,
+    /// Revoke a token and rotate the keys it could read
+    #[command(after_help = "Example:\n  sso-secrets token revoke ci-demo")]
+    Revoke {
+        /// The token's name
+        name: String,
+    },
+}
+
+/// on/off.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum OnOff {
+    /// Refuse writes
+    On,
+    /// Allow writes
+    Off,
+}
+
+/// `vault ...`.
+#[derive(Debug, Subcommand)]
+pub enum VaultCommand {
+    /// Show format version, KDF parameters, counts, read-only state, tokens
+    #[command(after_help = "Example:\n  sso-secrets vault info --json")]
+    Info,
+    /// Set the vault read-only (every write answers 55) or writable again
+    #[command(
+        after_help = "Examples:\n  sso-secrets vault read-only on\n  sso-secrets vault read-only off"
+    )]
+    ReadOnly {
+        /// on or off
+        #[arg(value_enum)]
+        state: OnOff,
+    },
+    /// Change the passphrase (and optionally the Argon2id cost)
+    #[command(
+        after_help = "Example:\n  sso-secrets vault passwd --new-passphrase-file new.pass --kdf-memory 256"
+    )]
+    Passwd {
+        /// New passphrase from the first line of this file (default: prompt twice)
+        #[arg(long, value_name = "PATH")]
+        new_passphrase_file: Option<PathBuf>,
+        /// New Argon2id memory in MiB (default: keep)
+        #[arg(long, value_name = "MiB")]
+        kdf_memory: Option<u32>,
+        /// New Argon2id iterations (default: keep)
+        #[arg(long, value_name = "N")]
+        kdf_iterations: Option<u32>,
+    },
+}
+
+/// Shells with completion scripts.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// GNU Bash
+    Bash,
+    /// Z shell
+    Zsh,
+    /// fish
+    Fish,
+    /// PowerShell
+    Powershell,
+    /// Elvish
+    Elvish,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn credentials_text_matches_long_help() {
+        let help = Cli::command().render_long_help().to_string();
+        assert!(help.contains(CREDENTIALS.lines().next().unwrap_or_default()));
+        assert!(help.contains("43  [403]"));
+        assert!(EXIT_CODES.contains("55  [555]"));
+    }
+}

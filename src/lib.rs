@@ -1,0 +1,36 @@
+//! sso-secrets: RFC-134 "SSO Secrets" as a command-line tool over a local,
+//! encrypted vault file.
+//!
+//! Data flows one way: [`cli`] → [`run`] → [`commands`] → [`vault`] →
+//! [`crypto`]. The exit code is decided in one place, [`status::Status`].
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
+)]
+
+pub mod assets;
+pub mod cli;
+pub mod commands;
+pub mod credentials;
+pub mod crypto;
+pub mod did;
+pub mod error;
+pub mod output;
+pub mod run;
+pub mod secret;
+pub mod status;
+pub mod vault;
+
+pub use run::{Io, run};
+
+/// Keeps secrets out of core dumps: sets RLIMIT_CORE to zero and marks the
+/// process non-dumpable (which also keeps other processes of the same user
+/// from ptrace-attaching to read our memory). Best effort: failure to do so
+/// is not a reason to refuse work, so errors are ignored.
+pub fn harden_process() {
+    use nix::sys::resource::{Resource, setrlimit};
+    let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+    let _ = nix::sys::prctl::set_dumpable(false);
+}

@@ -1,0 +1,206 @@
+//! From parsed arguments to a command, and from its outcome to an exit code.
+
+use crate::cli::{Cli, Command, DidCommand, OnOff, TokenCommand, VaultCommand};
+use crate::commands::{self as cmd, Ctx, Outcome};
+use crate::credentials::{Env, Sources, Terminal};
+use crate::crypto::KdfParams;
+use crate::error::{Error, Result};
+use crate::output::{Sink, usage_json};
+use crate::status::Status;
+use clap::Parser;
+use std::ffi::OsString;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The process's surroundings, built by `main` (or a test).
+pub struct Io<'a> {
+    /// Credential environment variables.
+    pub env: &'a Env,
+    /// Terminal and stdin.
+    pub term: &'a dyn Terminal,
+    /// Standard output.
+    pub out: &'a mut dyn std::io::Write,
+    /// Standard error.
+    pub err: &'a mut dyn std::io::Write,
+    /// True when stdout is a terminal.
+    pub out_is_terminal: bool,
+}
+
+/// The default vault path: `<data dir>/vault`.
+pub fn default_vault() -> Result<PathBuf> {
+    directories::ProjectDirs::from("", "", "sso-secrets")
+        .map(|d| d.data_dir().join("vault"))
+        .ok_or_else(|| {
+            Error::Failure(
+                "cannot find a home directory; pass --vault or set SSO_SECRETS_VAULT".into(),
+            )
+        })
+}
+
+/// Runs the command line `args` and returns the process exit code.
+pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
+    let json = args
+        .iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json");
+    let cli = match Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            use clap::error::ErrorKind::{DisplayHelp, DisplayVersion};
+            if matches!(e.kind(), DisplayHelp | DisplayVersion) {
+                let _ = write!(io.out, "{}", e.render().ansi());
+                return 0;
+            }
+            let text = e.render().to_string();
+            if json {
+                let first = text.lines().next().unwrap_or_default();
+                let _ = writeln!(
+                    io.err,
+                    "{}",
+                    usage_json(first.trim_start_matches("error: "))
+                );
+            } else {
+                let _ = write!(io.err, "{}", e.render().ansi());
+            }
+            return Status::Usage.exit_code();
+        }
+    };
+    let mut sink = Sink {
+        out: io.out,
+        err: io.err,
+        out_is_terminal: io.out_is_terminal,
+        json: cli.global.json,
+    };
+    let mut warnings = Vec::new();
+    let result = execute(cli, io.env, io.term, &mut warnings);
+    sink.warnings(&warnings);
+    match result {
+        Ok(outcome) => match sink.outcome(&outcome) {
+            Ok(()) => 0,
+            // A reader that went away (`| head`) is not an error worth a message.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
+            Err(e) => {
+                sink.error(&Error::io("cannot write output", &e));
+                Status::Failure.exit_code()
+            }
+        },
+        Err(e) => {
+            sink.error(&e);
+            e.status().exit_code()
+        }
+    }
+}
+
+fn execute(
+    cli: Cli,
+    env: &Env,
+    term: &dyn Terminal,
+    warnings: &mut Vec<String>,
+) -> Result<Outcome> {
+    let g = cli.global;
+    // Commands that need no vault.
+    match &cli.command {
+        Command::Did(DidCommand::Encode { text }) => {
+            crate::did::check_did_text(text)?;
+            return Ok(Outcome::Value {
+                key: "base58",
+                value: crate::did::encode(text),
+            });
+        }
+        Command::Did(DidCommand::Decode { base58 }) => {
+            return Ok(Outcome::Value {
+                key: "text",
+                value: crate::did::decode_text(base58)?,
+            });
+        }
+        Command::Completions { shell } => {
+            let script = String::from_utf8_lossy(&crate::assets::completion(*shell)).into_owned();
+            return Ok(Outcome::Value {
+                key: "script",
+                value: script.trim_end().to_string(),
+            });
+        }
+        Command::GenerateAssets { out_dir } => {
+            let files =
+                crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", &e))?;
+            return Ok(Outcome::Value {
+                key: "files",
+                value: files.join("\n"),
+            });
+        }
+        _ => {}
+    }
+    let vault = match g.vault {
+        Some(v) => v,
+        None => default_vault()?,
+    };
+    let ctx = Ctx {
+        vault,
+        read_only: g.read_only || env.read_only()?,
+        lock_timeout: Duration::from_secs_f64(g.lock_timeout),
+        sources: Sources {
+            token_file: g.token_file,
+            passphrase_file: g.passphrase_file,
+            env,
+            term,
+            no_input: g.no_input,
+        },
+        warnings: Default::default(),
+    };
+    let result = dispatch(&ctx, cli.command);
+    warnings.append(&mut ctx.warnings.borrow_mut());
+    result
+}
+
+fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
+    match command {
+        Command::Init(k) => cmd::init(
+            ctx,
+            KdfParams {
+                memory_mib: k.kdf_memory,
+                iterations: k.kdf_iterations,
+            },
+        ),
+        Command::GetSso(a) => cmd::get_sso(ctx, &a.app, &a.user_id),
+        Command::PutSso(a) => cmd::put_sso(ctx, &a.app, &a.user_id, a.file.as_deref()),
+        Command::DeactivateSso(a) => {
+            cmd::deactivate_sso(ctx, &a.app, a.did.as_deref(), a.user_id.as_deref())
+        }
+        Command::RemoveSso(a) => {
+            cmd::remove_sso(ctx, &a.app, a.did.as_deref(), a.user_id.as_deref())
+        }
+        Command::PutDid(a) => cmd::put_did(ctx, &a.did, &a.name, a.file.as_deref()),
+        Command::GetDid(a) => cmd::get_did(ctx, &a.did, &a.name),
+        Command::DeleteDid(a) => cmd::delete_did(ctx, &a.did, &a.name),
+        Command::List => cmd::list(ctx),
+        Command::Import { file } => cmd::import(ctx, file.as_deref()),
+        Command::Export => cmd::export(ctx),
+        Command::Token(TokenCommand::Create {
+            name,
+            apps,
+            dids,
+            write,
+            expires_in,
+        }) => cmd::token_create(ctx, &name, &apps, &dids, write, expires_in.as_deref()),
+        Command::Token(TokenCommand::List) => cmd::token_list(ctx),
+        Command::Token(TokenCommand::Revoke { name }) => cmd::token_revoke(ctx, &name),
+        Command::Vault(VaultCommand::Info) => cmd::vault_info(ctx),
+        Command::Vault(VaultCommand::ReadOnly { state }) => {
+            cmd::vault_read_only(ctx, matches!(state, OnOff::On))
+        }
+        Command::Vault(VaultCommand::Passwd {
+            new_passphrase_file,
+            kdf_memory,
+            kdf_iterations,
+        }) => cmd::vault_passwd(
+            ctx,
+            new_passphrase_file.as_deref(),
+            kdf_memory,
+            kdf_iterations,
+        ),
+        Command::Did(_) | Command::Completions { .. } | Command::GenerateAssets { .. } => Err(
+            Error::Failure("internal: command handled before opening the vault".into()),
+        ),
+    }
+}

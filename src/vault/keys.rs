@@ -1,0 +1,435 @@
+//! Key hierarchy: keyrings (what a slot unlocks), scope keys, entry sealing.
+//!
+//! ```text
+//! sso_root ──HKDF("app", A)──> app key K_A ──> lookup ids, tag, entry keys
+//! did_root ──HKDF("did", D)──> DID key K_D ──> lookup ids, tag, entry keys
+//! names key (random): seals the scope name (A or D) of each entry, so the
+//!                     passphrase can list everything; held by the admin,
+//!                     unscoped tokens and write tokens (a scoped write token
+//!                     must seal the names of entries it adds)
+//! ```
+//! A token scoped to app A holds only K_A, so it can read and find A's
+//! secrets (including ones added after it was issued) and nothing else.
+
+use super::codec::{Put, Reader};
+use super::format::RawEntry;
+use crate::crypto::{self, derive, hkdf};
+use crate::error::{Error, Result};
+use crate::secret::{Key32, SecretBytes};
+
+/// Which secrets a scope key covers: one app's SSO secrets or one DID's.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Scope {
+    /// An application name.
+    App(String),
+    /// DID text (decoded, not base58).
+    Did(String),
+}
+
+impl Scope {
+    fn kind(&self) -> u8 {
+        match self {
+            Scope::App(_) => KIND_SSO,
+            Scope::Did(_) => KIND_DID,
+        }
+    }
+    /// The app name or DID text.
+    pub fn name(&self) -> &str {
+        match self {
+            Scope::App(s) | Scope::Did(s) => s,
+        }
+    }
+    /// "app \"x\"" or "DID did:...", for messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Scope::App(a) => format!("app {a:?}"),
+            Scope::Did(d) => format!("DID {d}"),
+        }
+    }
+}
+
+/// Entry kind byte for SSO secrets.
+pub const KIND_SSO: u8 = 1;
+/// Entry kind byte for DID secrets.
+pub const KIND_DID: u8 = 2;
+
+/// Who a keyring belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// The passphrase holder: every key, token management, settings.
+    Admin,
+    /// An access token.
+    Token,
+}
+
+/// What one key slot unlocks. Sealed inside the slot; never written in clear.
+pub struct Keyring {
+    /// Admin or token.
+    pub role: Role,
+    /// Token name (empty for the passphrase slot).
+    pub name: String,
+    /// Creation time, Unix seconds.
+    pub created: u64,
+    /// Expiry, Unix seconds (policy, see the security docs).
+    pub expires: Option<u64>,
+    /// May write (holds the signing key).
+    pub write: bool,
+    /// The vault's Ed25519 public key: every reader checks the header with it.
+    pub verify_key: [u8; 32],
+    /// The Ed25519 seed; only write-capable slots hold it.
+    pub signing_seed: Option<Key32>,
+    /// Escrow key for token slot keys; only the passphrase slot holds it.
+    pub escrow_key: Option<Key32>,
+    /// Root of every app key (admin and unscoped tokens).
+    pub sso_root: Option<Key32>,
+    /// Root of every DID key (admin and unscoped tokens).
+    pub did_root: Option<Key32>,
+    /// Seals scope names (admin, unscoped and write tokens).
+    pub names_key: Option<Key32>,
+    /// Scoped app keys.
+    pub apps: Vec<(String, Key32)>,
+    /// Scoped DID keys.
+    pub dids: Vec<(String, Key32)>,
+}
+
+impl std::fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Keyring(redacted)")
+    }
+}
+
+fn root_key(root: &Key32, scope: &Scope) -> Key32 {
+    match scope {
+        Scope::App(a) => derive(root, &[b"app\0", a.as_bytes()]),
+        Scope::Did(d) => derive(root, &[b"did\0", d.as_bytes()]),
+    }
+}
+
+impl Keyring {
+    /// The key for `scope`, if this keyring covers it.
+    pub fn scope_key(&self, scope: &Scope) -> Option<Key32> {
+        let (root, scoped) = match scope {
+            Scope::App(_) => (&self.sso_root, &self.apps),
+            Scope::Did(_) => (&self.did_root, &self.dids),
+        };
+        if let Some(root) = root {
+            return Some(root_key(root, scope));
+        }
+        scoped
+            .iter()
+            .find(|(n, _)| n == scope.name())
+            .map(|(_, k)| k.clone())
+    }
+
+    /// True when this keyring covers every secret of the scope's kind.
+    pub fn covers_all(&self) -> bool {
+        self.sso_root.is_some() && self.did_root.is_some()
+    }
+
+    /// Every scope this keyring can read, with its key, for listing.
+    /// Root holders get `None` (they learn scopes from the entries).
+    pub fn scoped_keys(&self) -> Vec<(Scope, Key32)> {
+        let apps = self
+            .apps
+            .iter()
+            .map(|(a, k)| (Scope::App(a.clone()), k.clone()));
+        let dids = self
+            .dids
+            .iter()
+            .map(|(d, k)| (Scope::Did(d.clone()), k.clone()));
+        apps.chain(dids).collect()
+    }
+
+    /// A keyring for a new token: the given scopes' keys derived from this
+    /// (admin) keyring's roots, or the roots themselves when unscoped.
+    pub fn for_token(
+        &self,
+        name: &str,
+        scopes: &[Scope],
+        write: bool,
+        created: u64,
+        expires: Option<u64>,
+    ) -> Result<Keyring> {
+        let (mut apps, mut dids) = (Vec::new(), Vec::new());
+        for s in scopes {
+            let k = self.scope_key(s).ok_or_else(|| {
+                Error::Unauthorized(format!("this credential does not cover {}", s.describe()))
+            })?;
+            match s {
+                Scope::App(a) => apps.push((a.clone(), k)),
+                Scope::Did(d) => dids.push((d.clone(), k)),
+            }
+        }
+        let unscoped = scopes.is_empty();
+        Ok(Keyring {
+            role: Role::Token,
+            name: name.to_string(),
+            created,
+            expires,
+            write,
+            verify_key: self.verify_key,
+            signing_seed: if write {
+                self.signing_seed.clone()
+            } else {
+                None
+            },
+            escrow_key: None,
+            sso_root: if unscoped {
+                self.sso_root.clone()
+            } else {
+                None
+            },
+            did_root: if unscoped {
+                self.did_root.clone()
+            } else {
+                None
+            },
+            names_key: if unscoped || write {
+                self.names_key.clone()
+            } else {
+                None
+            },
+            apps,
+            dids,
+        })
+    }
+
+    /// Re-derives this token keyring's keys from a new admin keyring
+    /// (after rotation), keeping name, scope, rights and expiry.
+    pub fn rekeyed(&self, admin: &Keyring) -> Result<Keyring> {
+        let scopes: Vec<Scope> = self.scoped_keys().into_iter().map(|(s, _)| s).collect();
+        admin.for_token(&self.name, &scopes, self.write, self.created, self.expires)
+    }
+
+    /// Serializes the keyring (to be sealed in a slot).
+    pub fn encode(&self) -> SecretBytes {
+        let mut w = SecretBytes::new(Vec::with_capacity(
+            512 + 300 * (self.apps.len() + self.dids.len()),
+        ));
+        let b = w.expose_mut();
+        b.put_u8(match self.role {
+            Role::Admin => 1,
+            Role::Token => 2,
+        });
+        b.put_bytes16(self.name.as_bytes());
+        b.put_u64(self.created);
+        b.put_u64(self.expires.unwrap_or(0));
+        b.put_u8(u8::from(self.write));
+        b.put(&self.verify_key);
+        for k in [
+            &self.signing_seed,
+            &self.escrow_key,
+            &self.sso_root,
+            &self.did_root,
+            &self.names_key,
+        ] {
+            match k {
+                Some(k) => {
+                    b.put_u8(1);
+                    b.put(k.expose());
+                }
+                None => b.put_u8(0),
+            }
+        }
+        for list in [&self.apps, &self.dids] {
+            b.put_u32(u32::try_from(list.len()).unwrap_or(u32::MAX));
+            for (n, k) in list {
+                b.put_bytes16(n.as_bytes());
+                b.put(k.expose());
+            }
+        }
+        w
+    }
+
+    /// Parses a keyring opened from a slot.
+    pub fn decode(bytes: &[u8]) -> Result<Keyring> {
+        let mut r = Reader::new(bytes, "key slot");
+        let role = match r.u8()? {
+            1 => Role::Admin,
+            2 => Role::Token,
+            other => return Err(Error::corrupt(format!("unknown slot role {other}"))),
+        };
+        let name = r.str16()?;
+        let created = r.u64()?;
+        let expires = Some(r.u64()?).filter(|&e| e != 0);
+        let write = r.u8()? != 0;
+        let verify_key = r.array()?;
+        let mut opt = || -> Result<Option<Key32>> {
+            Ok(match r.u8()? {
+                0 => None,
+                _ => Some(Key32::new(r.array()?)),
+            })
+        };
+        let (signing_seed, escrow_key, sso_root, did_root, names_key) =
+            (opt()?, opt()?, opt()?, opt()?, opt()?);
+        let mut list = || -> Result<Vec<(String, Key32)>> {
+            let n = r.u32()?;
+            let mut v = Vec::new();
+            for _ in 0..n {
+                v.push((r.str16()?, Key32::new(r.array()?)));
+            }
+            Ok(v)
+        };
+        let (apps, dids) = (list()?, list()?);
+        r.finish()?;
+        Ok(Keyring {
+            role,
+            name,
+            created,
+            expires,
+            write,
+            verify_key,
+            signing_seed,
+            escrow_key,
+            sso_root,
+            did_root,
+            names_key,
+            apps,
+            dids,
+        })
+    }
+}
+
+/// Lifecycle state of an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Readable.
+    Active,
+    /// Kept, but `get-sso` answers 404 until the next `put-sso`.
+    Deactivated,
+}
+
+/// A decrypted entry.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Active or deactivated.
+    pub state: State,
+    /// Created, Unix seconds.
+    pub created: u64,
+    /// Last updated, Unix seconds.
+    pub updated: u64,
+    /// User id (SSO) or secret name (DID).
+    pub key: String,
+    /// The secret bytes.
+    pub value: SecretBytes,
+}
+
+/// Everything about one scope needed to find and seal its entries.
+pub struct ScopeKeys {
+    /// The scope.
+    pub scope: Scope,
+    key: Key32,
+    /// The tag its entries carry.
+    pub tag: [u8; 16],
+}
+
+impl ScopeKeys {
+    /// Derives lookup material for `scope` from its key.
+    pub fn new(scope: Scope, key: Key32) -> Self {
+        let t = derive(&key, &[b"tag"]);
+        let mut tag = [0u8; 16];
+        tag.copy_from_slice(&t.expose()[..16]);
+        ScopeKeys { scope, key, tag }
+    }
+
+    /// The lookup id of `name` (user id or secret name) in this scope.
+    pub fn lookup(&self, name: &str) -> [u8; 32] {
+        *derive(&self.key, &[b"lookup\0", name.as_bytes()]).expose()
+    }
+
+    fn aad(vault_id: &[u8; 16], raw: &RawEntry) -> Vec<u8> {
+        let mut a = Vec::with_capacity(96);
+        a.put(b"sso-secrets entry v1");
+        a.put(vault_id);
+        a.put(&raw.lookup);
+        a.put_u8(raw.kind);
+        a.put(&raw.tag);
+        a
+    }
+
+    /// Seals an entry under fresh per-entry keys (new random salt).
+    pub fn seal(&self, vault_id: &[u8; 16], keyring: &Keyring, entry: &Entry) -> Result<RawEntry> {
+        let mut raw = RawEntry {
+            lookup: self.lookup(&entry.key),
+            kind: self.scope.kind(),
+            tag: self.tag,
+            salt: crypto::random()?,
+            scope_ct: Vec::new(),
+            body_ct: Vec::new(),
+        };
+        let aad = Self::aad(vault_id, &raw);
+        // Root holders need the scope name to derive the scope key. Every
+        // keyring that may write holds the names key.
+        let nk = keyring
+            .names_key
+            .as_ref()
+            .ok_or_else(|| Error::Unauthorized("this credential may not write".into()))?;
+        let k = hkdf(&raw.salt, nk.expose(), &[b"scope-name"]);
+        raw.scope_ct = crypto::seal(&k, [0; 12], &aad, self.scope.name().as_bytes());
+        let mut body =
+            SecretBytes::new(Vec::with_capacity(32 + entry.key.len() + entry.value.len()));
+        let b = body.expose_mut();
+        b.put_u8(match entry.state {
+            State::Active => 0,
+            State::Deactivated => 1,
+        });
+        b.put_u64(entry.created);
+        b.put_u64(entry.updated);
+        b.put_bytes16(entry.key.as_bytes());
+        b.put_bytes32(entry.value.expose());
+        let k = hkdf(&raw.salt, self.key.expose(), &[b"entry"]);
+        raw.body_ct = crypto::seal(&k, [0; 12], &aad, body.expose());
+        Ok(raw)
+    }
+
+    /// Opens an entry of this scope. Failure means tampering: 500.
+    pub fn open(&self, vault_id: &[u8; 16], raw: &RawEntry) -> Result<Entry> {
+        let aad = Self::aad(vault_id, raw);
+        let k = hkdf(&raw.salt, self.key.expose(), &[b"entry"]);
+        let body = crypto::open(&k, [0; 12], &aad, &raw.body_ct)
+            .ok_or_else(|| Error::corrupt("an entry fails authentication"))?;
+        let mut r = Reader::new(body.expose(), "entry");
+        let state = match r.u8()? {
+            0 => State::Active,
+            1 => State::Deactivated,
+            other => return Err(Error::corrupt(format!("unknown entry state {other}"))),
+        };
+        let created = r.u64()?;
+        let updated = r.u64()?;
+        let key = r.str16()?;
+        let value = SecretBytes::new(r.bytes32()?.to_vec());
+        r.finish()?;
+        if self.lookup(&key) != raw.lookup {
+            return Err(Error::corrupt("an entry is filed under the wrong name"));
+        }
+        Ok(Entry {
+            state,
+            created,
+            updated,
+            key,
+            value,
+        })
+    }
+}
+
+/// Recovers an entry's scope name with the root names key.
+pub fn open_scope_name(
+    vault_id: &[u8; 16],
+    keyring: &Keyring,
+    raw: &RawEntry,
+) -> Result<Option<Scope>> {
+    let Some(nk) = &keyring.names_key else {
+        return Ok(None);
+    };
+    let aad = ScopeKeys::aad(vault_id, raw);
+    let k = hkdf(&raw.salt, nk.expose(), &[b"scope-name"]);
+    let name = crypto::open(&k, [0; 12], &aad, &raw.scope_ct)
+        .ok_or_else(|| Error::corrupt("an entry's scope fails authentication"))?;
+    let name = String::from_utf8(name.expose().to_vec())
+        .map_err(|_| Error::corrupt("scope name is not UTF-8"))?;
+    Ok(Some(match raw.kind {
+        KIND_SSO => Scope::App(name),
+        KIND_DID => Scope::Did(name),
+        other => return Err(Error::corrupt(format!("unknown entry kind {other}"))),
+    }))
+}
