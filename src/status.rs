@@ -79,13 +79,4 @@ mod tests {
             assert_eq!(status.rfc_status(), rfc, "{status:?}");
         }
     }
-
-    #[test]
-    fn rfc_exit_codes_are_status_modulo_100_plus_40() {
-        // 403 -> 43, 404 -> 44, 500 -> 50, 555 -> 55: easy to remember.
-        for s in [Status::Unauthorized, Status::NotFound, Status::ReadOnly] {
-            let rfc = s.rfc_status().map(|c| c % 100 + 40);
-            assert_eq!(rfc, Some(u16::from(s.exit_code())));
-        }
-    }
 }

@@ -117,6 +117,7 @@ pub fn create(
         created,
         generation: 1,
         slots: vec![slot],
+        revoked: Vec::new(),
         buckets: vec![BucketRef {
             count: 0,
             len: 0,
@@ -252,6 +253,13 @@ impl Vault {
         let admin = new_admin_keys(self.keys.created, escrow)?;
         let vid = self.header.vault_id;
 
+        let revoked_id = self.header.slots[tokens[pos].0].id;
+        // Remember a bounded number of revoked ids; older ones then answer
+        // "unknown", which is still a 403.
+        if self.header.revoked.len() >= 4096 {
+            self.header.revoked.remove(0);
+        }
+        self.header.revoked.push(revoked_id);
         let mut slots = Vec::with_capacity(self.header.slots.len());
         let me = &self.header.slots[self.slot];
         slots.push(seal_slot(

@@ -4,7 +4,8 @@
 //! file    = prefix header signature bucket*
 //! prefix  = "SSOSVLT\0" version:u16 header_len:u32
 //! header  = vault_id:16 flags:u8 created:u64 generation:u64
-//!           slot_count:u16 slot* bucket_count:u32 (count:u32 len:u32 sha256:32)*
+//!           slot_count:u16 slot* revoked_count:u16 slot_id:16*
+//!           bucket_count:u32 (count:u32 len:u32 sha256:32)*
 //! signature = Ed25519 over prefix||header (64 bytes)
 //! bucket  = entry*   (sorted by lookup id; each entry in the bucket its id selects)
 //! ```
@@ -43,6 +44,8 @@ pub struct Header {
     pub generation: u64,
     /// Key slots: one passphrase slot, then token slots.
     pub slots: Vec<Slot>,
+    /// Slot ids of revoked tokens, so they hear "revoked", not "unknown".
+    pub revoked: Vec<[u8; 16]>,
     /// Length and SHA-256 of each bucket, in file order.
     pub buckets: Vec<BucketRef>,
 }
@@ -191,6 +194,10 @@ impl Header {
         for s in &self.slots {
             s.encode(&mut body);
         }
+        body.put_u16(u16::try_from(self.revoked.len()).unwrap_or(u16::MAX));
+        for id in &self.revoked {
+            body.put(id);
+        }
         body.put_u32(u32::try_from(self.buckets.len()).unwrap_or(u32::MAX));
         for b in &self.buckets {
             body.put_u32(b.count);
@@ -219,6 +226,10 @@ impl Header {
         let slots = (0..slot_count)
             .map(|_| Slot::parse(&mut r))
             .collect::<Result<Vec<_>>>()?;
+        let revoked_count = r.u16()?;
+        let revoked = (0..revoked_count)
+            .map(|_| r.array())
+            .collect::<Result<Vec<_>>>()?;
         let bucket_count = r.u32()?;
         if bucket_count == 0 || bucket_count > MAX_BUCKETS || !bucket_count.is_power_of_two() {
             return Err(Error::corrupt(format!("bad bucket count {bucket_count}")));
@@ -242,6 +253,7 @@ impl Header {
             created,
             generation,
             slots,
+            revoked,
             buckets,
         })
     }
@@ -418,6 +430,7 @@ mod tests {
                     sealed: vec![11; 50],
                 },
             ],
+            revoked: vec![[12; 16]],
             buckets: vec![
                 BucketRef {
                     count: 0,

@@ -163,7 +163,15 @@ impl Unlocker {
                         }
                         _ => None,
                     })
-                    .ok_or_else(|| Error::Unauthorized("unknown or revoked access token".into()))?;
+                    .ok_or_else(|| {
+                        if header.revoked.contains(&tok.id) {
+                            Error::Unauthorized("this access token has been revoked".into())
+                        } else {
+                            Error::Unauthorized(
+                                "unknown access token (not issued for this vault)".into(),
+                            )
+                        }
+                    })?;
                 let (key, expect) = token_keys(&tok.secret, &salt);
                 if !bool::from(expect.ct_eq(&check)) {
                     return Err(Error::Unauthorized("invalid access token".into()));

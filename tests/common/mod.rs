@@ -1,0 +1,132 @@
+//! Shared test harness: the real binary on a fresh temporary vault, with
+//! inherited SSO_SECRETS_* variables removed.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use tempfile::TempDir;
+
+pub const PASS: &str = "correct horse battery staple";
+
+pub struct Vault {
+    pub dir: TempDir,
+    pub path: PathBuf,
+}
+
+/// A command for the binary with a clean environment and no stdin.
+pub fn bin() -> Command {
+    let mut c = Command::cargo_bin("sso-secrets").expect("binary");
+    for var in [
+        "SSO_SECRETS_VAULT",
+        "SSO_SECRETS_TOKEN",
+        "SSO_SECRETS_PASSPHRASE",
+        "SSO_SECRETS_READ_ONLY",
+    ] {
+        c.env_remove(var);
+    }
+    c.write_stdin(Vec::<u8>::new());
+    c
+}
+
+pub fn did(text: &str) -> String {
+    bs58::encode(text.as_bytes()).into_string()
+}
+
+impl Vault {
+    /// A temp dir with no vault in it yet.
+    pub fn empty() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("vault");
+        Vault { dir, path }
+    }
+
+    /// A new vault with cheap KDF parameters and passphrase [`PASS`].
+    pub fn new() -> Self {
+        let v = Self::empty();
+        v.cmd()
+            .env("SSO_SECRETS_PASSPHRASE", PASS)
+            .args(["init", "--kdf-memory", "19", "--kdf-iterations", "2"])
+            .assert()
+            .success();
+        v
+    }
+
+    /// The binary on this vault, no credential.
+    pub fn cmd(&self) -> Command {
+        let mut c = bin();
+        c.arg("--vault").arg(&self.path).arg("--no-input");
+        c
+    }
+
+    /// The binary on this vault with the passphrase.
+    pub fn pass(&self) -> Command {
+        let mut c = self.cmd();
+        c.env("SSO_SECRETS_PASSPHRASE", PASS);
+        c
+    }
+
+    /// The binary on this vault with an access token.
+    pub fn token(&self, token: &str) -> Command {
+        let mut c = self.cmd();
+        c.env("SSO_SECRETS_TOKEN", token);
+        c
+    }
+
+    pub fn put_sso(&self, app: &str, user: &str, value: &[u8]) {
+        self.pass()
+            .args(["put-sso", app, "--user-id", user])
+            .write_stdin(value.to_vec())
+            .assert()
+            .success();
+    }
+
+    pub fn put_did(&self, did_text: &str, name: &str, value: &[u8]) {
+        self.pass()
+            .args(["put-did", &did(did_text), name])
+            .write_stdin(value.to_vec())
+            .assert()
+            .success();
+    }
+
+    /// Issues a token with the passphrase and returns it.
+    pub fn create_token(&self, args: &[&str]) -> String {
+        let out = self
+            .pass()
+            .args(["token", "create"])
+            .args(args)
+            .assert()
+            .success();
+        String::from_utf8(out.get_output().stdout.clone())
+            .expect("utf8")
+            .trim_end()
+            .to_string()
+    }
+
+    pub fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.path).expect("read vault")
+    }
+
+    pub fn write_bytes(&self, bytes: &[u8]) {
+        std::fs::write(&self.path, bytes).expect("write vault")
+    }
+
+    pub fn file(&self, name: &str, contents: &[u8]) -> PathBuf {
+        let p = self.dir.path().join(name);
+        std::fs::write(&p, contents).expect("write file");
+        p
+    }
+
+    pub fn dir(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Stdout of a successful command.
+pub fn stdout_of(c: &mut Command) -> Vec<u8> {
+    c.assert().success().get_output().stdout.clone()
+}
+
+/// Stderr of a command, as text.
+pub fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
