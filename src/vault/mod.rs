@@ -236,10 +236,15 @@ fn read_header(file: &mut File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
         .metadata()
         .map_err(|e| Error::io("cannot stat vault", &e))?
         .len();
+    let head_len = PREFIX_LEN.min(size as usize);
+    let prefix = store::read_at(file, 0, head_len)?;
+    let magic_len = format::MAGIC.len().min(prefix.len());
+    if prefix[..magic_len] != format::MAGIC[..magic_len] {
+        return Err(Error::corrupt("not an sso-secrets vault (bad magic bytes)"));
+    }
     if size < (PREFIX_LEN + SIG_LEN) as u64 {
         return Err(Error::corrupt("vault file is truncated"));
     }
-    let prefix = store::read_at(file, 0, PREFIX_LEN)?;
     let hlen = format::parse_prefix(&prefix)? as usize;
     if (PREFIX_LEN + hlen + SIG_LEN) as u64 > size {
         return Err(Error::corrupt("vault file is truncated"));
