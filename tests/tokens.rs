@@ -372,7 +372,7 @@ fn a_read_only_token_holder_cannot_forge_a_vault_others_accept() {
 
     // ...so only the signature can stop it. Rebuild the file with correct
     // bucket hashes, signed with the attacker's own key.
-    let data: Vec<Vec<u8>> = buckets.iter().map(|b| format::encode_bucket(b)).collect();
+    let data: Vec<Vec<u8>> = buckets.iter().map(format::encode_bucket).collect();
     for (r, d) in header.buckets.iter_mut().zip(&data) {
         r.len = d.len() as u32;
         r.hash = crypto::sha256(d);

@@ -115,10 +115,11 @@ impl Unlocker {
         kdf: KdfParams,
         salt: &[u8; 16],
     ) -> Result<Key32> {
-        if let Some((k, s, key)) = &*self.cache.borrow() {
-            if *k == kdf && s == salt {
-                return Ok(key.clone());
-            }
+        if let Some((k, s, key)) = &*self.cache.borrow()
+            && *k == kdf
+            && s == salt
+        {
+            return Ok(key.clone());
         }
         let key = crypto::argon2id(pass.expose().as_bytes(), salt, kdf)?;
         *self.cache.borrow_mut() = Some((kdf, *salt, key.clone()));
@@ -260,10 +261,10 @@ pub fn prepare(path: &Path, unlocker: &Unlocker) {
     if !unlocker.is_passphrase() {
         return;
     }
-    if let Ok((mut f, _)) = store::open_vault(path) {
-        if let Ok((header, ..)) = read_header(&mut f) {
-            unlocker.prepare(&header);
-        }
+    if let Ok((mut f, _)) = store::open_vault(path)
+        && let Ok((header, ..)) = read_header(&mut f)
+    {
+        unlocker.prepare(&header);
     }
 }
 
@@ -304,14 +305,14 @@ impl Vault {
                 "vault file is {size} bytes, its header says {expected}"
             )));
         }
-        if let Some(exp) = u.keys.expires {
-            if now() >= exp {
-                return Err(Error::Unauthorized(format!(
-                    "access token {:?} expired at {}",
-                    u.keys.name,
-                    crate::output::rfc3339(exp)
-                )));
-            }
+        if let Some(exp) = u.keys.expires
+            && now() >= exp
+        {
+            return Err(Error::Unauthorized(format!(
+                "access token {:?} expired at {}",
+                u.keys.name,
+                crate::output::rfc3339(exp)
+            )));
         }
         let source = match lock {
             None => Source::Lazy(RefCell::new(file)),
@@ -382,13 +383,13 @@ impl Vault {
         let lookup = sk.lookup(name);
         let n = self.header.buckets.len();
         let i = format::bucket_of(&lookup, n);
-        if let Source::Loaded { buckets, .. } = &self.source {
-            if let Bucket::Parsed(m) = &buckets[i] {
-                return m
-                    .get(&lookup)
-                    .map(|raw| sk.open(&self.header.vault_id, raw))
-                    .transpose();
-            }
+        if let Source::Loaded { buckets, .. } = &self.source
+            && let Bucket::Parsed(m) = &buckets[i]
+        {
+            return m
+                .get(&lookup)
+                .map(|raw| sk.open(&self.header.vault_id, raw))
+                .transpose();
         }
         let mut found = None;
         format::for_each_entry(&self.bucket_bytes(i)?, i, n, |e| {
@@ -592,7 +593,7 @@ fn rebucket(buckets: Vec<Bucket>, refs: &[BucketRef]) -> Result<Vec<(u32, Vec<u8
     Ok(out
         .into_iter()
         .map(|mut v| {
-            v.sort_by(|a, b| a.lookup.cmp(&b.lookup));
+            v.sort_by_key(|e| e.lookup);
             (v.len() as u32, format::encode_bucket(&v))
         })
         .collect())

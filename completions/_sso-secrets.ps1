@@ -1,0 +1,542 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'sso-secrets'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'sso-secrets' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a vault protected by a new passphrase')
+            [CompletionResult]::new('get-sso', 'get-sso', [CompletionResultType]::ParameterValue, 'RFC 1. Get SSO Secret: print the secret of a user of an app')
+            [CompletionResult]::new('put-sso', 'put-sso', [CompletionResultType]::ParameterValue, 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app')
+            [CompletionResult]::new('deactivate-sso', 'deactivate-sso', [CompletionResultType]::ParameterValue, 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso')
+            [CompletionResult]::new('remove-sso', 'remove-sso', [CompletionResultType]::ParameterValue, 'RFC 4. Remove SSO Secret: erase it')
+            [CompletionResult]::new('put-did', 'put-did', [CompletionResultType]::ParameterValue, 'RFC 5. Put DID Secret: store a named secret of a DID')
+            [CompletionResult]::new('get-did', 'get-did', [CompletionResultType]::ParameterValue, 'RFC 6. Get DID Secret: print a named secret of a DID')
+            [CompletionResult]::new('delete-did', 'delete-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
+            [CompletionResult]::new('remove-did', 'remove-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines (all or nothing)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear (needs the passphrase)')
+            [CompletionResult]::new('did', 'did', [CompletionResultType]::ParameterValue, 'Base58 helpers for DIDs (no vault needed)')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Access tokens: the RFC''s Bearer tokens (need the passphrase)')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Vault administration')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ (for developers)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;init' {
+            [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'Argon2id memory in MiB (at least 19)')
+            [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'Argon2id iterations (at least 2)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;get-sso' {
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;put-sso' {
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;deactivate-sso' {
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;remove-sso' {
+            [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;put-did' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;get-did' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;delete-did' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;remove-did' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;list' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;import' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;export' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;did' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('encode', 'encode', [CompletionResultType]::ParameterValue, 'Print the base58 form of DID text')
+            [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Print the text of a base58 DID')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;did;encode' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;did;decode' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;did;help' {
+            [CompletionResult]::new('encode', 'encode', [CompletionResultType]::ParameterValue, 'Print the base58 form of DID text')
+            [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Print the text of a base58 DID')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;did;help;encode' {
+            break
+        }
+        'sso-secrets;did;help;decode' {
+            break
+        }
+        'sso-secrets;did;help;help' {
+            break
+        }
+        'sso-secrets;token' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Issue an access token and print it once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tokens: names, scopes, creation and expiry (never the tokens)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token and rotate the keys it could read')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;token;create' {
+            [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Cover this app''s SSO secrets (repeatable)')
+            [CompletionResult]::new('--did', '--did', [CompletionResultType]::ParameterName, 'Cover this DID''s DID secrets, base58 (repeatable)')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire after this long: 30s, 15m, 12h, 7d')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Allow writes (tokens are read-only otherwise)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;token;list' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;token;revoke' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;token;help' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Issue an access token and print it once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tokens: names, scopes, creation and expiry (never the tokens)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token and rotate the keys it could read')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;token;help;create' {
+            break
+        }
+        'sso-secrets;token;help;list' {
+            break
+        }
+        'sso-secrets;token;help;revoke' {
+            break
+        }
+        'sso-secrets;token;help;help' {
+            break
+        }
+        'sso-secrets;vault' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show format version, KDF parameters, counts, read-only state, tokens')
+            [CompletionResult]::new('read-only', 'read-only', [CompletionResultType]::ParameterValue, 'Set the vault read-only (every write answers 55) or writable again')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase (and optionally the Argon2id cost)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;vault;info' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;vault;read-only' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'sso-secrets;vault;passwd' {
+            [CompletionResult]::new('--new-passphrase-file', '--new-passphrase-file', [CompletionResultType]::ParameterName, 'New passphrase from the first line of this file (default: prompt twice)')
+            [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'New Argon2id memory in MiB (default: keep)')
+            [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'New Argon2id iterations (default: keep)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;vault;help' {
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show format version, KDF parameters, counts, read-only state, tokens')
+            [CompletionResult]::new('read-only', 'read-only', [CompletionResultType]::ParameterValue, 'Set the vault read-only (every write answers 55) or writable again')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase (and optionally the Argon2id cost)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;vault;help;info' {
+            break
+        }
+        'sso-secrets;vault;help;read-only' {
+            break
+        }
+        'sso-secrets;vault;help;passwd' {
+            break
+        }
+        'sso-secrets;vault;help;help' {
+            break
+        }
+        'sso-secrets;completions' {
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'sso-secrets;generate-assets' {
+            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Repository root to write into')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;help' {
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a vault protected by a new passphrase')
+            [CompletionResult]::new('get-sso', 'get-sso', [CompletionResultType]::ParameterValue, 'RFC 1. Get SSO Secret: print the secret of a user of an app')
+            [CompletionResult]::new('put-sso', 'put-sso', [CompletionResultType]::ParameterValue, 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app')
+            [CompletionResult]::new('deactivate-sso', 'deactivate-sso', [CompletionResultType]::ParameterValue, 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso')
+            [CompletionResult]::new('remove-sso', 'remove-sso', [CompletionResultType]::ParameterValue, 'RFC 4. Remove SSO Secret: erase it')
+            [CompletionResult]::new('put-did', 'put-did', [CompletionResultType]::ParameterValue, 'RFC 5. Put DID Secret: store a named secret of a DID')
+            [CompletionResult]::new('get-did', 'get-did', [CompletionResultType]::ParameterValue, 'RFC 6. Get DID Secret: print a named secret of a DID')
+            [CompletionResult]::new('delete-did', 'delete-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
+            [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines (all or nothing)')
+            [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear (needs the passphrase)')
+            [CompletionResult]::new('did', 'did', [CompletionResultType]::ParameterValue, 'Base58 helpers for DIDs (no vault needed)')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Access tokens: the RFC''s Bearer tokens (need the passphrase)')
+            [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Vault administration')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ (for developers)')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'sso-secrets;help;init' {
+            break
+        }
+        'sso-secrets;help;get-sso' {
+            break
+        }
+        'sso-secrets;help;put-sso' {
+            break
+        }
+        'sso-secrets;help;deactivate-sso' {
+            break
+        }
+        'sso-secrets;help;remove-sso' {
+            break
+        }
+        'sso-secrets;help;put-did' {
+            break
+        }
+        'sso-secrets;help;get-did' {
+            break
+        }
+        'sso-secrets;help;delete-did' {
+            break
+        }
+        'sso-secrets;help;list' {
+            break
+        }
+        'sso-secrets;help;import' {
+            break
+        }
+        'sso-secrets;help;export' {
+            break
+        }
+        'sso-secrets;help;did' {
+            [CompletionResult]::new('encode', 'encode', [CompletionResultType]::ParameterValue, 'Print the base58 form of DID text')
+            [CompletionResult]::new('decode', 'decode', [CompletionResultType]::ParameterValue, 'Print the text of a base58 DID')
+            break
+        }
+        'sso-secrets;help;did;encode' {
+            break
+        }
+        'sso-secrets;help;did;decode' {
+            break
+        }
+        'sso-secrets;help;token' {
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Issue an access token and print it once')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tokens: names, scopes, creation and expiry (never the tokens)')
+            [CompletionResult]::new('revoke', 'revoke', [CompletionResultType]::ParameterValue, 'Revoke a token and rotate the keys it could read')
+            break
+        }
+        'sso-secrets;help;token;create' {
+            break
+        }
+        'sso-secrets;help;token;list' {
+            break
+        }
+        'sso-secrets;help;token;revoke' {
+            break
+        }
+        'sso-secrets;help;vault' {
+            [CompletionResult]::new('info', 'info', [CompletionResultType]::ParameterValue, 'Show format version, KDF parameters, counts, read-only state, tokens')
+            [CompletionResult]::new('read-only', 'read-only', [CompletionResultType]::ParameterValue, 'Set the vault read-only (every write answers 55) or writable again')
+            [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase (and optionally the Argon2id cost)')
+            break
+        }
+        'sso-secrets;help;vault;info' {
+            break
+        }
+        'sso-secrets;help;vault;read-only' {
+            break
+        }
+        'sso-secrets;help;vault;passwd' {
+            break
+        }
+        'sso-secrets;help;completions' {
+            break
+        }
+        'sso-secrets;help;generate-assets' {
+            break
+        }
+        'sso-secrets;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,471 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[sso-secrets] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'sso-secrets'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'sso-secrets'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand init 'Create a vault protected by a new passphrase'
+            cand get-sso 'RFC 1. Get SSO Secret: print the secret of a user of an app'
+            cand put-sso 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
+            cand deactivate-sso 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
+            cand remove-sso 'RFC 4. Remove SSO Secret: erase it'
+            cand put-did 'RFC 5. Put DID Secret: store a named secret of a DID'
+            cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
+            cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand remove-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand list 'List the entries the credential may see (never their values)'
+            cand import 'Bulk put from JSON Lines (all or nothing)'
+            cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+            cand did 'Base58 helpers for DIDs (no vault needed)'
+            cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
+            cand vault 'Vault administration'
+            cand completions 'Print a shell completion script'
+            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;init'= {
+            cand --kdf-memory 'Argon2id memory in MiB (at least 19)'
+            cand --kdf-iterations 'Argon2id iterations (at least 2)'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;get-sso'= {
+            cand --user-id 'User id'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;put-sso'= {
+            cand --user-id 'User id'
+            cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;deactivate-sso'= {
+            cand --user-id 'User id'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;remove-sso'= {
+            cand --user-id 'User id'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;put-did'= {
+            cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;get-did'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;delete-did'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;remove-did'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;list'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;import'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;export'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;did'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand encode 'Print the base58 form of DID text'
+            cand decode 'Print the text of a base58 DID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;did;encode'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;did;decode'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;did;help'= {
+            cand encode 'Print the base58 form of DID text'
+            cand decode 'Print the text of a base58 DID'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;did;help;encode'= {
+        }
+        &'sso-secrets;did;help;decode'= {
+        }
+        &'sso-secrets;did;help;help'= {
+        }
+        &'sso-secrets;token'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand create 'Issue an access token and print it once'
+            cand list 'List tokens: names, scopes, creation and expiry (never the tokens)'
+            cand revoke 'Revoke a token and rotate the keys it could read'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;token;create'= {
+            cand --app 'Cover this app''s SSO secrets (repeatable)'
+            cand --did 'Cover this DID''s DID secrets, base58 (repeatable)'
+            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --write 'Allow writes (tokens are read-only otherwise)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;token;list'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;token;revoke'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;token;help'= {
+            cand create 'Issue an access token and print it once'
+            cand list 'List tokens: names, scopes, creation and expiry (never the tokens)'
+            cand revoke 'Revoke a token and rotate the keys it could read'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;token;help;create'= {
+        }
+        &'sso-secrets;token;help;list'= {
+        }
+        &'sso-secrets;token;help;revoke'= {
+        }
+        &'sso-secrets;token;help;help'= {
+        }
+        &'sso-secrets;vault'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
+            cand read-only 'Set the vault read-only (every write answers 55) or writable again'
+            cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;vault;info'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;vault;read-only'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sso-secrets;vault;passwd'= {
+            cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
+            cand --kdf-memory 'New Argon2id memory in MiB (default: keep)'
+            cand --kdf-iterations 'New Argon2id iterations (default: keep)'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;vault;help'= {
+            cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
+            cand read-only 'Set the vault read-only (every write answers 55) or writable again'
+            cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;vault;help;info'= {
+        }
+        &'sso-secrets;vault;help;read-only'= {
+        }
+        &'sso-secrets;vault;help;passwd'= {
+        }
+        &'sso-secrets;vault;help;help'= {
+        }
+        &'sso-secrets;completions'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sso-secrets;generate-assets'= {
+            cand --out-dir 'Repository root to write into'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;help'= {
+            cand init 'Create a vault protected by a new passphrase'
+            cand get-sso 'RFC 1. Get SSO Secret: print the secret of a user of an app'
+            cand put-sso 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
+            cand deactivate-sso 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
+            cand remove-sso 'RFC 4. Remove SSO Secret: erase it'
+            cand put-did 'RFC 5. Put DID Secret: store a named secret of a DID'
+            cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
+            cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand list 'List the entries the credential may see (never their values)'
+            cand import 'Bulk put from JSON Lines (all or nothing)'
+            cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+            cand did 'Base58 helpers for DIDs (no vault needed)'
+            cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
+            cand vault 'Vault administration'
+            cand completions 'Print a shell completion script'
+            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;help;init'= {
+        }
+        &'sso-secrets;help;get-sso'= {
+        }
+        &'sso-secrets;help;put-sso'= {
+        }
+        &'sso-secrets;help;deactivate-sso'= {
+        }
+        &'sso-secrets;help;remove-sso'= {
+        }
+        &'sso-secrets;help;put-did'= {
+        }
+        &'sso-secrets;help;get-did'= {
+        }
+        &'sso-secrets;help;delete-did'= {
+        }
+        &'sso-secrets;help;list'= {
+        }
+        &'sso-secrets;help;import'= {
+        }
+        &'sso-secrets;help;export'= {
+        }
+        &'sso-secrets;help;did'= {
+            cand encode 'Print the base58 form of DID text'
+            cand decode 'Print the text of a base58 DID'
+        }
+        &'sso-secrets;help;did;encode'= {
+        }
+        &'sso-secrets;help;did;decode'= {
+        }
+        &'sso-secrets;help;token'= {
+            cand create 'Issue an access token and print it once'
+            cand list 'List tokens: names, scopes, creation and expiry (never the tokens)'
+            cand revoke 'Revoke a token and rotate the keys it could read'
+        }
+        &'sso-secrets;help;token;create'= {
+        }
+        &'sso-secrets;help;token;list'= {
+        }
+        &'sso-secrets;help;token;revoke'= {
+        }
+        &'sso-secrets;help;vault'= {
+            cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
+            cand read-only 'Set the vault read-only (every write answers 55) or writable again'
+            cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
+        }
+        &'sso-secrets;help;vault;info'= {
+        }
+        &'sso-secrets;help;vault;read-only'= {
+        }
+        &'sso-secrets;help;vault;passwd'= {
+        }
+        &'sso-secrets;help;completions'= {
+        }
+        &'sso-secrets;help;generate-assets'= {
+        }
+        &'sso-secrets;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
