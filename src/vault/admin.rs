@@ -3,11 +3,11 @@
 
 use super::format::{BucketRef, Header, Slot, SlotLock};
 use super::keys::{Keyring, Role, Scope};
-use super::{Bucket, Source, Vault, escrow_aad, format_token, now, store, token_keys};
+use super::{Vault, escrow_aad, format_token, now, store, token_keys};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretString};
-use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::Path;
 
 /// What `token list` shows of a token. Never the token itself.
@@ -134,7 +134,7 @@ pub fn create(
     let mut file = Vec::with_capacity(head.len() + SIG_LEN);
     file.extend_from_slice(&head);
     file.extend_from_slice(&sig);
-    store::replace(path, &file, true, &lock)
+    store::replace(path, true, &lock, |f| f.write_all(&file))
 }
 
 impl Vault {
@@ -286,17 +286,7 @@ impl Vault {
         self.slot = 0;
         self.keys = admin;
 
-        let Source::Loaded { buckets, .. } = &mut self.source else {
-            return Err(Error::Failure(
-                "internal: write on a vault opened for reading".into(),
-            ));
-        };
-        *buckets = vec![Bucket::Parsed(BTreeMap::new())];
-        self.header.buckets = vec![BucketRef {
-            count: 0,
-            len: 0,
-            hash: [0; 32],
-        }];
+        self.clear_entries()?;
         for (scope, entry) in &entries {
             let sk = self.scope(scope)?;
             self.put(&sk, entry)?;
@@ -325,10 +315,9 @@ impl Vault {
 
     /// Counts SSO and DID entries (kind bytes are in clear; no keys needed).
     pub fn counts(&self) -> Result<(usize, usize)> {
-        let n = self.header.buckets.len();
         let (mut sso, mut did) = (0, 0);
-        for i in 0..n {
-            super::format::for_each_entry(&self.bucket_bytes(i)?, i, n, |e| {
+        for i in 0..self.header.buckets.len() {
+            self.for_each_in_bucket(i, |e| {
                 if e.kind == super::keys::KIND_SSO {
                     sso += 1;
                 } else {

@@ -16,6 +16,7 @@ use keys::{Entry, Keyring, Role, Scope, ScopeKeys};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use subtle::ConstantTimeEq;
 
@@ -199,21 +200,16 @@ impl Unlocker {
     }
 }
 
-enum Bucket {
-    /// As read, hash already checked.
-    Raw(Vec<u8>),
-    /// Parsed because it changes in this write.
-    Parsed(BTreeMap<[u8; 32], RawEntry>),
-}
+type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 
-enum Source {
-    /// Read mode: buckets read from the file on demand.
-    Lazy(RefCell<File>),
-    /// Write mode: every bucket in memory, checked, under the writer lock.
-    Loaded {
-        buckets: Vec<Bucket>,
-        lock: store::WriteLock,
-    },
+/// Write-mode state: the lock, and the buckets this write changes. A bucket
+/// with no entry in `changed` is still the bytes in the old file, at the
+/// offset the (unchanged) bucket table gives; commit copies it in-kernel
+/// without reading it, so a put costs about one bucket of CPU work plus
+/// the copy and the fsync.
+struct WriteState {
+    lock: store::WriteLock,
+    changed: Vec<Option<ParsedBucket>>,
 }
 
 /// An opened, authenticated vault.
@@ -226,7 +222,9 @@ pub struct Vault {
     pub keys: Keyring,
     slot: usize,
     slot_key: Key32,
-    source: Source,
+    /// The vault file as opened (the old file, during a write).
+    file: RefCell<File>,
+    write: Option<WriteState>,
     dirty: bool,
     /// Warnings to show the user (file mode).
     pub warnings: Vec<String>,
@@ -314,27 +312,10 @@ impl Vault {
                 crate::output::rfc3339(exp)
             )));
         }
-        let source = match lock {
-            None => Source::Lazy(RefCell::new(file)),
-            Some(lock) => {
-                let data = store::read_at(
-                    &mut file,
-                    (head.len() + SIG_LEN) as u64,
-                    (size - head.len() as u64 - SIG_LEN as u64) as usize,
-                )?;
-                let mut buckets = Vec::with_capacity(header.buckets.len());
-                let mut at = 0usize;
-                for b in &header.buckets {
-                    let bytes = &data[at..at + b.len as usize];
-                    at += b.len as usize;
-                    if crypto::sha256(bytes) != b.hash {
-                        return Err(Error::corrupt("a vault bucket fails its hash"));
-                    }
-                    buckets.push(Bucket::Raw(bytes.to_vec()));
-                }
-                Source::Loaded { buckets, lock }
-            }
-        };
+        let write = lock.map(|lock| WriteState {
+            lock,
+            changed: (0..header.buckets.len()).map(|_| None).collect(),
+        });
         Ok(Vault {
             path: path.to_path_buf(),
             header_len: head.len(),
@@ -342,7 +323,8 @@ impl Vault {
             keys: u.keys,
             slot: u.slot,
             slot_key: u.slot_key,
-            source,
+            file: RefCell::new(file),
+            write,
             dirty: false,
             warnings: warning.into_iter().collect(),
         })
@@ -360,66 +342,82 @@ impl Vault {
         Ok(ScopeKeys::new(scope.clone(), key))
     }
 
-    fn bucket_bytes(&self, i: usize) -> Result<std::borrow::Cow<'_, [u8]>> {
-        match &self.source {
-            Source::Lazy(file) => {
-                let r = &self.header.buckets[i];
-                let off = self.header.bucket_offset(self.header_len, i);
-                let bytes = store::read_at(&mut file.borrow_mut(), off, r.len as usize)?;
-                if crypto::sha256(&bytes) != r.hash {
-                    return Err(Error::corrupt("a vault bucket fails its hash"));
-                }
-                Ok(bytes.into())
-            }
-            Source::Loaded { buckets, .. } => match &buckets[i] {
-                Bucket::Raw(b) => Ok(b.as_slice().into()),
-                Bucket::Parsed(m) => Ok(format::encode_bucket(m.values()).into()),
-            },
+    /// Reads bucket `i` from the file and checks it against the signed table.
+    fn read_bucket(&self, i: usize) -> Result<Vec<u8>> {
+        let r = &self.header.buckets[i];
+        let off = self.header.bucket_offset(self.header_len, i);
+        let bytes = store::read_at(&mut self.file.borrow_mut(), off, r.len as usize)?;
+        if crypto::sha256(&bytes) != r.hash {
+            return Err(Error::corrupt("a vault bucket fails its hash"));
         }
+        Ok(bytes)
+    }
+
+    fn changed(&self, i: usize) -> Option<&ParsedBucket> {
+        self.write.as_ref().and_then(|w| w.changed[i].as_ref())
+    }
+
+    /// Calls `f` on every entry of bucket `i`, as this session sees it.
+    fn for_each_in_bucket(&self, i: usize, mut f: impl FnMut(&RawEntry)) -> Result<()> {
+        if let Some(m) = self.changed(i) {
+            m.values().for_each(f);
+            return Ok(());
+        }
+        let n = self.header.buckets.len();
+        format::for_each_entry(&self.read_bucket(i)?, i, n, |e| f(&e))
     }
 
     /// The entry `name` of a scope, if present.
     pub fn get(&self, sk: &ScopeKeys, name: &str) -> Result<Option<Entry>> {
         let lookup = sk.lookup(name);
-        let n = self.header.buckets.len();
-        let i = format::bucket_of(&lookup, n);
-        if let Source::Loaded { buckets, .. } = &self.source
-            && let Bucket::Parsed(m) = &buckets[i]
-        {
-            return m
-                .get(&lookup)
-                .map(|raw| sk.open(&self.header.vault_id, raw))
-                .transpose();
-        }
+        let i = format::bucket_of(&lookup, self.header.buckets.len());
         let mut found = None;
-        format::for_each_entry(&self.bucket_bytes(i)?, i, n, |e| {
+        self.for_each_in_bucket(i, |e| {
             if e.lookup == lookup {
-                found = Some(e);
+                found = Some(sk.open(&self.header.vault_id, e));
             }
         })?;
-        found
-            .map(|raw| sk.open(&self.header.vault_id, &raw))
-            .transpose()
+        found.transpose()
     }
 
-    fn parsed_bucket(&mut self, i: usize) -> Result<&mut BTreeMap<[u8; 32], RawEntry>> {
+    fn parsed_bucket(&mut self, i: usize) -> Result<&mut ParsedBucket> {
         let n = self.header.buckets.len();
-        let Source::Loaded { buckets, .. } = &mut self.source else {
-            return Err(Error::Failure(
-                "internal: write on a vault opened for reading".into(),
-            ));
+        let fresh = match self.write.as_ref() {
+            None => {
+                return Err(Error::Failure(
+                    "internal: write on a vault opened for reading".into(),
+                ));
+            }
+            Some(w) if w.changed[i].is_some() => None,
+            Some(_) => {
+                let mut m = BTreeMap::new();
+                format::for_each_entry(&self.read_bucket(i)?, i, n, |e| {
+                    m.insert(e.lookup, e);
+                })?;
+                Some(m)
+            }
         };
-        if let Bucket::Raw(bytes) = &buckets[i] {
-            let mut m = BTreeMap::new();
-            format::for_each_entry(bytes, i, n, |e| {
-                m.insert(e.lookup, e);
-            })?;
-            buckets[i] = Bucket::Parsed(m);
-        }
-        match &mut buckets[i] {
-            Bucket::Parsed(m) => Ok(m),
-            Bucket::Raw(_) => Err(Error::Failure("internal: bucket not parsed".into())),
-        }
+        let w = self
+            .write
+            .as_mut()
+            .ok_or_else(|| Error::Failure("internal: not writing".into()))?;
+        Ok(w.changed[i].get_or_insert_with(|| fresh.unwrap_or_default()))
+    }
+
+    /// Drops every entry and the bucket table (for a full re-encryption).
+    fn clear_entries(&mut self) -> Result<()> {
+        let w = self
+            .write
+            .as_mut()
+            .ok_or_else(|| Error::Failure("internal: not writing".into()))?;
+        w.changed = vec![Some(BTreeMap::new())];
+        self.header.buckets = vec![BucketRef {
+            count: 0,
+            len: 0,
+            hash: [0; 32],
+        }];
+        self.dirty = true;
+        Ok(())
     }
 
     /// Creates or replaces an entry (sealed under fresh keys).
@@ -472,7 +470,7 @@ impl Vault {
         let n = self.header.buckets.len();
         for i in 0..n {
             let mut raws = Vec::new();
-            format::for_each_entry(&self.bucket_bytes(i)?, i, n, |e| raws.push(e))?;
+            self.for_each_in_bucket(i, |e| raws.push(e.clone()))?;
             for raw in raws {
                 if let Some(sk) = scoped.iter().find(|sk| sk.tag == raw.tag) {
                     out.push((sk.scope.clone(), sk.open(&self.header.vault_id, &raw)?));
@@ -519,7 +517,7 @@ impl Vault {
     }
 
     /// Writes the changes atomically, if there are any.
-    pub fn commit(self) -> Result<()> {
+    pub fn commit(mut self) -> Result<()> {
         if !self.dirty {
             return Ok(());
         }
@@ -527,74 +525,103 @@ impl Vault {
             Error::Unauthorized(format!("access token {:?} is read-only", self.keys.name))
         })?;
         let signer = Signer::from_seed(&seed)?;
-        let Vault {
-            path,
-            mut header,
-            source,
-            ..
-        } = self;
-        let Source::Loaded { buckets, lock } = source else {
-            return Err(Error::Failure(
-                "internal: commit on a vault opened for reading".into(),
-            ));
-        };
-        let buckets = rebucket(buckets, &header.buckets)?;
-        header.buckets = buckets
+        self.rebucket_if_needed()?;
+        let w = self.write.take().ok_or_else(|| {
+            Error::Failure("internal: commit on a vault opened for reading".into())
+        })?;
+        // The plan: for each bucket, new bytes, or a range of the old file.
+        let old_offsets: Vec<u64> = (0..self.header.buckets.len())
+            .map(|i| self.header.bucket_offset(self.header_len, i))
+            .collect();
+        let mut parts: Vec<Part> = Vec::with_capacity(self.header.buckets.len());
+        for (i, changed) in w.changed.into_iter().enumerate() {
+            match changed {
+                Some(m) => {
+                    let bytes = format::encode_bucket(m.values());
+                    self.header.buckets[i] = BucketRef {
+                        count: m.len() as u32,
+                        len: bytes.len() as u32,
+                        hash: crypto::sha256(&bytes),
+                    };
+                    parts.push(Part::New(bytes));
+                }
+                None => {
+                    let len = u64::from(self.header.buckets[i].len);
+                    match parts.last_mut() {
+                        // Neighbouring old buckets are neighbours in the old
+                        // file too: copy them in one go.
+                        Some(Part::Old { len: l, .. }) => *l += len,
+                        _ => parts.push(Part::Old {
+                            offset: old_offsets[i],
+                            len,
+                        }),
+                    }
+                }
+            }
+        }
+        self.header.generation += 1;
+        let head = self.header.encode();
+        let sig = signer.sign(&head);
+        let old = self.file.into_inner();
+        store::replace(&self.path, false, &w.lock, |tmp| {
+            tmp.write_all(&head)?;
+            tmp.write_all(&sig)?;
+            for p in &parts {
+                match p {
+                    Part::New(bytes) => tmp.write_all(bytes)?,
+                    Part::Old { offset, len } => {
+                        let mut src = &old;
+                        src.seek(SeekFrom::Start(*offset))?;
+                        // File-to-file io::copy uses copy_file_range: the
+                        // unchanged bytes never pass through this process.
+                        let copied = std::io::copy(&mut src.take(*len), tmp)?;
+                        if copied != *len {
+                            return Err(std::io::Error::new(
+                                std::io::ErrorKind::UnexpectedEof,
+                                "the vault shrank while locked",
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Redistributes all entries when the vault has grown or shrunk far from
+    /// about 32 entries a bucket. Entries move as opaque bytes.
+    fn rebucket_if_needed(&mut self) -> Result<()> {
+        let count = self.header.buckets.len();
+        let total = self.len();
+        let too_full = total > 64 * count;
+        let too_sparse = count > 1 && total < 8 * count;
+        if !too_full && !too_sparse {
+            return Ok(());
+        }
+        let new_count = format::bucket_count_for(total);
+        let mut out: Vec<ParsedBucket> = (0..new_count).map(|_| BTreeMap::new()).collect();
+        for i in 0..count {
+            self.for_each_in_bucket(i, |e| {
+                out[format::bucket_of(&e.lookup, new_count)].insert(e.lookup, e.clone());
+            })?;
+        }
+        self.header.buckets = out
             .iter()
-            .map(|(count, bytes)| BucketRef {
-                count: *count,
-                len: bytes.len() as u32,
-                hash: crypto::sha256(bytes),
+            .map(|m| BucketRef {
+                count: m.len() as u32,
+                len: 0,
+                hash: [0; 32],
             })
             .collect();
-        header.generation += 1;
-        let head = header.encode();
-        let sig = signer.sign(&head);
-        let total = head.len() + SIG_LEN + buckets.iter().map(|(_, b)| b.len()).sum::<usize>();
-        let mut file = Vec::with_capacity(total);
-        file.extend_from_slice(&head);
-        file.extend_from_slice(&sig);
-        for (_, b) in &buckets {
-            file.extend_from_slice(b);
+        if let Some(w) = self.write.as_mut() {
+            w.changed = out.into_iter().map(Some).collect();
         }
-        store::replace(&path, &file, false, &lock)
+        Ok(())
     }
 }
 
-/// Re-encodes changed buckets, and redistributes all entries when the
-/// vault has grown or shrunk far from about 32 entries a bucket.
-fn rebucket(buckets: Vec<Bucket>, refs: &[BucketRef]) -> Result<Vec<(u32, Vec<u8>)>> {
-    let count = refs.len();
-    let total: usize = refs.iter().map(|r| r.count as usize).sum();
-    let too_full = total > 64 * count;
-    let too_sparse = count > 1 && total < 8 * count;
-    if !too_full && !too_sparse {
-        return Ok(buckets
-            .into_iter()
-            .zip(refs)
-            .map(|(b, r)| match b {
-                Bucket::Raw(bytes) => (r.count, bytes),
-                Bucket::Parsed(m) => (m.len() as u32, format::encode_bucket(m.values())),
-            })
-            .collect());
-    }
-    let new_count = format::bucket_count_for(total);
-    let mut out: Vec<Vec<RawEntry>> = (0..new_count).map(|_| Vec::new()).collect();
-    for (i, b) in buckets.into_iter().enumerate() {
-        let mut push = |e: RawEntry| {
-            let j = format::bucket_of(&e.lookup, new_count);
-            out[j].push(e);
-        };
-        match b {
-            Bucket::Raw(bytes) => format::for_each_entry(&bytes, i, count, &mut push)?,
-            Bucket::Parsed(m) => m.into_values().for_each(&mut push),
-        }
-    }
-    Ok(out
-        .into_iter()
-        .map(|mut v| {
-            v.sort_by_key(|e| e.lookup);
-            (v.len() as u32, format::encode_bucket(&v))
-        })
-        .collect())
+/// One piece of the new file.
+enum Part {
+    New(Vec<u8>),
+    Old { offset: u64, len: u64 },
 }

@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -156,11 +156,18 @@ fn clean_stale_temps(vault: &Path) {
     }
 }
 
-/// Replaces the vault with `bytes` atomically and durably: temp file (0600)
-/// in the same directory, write, fsync, rename over the vault, fsync the
-/// directory. `_lock` proves the caller holds the writer lock.
-/// With `create`, refuses to replace an existing file.
-pub fn replace(vault: &Path, bytes: &[u8], create: bool, _lock: &WriteLock) -> Result<()> {
+/// Replaces the vault atomically and durably with what `write` puts into
+/// a temp file: temp file (0600) in the same directory, write, fsync,
+/// rename over the vault, fsync the directory. `_lock` proves the caller
+/// holds the writer lock. With `create`, refuses to replace an existing
+/// file. On any failure the previous vault is untouched and the temp file
+/// is removed.
+pub fn replace(
+    vault: &Path,
+    create: bool,
+    _lock: &WriteLock,
+    write: impl FnOnce(&mut File) -> io::Result<()>,
+) -> Result<()> {
     clean_stale_temps(vault);
     let dir = parent(vault);
     let fail = |what: &str, e: &io::Error| {
@@ -181,7 +188,7 @@ pub fn replace(vault: &Path, bytes: &[u8], create: bool, _lock: &WriteLock) -> R
         .permissions(fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
         .map_err(|e| fail("create temp file", &e))?;
-    tmp.write_all(bytes).map_err(|e| fail("write", &e))?;
+    write(tmp.as_file_mut()).map_err(|e| fail("write", &e))?;
     tmp.as_file().sync_all().map_err(|e| fail("fsync", &e))?;
     if create {
         tmp.persist_noclobber(vault).map_err(|e| {
@@ -214,4 +221,48 @@ pub fn ensure_dir(vault: &Path) -> Result<()> {
         .mode(0o700)
         .create(dir)
         .map_err(|e| Error::io(format!("cannot create {}", dir.display()), &e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failing_write_leaves_the_vault_and_no_temp_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let vault = dir.path().join("vault");
+        std::fs::write(&vault, b"previous").unwrap();
+        let lock = match lock(&vault, Duration::from_secs(1)) {
+            Ok(l) => l,
+            Err(_) => panic!("lock"),
+        };
+        for fail_after in [0usize, 3] {
+            let err = replace(&vault, false, &lock, |f| {
+                use std::io::Write;
+                f.write_all(&b"partial"[..fail_after])?;
+                Err(io::Error::other("injected failure"))
+            })
+            .unwrap_err();
+            assert_eq!(err.status(), crate::status::Status::Failure);
+            assert!(
+                err.detail().contains("injected failure"),
+                "{}",
+                err.detail()
+            );
+            assert!(err.detail().contains("previous vault is unchanged"));
+            assert_eq!(std::fs::read(&vault).unwrap(), b"previous");
+            let names: Vec<_> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect();
+            assert!(names.iter().all(|n| !n.contains(".tmp-")), "{names:?}");
+        }
+        replace(&vault, false, &lock, |f| {
+            use std::io::Write;
+            f.write_all(b"next")
+        })
+        .unwrap();
+        assert_eq!(std::fs::read(&vault).unwrap(), b"next");
+    }
 }
