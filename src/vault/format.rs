@@ -109,24 +109,13 @@ impl Slot {
         a.put(b"sso-secrets slot v1");
         a.put(vault_id);
         a.put(&self.id);
-        match &self.lock {
-            SlotLock::Passphrase { kdf, salt } => {
-                a.put_u8(LOCK_PASSPHRASE);
-                a.put_u32(kdf.memory_mib);
-                a.put_u32(kdf.iterations);
-                a.put(salt);
-            }
-            SlotLock::Token { salt, check, .. } => {
-                a.put_u8(LOCK_TOKEN);
-                a.put(salt);
-                a.put(check);
-            }
-        }
+        self.put_lock(&mut a, false);
         a
     }
 
-    fn encode(&self, w: &mut Vec<u8>) {
-        w.put(&self.id);
+    /// The lock fields; the escrow is left out of the AAD (it is sealed
+    /// under its own key and bound to the slot id there).
+    fn put_lock(&self, w: &mut Vec<u8>, with_escrow: bool) {
         match &self.lock {
             SlotLock::Passphrase { kdf, salt } => {
                 w.put_u8(LOCK_PASSPHRASE);
@@ -143,10 +132,17 @@ impl Slot {
                 w.put_u8(LOCK_TOKEN);
                 w.put(salt);
                 w.put(check);
-                w.put(escrow_nonce);
-                w.put_bytes16(escrow);
+                if with_escrow {
+                    w.put(escrow_nonce);
+                    w.put_bytes16(escrow);
+                }
             }
         }
+    }
+
+    fn encode(&self, w: &mut Vec<u8>) {
+        w.put(&self.id);
+        self.put_lock(w, true);
         w.put(&self.nonce);
         w.put_bytes32(&self.sealed);
     }
@@ -348,12 +344,29 @@ pub fn bucket_of(lookup: &[u8; 32], count: usize) -> usize {
     (top >> (32 - bits)) as usize
 }
 
-/// How many buckets a vault of `n` entries uses: about 32 entries a bucket,
-/// so a lookup reads a few KiB whatever the vault's size.
+/// How many buckets a vault of `n` entries uses.
+///
+/// A `get` hashes the whole bucket table (it is in the signed header) and
+/// one bucket. With `b` buckets that is about `40·b + 230·n/b` bytes, which
+/// is smallest near `b = √(5.75·n)`: about 1,000 buckets of 100 entries at
+/// 100,000 entries, so a lookup hashes ~60 KiB however the vault grows.
+/// Small vaults keep one bucket.
 pub fn bucket_count_for(n: usize) -> usize {
-    n.div_ceil(32)
+    if n <= 64 {
+        return 1;
+    }
+    (5 * n)
+        .isqrt()
         .next_power_of_two()
-        .clamp(1, MAX_BUCKETS as usize)
+        .min(MAX_BUCKETS as usize)
+}
+
+/// True when a vault of `n` entries in `count` buckets should be
+/// redistributed: more than a factor of two from [`bucket_count_for`], so
+/// a vault hovering around a boundary does not redistribute on every write.
+pub fn needs_rebucket(n: usize, count: usize) -> bool {
+    let want = bucket_count_for(n);
+    count > 2 * want || 2 * count < want
 }
 
 /// Parses bucket `index` of `count`, checking order and placement.
@@ -485,9 +498,16 @@ mod tests {
         assert_eq!(bucket_of(&l, 2), 1);
         assert_eq!(bucket_of(&l, 4), 2);
         assert_eq!(bucket_count_for(0), 1);
-        assert_eq!(bucket_count_for(32), 1);
-        assert_eq!(bucket_count_for(33), 2);
-        assert_eq!(bucket_count_for(100_000), 4096);
+        assert_eq!(bucket_count_for(64), 1);
+        assert_eq!(bucket_count_for(65), 32);
+        assert_eq!(bucket_count_for(1_000), 128);
+        assert_eq!(bucket_count_for(100_000), 1024);
+        assert!(!needs_rebucket(0, 1));
+        assert!(!needs_rebucket(100_000, 1024));
+        assert!(!needs_rebucket(100_000, 512));
+        assert!(needs_rebucket(100_000, 256));
+        assert!(needs_rebucket(1_000, 1));
+        assert!(needs_rebucket(10, 64));
     }
 
     #[test]

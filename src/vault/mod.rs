@@ -371,6 +371,12 @@ impl Vault {
     pub fn get(&self, sk: &ScopeKeys, name: &str) -> Result<Option<Entry>> {
         let lookup = sk.lookup(name);
         let i = format::bucket_of(&lookup, self.header.buckets.len());
+        if let Some(m) = self.changed(i) {
+            return m
+                .get(&lookup)
+                .map(|raw| sk.open(&self.header.vault_id, raw))
+                .transpose();
+        }
         let mut found = None;
         self.for_each_in_bucket(i, |e| {
             if e.lookup == lookup {
@@ -589,13 +595,11 @@ impl Vault {
     }
 
     /// Redistributes all entries when the vault has grown or shrunk far from
-    /// about 32 entries a bucket. Entries move as opaque bytes.
+    /// the size [`format::bucket_count_for`] picks. Entries move as opaque bytes.
     fn rebucket_if_needed(&mut self) -> Result<()> {
         let count = self.header.buckets.len();
         let total = self.len();
-        let too_full = total > 64 * count;
-        let too_sparse = count > 1 && total < 8 * count;
-        if !too_full && !too_sparse {
+        if !format::needs_rebucket(total, count) {
             return Ok(());
         }
         let new_count = format::bucket_count_for(total);
