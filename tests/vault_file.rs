@@ -315,3 +315,44 @@ fn temp_files_of_killed_writers_are_cleaned_up() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+#[test]
+fn the_vault_grows_and_shrinks_across_bucket_layouts() {
+    let v = Vault::new();
+    let token = v.create_token(&["w", "--write"]);
+    let mut lines = String::new();
+    for i in 0..300 {
+        lines.push_str(&format!(
+            "{{\"kind\":\"did\",\"did\":\"{DID_TEXT}\",\"name\":\"n{i}\",\"secret\":\"v{i}\"}}\n"
+        ));
+    }
+    v.pass().arg("import").write_stdin(lines).assert().success();
+    // One by one down to three entries: the layout shrinks on the way.
+    for i in 0..297 {
+        v.token(&token)
+            .args(["delete-did", &did(DID_TEXT), &format!("n{i}")])
+            .assert()
+            .success();
+        if i % 50 == 0 {
+            let next = format!("n{}", i + 1);
+            v.token(&token)
+                .args(["get-did", &did(DID_TEXT), &next])
+                .assert()
+                .success()
+                .stdout(format!("v{}", i + 1));
+        }
+    }
+    let list = String::from_utf8(stdout_of(v.token(&token).arg("list"))).unwrap();
+    assert_eq!(list.lines().count(), 3, "{list}");
+    for i in 297..300 {
+        v.token(&token)
+            .args(["get-did", &did(DID_TEXT), &format!("n{i}")])
+            .assert()
+            .success()
+            .stdout(format!("v{i}"));
+    }
+    v.pass()
+        .args(["vault", "info"])
+        .assert()
+        .stdout(predicate::str::contains("did secrets:    3"));
+}

@@ -10,8 +10,11 @@ use sso_secrets::vault::keys::Keyring;
 
 fuzz_target!(|data: &[u8]| {
     if data.len() >= format::PREFIX_LEN {
-        if let Ok(hlen) = format::parse_prefix(&data[..format::PREFIX_LEN]) {
-            let end = format::PREFIX_LEN.saturating_add(hlen as usize).min(data.len());
+        if let Ok(hlen) = format::parse_prefix(&data[..format::PREFIX_LEN])
+            && let Some(end) = format::PREFIX_LEN.checked_add(hlen as usize)
+            && end <= data.len()
+        {
+            // The reader never parses a header shorter than its length field.
             if let Ok(h) = format::Header::parse(&data[format::PREFIX_LEN..end]) {
                 assert_eq!(h.encode(), &data[..end], "header encoding is not canonical");
                 let _ = h.file_len(end);

@@ -8,7 +8,7 @@ use crate::did::{self, check_label};
 use crate::error::{Error, Result};
 use crate::secret::SecretBytes;
 use crate::vault::keys::{Entry, Scope, State};
-use crate::vault::{self, Unlocker, Vault, format, now};
+use crate::vault::{self, Vault, format, now};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -386,7 +386,7 @@ pub fn vault_passwd(
     memory: Option<u32>,
     iterations: Option<u32>,
 ) -> Result<Outcome> {
-    let u = Unlocker::new(vault::Credential::Passphrase(ctx.sources.passphrase()?));
+    let u = ctx.passphrase_unlocker()?;
     let new = ctx.sources.new_passphrase(new_file, None)?;
     ctx.write(&u, Need::admin(), |v| {
         let old = v.kdf().unwrap_or(KdfParams::DEFAULT);

@@ -113,9 +113,20 @@ fn authorize(v: &Vault, need: &Need) -> Result<()> {
 }
 
 impl Ctx<'_> {
-    /// Resolves the credential (may prompt).
+    /// Resolves the credential (may prompt). A missing or unusable vault
+    /// is reported first: it outranks authentication, and nobody should be
+    /// asked for a passphrase to a vault that is not there.
     pub fn unlocker(&self) -> Result<Unlocker> {
+        store::open_vault(&self.vault)?;
         Ok(Unlocker::new(self.sources.credential()?))
+    }
+
+    /// The passphrase alone (`vault passwd`), after the same vault check.
+    pub fn passphrase_unlocker(&self) -> Result<Unlocker> {
+        store::open_vault(&self.vault)?;
+        Ok(Unlocker::new(vault::Credential::Passphrase(
+            self.sources.passphrase()?,
+        )))
     }
 
     fn keep_warnings(&self, v: &mut Vault) {
