@@ -66,7 +66,13 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct Global {
     /// Vault file [default: ~/.local/share/sso-secrets/vault]
-    #[arg(long, global = true, env = "SSO_SECRETS_VAULT", value_name = "PATH")]
+    #[arg(
+        long,
+        global = true,
+        env = "SSO_SECRETS_VAULT",
+        hide_env_values = true,
+        value_name = "PATH"
+    )]
     pub vault: Option<PathBuf>,
     /// Success: one JSON object on stdout; failure: one JSON object on stderr
     #[arg(long, global = true)]

@@ -13,6 +13,7 @@ fn main() -> ExitCode {
         env: &env,
         term: &RealTerminal,
         out_is_terminal: std::io::stdout().is_terminal(),
+        err_is_terminal: std::io::stderr().is_terminal(),
         out: &mut out,
         err: &mut err,
     };

@@ -7,7 +7,7 @@ use crate::crypto::KdfParams;
 use crate::error::{Error, Result};
 use crate::output::{Sink, usage_json};
 use crate::status::Status;
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,6 +24,8 @@ pub struct Io<'a> {
     pub err: &'a mut dyn std::io::Write,
     /// True when stdout is a terminal.
     pub out_is_terminal: bool,
+    /// True when stderr is a terminal (clap's messages are coloured then).
+    pub err_is_terminal: bool,
 }
 
 /// The default vault path: `<data dir>/vault`.
@@ -44,15 +46,27 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
         .skip(1)
         .take_while(|a| *a != "--")
         .any(|a| a == "--json");
-    let cli = match Cli::try_parse_from(&args) {
+    let parsed = Cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|m| Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             use clap::error::ErrorKind::{DisplayHelp, DisplayVersion};
+            let styled = e.render();
+            // Colour only for a person at a terminal.
+            let paint = |terminal: bool| {
+                if terminal {
+                    styled.ansi().to_string()
+                } else {
+                    styled.to_string()
+                }
+            };
             if matches!(e.kind(), DisplayHelp | DisplayVersion) {
-                let _ = write!(io.out, "{}", e.render().ansi());
+                let _ = write!(io.out, "{}", paint(io.out_is_terminal));
                 return 0;
             }
-            let text = e.render().to_string();
+            let text = styled.to_string();
             if json {
                 let first = text.lines().next().unwrap_or_default();
                 let _ = writeln!(
@@ -61,7 +75,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
                     usage_json(first.trim_start_matches("error: "))
                 );
             } else {
-                let _ = write!(io.err, "{}", e.render().ansi());
+                let _ = write!(io.err, "{}", paint(io.err_is_terminal));
             }
             return Status::Usage.exit_code();
         }
