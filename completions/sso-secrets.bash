@@ -247,7 +247,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__completions)
+        sso__secrets__subcmd__completions)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help bash zsh fish powershell elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -277,7 +277,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__deactivate__subcmd__sso)
+        sso__secrets__subcmd__deactivate__subcmd__sso)
             opts="-h --user-id --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -311,7 +311,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__delete__subcmd__did)
+        sso__secrets__subcmd__delete__subcmd__did)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -341,7 +341,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__did)
+        sso__secrets__subcmd__did)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help encode decode help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -371,7 +371,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__did__subcmd__decode)
+        sso__secrets__subcmd__did__subcmd__decode)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -401,7 +401,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__did__subcmd__encode)
+        sso__secrets__subcmd__did__subcmd__encode)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -431,7 +431,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__did__subcmd__help)
+        sso__secrets__subcmd__did__subcmd__help)
             opts="encode decode help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -445,7 +445,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__did__subcmd__help__subcmd__decode)
+        sso__secrets__subcmd__did__subcmd__help__subcmd__decode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -459,7 +459,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__did__subcmd__help__subcmd__encode)
+        sso__secrets__subcmd__did__subcmd__help__subcmd__encode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -473,7 +473,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__did__subcmd__help__subcmd__help)
+        sso__secrets__subcmd__did__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -487,7 +487,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__export)
+        sso__secrets__subcmd__export)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -517,7 +517,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__generate__subcmd__assets)
+        sso__secrets__subcmd__generate__subcmd__assets)
             opts="-h --out-dir --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -551,7 +551,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__get__subcmd__did)
+        sso__secrets__subcmd__get__subcmd__did)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -581,7 +581,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__get__subcmd__sso)
+        sso__secrets__subcmd__get__subcmd__sso)
             opts="-h --user-id --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -615,7 +615,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help)
+        sso__secrets__subcmd__help)
             opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -629,7 +629,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__completions)
+        sso__secrets__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -643,7 +643,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__deactivate__subcmd__sso)
+        sso__secrets__subcmd__help__subcmd__deactivate__subcmd__sso)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -657,7 +657,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__delete__subcmd__did)
+        sso__secrets__subcmd__help__subcmd__delete__subcmd__did)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -671,7 +671,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__did)
+        sso__secrets__subcmd__help__subcmd__did)
             opts="encode decode"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -685,7 +685,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__did__subcmd__decode)
+        sso__secrets__subcmd__help__subcmd__did__subcmd__decode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -699,7 +699,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__did__subcmd__encode)
+        sso__secrets__subcmd__help__subcmd__did__subcmd__encode)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -713,7 +713,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__export)
+        sso__secrets__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -727,7 +727,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__generate__subcmd__assets)
+        sso__secrets__subcmd__help__subcmd__generate__subcmd__assets)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -741,7 +741,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__get__subcmd__did)
+        sso__secrets__subcmd__help__subcmd__get__subcmd__did)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -755,7 +755,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__get__subcmd__sso)
+        sso__secrets__subcmd__help__subcmd__get__subcmd__sso)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -769,7 +769,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__help)
+        sso__secrets__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -783,7 +783,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__import)
+        sso__secrets__subcmd__help__subcmd__import)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -797,7 +797,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__init)
+        sso__secrets__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -811,7 +811,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__list)
+        sso__secrets__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -825,7 +825,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__put__subcmd__did)
+        sso__secrets__subcmd__help__subcmd__put__subcmd__did)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -839,7 +839,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__put__subcmd__sso)
+        sso__secrets__subcmd__help__subcmd__put__subcmd__sso)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -853,7 +853,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__remove__subcmd__sso)
+        sso__secrets__subcmd__help__subcmd__remove__subcmd__sso)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -867,7 +867,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__token)
+        sso__secrets__subcmd__help__subcmd__token)
             opts="create list revoke"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -881,7 +881,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__token__subcmd__create)
+        sso__secrets__subcmd__help__subcmd__token__subcmd__create)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -895,7 +895,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__token__subcmd__list)
+        sso__secrets__subcmd__help__subcmd__token__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -909,7 +909,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__token__subcmd__revoke)
+        sso__secrets__subcmd__help__subcmd__token__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -923,7 +923,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__vault)
+        sso__secrets__subcmd__help__subcmd__vault)
             opts="info read-only passwd"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -937,7 +937,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__vault__subcmd__info)
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -951,7 +951,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__vault__subcmd__passwd)
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__passwd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -965,7 +965,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__help__subcmd__vault__subcmd__read__subcmd__only)
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__read__subcmd__only)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -979,7 +979,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__import)
+        sso__secrets__subcmd__import)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1009,7 +1009,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__init)
+        sso__secrets__subcmd__init)
             opts="-h --kdf-memory --kdf-iterations --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1047,7 +1047,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__list)
+        sso__secrets__subcmd__list)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1077,7 +1077,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__put__subcmd__did)
+        sso__secrets__subcmd__put__subcmd__did)
             opts="-h --file --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1111,7 +1111,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__put__subcmd__sso)
+        sso__secrets__subcmd__put__subcmd__sso)
             opts="-h --user-id --file --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1149,7 +1149,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__remove__subcmd__sso)
+        sso__secrets__subcmd__remove__subcmd__sso)
             opts="-h --user-id --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1183,7 +1183,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token)
+        sso__secrets__subcmd__token)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help create list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1213,7 +1213,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__create)
+        sso__secrets__subcmd__token__subcmd__create)
             opts="-h --app --did --write --expires-in --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1255,7 +1255,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__help)
+        sso__secrets__subcmd__token__subcmd__help)
             opts="create list revoke help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1269,7 +1269,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__help__subcmd__create)
+        sso__secrets__subcmd__token__subcmd__help__subcmd__create)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1283,7 +1283,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__help__subcmd__help)
+        sso__secrets__subcmd__token__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1297,7 +1297,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__help__subcmd__list)
+        sso__secrets__subcmd__token__subcmd__help__subcmd__list)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1311,7 +1311,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__help__subcmd__revoke)
+        sso__secrets__subcmd__token__subcmd__help__subcmd__revoke)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1325,7 +1325,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__list)
+        sso__secrets__subcmd__token__subcmd__list)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1355,7 +1355,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__token__subcmd__revoke)
+        sso__secrets__subcmd__token__subcmd__revoke)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1385,7 +1385,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault)
+        sso__secrets__subcmd__vault)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help info read-only passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1415,7 +1415,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__help)
+        sso__secrets__subcmd__vault__subcmd__help)
             opts="info read-only passwd help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1429,7 +1429,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__help__subcmd__help)
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1443,7 +1443,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__help__subcmd__info)
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__info)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1457,7 +1457,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__help__subcmd__passwd)
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__passwd)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1471,7 +1471,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__help__subcmd__read__subcmd__only)
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__read__subcmd__only)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1485,7 +1485,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__info)
+        sso__secrets__subcmd__vault__subcmd__info)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1515,7 +1515,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__passwd)
+        sso__secrets__subcmd__vault__subcmd__passwd)
             opts="-h --new-passphrase-file --kdf-memory --kdf-iterations --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1557,7 +1557,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__subcmd__secrets__subcmd__vault__subcmd__read__subcmd__only)
+        sso__secrets__subcmd__vault__subcmd__read__subcmd__only)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help on off"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -8,21 +8,23 @@ use std::path::Path;
 pub fn completion(shell: Shell) -> Vec<u8> {
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
-    let name = "sso-secrets";
-    match shell {
-        Shell::Bash => {
-            clap_complete::generate(clap_complete::Shell::Bash, &mut cmd, name, &mut buf)
-        }
-        Shell::Zsh => clap_complete::generate(clap_complete::Shell::Zsh, &mut cmd, name, &mut buf),
-        Shell::Fish => {
-            clap_complete::generate(clap_complete::Shell::Fish, &mut cmd, name, &mut buf)
-        }
-        Shell::Powershell => {
-            clap_complete::generate(clap_complete::Shell::PowerShell, &mut cmd, name, &mut buf)
-        }
-        Shell::Elvish => {
-            clap_complete::generate(clap_complete::Shell::Elvish, &mut cmd, name, &mut buf)
-        }
+    let target = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+        Shell::Powershell => clap_complete::Shell::PowerShell,
+        Shell::Elvish => clap_complete::Shell::Elvish,
+    };
+    clap_complete::generate(target, &mut cmd, "sso-secrets", &mut buf);
+    if let Shell::Bash = shell {
+        // clap_complete 4.6 spells the state of a hyphenated binary two
+        // ways ("sso__secrets__subcmd__x" in the loop that walks the words,
+        // "sso__subcmd__secrets__subcmd__x" in the case arms), so nothing
+        // after the first subcommand completes (clap-rs/clap#6421). Make
+        // the arms match the loop; this is a no-op once that is fixed.
+        buf = String::from_utf8_lossy(&buf)
+            .replace("sso__subcmd__secrets", "sso__secrets")
+            .into_bytes();
     }
     buf
 }

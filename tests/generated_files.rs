@@ -79,3 +79,48 @@ fn main_man_page_has_the_expected_sections() {
         assert!(names.contains(&n), "no page {n}: {names:?}");
     }
 }
+
+fn shell_output(shell: &str, script: &str) -> Option<String> {
+    let out = std::process::Command::new(shell)
+        .args(["-c", script])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()?;
+    assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_flags() {
+    let script = r#"
+        source completions/sso-secrets.bash
+        complete_words() { COMP_WORDS=("$@"); COMP_CWORD=$(( $# - 1 ));
+            _sso__secrets sso-secrets "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}";
+            echo "${COMPREPLY[*]}"; }
+        complete_words sso-secrets get-
+        complete_words sso-secrets token create ci --
+        complete_words sso-secrets vault ''
+        complete_words sso-secrets completions ''
+    "#;
+    let Some(out) = shell_output("bash", script) else {
+        eprintln!("skipped: no bash");
+        return;
+    };
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "get-sso get-did", "{out}");
+    assert!(lines[1].contains("--app") && lines[1].contains("--expires-in"), "{out}");
+    assert!(lines[2].contains("passwd") && lines[2].contains("read-only"), "{out}");
+    assert!(lines[3].contains("fish") && lines[3].contains("powershell"), "{out}");
+}
+
+#[test]
+fn fish_completes_subcommands_and_their_flags() {
+    let script = "source completions/sso-secrets.fish; complete -C 'sso-secrets put-'; \
+                  complete -C 'sso-secrets token create ci --'";
+    let Some(out) = shell_output("fish", script) else {
+        eprintln!("skipped: fish is not installed");
+        return;
+    };
+    assert!(out.contains("put-sso") && out.contains("put-did"), "{out}");
+    assert!(out.contains("--write") && out.contains("--did"), "{out}");
+}
