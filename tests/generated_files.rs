@@ -86,7 +86,11 @@ fn shell_output(shell: &str, script: &str) -> Option<String> {
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .ok()?;
-    assert!(out.status.success(), "{shell}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{shell}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
@@ -108,9 +112,18 @@ fn bash_completes_subcommands_and_their_flags() {
     };
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines[0], "get-sso get-did", "{out}");
-    assert!(lines[1].contains("--app") && lines[1].contains("--expires-in"), "{out}");
-    assert!(lines[2].contains("passwd") && lines[2].contains("read-only"), "{out}");
-    assert!(lines[3].contains("fish") && lines[3].contains("powershell"), "{out}");
+    assert!(
+        lines[1].contains("--app") && lines[1].contains("--expires-in"),
+        "{out}"
+    );
+    assert!(
+        lines[2].contains("passwd") && lines[2].contains("read-only"),
+        "{out}"
+    );
+    assert!(
+        lines[3].contains("fish") && lines[3].contains("powershell"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -499,3 +499,30 @@ fn u_debug(token: &str) -> String {
         Credential::Token(SecretString::new(token.to_string()))
     )
 }
+
+#[test]
+fn a_passphrase_write_runs_argon2_exactly_once() {
+    use sso_secrets::vault::{keys::Entry, keys::Scope, keys::State, prepare, store};
+    let v = Vault::new();
+    let u = Unlocker::new(Credential::Passphrase(SecretString::new(PASS.into())));
+    // What `put-*` does: derive before the lock, then open under it.
+    prepare(&v.path, &u);
+    let lock = store::lock(&v.path, std::time::Duration::from_secs(5))
+        .ok()
+        .unwrap();
+    let mut vault = Lib::open_for_write(&v.path, &u, lock).unwrap();
+    let sk = vault.scope(&Scope::App("demo".into())).unwrap();
+    let entry = Entry {
+        state: State::Active,
+        created: 1,
+        updated: 1,
+        key: "alice".into(),
+        value: sso_secrets::secret::SecretBytes::new(b"x".to_vec()),
+    };
+    vault.put(&sk, &entry).unwrap();
+    vault.commit().unwrap();
+    assert_eq!(u.kdf_runs(), 1);
+    // And a read in the same process reuses it.
+    Lib::open(&v.path, &u).unwrap();
+    assert_eq!(u.kdf_runs(), 1);
+}

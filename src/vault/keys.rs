@@ -121,11 +121,6 @@ impl Keyring {
             .map(|(_, k)| k.clone())
     }
 
-    /// True when this keyring covers every secret of the scope's kind.
-    pub fn covers_all(&self) -> bool {
-        self.sso_root.is_some() && self.did_root.is_some()
-    }
-
     /// Every scope this keyring can read, with its key, for listing.
     /// Root holders get `None` (they learn scopes from the entries).
     pub fn scoped_keys(&self) -> Vec<(Scope, Key32)> {

@@ -44,6 +44,7 @@ pub enum Credential {
 pub struct Unlocker {
     cred: Credential,
     cache: RefCell<Option<(KdfParams, [u8; 16], Key32)>>,
+    kdf_runs: std::cell::Cell<u32>,
 }
 
 /// An opened slot.
@@ -102,7 +103,13 @@ impl Unlocker {
         Unlocker {
             cred,
             cache: RefCell::new(None),
+            kdf_runs: std::cell::Cell::new(0),
         }
+    }
+
+    /// How many times this credential ran Argon2 (one per process is the goal).
+    pub fn kdf_runs(&self) -> u32 {
+        self.kdf_runs.get()
     }
 
     /// True for the passphrase (the admin credential).
@@ -123,6 +130,7 @@ impl Unlocker {
             return Ok(key.clone());
         }
         let key = crypto::argon2id(pass.expose().as_bytes(), salt, kdf)?;
+        self.kdf_runs.set(self.kdf_runs.get() + 1);
         *self.cache.borrow_mut() = Some((kdf, *salt, key.clone()));
         Ok(key)
     }
@@ -453,7 +461,7 @@ impl Vault {
         Ok(removed)
     }
 
-    /// Number of entries of each kind is not stored; this is the total.
+    /// Number of entries (the bucket table counts them).
     pub fn len(&self) -> usize {
         self.header.buckets.iter().map(|b| b.count as usize).sum()
     }
@@ -515,11 +523,6 @@ impl Vault {
             self.header.flags = flags;
             self.dirty = true;
         }
-    }
-
-    /// True when this session changed something.
-    pub fn is_dirty(&self) -> bool {
-        self.dirty
     }
 
     /// Writes the changes atomically, if there are any.
