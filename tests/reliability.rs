@@ -12,19 +12,6 @@ use std::sync::{Arc, Mutex};
 
 const D: &str = "did:ssi:name:v:reliability/alice";
 
-fn raw_bin() -> Command {
-    let mut c = Command::new(assert_cmd::cargo::cargo_bin("sso-secrets"));
-    for var in [
-        "SSO_SECRETS_VAULT",
-        "SSO_SECRETS_TOKEN",
-        "SSO_SECRETS_PASSPHRASE",
-        "SSO_SECRETS_READ_ONLY",
-    ] {
-        c.env_remove(var);
-    }
-    c
-}
-
 #[test]
 fn sixteen_writers_and_concurrent_readers_lose_nothing() {
     let v = Vault::new();

@@ -553,7 +553,7 @@ fn help_lists_exit_codes_and_every_subcommand_has_an_example() {
 fn broken_pipe_is_not_an_error() {
     let v = Vault::new();
     v.put_did(ALICE, "big", &vec![b'x'; 1 << 20]);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("sso-secrets"))
+    let mut child = raw_bin()
         .args(["--no-input", "--vault"])
         .arg(&v.path)
         .args(["get-did", &did(ALICE), "big"])

@@ -159,7 +159,7 @@ fn parallel_writers_lose_nothing() {
     let v = Vault::new();
     let children: Vec<_> = (0..8)
         .map(|i| {
-            std::process::Command::new(assert_cmd::cargo::cargo_bin("sso-secrets"))
+            raw_bin()
                 .args(["--no-input", "--vault"])
                 .arg(&v.path)
                 .args(["put-did", &did(DID_TEXT), &format!("name-{i}"), "--file"])

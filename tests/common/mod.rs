@@ -13,18 +13,31 @@ pub struct Vault {
     pub path: PathBuf,
 }
 
+/// Variables the binary reads; tests never inherit them.
+const VARS: [&str; 4] = [
+    "SSO_SECRETS_VAULT",
+    "SSO_SECRETS_TOKEN",
+    "SSO_SECRETS_PASSPHRASE",
+    "SSO_SECRETS_READ_ONLY",
+];
+
 /// A command for the binary with a clean environment and no stdin.
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("sso-secrets").expect("binary");
-    for var in [
-        "SSO_SECRETS_VAULT",
-        "SSO_SECRETS_TOKEN",
-        "SSO_SECRETS_PASSPHRASE",
-        "SSO_SECRETS_READ_ONLY",
-    ] {
+    for var in VARS {
         c.env_remove(var);
     }
     c.write_stdin(Vec::<u8>::new());
+    c
+}
+
+/// The same as a plain `std::process::Command`, for spawning children
+/// that run concurrently or get killed.
+pub fn raw_bin() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("sso-secrets"));
+    for var in VARS {
+        c.env_remove(var);
+    }
     c
 }
 
