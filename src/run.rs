@@ -116,7 +116,17 @@ fn execute(
     // Commands that need no vault.
     match &cli.command {
         Command::Did(DidCommand::Encode { text }) => {
-            crate::did::check_did_text(text)?;
+            if text.is_empty() {
+                return Err(Error::Usage("nothing to encode".into()));
+            }
+            // Encode what the operator asked for, but say when the other
+            // commands will not take it.
+            if let Err(e) = crate::did::check_did_text(text) {
+                warnings.push(format!(
+                    "warning: {}; the DID commands will refuse it",
+                    e.detail()
+                ));
+            }
             return Ok(Outcome::Value {
                 key: "base58",
                 value: crate::did::encode(text),

@@ -499,6 +499,14 @@ fn did_helpers() {
         .code(0)
         .stdout(format!("{ALICE}\n"));
     bin().args(["did", "decode", "0OIl"]).assert().code(2);
+    // Any text encodes; text the DID commands will refuse gets a warning.
+    bin()
+        .args(["did", "encode", "hello world"])
+        .assert()
+        .code(0)
+        .stdout(format!("{}\n", did("hello world")))
+        .stderr(predicate::str::contains("warning"));
+    bin().args(["did", "encode", ""]).assert().code(2);
     let not_utf8 = bs58::encode([0xffu8, 0xfe]).into_string();
     bin().args(["did", "decode", &not_utf8]).assert().code(2);
     bin()
