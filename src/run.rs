@@ -159,6 +159,10 @@ fn execute(
         Some(v) => v,
         None => default_vault()?,
     };
+    // Through a symlink, work on the file it points to: the lock and the
+    // temp file must sit beside the real vault, and a write must replace
+    // it, not the link.
+    let vault = std::fs::canonicalize(&vault).unwrap_or(vault);
     let ctx = Ctx {
         vault,
         read_only: g.read_only || env.read_only()?,

@@ -356,3 +356,30 @@ fn the_vault_grows_and_shrinks_across_bucket_layouts() {
         .assert()
         .stdout(predicate::str::contains("did secrets:    3"));
 }
+
+#[test]
+fn a_symlinked_vault_is_written_through_the_link() {
+    let v = Vault::new();
+    v.put_sso("demo", "alice", b"x");
+    let link = v.dir().join("link");
+    std::os::unix::fs::symlink(&v.path, &link).unwrap();
+    bin()
+        .arg("--vault")
+        .arg(&link)
+        .env("SSO_SECRETS_PASSPHRASE", PASS)
+        .args(["put-sso", "demo", "--user-id", "bob"])
+        .write_stdin("y")
+        .assert()
+        .success();
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    v.pass()
+        .args(["get-sso", "demo", "--user-id", "bob"])
+        .assert()
+        .success()
+        .stdout("y");
+}

@@ -147,8 +147,22 @@ struct Item {
     value: SecretBytes,
 }
 
+/// serde_json's message, except where it would quote a value: "invalid
+/// type: string \"hunter2\"" must not put a secret on stderr.
+fn json_error(e: serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("invalid type") || text.starts_with("invalid value") {
+        format!(
+            "a field has the wrong type (every field is a string), at column {}",
+            e.column()
+        )
+    } else {
+        text
+    }
+}
+
 fn parse_line(line: &str) -> std::result::Result<Item, String> {
-    let l: ExportLine = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let l: ExportLine = serde_json::from_str(line).map_err(json_error)?;
     let need =
         |v: &Option<String>, field: &str| v.clone().ok_or_else(|| format!("missing \"{field}\""));
     let err = |e: Error| e.detail().to_string();
@@ -181,7 +195,7 @@ fn parse_line(line: &str) -> std::result::Result<Item, String> {
         (Some(s), None) => SecretBytes::new(s.as_bytes().to_vec()),
         (None, Some(b)) => SecretBytes::new(
             B64.decode(b)
-                .map_err(|e| format!("invalid secret_base64: {e}"))?,
+                .map_err(|_| "secret_base64 is not valid standard base64".to_string())?,
         ),
         _ => return Err("give exactly one of \"secret\" and \"secret_base64\"".into()),
     };
@@ -481,5 +495,10 @@ mod tests {
                 .contains("unknown field")
         );
         assert!(e("not json").contains("expected"));
+        // Error messages never quote a value.
+        let m = e(r#"{"kind":"sso","app":"a","user_id":"u","secret":12345678}"#);
+        assert!(m.contains("wrong type") && !m.contains("12345678"), "{m}");
+        let m = e(r#"{"kind":"sso","app":"a","user_id":"u","secret_base64":"hunter2!"}"#);
+        assert!(!m.contains("hunter2") && !m.contains('!'), "{m}");
     }
 }
