@@ -422,6 +422,10 @@ fn init_kdf_floor_and_default_location() {
         .success();
     let path = home.path().join(".local/share/sso-secrets/vault");
     assert!(path.is_file());
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(path.parent().unwrap()), 0o700);
+    assert_eq!(mode(&path), 0o600);
     run(&["put-sso", "demo", "--user-id", "alice"], "hi")
         .assert()
         .success();

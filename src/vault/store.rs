@@ -210,17 +210,18 @@ pub fn replace(
     Ok(())
 }
 
-/// Creates the vault's directory (0700) if it is missing.
+/// Creates the vault's directory if it is missing: 0700 for the directory
+/// itself, the usual mode for any parents (`~/.local/share` and the like).
 pub fn ensure_dir(vault: &Path) -> Result<()> {
     let dir = parent(vault);
     if dir.exists() {
         return Ok(());
     }
-    fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(dir)
-        .map_err(|e| Error::io(format!("cannot create {}", dir.display()), &e))
+    let fail = |e: io::Error| Error::io(format!("cannot create {}", dir.display()), &e);
+    if let Some(up) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+        fs::create_dir_all(up).map_err(fail)?;
+    }
+    fs::DirBuilder::new().mode(0o700).create(dir).map_err(fail)
 }
 
 #[cfg(test)]
