@@ -68,11 +68,13 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
             }
             let text = styled.to_string();
             if json {
-                let first = text.lines().next().unwrap_or_default();
+                // clap's message without its usage block, on one line.
+                let message = text.split("\nUsage:").next().unwrap_or_default();
+                let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
                 let _ = writeln!(
                     io.err,
                     "{}",
-                    usage_json(first.trim_start_matches("error: "))
+                    usage_json(message.trim_start_matches("error: "))
                 );
             } else {
                 let _ = write!(io.err, "{}", paint(io.err_is_terminal));

@@ -401,6 +401,9 @@ pub fn vault_passwd(
     iterations: Option<u32>,
 ) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
+    // Check the current passphrase before asking for a new one (twice);
+    // the Argon2 result is cached, so the write below does not repeat it.
+    ctx.read(&u, Need::admin(), |_| Ok(()))?;
     let new = ctx.sources.new_passphrase(new_file, None)?;
     ctx.write(&u, Need::admin(), |v| {
         let old = v.kdf().unwrap_or(KdfParams::DEFAULT);
