@@ -441,7 +441,15 @@ fn invalid_utf8_arguments_and_closed_stdin() {
 #[test]
 fn core_dumps_are_disabled_while_secrets_are_in_memory() {
     let v = Vault::new();
-    let mut child = raw_bin()
+    // Start it with core dumps allowed (as far as the hard limit lets a
+    // shell raise them), so only the binary itself can turn them off.
+    let mut sh = Command::new("sh");
+    for var in VARS {
+        sh.env_remove(var);
+    }
+    let mut child = sh
+        .args(["-c", "ulimit -c unlimited 2>/dev/null; exec \"$0\" \"$@\""])
+        .arg(assert_cmd::cargo::cargo_bin("sso-secrets"))
         .arg("--vault")
         .arg(&v.path)
         .args(["--no-input", "put-sso", "demo", "--user-id", "u"])

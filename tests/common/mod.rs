@@ -14,7 +14,7 @@ pub struct Vault {
 }
 
 /// Variables the binary reads; tests never inherit them.
-const VARS: [&str; 4] = [
+pub const VARS: [&str; 4] = [
     "SSO_SECRETS_VAULT",
     "SSO_SECRETS_TOKEN",
     "SSO_SECRETS_PASSPHRASE",
