@@ -21,6 +21,13 @@ pub enum Status {
 
 impl Status {
     /// The process exit code (see the README's table).
+    ///
+    /// ```
+    /// use sso_secrets::status::Status;
+    /// assert_eq!(Status::NotFound.rfc_status(), Some(404));
+    /// assert_eq!(Status::NotFound.exit_code(), 44);
+    /// assert_eq!(Status::Usage.rfc_status(), None);
+    /// ```
     pub fn exit_code(self) -> u8 {
         match self {
             Status::Ok => 0,
