@@ -281,7 +281,8 @@ impl Vault {
         Self::open_file(path, file, warning, unlocker, None)
     }
 
-    /// Opens for a read-modify-write under `lock`, checking every bucket.
+    /// Opens for a read-modify-write under `lock`. Buckets are read (and
+    /// checked against the signed table) only when the write touches them.
     pub fn open_for_write(
         path: &Path,
         unlocker: &Unlocker,
