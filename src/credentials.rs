@@ -101,7 +101,7 @@ pub fn first_line(path: &Path, what: &str) -> Result<SecretString> {
     let mut buf = SecretBytes::new(Vec::new());
     std::fs::File::open(path)
         .and_then(|f| f.take(64 * 1024).read_to_end(buf.expose_mut()))
-        .map_err(|e| Error::io(format!("cannot read {what} file {}", path.display()), &e))?;
+        .map_err(|e| Error::io(format!("cannot read {what} file {}", path.display()), e))?;
     let bytes = buf.expose();
     let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
     let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -199,7 +199,7 @@ impl Sources<'_> {
             std::fs::File::open(path)
                 .and_then(|f| f.take(limit).read_to_end(buf.expose_mut()))
                 .map_err(|e| {
-                    Error::io(format!("cannot read secret file {}", path.display()), &e)
+                    Error::io(format!("cannot read secret file {}", path.display()), e)
                 })?;
             return Ok(buf);
         }
@@ -207,7 +207,7 @@ impl Sources<'_> {
             return self
                 .term
                 .read_stdin(limit)
-                .map_err(|e| Error::io("cannot read the secret from stdin", &e));
+                .map_err(|e| Error::io("cannot read the secret from stdin", e));
         }
         if self.can_prompt() {
             let s = self.prompt("Secret: ")?;

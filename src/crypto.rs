@@ -18,7 +18,7 @@ pub fn random<const N: usize>() -> Result<[u8; N]> {
     let mut out = [0u8; N];
     SystemRandom::new()
         .fill(&mut out)
-        .map_err(|_| Error::Failure("the system random number generator failed".into()))?;
+        .map_err(|_| Error::failure("the system random number generator failed"))?;
     Ok(out)
 }
 
@@ -76,11 +76,11 @@ impl KdfParams {
 /// Derives a slot key from a passphrase with Argon2id (one lane).
 pub fn argon2id(passphrase: &[u8], salt: &[u8], params: KdfParams) -> Result<Key32> {
     let p = argon2::Params::new(params.memory_mib * 1024, params.iterations, 1, Some(32))
-        .map_err(|e| Error::Failure(format!("invalid KDF parameters: {e}")))?;
+        .map_err(|e| Error::failure(format!("invalid KDF parameters: {e}")))?;
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p);
     let mut out = [0u8; 32];
     a.hash_password_into(passphrase, salt, &mut out)
-        .map_err(|e| Error::Failure(format!("key derivation failed: {e}")))?;
+        .map_err(|e| Error::failure(format!("key derivation failed: {e}")))?;
     Ok(Key32::new(out))
 }
 

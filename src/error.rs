@@ -1,5 +1,9 @@
-//! The library's error type. Each variant carries its RFC status, so the exit
+//! The library's error type. Each variant knows its status, so the exit
 //! code is decided by [`Error::status`] and nowhere else.
+//!
+//! The RFC statuses carry a one-line detail. Failures outside the RFC
+//! (exit 1) carry an [`anyhow::Error`] whose context chain says what was
+//! being done and why it failed; they never carry a status of their own.
 
 use crate::status::Status;
 
@@ -20,9 +24,13 @@ pub enum Error {
     /// 555.
     #[error("{0}")]
     ReadOnly(String),
-    /// Exit 1: outside the RFC (I/O, missing vault, busy).
+    /// Exit 75: worth retrying later (vault busy; a remote server that is
+    /// unreachable, timed out or overloaded).
     #[error("{0}")]
-    Failure(String),
+    Temporary(String),
+    /// Exit 1: outside the RFC (I/O, missing vault), with its cause chain.
+    #[error("{0:#}")]
+    Failure(anyhow::Error),
     /// Exit 2: bad command line.
     #[error("{0}")]
     Usage(String),
@@ -36,26 +44,25 @@ impl Error {
             Error::NotFound(_) => Status::NotFound,
             Error::WrongFormat(_) => Status::WrongFormat,
             Error::ReadOnly(_) => Status::ReadOnly,
+            Error::Temporary(_) => Status::Temporary,
             Error::Failure(_) => Status::Failure,
             Error::Usage(_) => Status::Usage,
         }
     }
 
-    /// The detail text, without the status prefix.
-    pub fn detail(&self) -> &str {
-        match self {
-            Error::Unauthorized(d)
-            | Error::NotFound(d)
-            | Error::WrongFormat(d)
-            | Error::ReadOnly(d)
-            | Error::Failure(d)
-            | Error::Usage(d) => d,
-        }
+    /// The detail text, without the status prefix, on one line.
+    pub fn detail(&self) -> String {
+        self.to_string()
     }
 
-    /// An I/O failure on `what`, exit 1.
-    pub fn io(what: impl std::fmt::Display, err: &std::io::Error) -> Self {
-        Error::Failure(format!("{what}: {err}"))
+    /// A failure outside the RFC (exit 1) described by `msg`.
+    pub fn failure(msg: impl std::fmt::Display) -> Self {
+        Error::Failure(anyhow::anyhow!("{msg}"))
+    }
+
+    /// An I/O failure on `what`, exit 1; the `io::Error` stays the source.
+    pub fn io(what: impl std::fmt::Display, err: std::io::Error) -> Self {
+        Error::Failure(anyhow::Error::new(err).context(what.to_string()))
     }
 
     /// The vault fails authentication: 500.
@@ -66,3 +73,22 @@ impl Error {
 
 /// Shorthand used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_failures_keep_their_source_and_read_as_one_line() {
+        let e = Error::io(
+            "cannot read vault /x",
+            std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+        );
+        assert_eq!(e.status(), Status::Failure);
+        assert_eq!(e.detail(), "cannot read vault /x: permission denied");
+        let Error::Failure(inner) = &e else {
+            unreachable!()
+        };
+        assert!(inner.root_cause().downcast_ref::<std::io::Error>().is_some());
+    }
+}

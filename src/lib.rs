@@ -17,6 +17,8 @@ pub mod credentials;
 pub mod crypto;
 pub mod did;
 pub mod error;
+pub mod names;
+pub mod ops;
 pub mod output;
 pub mod run;
 pub mod secret;

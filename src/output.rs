@@ -246,7 +246,7 @@ mod tests {
             json: false,
         };
         s.error(&Error::NotFound("no DID secret \"x\" for did:a".into()));
-        s.error(&Error::Failure("boom".into()));
+        s.error(&Error::failure("boom"));
         s.json = true;
         s.error(&Error::NotFound("nope".into()));
         s.error(&Error::Usage("bad".into()));

@@ -33,9 +33,7 @@ pub fn default_vault() -> Result<PathBuf> {
     directories::ProjectDirs::from("", "", "sso-secrets")
         .map(|d| d.data_dir().join("vault"))
         .ok_or_else(|| {
-            Error::Failure(
-                "cannot find a home directory; pass --vault or set SSO_SECRETS_VAULT".into(),
-            )
+            Error::failure("cannot find a home directory; pass --vault or set SSO_SECRETS_VAULT")
         })
 }
 
@@ -97,7 +95,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
             // A reader that went away (`| head`) is not an error worth a message.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
             Err(e) => {
-                sink.error(&Error::io("cannot write output", &e));
+                sink.error(&Error::io("cannot write output", e));
                 Status::Failure.exit_code()
             }
         },
@@ -149,7 +147,7 @@ fn execute(
         }
         Command::GenerateAssets { out_dir } => {
             let files =
-                crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", &e))?;
+                crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", e))?;
             return Ok(Outcome::Value {
                 key: "files",
                 value: files.join("\n"),
@@ -230,7 +228,7 @@ fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
             kdf_iterations,
         ),
         Command::Did(_) | Command::Completions { .. } | Command::GenerateAssets { .. } => Err(
-            Error::Failure("internal: command handled before opening the vault".into()),
+            Error::failure("internal: command handled before opening the vault"),
         ),
     }
 }

@@ -13,7 +13,9 @@ pub enum Status {
     WrongFormat,
     /// 555: a write refused because the vault is read-only.
     ReadOnly,
-    /// No RFC status: I/O error, missing vault, vault busy.
+    /// No RFC status: worth retrying later (vault busy, server unreachable).
+    Temporary,
+    /// No RFC status: I/O error, missing vault.
     Failure,
     /// No RFC status: bad command line.
     Usage,
@@ -35,6 +37,7 @@ impl Status {
             Status::NotFound => 44,
             Status::WrongFormat => 50,
             Status::ReadOnly => 55,
+            Status::Temporary => 75,
             Status::Failure => 1,
             Status::Usage => 2,
         }
@@ -48,7 +51,7 @@ impl Status {
             Status::NotFound => Some(404),
             Status::WrongFormat => Some(500),
             Status::ReadOnly => Some(555),
-            Status::Failure | Status::Usage => None,
+            Status::Temporary | Status::Failure | Status::Usage => None,
         }
     }
 
@@ -60,7 +63,7 @@ impl Status {
             Status::NotFound => "not found",
             Status::WrongFormat => "wrong secret format",
             Status::ReadOnly => "read-only",
-            Status::Failure => "error",
+            Status::Temporary | Status::Failure => "error",
             Status::Usage => "usage",
         }
     }
@@ -78,6 +81,7 @@ mod tests {
             (Status::NotFound, 44, Some(404)),
             (Status::WrongFormat, 50, Some(500)),
             (Status::ReadOnly, 55, Some(555)),
+            (Status::Temporary, 75, None),
             (Status::Failure, 1, None),
             (Status::Usage, 2, None),
         ];

@@ -220,10 +220,10 @@ pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
     match file {
         Some(p) => std::fs::File::open(p)
             .and_then(|mut f| f.read_to_end(input.expose_mut()))
-            .map_err(|e| Error::io(format!("cannot read {}", p.display()), &e))?,
+            .map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?,
         None => std::io::stdin()
             .read_to_end(input.expose_mut())
-            .map_err(|e| Error::io("cannot read stdin", &e))?,
+            .map_err(|e| Error::io("cannot read stdin", e))?,
     };
     ctx.write(&u, Need::write(Vec::new()), |v| {
         let text = std::str::from_utf8(input.expose()).map_err(|e| {

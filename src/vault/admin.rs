@@ -90,7 +90,7 @@ pub fn create(
 ) -> Result<()> {
     kdf.check().map_err(Error::Usage)?;
     if path.symlink_metadata().is_ok() {
-        return Err(Error::Failure(format!(
+        return Err(Error::failure(format!(
             "a vault already exists at {}; it was left untouched",
             path.display()
         )));
@@ -128,7 +128,7 @@ pub fn create(
     let sig = Signer::from_seed(
         keys.signing_seed
             .as_ref()
-            .ok_or_else(|| Error::Failure("internal: no seed".into()))?,
+            .ok_or_else(|| Error::failure("internal: no seed"))?,
     )?
     .sign(&head);
     let mut file = Vec::with_capacity(head.len() + SIG_LEN);

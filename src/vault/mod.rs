@@ -241,7 +241,7 @@ pub struct Vault {
 fn read_header(file: &mut File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
     let size = file
         .metadata()
-        .map_err(|e| Error::io("cannot stat vault", &e))?
+        .map_err(|e| Error::io("cannot stat vault", e))?
         .len();
     let head_len = PREFIX_LEN.min(size as usize);
     let prefix = store::read_at(file, 0, head_len)?;
@@ -399,9 +399,7 @@ impl Vault {
         let n = self.header.buckets.len();
         let fresh = match self.write.as_ref() {
             None => {
-                return Err(Error::Failure(
-                    "internal: write on a vault opened for reading".into(),
-                ));
+                return Err(Error::failure("internal: write on a vault opened for reading"));
             }
             Some(w) if w.changed[i].is_some() => None,
             Some(_) => {
@@ -415,7 +413,7 @@ impl Vault {
         let w = self
             .write
             .as_mut()
-            .ok_or_else(|| Error::Failure("internal: not writing".into()))?;
+            .ok_or_else(|| Error::failure("internal: not writing"))?;
         Ok(w.changed[i].get_or_insert_with(|| fresh.unwrap_or_default()))
     }
 
@@ -424,7 +422,7 @@ impl Vault {
         let w = self
             .write
             .as_mut()
-            .ok_or_else(|| Error::Failure("internal: not writing".into()))?;
+            .ok_or_else(|| Error::failure("internal: not writing"))?;
         w.changed = vec![Some(BTreeMap::new())];
         self.header.buckets = vec![BucketRef {
             count: 0,
@@ -537,7 +535,7 @@ impl Vault {
         let signer = Signer::from_seed(&seed)?;
         self.rebucket_if_needed()?;
         let w = self.write.take().ok_or_else(|| {
-            Error::Failure("internal: commit on a vault opened for reading".into())
+            Error::failure("internal: commit on a vault opened for reading")
         })?;
         // The plan: for each bucket, new bytes, or a range of the old file.
         let old_offsets: Vec<u64> = (0..self.header.buckets.len())

@@ -21,22 +21,22 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
         .custom_flags(nix::libc::O_NONBLOCK)
         .open(path)
         .map_err(|e| match e.kind() {
-            io::ErrorKind::NotFound => Error::Failure(format!(
+            io::ErrorKind::NotFound => Error::failure(format!(
                 "no vault at {} (create one with `sso-secrets init`)",
                 path.display()
             )),
-            _ => Error::io(format!("cannot open vault {}", path.display()), &e),
+            _ => Error::io(format!("cannot open vault {}", path.display()), e),
         })?;
-    let meta = file.metadata().map_err(|e| Error::io(path.display(), &e))?;
+    let meta = file.metadata().map_err(|e| Error::io(path.display(), e))?;
     if !meta.is_file() {
-        return Err(Error::Failure(format!(
+        return Err(Error::failure(format!(
             "{} is not a regular file",
             path.display()
         )));
     }
     let mode = meta.mode() & 0o777;
     if mode & 0o022 != 0 {
-        return Err(Error::Failure(format!(
+        return Err(Error::failure(format!(
             "vault {} is writable by group or others (mode {mode:03o}); run: chmod 600 {}",
             path.display(),
             path.display()
@@ -59,7 +59,7 @@ pub fn read_at(file: &mut File, offset: u64, len: usize) -> Result<Vec<u8>> {
         .and_then(|_| file.read_exact(&mut buf))
         .map_err(|e| match e.kind() {
             io::ErrorKind::UnexpectedEof => Error::corrupt("vault file is truncated"),
-            _ => Error::io("cannot read vault", &e),
+            _ => Error::io("cannot read vault", e),
         })?;
     Ok(buf)
 }
@@ -98,8 +98,7 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
                 LockError::ReadOnlyFs
             } else {
                 LockError::Other(Error::io(
-                    format!("cannot open lock file {}", path.display()),
-                    &e,
+                    format!("cannot open lock file {}", path.display()), e,
                 ))
             }
         })?;
@@ -111,13 +110,12 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
             Err(fs::TryLockError::WouldBlock) => {}
             Err(fs::TryLockError::Error(e)) => {
                 return Err(LockError::Other(Error::io(
-                    format!("cannot lock {}", path.display()),
-                    &e,
+                    format!("cannot lock {}", path.display()), e,
                 )));
             }
         }
         if start.elapsed() >= timeout {
-            return Err(LockError::Other(Error::Failure(format!(
+            return Err(LockError::Other(Error::Temporary(format!(
                 "vault busy: another writer held {} for more than {:.1}s (see --lock-timeout)",
                 path.display(),
                 timeout.as_secs_f64()
@@ -170,7 +168,7 @@ pub fn replace(
 ) -> Result<()> {
     clean_stale_temps(vault);
     let dir = parent(vault);
-    let fail = |what: &str, e: &io::Error| {
+    let fail = |what: &str, e: io::Error| {
         if e.raw_os_error() == Some(nix::libc::EROFS) {
             Error::ReadOnly(format!("{} is on a read-only file system", vault.display()))
         } else {
@@ -187,26 +185,26 @@ pub fn replace(
         .prefix(&temp_prefix(vault))
         .permissions(fs::Permissions::from_mode(0o600))
         .tempfile_in(dir)
-        .map_err(|e| fail("create temp file", &e))?;
-    write(tmp.as_file_mut()).map_err(|e| fail("write", &e))?;
-    tmp.as_file().sync_all().map_err(|e| fail("fsync", &e))?;
+        .map_err(|e| fail("create temp file", e))?;
+    write(tmp.as_file_mut()).map_err(|e| fail("write", e))?;
+    tmp.as_file().sync_all().map_err(|e| fail("fsync", e))?;
     if create {
         tmp.persist_noclobber(vault).map_err(|e| {
             if e.error.kind() == io::ErrorKind::AlreadyExists {
-                Error::Failure(format!(
+                Error::failure(format!(
                     "a vault already exists at {}; it was left untouched",
                     vault.display()
                 ))
             } else {
-                fail("rename", &e.error)
+                fail("rename", e.error)
             }
         })?;
     } else {
-        tmp.persist(vault).map_err(|e| fail("rename", &e.error))?;
+        tmp.persist(vault).map_err(|e| fail("rename", e.error))?;
     }
     File::open(dir)
         .and_then(|d| d.sync_all())
-        .map_err(|e| fail("fsync directory", &e))?;
+        .map_err(|e| fail("fsync directory", e))?;
     Ok(())
 }
 
@@ -217,7 +215,7 @@ pub fn ensure_dir(vault: &Path) -> Result<()> {
     if dir.exists() {
         return Ok(());
     }
-    let fail = |e: io::Error| Error::io(format!("cannot create {}", dir.display()), &e);
+    let fail = |e: io::Error| Error::io(format!("cannot create {}", dir.display()), e);
     if let Some(up) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
         fs::create_dir_all(up).map_err(fail)?;
     }

@@ -1,0 +1,174 @@
+//! The operation seam: the seven RFC-134 operations as values, and the one
+//! trait every backend implements.
+//!
+//! The command line builds a [`Request`] from its arguments; `serve` builds
+//! one from an HTTP request; `exec` and `inject` build several. Each is
+//! answered by a [`Backend`]: the local vault ([`crate::local::LocalVault`])
+//! or an RFC-134 server over HTTP (`--remote`). A backend does its own
+//! authorisation and applies the contract's order of checks, so callers on
+//! either side never repeat them.
+
+use crate::error::Result;
+use crate::names::{AppName, Did, SecretName, UserId, UserRef};
+use crate::secret::SecretBytes;
+
+/// One RFC-134 operation with its arguments.
+pub enum Request {
+    /// 1. Get SSO Secret.
+    GetSso {
+        /// Application.
+        app: AppName,
+        /// User.
+        user: UserId,
+    },
+    /// 2. Put SSO Secret (creates, replaces, re-activates).
+    PutSso {
+        /// Application.
+        app: AppName,
+        /// User.
+        user: UserId,
+        /// The secret (checked by the backend: 1 byte to 1 MiB).
+        body: SecretBytes,
+    },
+    /// 3. Deactivate SSO Secret.
+    DeactivateSso {
+        /// Application.
+        app: AppName,
+        /// User, by id or by DID.
+        user: UserRef,
+    },
+    /// 4. Remove SSO Secret.
+    RemoveSso {
+        /// Application.
+        app: AppName,
+        /// User, by id or by DID.
+        user: UserRef,
+    },
+    /// 5. Put DID Secret.
+    PutDid {
+        /// The DID.
+        did: Did,
+        /// Secret name.
+        name: SecretName,
+        /// The secret (checked by the backend: 1 byte to 1 MiB).
+        body: SecretBytes,
+    },
+    /// 6. Get DID Secret.
+    GetDid {
+        /// The DID.
+        did: Did,
+        /// Secret name.
+        name: SecretName,
+    },
+    /// 7. Delete DID Secret.
+    DeleteDid {
+        /// The DID.
+        did: Did,
+        /// Secret name.
+        name: SecretName,
+    },
+}
+
+/// Which operation, without its arguments: for logs and audit records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operation {
+    /// getSSOSecret
+    GetSso,
+    /// putSSOSecret
+    PutSso,
+    /// deactivateSSOSecret
+    DeactivateSso,
+    /// removeSSOSecret
+    RemoveSso,
+    /// putDIDSecret
+    PutDid,
+    /// getDIDSecret
+    GetDid,
+    /// deleteDIDSecret
+    DeleteDid,
+}
+
+impl Operation {
+    /// The RFC's name of the operation.
+    pub fn rfc_name(self) -> &'static str {
+        match self {
+            Operation::GetSso => "getSSOSecret",
+            Operation::PutSso => "putSSOSecret",
+            Operation::DeactivateSso => "deactivateSSOSecret",
+            Operation::RemoveSso => "removeSSOSecret",
+            Operation::PutDid => "putDIDSecret",
+            Operation::GetDid => "getDIDSecret",
+            Operation::DeleteDid => "deleteDIDSecret",
+        }
+    }
+
+    /// True for operations that change the vault.
+    pub fn is_write(self) -> bool {
+        !matches!(self, Operation::GetSso | Operation::GetDid)
+    }
+
+    /// True when repeating the operation after an unknown outcome is safe
+    /// (reads and deletes; never a put).
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Operation::PutSso | Operation::PutDid)
+    }
+}
+
+impl Request {
+    /// The operation, without arguments.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Request::GetSso { .. } => Operation::GetSso,
+            Request::PutSso { .. } => Operation::PutSso,
+            Request::DeactivateSso { .. } => Operation::DeactivateSso,
+            Request::RemoveSso { .. } => Operation::RemoveSso,
+            Request::PutDid { .. } => Operation::PutDid,
+            Request::GetDid { .. } => Operation::GetDid,
+            Request::DeleteDid { .. } => Operation::DeleteDid,
+        }
+    }
+}
+
+/// What a successful operation answers.
+#[derive(Debug)]
+pub enum Reply {
+    /// A write succeeded.
+    Done,
+    /// A get: the stored bytes, exactly.
+    Secret(SecretBytes),
+}
+
+/// Who acted, as far as the backend could tell. Never holds a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    /// Nobody yet: the request failed before a credential was checked.
+    Unknown,
+    /// The vault passphrase.
+    Passphrase,
+    /// An access token, by its name.
+    Token(String),
+    /// A remote server decided; its view of the caller is not ours to know.
+    Remote,
+}
+
+impl std::fmt::Display for Principal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Principal::Unknown => f.write_str("-"),
+            Principal::Passphrase => f.write_str("passphrase"),
+            Principal::Token(name) => write!(f, "token {name:?}"),
+            Principal::Remote => f.write_str("remote"),
+        }
+    }
+}
+
+/// Answers RFC-134 operations. Implementations: the local vault and an
+/// RFC-134 server over HTTP.
+pub trait Backend {
+    /// Performs one operation, applying authentication, scope, read-only,
+    /// body and existence checks in the contract's order.
+    fn call(&self, request: Request) -> Result<Reply>;
+
+    /// Who the last call acted as (for audit and access logs).
+    fn principal(&self) -> Principal;
+}
