@@ -354,6 +354,30 @@ pub enum VaultCommand {
         #[arg(long, value_name = "N")]
         kdf_iterations: Option<u32>,
     },
+    /// After a leak: renew every key, re-encrypt every secret, invalidate every token
+    #[command(
+        after_help = "Every token is invalidated and listed on stderr for reissue.\n\nExample:\n  sso-secrets vault rotate --new-passphrase-file new.pass"
+    )]
+    Rotate {
+        /// New passphrase from the first line of this file (default: keep the passphrase)
+        #[arg(long, value_name = "PATH")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Report key slots and entries that fail authentication; --repair drops them
+    #[command(
+        after_help = "Examples:\n  sso-secrets vault check\n  sso-secrets vault check --repair --yes"
+    )]
+    Check {
+        /// Drop what fails authentication (asks for confirmation)
+        #[arg(long)]
+        repair: bool,
+        /// Do not ask for confirmation
+        #[arg(long, requires = "repair")]
+        yes: bool,
+    },
+    /// Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)
+    #[command(after_help = "Example:\n  sso-secrets vault upgrade")]
+    Upgrade,
 }
 
 /// Shells with completion scripts.

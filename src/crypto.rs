@@ -75,7 +75,12 @@ impl KdfParams {
 
 /// Derives a slot key from a passphrase with Argon2id (one lane).
 pub fn argon2id(passphrase: &[u8], salt: &[u8], params: KdfParams) -> Result<Key32> {
-    let p = argon2::Params::new(params.memory_mib * 1024, params.iterations, 1, Some(32))
+    params.check().map_err(Error::corrupt)?;
+    let kib = params
+        .memory_mib
+        .checked_mul(1024)
+        .ok_or_else(|| Error::corrupt("KDF memory overflows"))?;
+    let p = argon2::Params::new(kib, params.iterations, 1, Some(32))
         .map_err(|e| Error::failure(format!("invalid KDF parameters: {e}")))?;
     let a = argon2::Argon2::new(argon2::Algorithm::Argon2id, argon2::Version::V0x13, p);
     let mut out = [0u8; 32];
@@ -107,40 +112,46 @@ pub fn derive(key: &Key32, info: &[&[u8]]) -> Key32 {
 
 fn expand(prk: &hkdf::Prk, info: &[&[u8]]) -> Key32 {
     let mut out = [0u8; 32];
-    // NOTE: expand only fails when the requested length exceeds 255 * 32
-    // bytes; we always ask for 32, so the error arm is unreachable.
-    if let Ok(okm) = prk.expand(info, Len32) {
-        let _ = okm.fill(&mut out);
+    // HKDF-Expand fails only when asked for more than 255 * 32 bytes; we ask
+    // for 32, so failure is a broken library: stop rather than use a key
+    // that is not the derived one.
+    let filled = prk.expand(info, Len32).and_then(|okm| okm.fill(&mut out));
+    if filled.is_err() {
+        impossible("HKDF-SHA256 refused to expand 32 bytes");
     }
     Key32::new(out)
 }
 
 fn aead_key(key: &Key32) -> LessSafeKey {
-    // NOTE: UnboundKey::new fails only on a wrong key length; Key32 is 32
-    // bytes, AES-256's length, so this cannot fail.
+    // UnboundKey::new fails only on a wrong key length; Key32 is AES-256's.
     match UnboundKey::new(&AES_256_GCM, key.expose()) {
         Ok(k) => LessSafeKey::new(k),
-        Err(_) => unreachable_key(),
+        Err(_) => impossible("AES-256-GCM rejected a 32-byte key"),
     }
 }
 
+/// The one place a cryptographic operation that cannot fail is allowed to
+/// panic: if ring ever refuses one, continuing would mean writing a zero
+/// key or an unsealed buffer, which is worse than stopping.
 #[allow(clippy::panic)]
-fn unreachable_key() -> ! {
-    // NOTE: see aead_key; kept as a function so the one allowed panic is here.
-    panic!("AES-256-GCM rejected a 32-byte key")
+fn impossible(what: &str) -> ! {
+    // NOTE: every caller documents why its arm is unreachable.
+    panic!("internal cryptographic failure: {what}")
 }
 
 /// AES-256-GCM seal; returns ciphertext with the tag appended.
 pub fn seal(key: &Key32, nonce: [u8; NONCE_LEN], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
     let mut buf = Vec::with_capacity(plaintext.len() + TAG_LEN);
     buf.extend_from_slice(plaintext);
-    // NOTE: sealing fails only for inputs over ~64 GiB; ours are at most a
-    // few MiB, so the error arm cannot be reached.
-    let _ = aead_key(key).seal_in_place_append_tag(
+    // Sealing fails only for inputs over ~64 GiB; ours are at most a few MiB.
+    let sealed = aead_key(key).seal_in_place_append_tag(
         Nonce::assume_unique_for_key(nonce),
         Aad::from(aad),
         &mut buf,
     );
+    if sealed.is_err() {
+        impossible("AES-256-GCM refused to seal");
+    }
     buf
 }
 

@@ -18,17 +18,49 @@ pub fn encode(text: &str) -> String {
     bs58::encode(text.as_bytes()).into_string()
 }
 
+/// Longest base58 argument decoded: base58 of [`MAX_DID_LEN`] bytes is at
+/// most ⌈4096 · log(256)/log(58)⌉ = 5,595 characters. Checked before
+/// decoding, which is quadratic in the length.
+pub const MAX_B58_LEN: usize = 5600;
+
+/// A long argument, cut to a short prefix for a message, quoted and escaped.
+pub fn shorten(s: &str) -> String {
+    const SHOW: usize = 48;
+    match s.char_indices().nth(SHOW) {
+        Some((cut, _)) => format!("{}... ({} bytes)", crate::output::quote(&s[..cut]), s.len()),
+        None => crate::output::quote(s),
+    }
+}
+
 /// Decodes base58 to UTF-8 text (no `did:` requirement): `did decode`.
 pub fn decode_text(b58: &str) -> Result<String> {
+    if b58.len() > MAX_B58_LEN {
+        return Err(Error::Usage(format!(
+            "base58 {} is longer than the {MAX_B58_LEN} characters a DID can take",
+            shorten(b58)
+        )));
+    }
     let bytes = bs58::decode(b58)
         .into_vec()
-        .map_err(|e| Error::Usage(format!("invalid base58 {b58:?}: {e}")))?;
-    String::from_utf8(bytes).map_err(|e| {
+        .map_err(|e| Error::Usage(format!("invalid base58 {}: {e}", shorten(b58))))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
         Error::Usage(format!(
-            "base58 {b58:?} decodes to bytes that are not UTF-8: {}",
-            escape(e.as_bytes())
+            "base58 {} decodes to bytes that are not UTF-8: {}",
+            shorten(b58),
+            escape(&e.as_bytes()[..e.as_bytes().len().min(64)])
         ))
-    })
+    })?;
+    if let Some(c) = text
+        .chars()
+        .find(|&c| c.is_control() || crate::output::is_format_char(c))
+    {
+        return Err(Error::Usage(format!(
+            "base58 {} decodes to text with the invisible character U+{:04X}",
+            shorten(b58),
+            u32::from(c)
+        )));
+    }
+    Ok(text)
 }
 
 /// Decodes a base58 `<DID>` argument; the text must start with `did:`.
@@ -36,7 +68,9 @@ pub fn decode_did(b58: &str) -> Result<String> {
     let text = decode_text(b58)?;
     if !text.starts_with("did:") {
         return Err(Error::Usage(format!(
-            "DID {b58:?} decodes to {text:?}, which does not start with \"did:\""
+            "DID {} decodes to {}, which does not start with \"did:\"",
+            shorten(b58),
+            shorten(&text)
         )));
     }
     check_name("DID", &text, MAX_DID_LEN)?;
@@ -47,7 +81,8 @@ pub fn decode_did(b58: &str) -> Result<String> {
 pub fn check_did_text(text: &str) -> Result<()> {
     if !text.starts_with("did:") {
         return Err(Error::Usage(format!(
-            "DID {text:?} does not start with \"did:\""
+            "DID {} does not start with \"did:\"",
+            shorten(text)
         )));
     }
     check_name("DID", text, MAX_DID_LEN)
@@ -66,7 +101,15 @@ pub fn check_name(what: &str, value: &str, max: usize) -> Result<()> {
     }
     if value.chars().any(char::is_control) {
         return Err(Error::Usage(format!(
-            "{what} {value:?} contains a control character"
+            "{what} {} contains a control character",
+            shorten(value)
+        )));
+    }
+    if let Some(c) = value.chars().find(|&c| crate::output::is_format_char(c)) {
+        return Err(Error::Usage(format!(
+            "{what} {} contains the invisible format character U+{:04X} (zero-width or bidi control)",
+            shorten(value),
+            u32::from(c)
         )));
     }
     Ok(())
@@ -149,5 +192,25 @@ mod tests {
         assert!(check_label("app", "").is_err());
         assert!(check_label("app", "a\nb").is_err());
         assert!(check_label("app", "a\u{7f}").is_err());
+        assert!(check_label("app", "pay\u{200B}pal").is_err());
+        assert!(check_label("app", "\u{202E}lapyap").is_err());
+        assert!(check_label("app", "café").is_ok());
+    }
+
+    #[test]
+    fn long_arguments_are_refused_before_decoding_and_quoted_short() {
+        let long = "1".repeat(120_000);
+        let start = std::time::Instant::now();
+        let Err(Error::Usage(m)) = decode_did(&long) else {
+            panic!("accepted")
+        };
+        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        assert!(m.len() < 200, "{m}");
+        assert!(m.contains("120000 bytes"), "{m}");
+        let esc = encode("did:x\u{1b}[31m");
+        let Err(Error::Usage(m)) = decode_did(&esc) else {
+            panic!("accepted")
+        };
+        assert!(!m.contains('\u{1b}'), "{m}");
     }
 }

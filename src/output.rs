@@ -30,6 +30,43 @@ pub fn rfc3339(secs: u64) -> String {
     )
 }
 
+/// True for a character that changes how text reads without showing:
+/// zero-width characters, bidi controls and the other Unicode format
+/// characters (general category Cf) that make look-alike names.
+pub fn is_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{E0001}' | '\u{E0020}'..='\u{E007F}')
+}
+
+/// A name from the vault as one printable field: control and format
+/// characters (tab, CR, escape sequences, bidi controls) and backslashes
+/// are escaped, so a name can neither forge a field nor drive the terminal.
+pub fn escape(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s
+        .chars()
+        .any(|c| c.is_control() || is_format_char(c) || c == '\\')
+    {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() || is_format_char(c) || c == '\\' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A name quoted for a message (Rust string syntax: control and format
+/// characters escaped).
+pub fn quote(s: &str) -> String {
+    format!("\"{}\"", escape(s).replace('"', "\\\""))
+}
+
 /// Where output goes, and whether stdout is a terminal.
 pub struct Sink<'a> {
     /// Standard output.
@@ -104,8 +141,8 @@ impl Sink<'_> {
                         self.out,
                         "{}\t{}\t{}\t{}\t{}\t{}",
                         i.kind,
-                        scope.as_deref().unwrap_or_default(),
-                        key.as_deref().unwrap_or_default(),
+                        escape(scope.as_deref().unwrap_or_default()),
+                        escape(key.as_deref().unwrap_or_default()),
                         i.state,
                         i.created,
                         i.updated
@@ -114,8 +151,11 @@ impl Sink<'_> {
             }
             Outcome::Tokens(tokens) => {
                 for t in tokens {
-                    let mut scope: Vec<String> =
-                        t.apps.iter().map(|a| format!("app:{a}")).collect();
+                    let mut scope: Vec<String> = t
+                        .apps
+                        .iter()
+                        .map(|a| format!("app:{}", escape(a)))
+                        .collect();
                     scope.extend(
                         t.dids
                             .iter()
@@ -129,7 +169,7 @@ impl Sink<'_> {
                     writeln!(
                         self.out,
                         "{}\t{}\t{}\t{}\t{}",
-                        t.name,
+                        escape(&t.name),
                         scope,
                         if t.write { "read-write" } else { "read-only" },
                         rfc3339(t.created),

@@ -227,6 +227,11 @@ fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
             kdf_memory,
             kdf_iterations,
         ),
+        Command::Vault(VaultCommand::Rotate {
+            new_passphrase_file,
+        }) => cmd::vault_rotate(ctx, new_passphrase_file.as_deref()),
+        Command::Vault(VaultCommand::Check { repair, yes }) => cmd::vault_check(ctx, repair, yes),
+        Command::Vault(VaultCommand::Upgrade) => cmd::vault_upgrade(ctx),
         Command::Did(_) | Command::Completions { .. } | Command::GenerateAssets { .. } => Err(
             Error::failure("internal: command handled before opening the vault"),
         ),

@@ -8,7 +8,7 @@ use crate::did::{self, check_label};
 use crate::error::{Error, Result};
 use crate::secret::SecretBytes;
 use crate::vault::keys::{Entry, Scope, State};
-use crate::vault::{self, Vault, format, now};
+use crate::vault::{self, Vault, now};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
@@ -449,7 +449,7 @@ pub fn vault_info(ctx: &Ctx<'_>) -> Result<Outcome> {
         let kdf = v.kdf().unwrap_or(KdfParams::DEFAULT);
         Ok(Outcome::Info(Info {
             path: ctx.vault.display().to_string(),
-            format_version: format::VERSION,
+            format_version: v.version(),
             kdf: "argon2id",
             kdf_memory_mib: kdf.memory_mib,
             kdf_iterations: kdf.iterations,

@@ -1,8 +1,11 @@
 //! One function per operation: typed arguments in, a typed [`Outcome`] out.
 //! Commands never print and never exit; `run` does both.
 
+mod admin;
 mod manage;
 mod rfc;
+
+pub use admin::{vault_check, vault_rotate, vault_upgrade};
 
 pub use manage::{
     ExportLine, Info, ListItem, export, import, init, list, token_create, token_list, token_revoke,
@@ -129,8 +132,8 @@ impl Ctx<'_> {
         )))
     }
 
-    fn keep_warnings(&self, v: &mut Vault) {
-        self.warnings.borrow_mut().append(&mut v.warnings);
+    fn keep_warnings(&self, v: &Vault) {
+        self.warnings.borrow_mut().extend(v.take_warnings());
     }
 
     /// Opens the vault for reading and checks `need`.
@@ -140,10 +143,12 @@ impl Ctx<'_> {
         need: Need,
         f: impl FnOnce(&Vault) -> Result<T>,
     ) -> Result<T> {
-        let mut v = Vault::open(&self.vault, u)?;
-        self.keep_warnings(&mut v);
+        let v = Vault::open(&self.vault, u)?;
+        self.keep_warnings(&v);
         authorize(&v, &need)?;
-        f(&v)
+        let out = f(&v);
+        self.keep_warnings(&v);
+        out
     }
 
     /// A read-modify-write under the writer lock, committed atomically.
@@ -180,7 +185,7 @@ impl Ctx<'_> {
             Err(store::LockError::Other(e)) => return Err(e),
         };
         let mut v = Vault::open_for_write(&self.vault, u, lock)?;
-        self.keep_warnings(&mut v);
+        self.keep_warnings(&v);
         authorize(&v, &need)?;
         if v.header.read_only() && !need.ignores_read_only_flag {
             return Err(Error::ReadOnly(
@@ -188,7 +193,9 @@ impl Ctx<'_> {
                     .into(),
             ));
         }
-        let out = f(&mut v)?;
+        let out = f(&mut v);
+        self.keep_warnings(&v);
+        let out = out?;
         v.commit()?;
         Ok(out)
     }

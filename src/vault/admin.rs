@@ -1,9 +1,10 @@
-//! Passphrase-only operations: creating a vault, access tokens, rotation,
-//! changing the passphrase.
+//! Passphrase-only operations: creating a vault, issuing and listing access
+//! tokens, signing the key slot table.
 
-use super::format::{BucketRef, Header, Slot, SlotLock};
+use super::format::{BucketRef, Header, MAX_TOKENS, Slot, SlotLock, VERSION};
 use super::keys::{Keyring, Role, Scope};
-use super::{Vault, escrow_aad, format_token, now, store, token_keys};
+use super::unlock::{escrow_aad, format_token, token_keys};
+use super::{BadList, Vault, now, store};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretString};
@@ -27,7 +28,27 @@ pub struct TokenInfo {
     pub expires: Option<u64>,
 }
 
-fn seal_slot(
+impl TokenInfo {
+    pub(super) fn of(k: &Keyring) -> Self {
+        TokenInfo {
+            name: k.name.clone(),
+            apps: k.apps.iter().map(|(a, _)| a.clone()).collect(),
+            dids: k.dids.iter().map(|(d, _)| d.clone()).collect(),
+            write: k.write,
+            created: k.created,
+            expires: k.expires,
+        }
+    }
+}
+
+/// A token slot opened through the escrow.
+pub(super) struct OpenedToken {
+    pub(super) index: usize,
+    pub(super) key: Key32,
+    pub(super) keys: Keyring,
+}
+
+pub(super) fn seal_slot(
     vault_id: &[u8; 16],
     id: [u8; 16],
     lock: SlotLock,
@@ -40,13 +61,21 @@ fn seal_slot(
         nonce: crypto::random()?,
         sealed: Vec::new(),
     };
-    slot.sealed = crypto::seal(key, slot.nonce, &slot.aad(vault_id), keys.encode().expose());
+    slot.sealed = crypto::seal(
+        key,
+        slot.nonce,
+        &slot.aad(VERSION, vault_id),
+        keys.encode().expose(),
+    );
     Ok(slot)
 }
 
-fn new_admin_keys(created: u64, escrow_key: Key32) -> Result<Keyring> {
+/// A fresh admin keyring: every key new, a new epoch.
+pub(super) fn new_admin_keys(created: u64) -> Result<Keyring> {
     let seed = crypto::random_key()?;
     let verify_key = Signer::from_seed(&seed)?.public_key();
+    let table_seed = crypto::random_key()?;
+    let table_key = Signer::from_seed(&table_seed)?.public_key();
     Ok(Keyring {
         role: Role::Admin,
         name: String::new(),
@@ -54,17 +83,21 @@ fn new_admin_keys(created: u64, escrow_key: Key32) -> Result<Keyring> {
         expires: None,
         write: true,
         verify_key,
+        table_key: Some(table_key),
+        epoch: crypto::random()?,
+        table_seed: Some(table_seed),
         signing_seed: Some(seed),
-        escrow_key: Some(escrow_key),
+        escrow_key: Some(crypto::random_key()?),
         sso_root: Some(crypto::random_key()?),
         did_root: Some(crypto::random_key()?),
         names_key: Some(crypto::random_key()?),
         apps: Vec::new(),
         dids: Vec::new(),
+        name_cts: Vec::new(),
     })
 }
 
-fn passphrase_slot(
+pub(super) fn passphrase_slot(
     vault_id: &[u8; 16],
     pass: &SecretString,
     kdf: KdfParams,
@@ -79,6 +112,17 @@ fn passphrase_slot(
         &key,
         keys,
     )
+}
+
+/// Signs the slot table of `header` with the admin keyring's table key.
+pub(super) fn sign_table(header: &mut Header, admin: &Keyring) -> Result<()> {
+    let seed = admin
+        .table_seed
+        .as_ref()
+        .ok_or_else(|| Error::failure("internal: signing the slot table without its key"))?;
+    header.epoch = admin.epoch;
+    header.table_sig = Signer::from_seed(seed)?.sign(&header.table_message()?);
+    Ok(())
 }
 
 /// Creates a new, empty vault at `path`; refuses to replace an existing one.
@@ -96,6 +140,7 @@ pub fn create(
         )));
     }
     store::ensure_dir(path)?;
+    store::check_dir(path)?;
     let lock = match store::lock(path, lock_timeout) {
         Ok(l) => l,
         Err(store::LockError::ReadOnlyFs) => {
@@ -108,23 +153,26 @@ pub fn create(
     };
     let created = now();
     let vault_id = crypto::random()?;
-    let keys = new_admin_keys(created, crypto::random_key()?)?;
+    let keys = new_admin_keys(created)?;
     let slot = passphrase_slot(&vault_id, pass, kdf, &keys)?;
-    let empty = Vec::new();
-    let header = Header {
+    let mut header = Header {
+        version: VERSION,
         vault_id,
         flags: 0,
         created,
         generation: 1,
+        epoch: keys.epoch,
         slots: vec![slot],
         revoked: Vec::new(),
+        table_sig: [0; SIG_LEN],
         buckets: vec![BucketRef {
             count: 0,
             len: 0,
-            hash: crypto::sha256(&empty),
+            hash: crypto::sha256(&[]),
         }],
     };
-    let head = header.encode();
+    sign_table(&mut header, &keys)?;
+    let head = header.encode()?;
     let sig = Signer::from_seed(
         keys.signing_seed
             .as_ref()
@@ -138,7 +186,7 @@ pub fn create(
 }
 
 impl Vault {
-    fn require_admin(&self) -> Result<&Key32> {
+    pub(super) fn require_admin(&self) -> Result<&Key32> {
         match (&self.keys.role, &self.keys.escrow_key) {
             (Role::Admin, Some(k)) => Ok(k),
             _ => Err(Error::Unauthorized(
@@ -147,29 +195,55 @@ impl Vault {
         }
     }
 
-    /// Opens every token slot through the escrow: (slot index, slot key, keyring).
-    fn token_slots(&self) -> Result<Vec<(usize, Key32, Keyring)>> {
-        let escrow = self.require_admin()?;
+    /// Opens one token slot through the escrow.
+    fn open_token_slot(&self, escrow: &Key32, i: usize) -> Option<OpenedToken> {
         let vid = self.header.vault_id;
+        let s = &self.header.slots[i];
+        let SlotLock::Token {
+            escrow_nonce,
+            escrow: wrapped,
+            ..
+        } = &s.lock
+        else {
+            return None;
+        };
+        let key = crypto::open(escrow, *escrow_nonce, &escrow_aad(&vid, &s.id), wrapped)
+            .filter(|k| k.len() == 32)?;
+        let mut k = [0u8; 32];
+        k.copy_from_slice(key.expose());
+        let key = Key32::new(k);
+        let plain = crypto::open(&key, s.nonce, &s.aad(self.header.version, &vid), &s.sealed)?;
+        let keys = Keyring::decode(self.header.version, plain.expose()).ok()?;
+        (keys.role == Role::Token).then_some(OpenedToken {
+            index: i,
+            key,
+            keys,
+        })
+    }
+
+    /// Every token slot that opens through the escrow, and where the ones
+    /// that do not are (they are skipped, never fatal).
+    pub(super) fn token_slots_checked(&self) -> Result<(Vec<OpenedToken>, BadList)> {
+        let escrow = self.require_admin()?;
         let mut out = Vec::new();
+        let mut bad = BadList::default();
         for (i, s) in self.header.slots.iter().enumerate() {
-            let SlotLock::Token {
-                escrow_nonce,
-                escrow: wrapped,
-                ..
-            } = &s.lock
-            else {
+            if !matches!(s.lock, SlotLock::Token { .. }) {
                 continue;
-            };
-            let key = crypto::open(escrow, *escrow_nonce, &escrow_aad(&vid, &s.id), wrapped)
-                .filter(|k| k.len() == 32)
-                .ok_or_else(|| Error::corrupt("a token slot's escrow fails authentication"))?;
-            let mut k = [0u8; 32];
-            k.copy_from_slice(key.expose());
-            let key = Key32::new(k);
-            let plain = crypto::open(&key, s.nonce, &s.aad(&vid), &s.sealed)
-                .ok_or_else(|| Error::corrupt("a token slot fails authentication"))?;
-            out.push((i, key, Keyring::decode(plain.expose())?));
+            }
+            match self.open_token_slot(escrow, i) {
+                Some(t) => out.push(t),
+                None => bad.add_slot(i),
+            }
+        }
+        Ok((out, bad))
+    }
+
+    /// Token slots that open; the others are reported as a warning.
+    pub(super) fn token_slots(&self) -> Result<Vec<OpenedToken>> {
+        let (out, bad) = self.token_slots_checked()?;
+        if let Some(w) = bad.describe("key slots") {
+            self.warn(w);
         }
         Ok(out)
     }
@@ -178,15 +252,8 @@ impl Vault {
     pub fn tokens(&self) -> Result<Vec<TokenInfo>> {
         let mut v: Vec<TokenInfo> = self
             .token_slots()?
-            .into_iter()
-            .map(|(_, _, k)| TokenInfo {
-                name: k.name.clone(),
-                apps: k.apps.iter().map(|(a, _)| a.clone()).collect(),
-                dids: k.dids.iter().map(|(d, _)| d.clone()).collect(),
-                write: k.write,
-                created: k.created,
-                expires: k.expires,
-            })
+            .iter()
+            .map(|t| TokenInfo::of(&t.keys))
             .collect();
         v.sort_by(|a, b| a.name.cmp(&b.name));
         Ok(v)
@@ -210,13 +277,25 @@ impl Vault {
         expires: Option<u64>,
     ) -> Result<SecretString> {
         let escrow = self.require_admin()?.clone();
+        self.require_current_version()?;
+        if self.token_count() >= MAX_TOKENS {
+            return Err(Error::failure(format!(
+                "the vault already holds {MAX_TOKENS} access tokens, the most it can; revoke one first"
+            )));
+        }
         if self.tokens()?.iter().any(|t| t.name == name) {
             return Err(Error::Usage(format!(
-                "a token named {name:?} already exists"
+                "a token named {} already exists",
+                crate::output::quote(name)
             )));
         }
         let vid = self.header.vault_id;
-        let id: [u8; 16] = crypto::random()?;
+        let id: [u8; 16] = loop {
+            let id = crypto::random()?;
+            if !self.header.slots.iter().any(|s| s.id == id) && !self.header.revoked.contains(&id) {
+                break id;
+            }
+        };
         let secret = crypto::random_key()?;
         let salt = crypto::random()?;
         let (slot_key, check) = token_keys(&secret, &salt);
@@ -236,73 +315,9 @@ impl Vault {
         };
         let slot = seal_slot(&vid, id, lock, &slot_key, &keys)?;
         self.header.slots.push(slot);
+        sign_table(&mut self.header, &self.keys)?;
         self.dirty = true;
         Ok(format_token(&id, &secret))
-    }
-
-    /// Revokes a token and rotates every key: all secrets are re-encrypted
-    /// under new roots, the signing key changes, and the passphrase and the
-    /// remaining tokens are rewrapped so they keep working.
-    pub fn revoke_token(&mut self, name: &str) -> Result<()> {
-        let tokens = self.token_slots()?;
-        let Some(pos) = tokens.iter().position(|(_, _, k)| k.name == name) else {
-            return Err(Error::NotFound(format!("no access token named {name:?}")));
-        };
-        let entries = self.entries()?;
-        let escrow = self.require_admin()?.clone();
-        let admin = new_admin_keys(self.keys.created, escrow)?;
-        let vid = self.header.vault_id;
-
-        let revoked_id = self.header.slots[tokens[pos].0].id;
-        // Remember a bounded number of revoked ids; older ones then answer
-        // "unknown", which is still a 403.
-        if self.header.revoked.len() >= 4096 {
-            self.header.revoked.remove(0);
-        }
-        self.header.revoked.push(revoked_id);
-        let mut slots = Vec::with_capacity(self.header.slots.len());
-        let me = &self.header.slots[self.slot];
-        slots.push(seal_slot(
-            &vid,
-            me.id,
-            me.lock.clone(),
-            &self.slot_key,
-            &admin,
-        )?);
-        for (j, (i, key, keys)) in tokens.iter().enumerate() {
-            if j == pos {
-                continue;
-            }
-            let s = &self.header.slots[*i];
-            slots.push(seal_slot(
-                &vid,
-                s.id,
-                s.lock.clone(),
-                key,
-                &keys.rekeyed(&admin)?,
-            )?);
-        }
-        self.header.slots = slots;
-        self.slot = 0;
-        self.keys = admin;
-
-        self.clear_entries()?;
-        for (scope, entry) in &entries {
-            let sk = self.scope(scope)?;
-            self.put(&sk, entry)?;
-        }
-        self.dirty = true;
-        Ok(())
-    }
-
-    /// Rewraps the passphrase slot under a new passphrase and KDF parameters.
-    pub fn change_passphrase(&mut self, new: &SecretString, kdf: KdfParams) -> Result<()> {
-        self.require_admin()?;
-        kdf.check().map_err(Error::Usage)?;
-        let slot = passphrase_slot(&self.header.vault_id, new, kdf, &self.keys)?;
-        self.header.slots[self.slot] = slot;
-        self.dirty = true;
-        Ok(())
     }
 
     /// The passphrase slot's KDF parameters.

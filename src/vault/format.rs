@@ -1,16 +1,20 @@
-//! Vault file format v1: byte layout, parsing and encoding. No keys here.
+//! Vault file format: the prefix, the header and its key slot table. No keys
+//! here. Version 2 is written; version 1 is still parsed, for reading and
+//! for `vault upgrade`.
 //!
 //! ```text
 //! file    = prefix header signature bucket*
 //! prefix  = "SSOSVLT\0" version:u16 header_len:u32
 //! header  = vault_id:16 flags:u8 created:u64 generation:u64
-//!           slot_count:u16 slot* revoked_count:u16 slot_id:16*
+//!           table_len:u32 table table_sig:64                       (v2)
 //!           bucket_count:u32 (count:u32 len:u32 sha256:32)*
-//! signature = Ed25519 over prefix||header (64 bytes)
-//! bucket  = entry*   (sorted by lookup id; each entry in the bucket its id selects)
+//! table   = epoch:16 slot_count:u16 slot* revoked_count:u16 slot_id:16*
+//! signature = Ed25519 (data key) over prefix||header (64 bytes)
 //! ```
-//! See `docs/FORMAT.md` for every field and the reasons behind it.
+//! In version 1 the table has no epoch and no signature of its own. See
+//! `docs/FORMAT.md` for every field and the reasons behind it.
 
+pub use super::bucket::*;
 use super::codec::{Put, Reader};
 use crate::crypto::{KdfParams, SIG_LEN};
 use crate::error::{Error, Result};
@@ -18,21 +22,32 @@ use crate::error::{Error, Result};
 /// First eight bytes of every vault.
 pub const MAGIC: &[u8; 8] = b"SSOSVLT\0";
 /// The format version this build writes.
-pub const VERSION: u16 = 1;
+pub const VERSION: u16 = 2;
+/// The older version this build still reads.
+pub const VERSION_1: u16 = 1;
 /// Bytes before the header: magic, version, header length.
 pub const PREFIX_LEN: usize = 14;
 /// Header flag: the vault is set read-only.
 pub const FLAG_READ_ONLY: u8 = 1;
 
-const MAX_SLOTS: u16 = 4096;
+/// Most access tokens a vault holds; creation beyond it is refused, and the
+/// parser accepts exactly this many token slots plus the passphrase slot.
+pub const MAX_TOKENS: usize = 1000;
+/// Revoked slot ids remembered (older ones then answer "unknown": still 403).
+pub const MAX_REVOKED: usize = 4096;
 const MAX_BUCKETS: u32 = 1 << 20;
 /// Upper bound on a header (slots and bucket table), so a hostile length
 /// field cannot make us allocate gigabytes before authenticating anything.
 pub const MAX_HEADER_LEN: u32 = 64 << 20;
+/// Smallest encoded slot (id, lock type, nonce, length): bounds slot counts
+/// against the bytes that follow before anything is allocated.
+const MIN_SLOT_LEN: usize = 16 + 1 + 12 + 4;
 
-/// The authenticated header.
+/// The header; in v2 its slot table carries the passphrase holder's signature.
 #[derive(Debug, Clone)]
 pub struct Header {
+    /// 1 or 2.
+    pub version: u16,
     /// Random per vault; bound into every slot and entry so nothing can be
     /// moved between vaults.
     pub vault_id: [u8; 16],
@@ -42,10 +57,16 @@ pub struct Header {
     pub created: u64,
     /// Incremented on every write.
     pub generation: u64,
-    /// Key slots: one passphrase slot, then token slots.
+    /// Random per key epoch (renewed by every rekey); every keyring names the
+    /// epoch it belongs to, so a table from another epoch is refused. Zero in v1.
+    pub epoch: [u8; 16],
+    /// Key slots: one passphrase slot first, then token slots.
     pub slots: Vec<Slot>,
-    /// Slot ids of revoked tokens, so they hear "revoked", not "unknown".
+    /// Slot ids of revoked tokens, checked before any slot is looked at.
     pub revoked: Vec<[u8; 16]>,
+    /// Ed25519 signature of the table by the passphrase holder's table key
+    /// (v2 only).
+    pub table_sig: [u8; SIG_LEN],
     /// Length and SHA-256 of each bucket, in file order.
     pub buckets: Vec<BucketRef>,
 }
@@ -104,9 +125,13 @@ const LOCK_TOKEN: u8 = 2;
 
 impl Slot {
     /// The slot's clear fields, bound as AAD when sealing its keyring.
-    pub fn aad(&self, vault_id: &[u8; 16]) -> Vec<u8> {
+    pub fn aad(&self, version: u16, vault_id: &[u8; 16]) -> Vec<u8> {
         let mut a = Vec::with_capacity(96);
-        a.put(b"sso-secrets slot v1");
+        a.put(if version == VERSION_1 {
+            b"sso-secrets slot v1"
+        } else {
+            b"sso-secrets slot v2"
+        });
         a.put(vault_id);
         a.put(&self.id);
         self.put_lock(&mut a, false);
@@ -155,6 +180,7 @@ impl Slot {
                     memory_mib: r.u32()?,
                     iterations: r.u32()?,
                 };
+                // Checked here, before anything could run Argon2 on them.
                 kdf.check().map_err(Error::corrupt)?;
                 SlotLock::Passphrase {
                     kdf,
@@ -178,23 +204,53 @@ impl Slot {
     }
 }
 
+fn count_u16(n: usize) -> Result<u16> {
+    u16::try_from(n).map_err(|_| Error::failure(format!("internal: {n} items in a u16 count")))
+}
+
+fn count_u32(n: usize) -> Result<u32> {
+    u32::try_from(n).map_err(|_| Error::failure(format!("internal: {n} items in a u32 count")))
+}
+
 impl Header {
-    /// Encodes prefix and header: the bytes the signature covers.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut body = Vec::with_capacity(64 + self.slots.len() * 512 + self.buckets.len() * 40);
+    /// The slot table's bytes (v2): what the table signature covers, after
+    /// a domain label and the vault id.
+    pub fn encode_table(&self) -> Result<Vec<u8>> {
+        let mut t = Vec::with_capacity(64 + self.slots.len() * 512 + self.revoked.len() * 16);
+        t.put(&self.epoch);
+        t.put_u16(count_u16(self.slots.len())?);
+        for s in &self.slots {
+            s.encode(&mut t);
+        }
+        t.put_u16(count_u16(self.revoked.len())?);
+        for id in &self.revoked {
+            t.put(id);
+        }
+        Ok(t)
+    }
+
+    /// The message the table key signs.
+    pub fn table_message(&self) -> Result<Vec<u8>> {
+        let mut m = Vec::new();
+        m.put(b"sso-secrets slot table v2");
+        m.put(&self.vault_id);
+        m.put(&self.encode_table()?);
+        Ok(m)
+    }
+
+    /// Encodes prefix and header (always the current version): the bytes the
+    /// data signature covers.
+    pub fn encode(&self) -> Result<Vec<u8>> {
+        let table = self.encode_table()?;
+        let mut body = Vec::with_capacity(128 + table.len() + self.buckets.len() * 40);
         body.put(&self.vault_id);
         body.put_u8(self.flags);
         body.put_u64(self.created);
         body.put_u64(self.generation);
-        body.put_u16(u16::try_from(self.slots.len()).unwrap_or(u16::MAX));
-        for s in &self.slots {
-            s.encode(&mut body);
-        }
-        body.put_u16(u16::try_from(self.revoked.len()).unwrap_or(u16::MAX));
-        for id in &self.revoked {
-            body.put(id);
-        }
-        body.put_u32(u32::try_from(self.buckets.len()).unwrap_or(u32::MAX));
+        body.put_u32(count_u32(table.len())?);
+        body.put(&table);
+        body.put(&self.table_sig);
+        body.put_u32(count_u32(self.buckets.len())?);
         for b in &self.buckets {
             body.put_u32(b.count);
             body.put_u32(b.len);
@@ -203,35 +259,37 @@ impl Header {
         let mut out = Vec::with_capacity(PREFIX_LEN + body.len());
         out.put(MAGIC);
         out.put_u16(VERSION);
-        out.put_u32(u32::try_from(body.len()).unwrap_or(u32::MAX));
+        out.put_u32(count_u32(body.len())?);
         out.put(&body);
-        out
+        Ok(out)
     }
 
-    /// Parses the header body (after the prefix).
-    pub fn parse(body: &[u8]) -> Result<Self> {
+    /// Parses the header body (after the prefix) of a `version` file.
+    pub fn parse(version: u16, body: &[u8]) -> Result<Self> {
         let mut r = Reader::new(body, "vault header");
         let vault_id = r.array()?;
         let flags = r.u8()?;
         let created = r.u64()?;
         let generation = r.u64()?;
-        let slot_count = r.u16()?;
-        if slot_count > MAX_SLOTS {
-            return Err(Error::corrupt(format!("{slot_count} key slots")));
-        }
-        let slots = (0..slot_count)
-            .map(|_| Slot::parse(&mut r))
-            .collect::<Result<Vec<_>>>()?;
-        let revoked_count = r.u16()?;
-        let revoked = (0..revoked_count)
-            .map(|_| r.array())
-            .collect::<Result<Vec<_>>>()?;
+        let (epoch, slots, revoked, table_sig) = if version == VERSION_1 {
+            let (slots, revoked) = parse_slots(&mut r)?;
+            ([0; 16], slots, revoked, [0; SIG_LEN])
+        } else {
+            let table = r.bytes32()?;
+            let mut t = Reader::new(table, "key slot table");
+            let epoch = t.array()?;
+            let (slots, revoked) = parse_slots(&mut t)?;
+            t.finish()?;
+            (epoch, slots, revoked, r.array()?)
+        };
         let bucket_count = r.u32()?;
         if bucket_count == 0 || bucket_count > MAX_BUCKETS || !bucket_count.is_power_of_two() {
             return Err(Error::corrupt(format!("bad bucket count {bucket_count}")));
         }
-        if (bucket_count as usize) * 40 > r.remaining() {
-            return Err(Error::corrupt("vault header is truncated"));
+        if (bucket_count as usize).saturating_mul(40) != r.remaining() {
+            return Err(Error::corrupt(
+                "the bucket table's length does not match its count",
+            ));
         }
         let buckets = (0..bucket_count)
             .map(|_| {
@@ -243,24 +301,48 @@ impl Header {
             })
             .collect::<Result<Vec<_>>>()?;
         r.finish()?;
-        Ok(Header {
+        let h = Header {
+            version,
             vault_id,
             flags,
             created,
             generation,
+            epoch,
             slots,
             revoked,
+            table_sig,
             buckets,
+        };
+        h.data_len()?;
+        h.total_entries()?;
+        Ok(h)
+    }
+
+    /// Total bytes of all buckets; an error when the sum overflows.
+    fn data_len(&self) -> Result<u64> {
+        self.buckets.iter().try_fold(0u64, |acc, b| {
+            acc.checked_add(u64::from(b.len))
+                .ok_or_else(|| Error::corrupt("bucket lengths overflow"))
+        })
+    }
+
+    /// Number of entries the (signed) bucket table counts.
+    pub fn total_entries(&self) -> Result<usize> {
+        self.buckets.iter().try_fold(0usize, |acc, b| {
+            acc.checked_add(b.count as usize)
+                .ok_or_else(|| Error::corrupt("bucket entry counts overflow"))
         })
     }
 
     /// Total length of a file with this header: what the file size must be.
-    pub fn file_len(&self, header_bytes_len: usize) -> u64 {
-        let data: u64 = self.buckets.iter().map(|b| u64::from(b.len)).sum();
-        (header_bytes_len + SIG_LEN) as u64 + data
+    pub fn file_len(&self, header_bytes_len: usize) -> Result<u64> {
+        self.data_len()?
+            .checked_add((header_bytes_len + SIG_LEN) as u64)
+            .ok_or_else(|| Error::corrupt("vault length overflows"))
     }
 
-    /// Byte offset of bucket `i` from the start of the file.
+    /// Byte offset of bucket `i` from the start of the file (lengths were
+    /// checked not to overflow when the header was parsed or built).
     pub fn bucket_offset(&self, header_bytes_len: usize, i: usize) -> u64 {
         let before: u64 = self.buckets[..i].iter().map(|b| u64::from(b.len)).sum();
         (header_bytes_len + SIG_LEN) as u64 + before
@@ -270,18 +352,62 @@ impl Header {
     pub fn read_only(&self) -> bool {
         self.flags & FLAG_READ_ONLY != 0
     }
+
+    /// The passphrase slot's index (the parser guarantees exactly one).
+    pub fn passphrase_slot(&self) -> Option<usize> {
+        self.slots
+            .iter()
+            .position(|s| matches!(s.lock, SlotLock::Passphrase { .. }))
+    }
 }
 
-/// Reads the 14-byte prefix and returns the header length.
-pub fn parse_prefix(prefix: &[u8]) -> Result<u32> {
+/// Slots and revoked ids, with every count checked against the bytes that
+/// follow, ids unique, exactly one passphrase slot, no live id revoked.
+fn parse_slots(r: &mut Reader<'_>) -> Result<(Vec<Slot>, Vec<[u8; 16]>)> {
+    let slot_count = usize::from(r.u16()?);
+    if slot_count > MAX_TOKENS + 1 || slot_count.saturating_mul(MIN_SLOT_LEN) > r.remaining() {
+        return Err(Error::corrupt(format!("{slot_count} key slots")));
+    }
+    let slots = (0..slot_count)
+        .map(|_| Slot::parse(r))
+        .collect::<Result<Vec<_>>>()?;
+    let revoked_count = usize::from(r.u16()?);
+    if revoked_count > MAX_REVOKED || revoked_count.saturating_mul(16) > r.remaining() {
+        return Err(Error::corrupt(format!("{revoked_count} revoked ids")));
+    }
+    let revoked = (0..revoked_count)
+        .map(|_| r.array())
+        .collect::<Result<Vec<[u8; 16]>>>()?;
+    let passphrases = slots
+        .iter()
+        .filter(|s| matches!(s.lock, SlotLock::Passphrase { .. }))
+        .count();
+    if passphrases != 1 {
+        return Err(Error::corrupt(format!(
+            "{passphrases} passphrase slots (exactly one is allowed)"
+        )));
+    }
+    let mut ids: Vec<&[u8; 16]> = slots.iter().map(|s| &s.id).collect();
+    ids.sort_unstable();
+    if ids.windows(2).any(|w| w[0] == w[1]) {
+        return Err(Error::corrupt("two key slots share an id"));
+    }
+    if slots.iter().any(|s| revoked.contains(&s.id)) {
+        return Err(Error::corrupt("a key slot's id is on the revoked list"));
+    }
+    Ok((slots, revoked))
+}
+
+/// Reads the 14-byte prefix: the version and the header length.
+pub fn parse_prefix(prefix: &[u8]) -> Result<(u16, u32)> {
     let mut r = Reader::new(prefix, "vault prefix");
     if r.take(MAGIC.len())? != MAGIC {
         return Err(Error::corrupt("not an sso-secrets vault (bad magic bytes)"));
     }
     let version = r.u16()?;
-    if version != VERSION {
+    if version != VERSION && version != VERSION_1 {
         return Err(Error::corrupt(format!(
-            "vault format version {version}; this build reads version {VERSION}"
+            "vault format version {version}; this build reads versions 1 and {VERSION}"
         )));
     }
     let len = r.u32()?;
@@ -290,240 +416,9 @@ pub fn parse_prefix(prefix: &[u8]) -> Result<u32> {
             "header length {len} is implausible"
         )));
     }
-    Ok(len)
-}
-
-/// One encrypted secret as stored.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawEntry {
-    /// Keyed hash of (scope, user id or name): where the entry sorts and
-    /// which bucket it lives in. Reveals nothing without the scope key.
-    pub lookup: [u8; 32],
-    /// 1 = SSO, 2 = DID.
-    pub kind: u8,
-    /// Keyed tag of the scope, so a scoped token can find its entries
-    /// without trial decryption. Equal for entries of one app or DID.
-    pub tag: [u8; 16],
-    /// Per-entry random salt: every write of an entry derives fresh keys.
-    pub salt: [u8; 24],
-    /// The scope name (app or DID text), sealed for root-key holders.
-    pub scope_ct: Vec<u8>,
-    /// The sealed body (state, times, user id or name, value).
-    pub body_ct: Vec<u8>,
-}
-
-impl RawEntry {
-    fn encode(&self, w: &mut Vec<u8>) {
-        w.put(&self.lookup);
-        w.put_u8(self.kind);
-        w.put(&self.tag);
-        w.put(&self.salt);
-        w.put_bytes16(&self.scope_ct);
-        w.put_bytes32(&self.body_ct);
-    }
-
-    fn parse(r: &mut Reader<'_>) -> Result<Self> {
-        Ok(RawEntry {
-            lookup: r.array()?,
-            kind: r.u8()?,
-            tag: r.array()?,
-            salt: r.array()?,
-            scope_ct: r.bytes16()?.to_vec(),
-            body_ct: r.bytes32()?.to_vec(),
-        })
-    }
-}
-
-/// Which of `count` buckets (a power of two) holds `lookup`.
-pub fn bucket_of(lookup: &[u8; 32], count: usize) -> usize {
-    let bits = count.trailing_zeros();
-    if bits == 0 {
-        return 0;
-    }
-    let top = u32::from_be_bytes([lookup[0], lookup[1], lookup[2], lookup[3]]);
-    (top >> (32 - bits)) as usize
-}
-
-/// How many buckets a vault of `n` entries uses.
-///
-/// A `get` hashes the whole bucket table (it is in the signed header) and
-/// one bucket. With `b` buckets that is about `40·b + 230·n/b` bytes, which
-/// is smallest near `b = √(5.75·n)`: about 1,000 buckets of 100 entries at
-/// 100,000 entries, so a lookup hashes ~60 KiB however the vault grows.
-/// Small vaults keep one bucket.
-pub fn bucket_count_for(n: usize) -> usize {
-    if n <= 64 {
-        return 1;
-    }
-    (5 * n)
-        .isqrt()
-        .next_power_of_two()
-        .min(MAX_BUCKETS as usize)
-}
-
-/// True when a vault of `n` entries in `count` buckets should be
-/// redistributed: more than a factor of two from [`bucket_count_for`], so
-/// a vault hovering around a boundary does not redistribute on every write.
-pub fn needs_rebucket(n: usize, count: usize) -> bool {
-    let want = bucket_count_for(n);
-    count > 2 * want || 2 * count < want
-}
-
-/// Parses bucket `index` of `count`, checking order and placement.
-pub fn parse_bucket(bytes: &[u8], index: usize, count: usize) -> Result<Vec<RawEntry>> {
-    let mut out = Vec::new();
-    for_each_entry(bytes, index, count, |e| out.push(e))?;
-    Ok(out)
-}
-
-/// Calls `f` on each entry of bucket `index` of `count`, in order.
-pub fn for_each_entry(
-    bytes: &[u8],
-    index: usize,
-    count: usize,
-    mut f: impl FnMut(RawEntry),
-) -> Result<()> {
-    let mut r = Reader::new(bytes, "vault bucket");
-    let mut last: Option<[u8; 32]> = None;
-    while !r.is_empty() {
-        let e = RawEntry::parse(&mut r)?;
-        if bucket_of(&e.lookup, count) != index || last.is_some_and(|p| p >= e.lookup) {
-            return Err(Error::corrupt("vault bucket is out of order"));
-        }
-        last = Some(e.lookup);
-        f(e);
-    }
-    Ok(())
-}
-
-/// Encodes sorted entries as one bucket.
-pub fn encode_bucket<'a>(entries: impl IntoIterator<Item = &'a RawEntry> + Clone) -> Vec<u8> {
-    let mut w = Vec::with_capacity(
-        entries
-            .clone()
-            .into_iter()
-            .map(|e| 100 + e.body_ct.len())
-            .sum(),
-    );
-    for e in entries {
-        e.encode(&mut w);
-    }
-    w
+    Ok((version, len))
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn sample() -> Header {
-        Header {
-            vault_id: [9; 16],
-            flags: FLAG_READ_ONLY,
-            created: 1,
-            generation: 2,
-            slots: vec![
-                Slot {
-                    id: [1; 16],
-                    lock: SlotLock::Passphrase {
-                        kdf: KdfParams::FLOOR,
-                        salt: [2; 16],
-                    },
-                    nonce: [3; 12],
-                    sealed: vec![4; 40],
-                },
-                Slot {
-                    id: [5; 16],
-                    lock: SlotLock::Token {
-                        salt: [6; 16],
-                        check: [7; 32],
-                        escrow_nonce: [8; 12],
-                        escrow: vec![9; 48],
-                    },
-                    nonce: [10; 12],
-                    sealed: vec![11; 50],
-                },
-            ],
-            revoked: vec![[12; 16]],
-            buckets: vec![
-                BucketRef {
-                    count: 0,
-                    len: 0,
-                    hash: [0; 32],
-                },
-                BucketRef {
-                    count: 1,
-                    len: 5,
-                    hash: [1; 32],
-                },
-            ],
-        }
-    }
-
-    #[test]
-    fn header_round_trip() {
-        let h = sample();
-        let bytes = h.encode();
-        let len = parse_prefix(&bytes[..PREFIX_LEN]).unwrap() as usize;
-        assert_eq!(len, bytes.len() - PREFIX_LEN);
-        let back = Header::parse(&bytes[PREFIX_LEN..]).unwrap();
-        assert_eq!(back.encode(), bytes);
-        assert!(back.read_only());
-        assert_eq!(back.file_len(bytes.len()), (bytes.len() + 64 + 5) as u64);
-        assert_eq!(
-            back.bucket_offset(bytes.len(), 1),
-            (bytes.len() + 64) as u64
-        );
-    }
-
-    #[test]
-    fn every_truncation_of_a_header_is_an_error() {
-        let bytes = sample().encode();
-        for cut in PREFIX_LEN..bytes.len() {
-            assert!(Header::parse(&bytes[PREFIX_LEN..cut]).is_err(), "cut {cut}");
-        }
-    }
-
-    #[test]
-    fn bad_prefix_is_rejected() {
-        assert!(parse_prefix(b"SSOSVLT\0\x00\x02\0\0\0\0").is_err());
-        assert!(parse_prefix(b"NOTAVLT\0\x00\x01\0\0\0\0").is_err());
-        assert!(parse_prefix(b"SSOSVLT\0\x00\x01\xff\xff\xff\xff").is_err());
-    }
-
-    #[test]
-    fn buckets_partition_by_top_bits() {
-        let mut l = [0u8; 32];
-        assert_eq!(bucket_of(&l, 1), 0);
-        l[0] = 0x80;
-        assert_eq!(bucket_of(&l, 2), 1);
-        assert_eq!(bucket_of(&l, 4), 2);
-        assert_eq!(bucket_count_for(0), 1);
-        assert_eq!(bucket_count_for(64), 1);
-        assert_eq!(bucket_count_for(65), 32);
-        assert_eq!(bucket_count_for(1_000), 128);
-        assert_eq!(bucket_count_for(100_000), 1024);
-        assert!(!needs_rebucket(0, 1));
-        assert!(!needs_rebucket(100_000, 1024));
-        assert!(!needs_rebucket(100_000, 512));
-        assert!(needs_rebucket(100_000, 256));
-        assert!(needs_rebucket(1_000, 1));
-        assert!(needs_rebucket(10, 64));
-    }
-
-    #[test]
-    fn bucket_round_trip_and_order_check() {
-        let e = |b: u8| RawEntry {
-            lookup: [b; 32],
-            kind: 2,
-            tag: [0; 16],
-            salt: [0; 24],
-            scope_ct: vec![1, 2],
-            body_ct: vec![3; 20],
-        };
-        let entries = vec![e(1), e(2)];
-        let bytes = encode_bucket(&entries);
-        assert_eq!(parse_bucket(&bytes, 0, 1).unwrap(), entries);
-        let swapped = encode_bucket(&[e(2), e(1)]);
-        assert!(parse_bucket(&swapped, 0, 1).is_err());
-    }
-}
+#[path = "format_tests.rs"]
+mod tests;

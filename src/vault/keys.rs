@@ -4,15 +4,17 @@
 //! sso_root ──HKDF("app", A)──> app key K_A ──> lookup ids, tag, entry keys
 //! did_root ──HKDF("did", D)──> DID key K_D ──> lookup ids, tag, entry keys
 //! names key (random): seals the scope name (A or D) of each entry, so the
-//!                     passphrase can list everything; held by the admin,
-//!                     unscoped tokens and write tokens (a scoped write token
-//!                     must seal the names of entries it adds)
+//!                     passphrase can list everything; held by the admin and
+//!                     unscoped tokens. A scoped write token holds instead the
+//!                     sealed name of each of its own scopes, made at issue.
+//! table key (Ed25519, passphrase only): signs the key slot table; every
+//!                     keyring holds its public half and the epoch.
 //! ```
 //! A token scoped to app A holds only K_A, so it can read and find A's
 //! secrets (including ones added after it was issued) and nothing else.
 
 use super::codec::{Put, Reader};
-use super::format::RawEntry;
+use super::format::{RawEntry, VERSION_1};
 use crate::crypto::{self, derive, hkdf};
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretBytes};
@@ -48,10 +50,7 @@ impl Scope {
     }
 }
 
-/// Entry kind byte for SSO secrets.
-pub const KIND_SSO: u8 = 1;
-/// Entry kind byte for DID secrets.
-pub const KIND_DID: u8 = 2;
+pub use super::bucket::{KIND_DID, KIND_SSO};
 
 /// Who a keyring belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,6 +75,13 @@ pub struct Keyring {
     pub write: bool,
     /// The vault's Ed25519 public key: every reader checks the header with it.
     pub verify_key: [u8; 32],
+    /// Public half of the table key: every reader checks the slot table
+    /// with it (None in a v1 keyring).
+    pub table_key: Option<[u8; 32]>,
+    /// The key epoch this keyring belongs to (zero in v1).
+    pub epoch: [u8; 16],
+    /// The table key's seed; only the passphrase slot holds it.
+    pub table_seed: Option<Key32>,
     /// The Ed25519 seed; only write-capable slots hold it.
     pub signing_seed: Option<Key32>,
     /// Escrow key for token slot keys; only the passphrase slot holds it.
@@ -90,6 +96,9 @@ pub struct Keyring {
     pub apps: Vec<(String, Key32)>,
     /// Scoped DID keys.
     pub dids: Vec<(String, Key32)>,
+    /// Sealed scope names (by scope tag) for a scoped write token, which
+    /// must label the entries it writes for root holders without the names key.
+    pub name_cts: Vec<([u8; 16], Vec<u8>)>,
 }
 
 impl std::fmt::Debug for Keyring {
@@ -156,6 +165,22 @@ impl Keyring {
             }
         }
         let unscoped = scopes.is_empty();
+        let mut name_cts = Vec::new();
+        if write && !unscoped {
+            let nk = self
+                .names_key
+                .as_ref()
+                .ok_or_else(|| Error::failure("internal: issuing a token without the names key"))?;
+            for s in scopes {
+                let sk = ScopeKeys::new(
+                    s.clone(),
+                    self.scope_key(s).ok_or_else(|| {
+                        Error::failure("internal: issuing a token without its scope key")
+                    })?,
+                );
+                name_cts.push((sk.tag, seal_scope_name(nk, &sk)));
+            }
+        }
         Ok(Keyring {
             role: Role::Token,
             name: name.to_string(),
@@ -163,6 +188,9 @@ impl Keyring {
             expires,
             write,
             verify_key: self.verify_key,
+            table_key: self.table_key,
+            epoch: self.epoch,
+            table_seed: None,
             signing_seed: if write {
                 self.signing_seed.clone()
             } else {
@@ -179,13 +207,14 @@ impl Keyring {
             } else {
                 None
             },
-            names_key: if unscoped || write {
+            names_key: if unscoped {
                 self.names_key.clone()
             } else {
                 None
             },
             apps,
             dids,
+            name_cts,
         })
     }
 
@@ -196,7 +225,7 @@ impl Keyring {
         admin.for_token(&self.name, &scopes, self.write, self.created, self.expires)
     }
 
-    /// Serializes the keyring (to be sealed in a slot).
+    /// Serializes the keyring (to be sealed in a slot), always as v2.
     pub fn encode(&self) -> SecretBytes {
         let mut w = SecretBytes::new(Vec::with_capacity(
             512 + 300 * (self.apps.len() + self.dids.len()),
@@ -211,12 +240,15 @@ impl Keyring {
         b.put_u64(self.expires.unwrap_or(0));
         b.put_u8(u8::from(self.write));
         b.put(&self.verify_key);
+        b.put(&self.table_key.unwrap_or([0; 32]));
+        b.put(&self.epoch);
         for k in [
             &self.signing_seed,
             &self.escrow_key,
             &self.sso_root,
             &self.did_root,
             &self.names_key,
+            &self.table_seed,
         ] {
             match k {
                 Some(k) => {
@@ -233,11 +265,17 @@ impl Keyring {
                 b.put(k.expose());
             }
         }
+        b.put_u32(u32::try_from(self.name_cts.len()).unwrap_or(u32::MAX));
+        for (tag, ct) in &self.name_cts {
+            b.put(tag);
+            b.put_bytes16(ct);
+        }
         w
     }
 
-    /// Parses a keyring opened from a slot.
-    pub fn decode(bytes: &[u8]) -> Result<Keyring> {
+    /// Parses a keyring opened from a slot of a `version` vault.
+    pub fn decode(version: u16, bytes: &[u8]) -> Result<Keyring> {
+        let v1 = version == VERSION_1;
         let mut r = Reader::new(bytes, "key slot");
         let role = match r.u8()? {
             1 => Role::Admin,
@@ -249,6 +287,11 @@ impl Keyring {
         let expires = Some(r.u64()?).filter(|&e| e != 0);
         let write = r.u8()? != 0;
         let verify_key = r.array()?;
+        let (table_key, epoch) = if v1 {
+            (None, [0; 16])
+        } else {
+            (Some(r.array()?), r.array()?)
+        };
         let mut opt = || -> Result<Option<Key32>> {
             Ok(match r.u8()? {
                 0 => None,
@@ -257,15 +300,31 @@ impl Keyring {
         };
         let (signing_seed, escrow_key, sso_root, did_root, names_key) =
             (opt()?, opt()?, opt()?, opt()?, opt()?);
+        let table_seed = if v1 { None } else { opt()? };
         let mut list = || -> Result<Vec<(String, Key32)>> {
-            let n = r.u32()?;
-            let mut v = Vec::new();
+            let n = r.u32()? as usize;
+            // Each item is at least a length and a key: bound the count by
+            // the bytes left before reserving anything.
+            if n.saturating_mul(34) > r.remaining() {
+                return Err(Error::corrupt("key slot list is longer than the slot"));
+            }
+            let mut v = Vec::with_capacity(n);
             for _ in 0..n {
                 v.push((r.str16()?, Key32::new(r.array()?)));
             }
             Ok(v)
         };
         let (apps, dids) = (list()?, list()?);
+        let mut name_cts = Vec::new();
+        if !v1 {
+            let n = r.u32()? as usize;
+            if n.saturating_mul(18) > r.remaining() {
+                return Err(Error::corrupt("key slot list is longer than the slot"));
+            }
+            for _ in 0..n {
+                name_cts.push((r.array()?, r.bytes16()?.to_vec()));
+            }
+        }
         r.finish()?;
         Ok(Keyring {
             role,
@@ -274,6 +333,9 @@ impl Keyring {
             expires,
             write,
             verify_key,
+            table_key,
+            epoch,
+            table_seed,
             signing_seed,
             escrow_key,
             sso_root,
@@ -281,6 +343,7 @@ impl Keyring {
             names_key,
             apps,
             dids,
+            name_cts,
         })
     }
 }
@@ -353,14 +416,17 @@ impl ScopeKeys {
             body_ct: Vec::new(),
         };
         let aad = Self::aad(vault_id, &raw);
-        // Root holders need the scope name to derive the scope key. Every
-        // keyring that may write holds the names key.
-        let nk = keyring
-            .names_key
-            .as_ref()
-            .ok_or_else(|| Error::Unauthorized("this credential may not write".into()))?;
-        let k = hkdf(&raw.salt, nk.expose(), &[b"scope-name"]);
-        raw.scope_ct = crypto::seal(&k, [0; 12], &aad, self.scope.name().as_bytes());
+        // Root holders need the scope name to derive the scope key: sealed
+        // once per scope, by the names key or as issued to a scoped writer.
+        raw.scope_ct = match &keyring.names_key {
+            Some(nk) => seal_scope_name(nk, self),
+            None => keyring
+                .name_cts
+                .iter()
+                .find(|(t, _)| *t == self.tag)
+                .map(|(_, ct)| ct.clone())
+                .ok_or_else(|| Error::Unauthorized("this credential may not write".into()))?,
+        };
         let mut body =
             SecretBytes::new(Vec::with_capacity(32 + entry.key.len() + entry.value.len()));
         let b = body.expose_mut();
@@ -407,8 +473,30 @@ impl ScopeKeys {
     }
 }
 
+fn scope_name_aad(kind: u8, tag: &[u8; 16]) -> Vec<u8> {
+    let mut a = Vec::with_capacity(48);
+    a.put(b"sso-secrets scope name v2");
+    a.put_u8(kind);
+    a.put(tag);
+    a
+}
+
+/// The sealed name of a scope (v2): one key per scope tag, used for exactly
+/// one plaintext (the name), so the ciphertext is the same in every entry of
+/// the scope and can be handed to a scoped writer at issue.
+fn seal_scope_name(names_key: &Key32, sk: &ScopeKeys) -> Vec<u8> {
+    let k = derive(names_key, &[b"scope-name\0", &sk.tag]);
+    crypto::seal(
+        &k,
+        [0; 12],
+        &scope_name_aad(sk.scope.kind(), &sk.tag),
+        sk.scope.name().as_bytes(),
+    )
+}
+
 /// Recovers an entry's scope name with the root names key.
 pub fn open_scope_name(
+    version: u16,
     vault_id: &[u8; 16],
     keyring: &Keyring,
     raw: &RawEntry,
@@ -416,10 +504,20 @@ pub fn open_scope_name(
     let Some(nk) = &keyring.names_key else {
         return Ok(None);
     };
-    let aad = ScopeKeys::aad(vault_id, raw);
-    let k = hkdf(&raw.salt, nk.expose(), &[b"scope-name"]);
-    let name = crypto::open(&k, [0; 12], &aad, &raw.scope_ct)
-        .ok_or_else(|| Error::corrupt("an entry's scope fails authentication"))?;
+    let name = if version == VERSION_1 {
+        let aad = ScopeKeys::aad(vault_id, raw);
+        let k = hkdf(&raw.salt, nk.expose(), &[b"scope-name"]);
+        crypto::open(&k, [0; 12], &aad, &raw.scope_ct)
+    } else {
+        let k = derive(nk, &[b"scope-name\0", &raw.tag]);
+        crypto::open(
+            &k,
+            [0; 12],
+            &scope_name_aad(raw.kind, &raw.tag),
+            &raw.scope_ct,
+        )
+    };
+    let name = name.ok_or_else(|| Error::corrupt("an entry's scope fails authentication"))?;
     let name = String::from_utf8(name.expose().to_vec())
         .map_err(|_| Error::corrupt("scope name is not UTF-8"))?;
     Ok(Some(match raw.kind {

@@ -1,224 +1,37 @@
-//! The encrypted vault: unlocking a slot, verifying the header, reading one
-//! bucket for a lookup, and buffering changes for one atomic write.
+//! The encrypted vault: opening and authenticating it, and reading one
+//! bucket for a lookup. Writes are in [`write`], passphrase-only operations
+//! in `admin`, rekeying in `rekey`, `vault check` in `check`.
 
 mod admin;
+pub(crate) mod bucket;
+mod check;
 pub mod codec;
 pub mod format;
 pub mod keys;
+mod rekey;
 pub mod store;
+mod unlock;
+mod write;
 
-use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
+#[cfg(test)]
+mod attacks_tests;
+#[cfg(test)]
+mod test_support;
+
+use crate::crypto::{self, SIG_LEN};
 use crate::error::{Error, Result};
-use crate::secret::{Key32, SecretString};
+use crate::secret::Key32;
 pub use admin::{TokenInfo, create};
-use format::{BucketRef, Header, PREFIX_LEN, RawEntry, SlotLock};
-use keys::{Entry, Keyring, Role, Scope, ScopeKeys};
+pub use check::CheckReport;
+use format::{Header, PREFIX_LEN, RawEntry};
+use keys::{Entry, Keyring, Scope, ScopeKeys};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use subtle::ConstantTimeEq;
-
-/// Prefix of every access token.
-pub const TOKEN_PREFIX: &str = "ssos_";
-
-/// The current time in Unix seconds.
-pub fn now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
-}
-
-/// A credential, as the RFC's Bearer token or the vault passphrase.
-#[derive(Debug)]
-pub enum Credential {
-    /// The vault passphrase.
-    Passphrase(SecretString),
-    /// An access token (`ssos_...`).
-    Token(SecretString),
-}
-
-/// Turns a credential into a slot key, at most one Argon2 run per process.
-pub struct Unlocker {
-    cred: Credential,
-    cache: RefCell<Option<(KdfParams, [u8; 16], Key32)>>,
-    kdf_runs: std::cell::Cell<u32>,
-}
-
-/// An opened slot.
-struct Unlocked {
-    keys: Keyring,
-    slot: usize,
-    slot_key: Key32,
-}
-
-struct ParsedToken {
-    id: [u8; 16],
-    secret: Key32,
-}
-
-fn parse_token(text: &str) -> Result<ParsedToken> {
-    let bad = || Error::Unauthorized("malformed access token (expected ssos_...)".into());
-    let body = text.strip_prefix(TOKEN_PREFIX).ok_or_else(bad)?;
-    let raw = zeroize::Zeroizing::new(bs58::decode(body).into_vec().map_err(|_| bad())?);
-    if raw.len() != 48 {
-        return Err(bad());
-    }
-    let mut id = [0u8; 16];
-    id.copy_from_slice(&raw[..16]);
-    let mut secret = [0u8; 32];
-    secret.copy_from_slice(&raw[16..]);
-    Ok(ParsedToken {
-        id,
-        secret: Key32::new(secret),
-    })
-}
-
-/// Formats a token from its slot id and secret.
-fn format_token(id: &[u8; 16], secret: &Key32) -> SecretString {
-    let mut raw = zeroize::Zeroizing::new(Vec::with_capacity(48));
-    raw.extend_from_slice(id);
-    raw.extend_from_slice(secret.expose());
-    SecretString::new(format!(
-        "{TOKEN_PREFIX}{}",
-        bs58::encode(&*raw).into_string()
-    ))
-}
-
-fn token_keys(secret: &Key32, salt: &[u8; 16]) -> (Key32, [u8; 32]) {
-    let slot_key = crypto::hkdf(salt, secret.expose(), &[b"sso-secrets token slot"]);
-    let check = *crypto::hkdf(salt, secret.expose(), &[b"sso-secrets token check"]).expose();
-    (slot_key, check)
-}
-
-fn escrow_aad(vault_id: &[u8; 16], slot_id: &[u8; 16]) -> Vec<u8> {
-    [b"sso-secrets escrow v1".as_slice(), vault_id, slot_id].concat()
-}
-
-impl Unlocker {
-    /// Wraps a credential.
-    pub fn new(cred: Credential) -> Self {
-        Unlocker {
-            cred,
-            cache: RefCell::new(None),
-            kdf_runs: std::cell::Cell::new(0),
-        }
-    }
-
-    /// How many times this credential ran Argon2 (one per process is the goal).
-    pub fn kdf_runs(&self) -> u32 {
-        self.kdf_runs.get()
-    }
-
-    /// True for the passphrase (the admin credential).
-    pub fn is_passphrase(&self) -> bool {
-        matches!(self.cred, Credential::Passphrase(_))
-    }
-
-    fn passphrase_key(
-        &self,
-        pass: &SecretString,
-        kdf: KdfParams,
-        salt: &[u8; 16],
-    ) -> Result<Key32> {
-        if let Some((k, s, key)) = &*self.cache.borrow()
-            && *k == kdf
-            && s == salt
-        {
-            return Ok(key.clone());
-        }
-        let key = crypto::argon2id(pass.expose().as_bytes(), salt, kdf)?;
-        self.kdf_runs.set(self.kdf_runs.get() + 1);
-        *self.cache.borrow_mut() = Some((kdf, *salt, key.clone()));
-        Ok(key)
-    }
-
-    /// Runs the expensive part (Argon2) for this header ahead of time, so a
-    /// writer does not hold the lock during it.
-    pub fn prepare(&self, header: &Header) {
-        if let Credential::Passphrase(p) = &self.cred {
-            for s in &header.slots {
-                if let SlotLock::Passphrase { kdf, salt } = &s.lock {
-                    let _ = self.passphrase_key(p, *kdf, salt);
-                }
-            }
-        }
-    }
-
-    fn unlock(&self, header: &Header) -> Result<Unlocked> {
-        let (slot, slot_key, role) = match &self.cred {
-            Credential::Passphrase(p) => {
-                let (i, kdf, salt) = header
-                    .slots
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, s)| match &s.lock {
-                        SlotLock::Passphrase { kdf, salt } => Some((i, *kdf, *salt)),
-                        SlotLock::Token { .. } => None,
-                    })
-                    .ok_or_else(|| Error::corrupt("the vault has no passphrase slot"))?;
-                (i, self.passphrase_key(p, kdf, &salt)?, Role::Admin)
-            }
-            Credential::Token(t) => {
-                let tok = parse_token(t.expose())?;
-                let (i, salt, check) = header
-                    .slots
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, s)| match &s.lock {
-                        SlotLock::Token { salt, check, .. } if s.id == tok.id => {
-                            Some((i, *salt, *check))
-                        }
-                        _ => None,
-                    })
-                    .ok_or_else(|| {
-                        if header.revoked.contains(&tok.id) {
-                            Error::Unauthorized("this access token has been revoked".into())
-                        } else {
-                            Error::Unauthorized(
-                                "unknown access token (not issued for this vault)".into(),
-                            )
-                        }
-                    })?;
-                let (key, expect) = token_keys(&tok.secret, &salt);
-                if !bool::from(expect.ct_eq(&check)) {
-                    return Err(Error::Unauthorized("invalid access token".into()));
-                }
-                (i, key, Role::Token)
-            }
-        };
-        let s = &header.slots[slot];
-        let plain = crypto::open(&slot_key, s.nonce, &s.aad(&header.vault_id), &s.sealed)
-            .ok_or_else(|| match role {
-                Role::Admin => Error::Unauthorized("wrong passphrase".into()),
-                // The token's verifier matched, so the slot itself was altered.
-                Role::Token => Error::corrupt("the token's key slot fails authentication"),
-            })?;
-        let keys = Keyring::decode(plain.expose())?;
-        if keys.role != role {
-            return Err(Error::corrupt("key slot role mismatch"));
-        }
-        Ok(Unlocked {
-            keys,
-            slot,
-            slot_key,
-        })
-    }
-}
+pub use unlock::{Clock, Credential, TOKEN_PREFIX, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
-
-/// Write-mode state: the lock, and the buckets this write changes. A bucket
-/// with no entry in `changed` is still the bytes in the old file, at the
-/// offset the (unchanged) bucket table gives; commit copies it in-kernel
-/// without reading it, so a put costs about one bucket of CPU work plus
-/// the copy and the fsync.
-struct WriteState {
-    lock: store::WriteLock,
-    changed: Vec<Option<ParsedBucket>>,
-}
 
 /// An opened, authenticated vault.
 pub struct Vault {
@@ -232,18 +45,23 @@ pub struct Vault {
     slot_key: Key32,
     /// The vault file as opened (the old file, during a write).
     file: RefCell<File>,
-    write: Option<WriteState>,
+    write: Option<write::WriteState>,
     dirty: bool,
-    /// Warnings to show the user (file mode).
-    pub warnings: Vec<String>,
+    /// Warnings to show the user (file mode, skipped entries or slots).
+    warnings: RefCell<Vec<String>>,
+    /// The slot table verified (only `vault check` opens a vault where it
+    /// does not).
+    table_ok: bool,
 }
 
+/// Reads and parses prefix and header; returns them with the header bytes,
+/// the data signature and the file size.
 fn read_header(file: &mut File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
     let size = file
         .metadata()
         .map_err(|e| Error::io("cannot stat vault", e))?
         .len();
-    let head_len = PREFIX_LEN.min(size as usize);
+    let head_len = PREFIX_LEN.min(usize::try_from(size).unwrap_or(PREFIX_LEN));
     let prefix = store::read_at(file, 0, head_len)?;
     let magic_len = format::MAGIC.len().min(prefix.len());
     if prefix[..magic_len] != format::MAGIC[..magic_len] {
@@ -252,13 +70,14 @@ fn read_header(file: &mut File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
     if size < (PREFIX_LEN + SIG_LEN) as u64 {
         return Err(Error::corrupt("vault file is truncated"));
     }
-    let hlen = format::parse_prefix(&prefix)? as usize;
+    let (version, hlen) = format::parse_prefix(&prefix)?;
+    let hlen = hlen as usize;
     if (PREFIX_LEN + hlen + SIG_LEN) as u64 > size {
         return Err(Error::corrupt("vault file is truncated"));
     }
     let mut head = store::read_at(file, 0, PREFIX_LEN + hlen + SIG_LEN)?;
     let sig = head.split_off(PREFIX_LEN + hlen);
-    let header = Header::parse(&head[PREFIX_LEN..])?;
+    let header = Header::parse(version, &head[PREFIX_LEN..])?;
     Ok((header, head, sig, size))
 }
 
@@ -274,57 +93,125 @@ pub fn prepare(path: &Path, unlocker: &Unlocker) {
     }
 }
 
+/// How strictly [`Vault::open_file`] treats the slot table.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TableCheck {
+    /// Every credential: the table must verify.
+    Strict,
+    /// `vault check` with the passphrase: report instead of refusing.
+    Report,
+}
+
+/// Verifies the slot table with the table key sealed in the reader's own
+/// slot, and that the table belongs to the reader's key epoch.
+fn table_verifies(header: &Header, keys: &Keyring) -> Result<bool> {
+    let Some(table_key) = keys.table_key else {
+        return Ok(false);
+    };
+    Ok(keys.epoch == header.epoch
+        && crypto::verify(&table_key, &header.table_message()?, &header.table_sig))
+}
+
 impl Vault {
-    /// Opens for reading: checks the slot, the signature and the length.
+    /// Opens for reading: checks the slot, the signatures and the length.
     pub fn open(path: &Path, unlocker: &Unlocker) -> Result<Vault> {
-        let (file, warning) = store::open_vault(path)?;
-        Self::open_file(path, file, warning, unlocker, None)
+        Self::open_at(path, unlocker, None, clock)
     }
 
     /// Opens for a read-modify-write under `lock`. Buckets are read (and
     /// checked against the signed table) only when the write touches them.
+    /// A version 1 vault is refused: it must be upgraded first.
     pub fn open_for_write(
         path: &Path,
         unlocker: &Unlocker,
         lock: store::WriteLock,
     ) -> Result<Vault> {
+        let v = Self::open_at(path, unlocker, Some(lock), clock)?;
+        v.require_current_version()?;
+        Ok(v)
+    }
+
+    pub(crate) fn open_at(
+        path: &Path,
+        unlocker: &Unlocker,
+        lock: Option<store::WriteLock>,
+        clock: Clock,
+    ) -> Result<Vault> {
+        Self::open_with(path, unlocker, lock, clock, TableCheck::Strict)
+    }
+
+    /// Opens with the passphrase for `vault check`, `vault upgrade` (any
+    /// version) and `--repair`: a failing slot table is reported, not fatal.
+    pub fn open_for_admin(
+        path: &Path,
+        unlocker: &Unlocker,
+        lock: Option<store::WriteLock>,
+    ) -> Result<Vault> {
+        if !unlocker.is_passphrase() {
+            return Err(Error::Unauthorized(
+                "access tokens cannot manage tokens or vault settings; use the passphrase".into(),
+            ));
+        }
+        Self::open_with(path, unlocker, lock, clock, TableCheck::Report)
+    }
+
+    fn open_with(
+        path: &Path,
+        unlocker: &Unlocker,
+        lock: Option<store::WriteLock>,
+        clock: Clock,
+        table: TableCheck,
+    ) -> Result<Vault> {
         let (file, warning) = store::open_vault(path)?;
-        Self::open_file(path, file, warning, unlocker, Some(lock))
+        let v = Self::open_file(path, file, unlocker, lock, clock, table);
+        // The permission warning matters most when the open fails.
+        v.map_err(|e| match (&warning, e) {
+            (Some(w), Error::Unauthorized(d)) => Error::Unauthorized(format!("{d} ({w})")),
+            (_, e) => e,
+        })
+        .map(|v| {
+            v.warnings.borrow_mut().extend(warning);
+            v
+        })
     }
 
     fn open_file(
         path: &Path,
         mut file: File,
-        warning: Option<String>,
         unlocker: &Unlocker,
         lock: Option<store::WriteLock>,
+        clock: Clock,
+        table: TableCheck,
     ) -> Result<Vault> {
         let (header, head, sig, size) = read_header(&mut file)?;
         let u = unlocker.unlock(&header)?;
+        let table_ok = header.version == format::VERSION_1 || table_verifies(&header, &u.keys)?;
+        if !table_ok && table == TableCheck::Strict {
+            return Err(Error::corrupt(
+                "the key slot table's signature does not verify (the passphrase holder can run `sso-secrets vault check`)",
+            ));
+        }
         if !crypto::verify(&u.keys.verify_key, &head, &sig) {
             return Err(Error::corrupt(
                 "the vault header's signature does not verify",
             ));
         }
-        let expected = header.file_len(head.len());
+        let expected = header.file_len(head.len())?;
         if size != expected {
             return Err(Error::corrupt(format!(
                 "vault file is {size} bytes, its header says {expected}"
             )));
         }
         if let Some(exp) = u.keys.expires
-            && now() >= exp
+            && clock()? >= exp
         {
             return Err(Error::Unauthorized(format!(
-                "access token {:?} expired at {}",
-                u.keys.name,
+                "access token {} expired at {}",
+                crate::output::quote(&u.keys.name),
                 crate::output::rfc3339(exp)
             )));
         }
-        let write = lock.map(|lock| WriteState {
-            lock,
-            changed: (0..header.buckets.len()).map(|_| None).collect(),
-        });
+        let write = lock.map(|lock| write::WriteState::new(lock, header.buckets.len()));
         Ok(Vault {
             path: path.to_path_buf(),
             header_len: head.len(),
@@ -335,16 +222,40 @@ impl Vault {
             file: RefCell::new(file),
             write,
             dirty: false,
-            warnings: warning.into_iter().collect(),
+            warnings: RefCell::new(Vec::new()),
+            table_ok,
         })
+    }
+
+    /// Warnings collected so far (and forgets them).
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut self.warnings.borrow_mut())
+    }
+
+    fn warn(&self, w: String) {
+        self.warnings.borrow_mut().push(w);
+    }
+
+    /// The file format version (1 or 2).
+    pub fn version(&self) -> u16 {
+        self.header.version
+    }
+
+    fn require_current_version(&self) -> Result<()> {
+        if self.header.version == format::VERSION_1 {
+            return Err(Error::failure(
+                "this vault is in format version 1, which this build only reads; run `sso-secrets vault upgrade` (passphrase) to convert it, then retry",
+            ));
+        }
+        Ok(())
     }
 
     /// Lookup material for `scope`, or 403 when the credential lacks it.
     pub fn scope(&self, scope: &Scope) -> Result<ScopeKeys> {
         let key = self.keys.scope_key(scope).ok_or_else(|| {
             Error::Unauthorized(format!(
-                "access token {:?} does not cover {}",
-                self.keys.name,
+                "access token {} does not cover {}",
+                crate::output::quote(&self.keys.name),
                 scope.describe()
             ))
         })?;
@@ -373,7 +284,8 @@ impl Vault {
             return Ok(());
         }
         let n = self.header.buckets.len();
-        format::for_each_entry(&self.read_bucket(i)?, i, n, |e| f(&e))
+        let count = self.header.buckets[i].count;
+        format::for_each_entry(&self.read_bucket(i)?, i, n, count, |e| f(&e))
     }
 
     /// The entry `name` of a scope, if present.
@@ -395,74 +307,9 @@ impl Vault {
         found.transpose()
     }
 
-    fn parsed_bucket(&mut self, i: usize) -> Result<&mut ParsedBucket> {
-        let n = self.header.buckets.len();
-        let fresh = match self.write.as_ref() {
-            None => {
-                return Err(Error::failure("internal: write on a vault opened for reading"));
-            }
-            Some(w) if w.changed[i].is_some() => None,
-            Some(_) => {
-                let mut m = BTreeMap::new();
-                format::for_each_entry(&self.read_bucket(i)?, i, n, |e| {
-                    m.insert(e.lookup, e);
-                })?;
-                Some(m)
-            }
-        };
-        let w = self
-            .write
-            .as_mut()
-            .ok_or_else(|| Error::failure("internal: not writing"))?;
-        Ok(w.changed[i].get_or_insert_with(|| fresh.unwrap_or_default()))
-    }
-
-    /// Drops every entry and the bucket table (for a full re-encryption).
-    fn clear_entries(&mut self) -> Result<()> {
-        let w = self
-            .write
-            .as_mut()
-            .ok_or_else(|| Error::failure("internal: not writing"))?;
-        w.changed = vec![Some(BTreeMap::new())];
-        self.header.buckets = vec![BucketRef {
-            count: 0,
-            len: 0,
-            hash: [0; 32],
-        }];
-        self.dirty = true;
-        Ok(())
-    }
-
-    /// Creates or replaces an entry (sealed under fresh keys).
-    pub fn put(&mut self, sk: &ScopeKeys, entry: &Entry) -> Result<()> {
-        let raw = sk.seal(&self.header.vault_id, &self.keys, entry)?;
-        self.insert_raw(raw)
-    }
-
-    fn insert_raw(&mut self, raw: RawEntry) -> Result<()> {
-        let i = format::bucket_of(&raw.lookup, self.header.buckets.len());
-        let m = self.parsed_bucket(i)?;
-        let added = m.insert(raw.lookup, raw).is_none();
-        self.header.buckets[i].count += u32::from(added);
-        self.dirty = true;
-        Ok(())
-    }
-
-    /// Erases an entry; false when there was none.
-    pub fn delete(&mut self, sk: &ScopeKeys, name: &str) -> Result<bool> {
-        let lookup = sk.lookup(name);
-        let i = format::bucket_of(&lookup, self.header.buckets.len());
-        let removed = self.parsed_bucket(i)?.remove(&lookup).is_some();
-        if removed {
-            self.header.buckets[i].count -= 1;
-            self.dirty = true;
-        }
-        Ok(removed)
-    }
-
     /// Number of entries (the bucket table counts them).
     pub fn len(&self) -> usize {
-        self.header.buckets.iter().map(|b| b.count as usize).sum()
+        self.header.total_entries().unwrap_or(0)
     }
 
     /// True when the vault holds no entries.
@@ -470,7 +317,38 @@ impl Vault {
         self.len() == 0
     }
 
-    /// Every entry this credential may read, decrypted, sorted by scope and name.
+    /// Opens one raw entry if this credential covers its scope: `Ok(None)`
+    /// when it does not, an error when it fails authentication.
+    fn open_raw(
+        &self,
+        raw: &RawEntry,
+        scoped: &[ScopeKeys],
+        derived: &mut HashMap<Scope, ScopeKeys>,
+    ) -> Result<Option<(Scope, Entry)>> {
+        let vid = &self.header.vault_id;
+        if let Some(sk) = scoped.iter().find(|sk| sk.tag == raw.tag) {
+            return Ok(Some((sk.scope.clone(), sk.open(vid, raw)?)));
+        }
+        let Some(scope) = keys::open_scope_name(self.header.version, vid, &self.keys, raw)? else {
+            return Ok(None);
+        };
+        if !derived.contains_key(&scope) {
+            let Some(k) = self.keys.scope_key(&scope) else {
+                return Ok(None);
+            };
+            derived.insert(scope.clone(), ScopeKeys::new(scope.clone(), k));
+        }
+        match derived.get(&scope) {
+            Some(sk) if sk.tag == raw.tag => Ok(Some((scope, sk.open(vid, raw)?))),
+            Some(_) => Err(Error::corrupt("an entry's scope does not match its tag")),
+            None => Ok(None),
+        }
+    }
+
+    /// Every entry this credential may read, decrypted, sorted by scope and
+    /// name. Entries (or whole buckets) that fail authentication are skipped
+    /// and reported as a warning, so one planted entry cannot stop listing,
+    /// export, revocation or rotation.
     pub fn entries(&self) -> Result<Vec<(Scope, Entry)>> {
         let scoped: Vec<ScopeKeys> = self
             .keys
@@ -478,156 +356,71 @@ impl Vault {
             .into_iter()
             .map(|(s, k)| ScopeKeys::new(s, k))
             .collect();
-        let mut derived: HashMap<Scope, ScopeKeys> = HashMap::new();
+        let mut derived = HashMap::new();
         let mut out = Vec::new();
-        let n = self.header.buckets.len();
-        for i in 0..n {
+        let mut bad = BadList::default();
+        for i in 0..self.header.buckets.len() {
             let mut raws = Vec::new();
-            self.for_each_in_bucket(i, |e| raws.push(e.clone()))?;
-            for raw in raws {
-                if let Some(sk) = scoped.iter().find(|sk| sk.tag == raw.tag) {
-                    out.push((sk.scope.clone(), sk.open(&self.header.vault_id, &raw)?));
-                    continue;
-                }
-                let Some(scope) = keys::open_scope_name(&self.header.vault_id, &self.keys, &raw)?
-                else {
-                    continue;
-                };
-                if !derived.contains_key(&scope) {
-                    let Some(k) = self.keys.scope_key(&scope) else {
-                        continue;
-                    };
-                    derived.insert(scope.clone(), ScopeKeys::new(scope.clone(), k));
-                }
-                if let Some(sk) = derived.get(&scope) {
-                    if sk.tag != raw.tag {
-                        return Err(Error::corrupt("an entry's scope does not match its tag"));
-                    }
-                    out.push((scope, sk.open(&self.header.vault_id, &raw)?));
+            if self
+                .for_each_in_bucket(i, |e| raws.push(e.clone()))
+                .is_err()
+            {
+                bad.add(i, None);
+                continue;
+            }
+            for (j, raw) in raws.iter().enumerate() {
+                match self.open_raw(raw, &scoped, &mut derived) {
+                    Ok(Some(e)) => out.push(e),
+                    Ok(None) => {}
+                    Err(_) => bad.add(i, Some(j)),
                 }
             }
+        }
+        if let Some(w) = bad.describe("entries") {
+            self.warn(w);
         }
         out.sort_by(|a, b| (&a.0, &a.1.key).cmp(&(&b.0, &b.1.key)));
         Ok(out)
     }
-
-    /// Sets or clears the read-only flag.
-    pub fn set_read_only(&mut self, on: bool) {
-        let flags = if on {
-            self.header.flags | format::FLAG_READ_ONLY
-        } else {
-            self.header.flags & !format::FLAG_READ_ONLY
-        };
-        if flags != self.header.flags {
-            self.header.flags = flags;
-            self.dirty = true;
-        }
-    }
-
-    /// Writes the changes atomically, if there are any.
-    pub fn commit(mut self) -> Result<()> {
-        if !self.dirty {
-            return Ok(());
-        }
-        let seed = self.keys.signing_seed.clone().ok_or_else(|| {
-            Error::Unauthorized(format!("access token {:?} is read-only", self.keys.name))
-        })?;
-        let signer = Signer::from_seed(&seed)?;
-        self.rebucket_if_needed()?;
-        let w = self.write.take().ok_or_else(|| {
-            Error::failure("internal: commit on a vault opened for reading")
-        })?;
-        // The plan: for each bucket, new bytes, or a range of the old file.
-        let old_offsets: Vec<u64> = (0..self.header.buckets.len())
-            .map(|i| self.header.bucket_offset(self.header_len, i))
-            .collect();
-        let mut parts: Vec<Part> = Vec::with_capacity(self.header.buckets.len());
-        for (i, changed) in w.changed.into_iter().enumerate() {
-            match changed {
-                Some(m) => {
-                    let bytes = format::encode_bucket(m.values());
-                    self.header.buckets[i] = BucketRef {
-                        count: m.len() as u32,
-                        len: bytes.len() as u32,
-                        hash: crypto::sha256(&bytes),
-                    };
-                    parts.push(Part::New(bytes));
-                }
-                None => {
-                    let len = u64::from(self.header.buckets[i].len);
-                    match parts.last_mut() {
-                        // Neighbouring old buckets are neighbours in the old
-                        // file too: copy them in one go.
-                        Some(Part::Old { len: l, .. }) => *l += len,
-                        _ => parts.push(Part::Old {
-                            offset: old_offsets[i],
-                            len,
-                        }),
-                    }
-                }
-            }
-        }
-        self.header.generation += 1;
-        let head = self.header.encode();
-        let sig = signer.sign(&head);
-        let old = self.file.into_inner();
-        store::replace(&self.path, false, &w.lock, |tmp| {
-            tmp.write_all(&head)?;
-            tmp.write_all(&sig)?;
-            for p in &parts {
-                match p {
-                    Part::New(bytes) => tmp.write_all(bytes)?,
-                    Part::Old { offset, len } => {
-                        let mut src = &old;
-                        src.seek(SeekFrom::Start(*offset))?;
-                        // File-to-file io::copy uses copy_file_range: the
-                        // unchanged bytes never pass through this process.
-                        let copied = std::io::copy(&mut src.take(*len), tmp)?;
-                        if copied != *len {
-                            return Err(std::io::Error::new(
-                                std::io::ErrorKind::UnexpectedEof,
-                                "the vault shrank while locked",
-                            ));
-                        }
-                    }
-                }
-            }
-            Ok(())
-        })
-    }
-
-    /// Redistributes all entries when the vault has grown or shrunk far from
-    /// the size [`format::bucket_count_for`] picks. Entries move as opaque bytes.
-    fn rebucket_if_needed(&mut self) -> Result<()> {
-        let count = self.header.buckets.len();
-        let total = self.len();
-        if !format::needs_rebucket(total, count) {
-            return Ok(());
-        }
-        let new_count = format::bucket_count_for(total);
-        let mut out: Vec<ParsedBucket> = (0..new_count).map(|_| BTreeMap::new()).collect();
-        for i in 0..count {
-            self.for_each_in_bucket(i, |e| {
-                out[format::bucket_of(&e.lookup, new_count)].insert(e.lookup, e.clone());
-            })?;
-        }
-        self.header.buckets = out
-            .iter()
-            .map(|m| BucketRef {
-                count: m.len() as u32,
-                len: 0,
-                hash: [0; 32],
-            })
-            .collect();
-        if let Some(w) = self.write.as_mut() {
-            w.changed = out.into_iter().map(Some).collect();
-        }
-        Ok(())
-    }
 }
 
-/// One piece of the new file.
-enum Part {
-    New(Vec<u8>),
-    Old { offset: u64, len: u64 },
+/// Where things that failed authentication were, for one warning line.
+#[derive(Default)]
+pub(crate) struct BadList {
+    places: Vec<String>,
+}
+
+impl BadList {
+    pub(crate) fn add(&mut self, bucket: usize, entry: Option<usize>) {
+        self.places.push(match entry {
+            Some(e) => format!("bucket {bucket} entry {e}"),
+            None => format!("bucket {bucket} (whole bucket)"),
+        });
+    }
+    pub(crate) fn add_slot(&mut self, slot: usize) {
+        self.places.push(format!("key slot {slot}"));
+    }
+    pub(crate) fn len(&self) -> usize {
+        self.places.len()
+    }
+    pub(crate) fn places(&self) -> &[String] {
+        &self.places
+    }
+    pub(crate) fn describe(&self, what: &str) -> Option<String> {
+        if self.places.is_empty() {
+            return None;
+        }
+        let shown: Vec<&str> = self.places.iter().take(5).map(String::as_str).collect();
+        let more = self.places.len().saturating_sub(shown.len());
+        Some(format!(
+            "warning: skipped {} {what} that fail authentication ({}{}); `sso-secrets vault check` reports them",
+            self.places.len(),
+            shown.join(", "),
+            if more > 0 {
+                format!(", and {more} more")
+            } else {
+                String::new()
+            }
+        ))
+    }
 }

@@ -34,6 +34,8 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
             path.display()
         )));
     }
+    check_owner(path, "vault", &meta)?;
+    check_dir(path)?;
     let mode = meta.mode() & 0o777;
     if mode & 0o022 != 0 {
         return Err(Error::failure(format!(
@@ -50,6 +52,52 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
         )
     });
     Ok((file, warning))
+}
+
+fn my_uid() -> u32 {
+    nix::unistd::geteuid().as_raw()
+}
+
+/// Refuses a file another user owns: they could swap or read it.
+fn check_owner(path: &Path, what: &str, meta: &fs::Metadata) -> Result<()> {
+    if meta.uid() != my_uid() {
+        return Err(Error::failure(format!(
+            "{what} {} is owned by user id {}, not by you; refusing to use it",
+            path.display(),
+            meta.uid()
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a vault directory another user owns, or one others may write
+/// without the sticky bit: whoever can rename entries there can swap the
+/// vault or its lock file. (A sticky shared directory such as /tmp only
+/// lets owners rename their own files.) Root-owned directories are trusted.
+pub fn check_dir(vault: &Path) -> Result<()> {
+    let dir = parent(vault);
+    let real = fs::canonicalize(vault)
+        .ok()
+        .and_then(|p| p.parent().map(Path::to_path_buf));
+    for d in std::iter::once(dir.to_path_buf()).chain(real) {
+        let meta = fs::metadata(&d).map_err(|e| Error::io(d.display(), e))?;
+        if meta.uid() != my_uid() && meta.uid() != 0 {
+            return Err(Error::failure(format!(
+                "the vault's directory {} is owned by user id {}, not by you; refusing to use it",
+                d.display(),
+                meta.uid()
+            )));
+        }
+        if meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0 {
+            return Err(Error::failure(format!(
+                "the vault's directory {} is writable by others without the sticky bit (mode {:03o}); run: chmod go-w {}",
+                d.display(),
+                meta.mode() & 0o777,
+                d.display()
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Reads exactly `len` bytes at `offset`.
@@ -86,22 +134,36 @@ fn lock_path(vault: &Path) -> PathBuf {
 /// Takes the writer lock, waiting at most `timeout`.
 pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, LockError> {
     let path = lock_path(vault);
+    // O_NOFOLLOW: a symlink planted at <vault>.lock must not make us create
+    // or truncate a file elsewhere; O_NONBLOCK: a FIFO there must not hang.
     let file = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .mode(0o600)
+        .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK)
         .open(&path)
         .map_err(|e| {
             if e.raw_os_error() == Some(nix::libc::EROFS) {
                 LockError::ReadOnlyFs
             } else {
                 LockError::Other(Error::io(
-                    format!("cannot open lock file {}", path.display()), e,
+                    format!("cannot open lock file {}", path.display()),
+                    e,
                 ))
             }
         })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| LockError::Other(Error::io(path.display(), e)))?;
+    if !meta.is_file() {
+        return Err(LockError::Other(Error::failure(format!(
+            "lock file {} is not a regular file",
+            path.display()
+        ))));
+    }
+    check_owner(&path, "lock file", &meta).map_err(LockError::Other)?;
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
     loop {
@@ -110,7 +172,8 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
             Err(fs::TryLockError::WouldBlock) => {}
             Err(fs::TryLockError::Error(e)) => {
                 return Err(LockError::Other(Error::io(
-                    format!("cannot lock {}", path.display()), e,
+                    format!("cannot lock {}", path.display()),
+                    e,
                 )));
             }
         }

@@ -1,0 +1,155 @@
+//! Key administration: `vault rotate`, `vault check [--repair]`, `vault
+//! upgrade`. All need the passphrase.
+
+use super::{Ctx, Need, Outcome};
+use crate::error::{Error, Result};
+use crate::output::quote;
+use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault, store};
+use std::path::Path;
+
+fn reissue_lines(ctx: &Ctx<'_>, dropped: &[TokenInfo], why: &str) {
+    let mut w = ctx.warnings.borrow_mut();
+    for t in dropped {
+        let mut how = String::new();
+        for a in &t.apps {
+            how.push_str(&format!(" --app {}", quote(a)));
+        }
+        for d in &t.dids {
+            how.push_str(&format!(" --did {}", quote(d)));
+        }
+        if t.write {
+            how.push_str(" --write");
+        }
+        w.push(format!(
+            "token {} {why}; reissue it: sso-secrets token create {}{how}",
+            quote(&t.name),
+            quote(&t.name)
+        ));
+    }
+}
+
+/// `vault rotate`: every key renewed, every secret re-encrypted, every token
+/// invalidated (listed on stderr for reissue), optionally a new passphrase.
+pub fn vault_rotate(ctx: &Ctx<'_>, new_file: Option<&Path>) -> Result<Outcome> {
+    let u = ctx.passphrase_unlocker()?;
+    // The current passphrase is checked before a new one is read.
+    ctx.read(&u, Need::admin(), |_| Ok(()))?;
+    let new = new_file
+        .map(|f| ctx.sources.new_passphrase(Some(f), None))
+        .transpose()?;
+    let dropped = ctx.write(&u, Need::admin(), |v| {
+        let kdf = v
+            .kdf()
+            .ok_or_else(|| Error::corrupt("no passphrase slot"))?;
+        v.rotate(new.as_ref().map(|p| (p, kdf)))
+    })?;
+    reissue_lines(ctx, &dropped, "was invalidated by the rotation");
+    Ok(Outcome::Done)
+}
+
+/// Opens with the passphrase under the writer lock, for a command that
+/// must also work on a vault `Ctx::write` refuses (version 1, or a slot
+/// table that fails authentication).
+fn open_locked(ctx: &Ctx<'_>, u: &Unlocker) -> Result<Vault> {
+    if ctx.read_only {
+        return Err(Error::ReadOnly(
+            "writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into(),
+        ));
+    }
+    vault::prepare(&ctx.vault, u);
+    let lock = match store::lock(&ctx.vault, ctx.lock_timeout) {
+        Ok(l) => l,
+        Err(store::LockError::ReadOnlyFs) => {
+            return Err(Error::ReadOnly(format!(
+                "{} is on a read-only file system",
+                ctx.vault.display()
+            )));
+        }
+        Err(store::LockError::Other(e)) => return Err(e),
+    };
+    let v = Vault::open_for_admin(&ctx.vault, u, Some(lock))?;
+    ctx.warnings.borrow_mut().extend(v.take_warnings());
+    if v.header.read_only() {
+        return Err(Error::ReadOnly(
+            "the vault is set read-only (`sso-secrets vault read-only off` allows writes)".into(),
+        ));
+    }
+    Ok(v)
+}
+
+/// `vault upgrade`: a version 1 vault becomes version 2 with a full
+/// rotation; its tokens are listed for reissue.
+pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
+    let u = ctx.passphrase_unlocker()?;
+    let probe = Vault::open_for_admin(&ctx.vault, &u, None)?;
+    if probe.version() != vault::format::VERSION_1 {
+        ctx.warnings.borrow_mut().push(format!(
+            "the vault is already in format version {}; nothing to do",
+            probe.version()
+        ));
+        return Ok(Outcome::Done);
+    }
+    drop(probe);
+    let mut v = open_locked(ctx, &u)?;
+    let dropped = v.upgrade()?;
+    ctx.warnings.borrow_mut().extend(v.take_warnings());
+    v.commit()?;
+    reissue_lines(ctx, &dropped, "was invalidated by the upgrade");
+    Ok(Outcome::Value {
+        key: "format_version",
+        value: vault::format::VERSION.to_string(),
+    })
+}
+
+fn report(ctx: &Ctx<'_>, r: &CheckReport) {
+    ctx.warnings.borrow_mut().extend(r.lines());
+}
+
+/// `vault check [--repair] [--yes]`: reports every slot and entry that fails
+/// authentication (exit 1 when there are any); `--repair` drops them after
+/// confirmation.
+pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
+    let u = ctx.passphrase_unlocker()?;
+    let first = Vault::open_for_admin(&ctx.vault, &u, None)?;
+    let r = first.check()?;
+    ctx.warnings.borrow_mut().extend(first.take_warnings());
+    drop(first);
+    report(ctx, &r);
+    if r.is_clean() {
+        return Ok(Outcome::Value {
+            key: "check",
+            value: "ok".into(),
+        });
+    }
+    if !repair {
+        return Err(Error::failure(
+            "some of the vault fails authentication; `sso-secrets vault check --repair` drops it",
+        ));
+    }
+    if !yes {
+        if !ctx.sources.term.can_prompt() {
+            return Err(Error::Usage(
+                "--repair drops data: confirm on a terminal, or pass --yes".into(),
+            ));
+        }
+        let answer = ctx
+            .sources
+            .term
+            .prompt_hidden("Drop everything listed above? Type yes: ")
+            .map_err(|e| Error::io("cannot read from the terminal", e))?;
+        if answer.expose().trim() != "yes" {
+            return Err(Error::failure("not confirmed; the vault is unchanged"));
+        }
+    }
+    let mut v = open_locked(ctx, &u)?;
+    // Check again under the lock: the file may have changed meanwhile.
+    let r = v.check()?;
+    let dropped = v.repair(&r)?;
+    ctx.warnings.borrow_mut().extend(v.take_warnings());
+    v.commit()?;
+    reissue_lines(ctx, &dropped, "was dropped with the untrusted slot table");
+    Ok(Outcome::Value {
+        key: "check",
+        value: "repaired".into(),
+    })
+}

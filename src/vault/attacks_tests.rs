@@ -1,0 +1,1 @@
+//! Attacks as a hostile credential holder would run them.

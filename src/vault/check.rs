@@ -1,0 +1,153 @@
+//! `vault check [--repair]`: find every slot and entry that fails
+//! authentication, and drop them on request.
+
+use super::format::{self, SlotLock};
+use super::{BadList, Vault};
+use crate::error::{Error, Result};
+use std::collections::{BTreeMap, HashMap};
+
+/// What `vault check` found.
+#[derive(Debug, Default)]
+pub struct CheckReport {
+    /// The key slot table's signature verifies.
+    pub table_ok: bool,
+    /// Indexes of token slots that fail authentication.
+    pub bad_slots: Vec<usize>,
+    /// (bucket, entry index) of entries that fail; `None` for a whole
+    /// bucket that fails its hash or does not parse.
+    pub bad_entries: Vec<(usize, Option<usize>)>,
+    /// Entries that open.
+    pub good_entries: usize,
+    /// Token slots that open.
+    pub good_slots: usize,
+}
+
+impl CheckReport {
+    /// True when nothing fails.
+    pub fn is_clean(&self) -> bool {
+        self.table_ok && self.bad_slots.is_empty() && self.bad_entries.is_empty()
+    }
+
+    /// One line per finding, for stderr.
+    pub fn lines(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        if !self.table_ok {
+            out.push(
+                "the key slot table fails authentication: no token can be trusted; --repair rotates every key and drops every token"
+                    .to_string(),
+            );
+        }
+        let mut bad = BadList::default();
+        self.bad_slots.iter().for_each(|&i| bad.add_slot(i));
+        self.bad_entries.iter().for_each(|&(b, e)| bad.add(b, e));
+        if bad.len() > 0 {
+            out.push(format!(
+                "{} item(s) fail authentication: {}",
+                bad.len(),
+                bad.places().join(", ")
+            ));
+        }
+        out.push(format!(
+            "{} entries and {} access tokens authenticate",
+            self.good_entries, self.good_slots
+        ));
+        out
+    }
+}
+
+impl Vault {
+    /// Checks every key slot and every entry (passphrase only).
+    pub fn check(&self) -> Result<CheckReport> {
+        self.require_admin()?;
+        let (slots, _) = self.token_slots_checked()?;
+        let mut report = CheckReport {
+            table_ok: self.table_ok,
+            good_slots: slots.len(),
+            bad_slots: self
+                .header
+                .slots
+                .iter()
+                .enumerate()
+                .filter(|(i, s)| {
+                    matches!(s.lock, SlotLock::Token { .. }) && !slots.iter().any(|t| t.index == *i)
+                })
+                .map(|(i, _)| i)
+                .collect(),
+            ..CheckReport::default()
+        };
+        let mut derived = HashMap::new();
+        for i in 0..self.header.buckets.len() {
+            let mut raws = Vec::new();
+            if self
+                .for_each_in_bucket(i, |e| raws.push(e.clone()))
+                .is_err()
+            {
+                report.bad_entries.push((i, None));
+                continue;
+            }
+            for (j, raw) in raws.iter().enumerate() {
+                // The passphrase holds every root: an entry it cannot open
+                // (no scope, or a failing scope name or body) is bad.
+                match self.open_raw(raw, &[], &mut derived) {
+                    Ok(Some(_)) => report.good_entries += 1,
+                    Ok(None) | Err(_) => report.bad_entries.push((i, Some(j))),
+                }
+            }
+        }
+        Ok(report)
+    }
+
+    /// Drops what `report` found (a vault opened for writing). A failing
+    /// slot table means no token slot can be trusted: every key is rotated
+    /// and every token dropped; their names are returned for reissue.
+    pub fn repair(&mut self, report: &CheckReport) -> Result<Vec<super::TokenInfo>> {
+        self.require_admin()?;
+        if !report.table_ok {
+            let mut dropped = self.rotate_untrusted()?;
+            dropped.sort_by(|a, b| a.name.cmp(&b.name));
+            return Ok(dropped);
+        }
+        if !report.bad_slots.is_empty() {
+            let mut kept = Vec::with_capacity(self.header.slots.len());
+            for (i, s) in std::mem::take(&mut self.header.slots)
+                .into_iter()
+                .enumerate()
+            {
+                if report.bad_slots.contains(&i) {
+                    self.header.revoked.push(s.id);
+                } else {
+                    kept.push(s);
+                }
+            }
+            if self.header.revoked.len() > format::MAX_REVOKED {
+                let extra = self.header.revoked.len() - format::MAX_REVOKED;
+                self.header.revoked.drain(..extra);
+            }
+            self.header.slots = kept;
+            self.slot = self
+                .header
+                .passphrase_slot()
+                .ok_or_else(|| Error::failure("internal: repair lost the passphrase slot"))?;
+            super::admin::sign_table(&mut self.header, &self.keys)?;
+            self.dirty = true;
+        }
+        let mut by_bucket: BTreeMap<usize, Vec<Option<usize>>> = BTreeMap::new();
+        for &(b, e) in &report.bad_entries {
+            by_bucket.entry(b).or_default().push(e);
+        }
+        for (b, bad) in by_bucket {
+            let mut m = BTreeMap::new();
+            if !bad.contains(&None) {
+                let mut raws = Vec::new();
+                self.for_each_in_bucket(b, |e| raws.push(e.clone()))?;
+                for (j, raw) in raws.into_iter().enumerate() {
+                    if !bad.contains(&Some(j)) {
+                        m.insert(raw.lookup, raw);
+                    }
+                }
+            }
+            self.set_bucket(b, m)?;
+        }
+        Ok(Vec::new())
+    }
+}

@@ -1,0 +1,113 @@
+use super::*;
+
+fn sample() -> Header {
+    Header {
+        vault_id: [9; 16],
+        flags: FLAG_READ_ONLY,
+        created: 1,
+        generation: 2,
+        slots: vec![
+            Slot {
+                id: [1; 16],
+                lock: SlotLock::Passphrase {
+                    kdf: KdfParams::FLOOR,
+                    salt: [2; 16],
+                },
+                nonce: [3; 12],
+                sealed: vec![4; 40],
+            },
+            Slot {
+                id: [5; 16],
+                lock: SlotLock::Token {
+                    salt: [6; 16],
+                    check: [7; 32],
+                    escrow_nonce: [8; 12],
+                    escrow: vec![9; 48],
+                },
+                nonce: [10; 12],
+                sealed: vec![11; 50],
+            },
+        ],
+        revoked: vec![[12; 16]],
+        buckets: vec![
+            BucketRef {
+                count: 0,
+                len: 0,
+                hash: [0; 32],
+            },
+            BucketRef {
+                count: 1,
+                len: 5,
+                hash: [1; 32],
+            },
+        ],
+    }
+}
+
+#[test]
+fn header_round_trip() {
+    let h = sample();
+    let bytes = h.encode();
+    let len = parse_prefix(&bytes[..PREFIX_LEN]).unwrap() as usize;
+    assert_eq!(len, bytes.len() - PREFIX_LEN);
+    let back = Header::parse(&bytes[PREFIX_LEN..]).unwrap();
+    assert_eq!(back.encode(), bytes);
+    assert!(back.read_only());
+    assert_eq!(back.file_len(bytes.len()), (bytes.len() + 64 + 5) as u64);
+    assert_eq!(
+        back.bucket_offset(bytes.len(), 1),
+        (bytes.len() + 64) as u64
+    );
+}
+
+#[test]
+fn every_truncation_of_a_header_is_an_error() {
+    let bytes = sample().encode();
+    for cut in PREFIX_LEN..bytes.len() {
+        assert!(Header::parse(&bytes[PREFIX_LEN..cut]).is_err(), "cut {cut}");
+    }
+}
+
+#[test]
+fn bad_prefix_is_rejected() {
+    assert!(parse_prefix(b"SSOSVLT\0\x00\x02\0\0\0\0").is_err());
+    assert!(parse_prefix(b"NOTAVLT\0\x00\x01\0\0\0\0").is_err());
+    assert!(parse_prefix(b"SSOSVLT\0\x00\x01\xff\xff\xff\xff").is_err());
+}
+
+#[test]
+fn buckets_partition_by_top_bits() {
+    let mut l = [0u8; 32];
+    assert_eq!(bucket_of(&l, 1), 0);
+    l[0] = 0x80;
+    assert_eq!(bucket_of(&l, 2), 1);
+    assert_eq!(bucket_of(&l, 4), 2);
+    assert_eq!(bucket_count_for(0), 1);
+    assert_eq!(bucket_count_for(64), 1);
+    assert_eq!(bucket_count_for(65), 32);
+    assert_eq!(bucket_count_for(1_000), 128);
+    assert_eq!(bucket_count_for(100_000), 1024);
+    assert!(!needs_rebucket(0, 1));
+    assert!(!needs_rebucket(100_000, 1024));
+    assert!(!needs_rebucket(100_000, 512));
+    assert!(needs_rebucket(100_000, 256));
+    assert!(needs_rebucket(1_000, 1));
+    assert!(needs_rebucket(10, 64));
+}
+
+#[test]
+fn bucket_round_trip_and_order_check() {
+    let e = |b: u8| RawEntry {
+        lookup: [b; 32],
+        kind: 2,
+        tag: [0; 16],
+        salt: [0; 24],
+        scope_ct: vec![1, 2],
+        body_ct: vec![3; 20],
+    };
+    let entries = vec![e(1), e(2)];
+    let bytes = encode_bucket(&entries);
+    assert_eq!(parse_bucket(&bytes, 0, 1).unwrap(), entries);
+    let swapped = encode_bucket(&[e(2), e(1)]);
+    assert!(parse_bucket(&swapped, 0, 1).is_err());
+}

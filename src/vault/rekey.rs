@@ -1,0 +1,176 @@
+//! Rekeying: `token revoke`, `vault passwd`, `vault rotate` and `vault
+//! upgrade` all renew every key (a new epoch, table key, data signing key,
+//! roots, names key and escrow key) and re-encrypt every secret. They differ
+//! in which tokens survive and whether the passphrase changes.
+
+use super::admin::{TokenInfo, new_admin_keys, passphrase_slot, seal_slot, sign_table};
+use super::format::{MAX_REVOKED, SlotLock, VERSION};
+use super::unlock::escrow_aad;
+use super::{Vault, format};
+use crate::crypto::{self, KdfParams};
+use crate::error::{Error, Result};
+use crate::secret::SecretString;
+
+/// Which token slots a rekey keeps.
+enum Keep<'a> {
+    /// All but the one with this name (`token revoke`).
+    AllBut(&'a str),
+    /// All (`vault passwd`).
+    All,
+    /// None (`vault rotate`, `vault upgrade`).
+    None,
+}
+
+impl Vault {
+    /// Renews every key and re-encrypts every readable entry; returns the
+    /// names of the tokens dropped. Token slots that fail authentication and
+    /// entries that fail it are dropped and reported, never fatal.
+    fn rekey(
+        &mut self,
+        keep: Keep<'_>,
+        new_pass: Option<(&SecretString, KdfParams)>,
+    ) -> Result<Vec<TokenInfo>> {
+        self.require_admin()?;
+        let tokens = self.token_slots()?;
+        let entries = self.entries()?;
+        let admin = new_admin_keys(self.keys.created)?;
+        let escrow = admin
+            .escrow_key
+            .clone()
+            .ok_or_else(|| Error::failure("internal: admin keyring without escrow key"))?;
+        let vid = self.header.vault_id;
+
+        let me = &self.header.slots[self.slot];
+        let mut slots = Vec::with_capacity(self.header.slots.len());
+        slots.push(match new_pass {
+            Some((pass, kdf)) => passphrase_slot(&vid, pass, kdf, &admin)?,
+            // Same passphrase: same Argon2 salt and key, resealed over the
+            // new keyring (a second Argon2 run would buy nothing).
+            None => seal_slot(&vid, me.id, me.lock.clone(), &self.slot_key, &admin)?,
+        });
+        let mut dropped = Vec::new();
+        let mut revoked = self.header.revoked.clone();
+        // Ids of slots that failed authentication are revoked too, so a
+        // planted slot cannot come back under its id.
+        for (i, s) in self.header.slots.iter().enumerate() {
+            if matches!(s.lock, SlotLock::Token { .. }) && !tokens.iter().any(|t| t.index == i) {
+                revoked.push(s.id);
+            }
+        }
+        for t in &tokens {
+            let s = &self.header.slots[t.index];
+            let kept = match keep {
+                Keep::AllBut(name) => t.keys.name != name,
+                Keep::All => true,
+                Keep::None => false,
+            };
+            if !kept {
+                dropped.push(TokenInfo::of(&t.keys));
+                revoked.push(s.id);
+                continue;
+            }
+            let SlotLock::Token { salt, check, .. } = &s.lock else {
+                continue;
+            };
+            // The token's secret (so its slot key) is unchanged; only the
+            // new escrow key wraps it now.
+            let escrow_nonce = crypto::random()?;
+            let lock = SlotLock::Token {
+                salt: *salt,
+                check: *check,
+                escrow_nonce,
+                escrow: crypto::seal(
+                    &escrow,
+                    escrow_nonce,
+                    &escrow_aad(&vid, &s.id),
+                    t.key.expose(),
+                ),
+            };
+            slots.push(seal_slot(
+                &vid,
+                s.id,
+                lock,
+                &t.key,
+                &t.keys.rekeyed(&admin)?,
+            )?);
+        }
+        if revoked.len() > MAX_REVOKED {
+            revoked.drain(..revoked.len() - MAX_REVOKED);
+        }
+        self.header.version = VERSION;
+        self.header.slots = slots;
+        self.header.revoked = revoked;
+        self.slot = 0;
+        self.keys = admin;
+        sign_table(&mut self.header, &self.keys)?;
+
+        self.clear_entries()?;
+        for (scope, entry) in &entries {
+            let sk = self.scope(scope)?;
+            self.put(&sk, entry)?;
+        }
+        self.dirty = true;
+        Ok(dropped)
+    }
+
+    /// Revokes a token and rotates every key: all secrets are re-encrypted
+    /// under new roots, every signing key changes, and the passphrase and
+    /// the remaining tokens are rewrapped so they keep working.
+    pub fn revoke_token(&mut self, name: &str) -> Result<()> {
+        self.require_admin()?;
+        self.require_current_version()?;
+        if !self.token_slots()?.iter().any(|t| t.keys.name == name) {
+            return Err(Error::NotFound(format!(
+                "no access token named {}",
+                crate::output::quote(name)
+            )));
+        }
+        self.rekey(Keep::AllBut(name), None).map(|_| ())
+    }
+
+    /// Replaces the passphrase slot and renews every key (so an old copy of
+    /// the file opened with the old passphrase holds none of the new keys).
+    /// Tokens keep working; after a leak use [`Vault::rotate`] instead.
+    pub fn change_passphrase(&mut self, new: &SecretString, kdf: KdfParams) -> Result<()> {
+        self.require_admin()?;
+        self.require_current_version()?;
+        kdf.check().map_err(Error::Usage)?;
+        self.rekey(Keep::All, Some((new, kdf))).map(|_| ())
+    }
+
+    /// `vault rotate`: renews every key, re-encrypts every secret, drops
+    /// every token (returned, sorted, for reissue) and optionally sets a new
+    /// passphrase.
+    pub fn rotate(&mut self, new: Option<(&SecretString, KdfParams)>) -> Result<Vec<TokenInfo>> {
+        self.require_admin()?;
+        self.require_current_version()?;
+        if let Some((_, kdf)) = new {
+            kdf.check().map_err(Error::Usage)?;
+        }
+        let mut dropped = self.rekey(Keep::None, new)?;
+        dropped.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(dropped)
+    }
+
+    /// Rotation after the slot table failed authentication (`vault check
+    /// --repair`): no token slot is trusted, so none is kept.
+    pub(super) fn rotate_untrusted(&mut self) -> Result<Vec<TokenInfo>> {
+        self.rekey(Keep::None, None)
+    }
+
+    /// `vault upgrade`: converts a version 1 vault to the current format
+    /// with a full rotation (tokens are dropped and returned for reissue:
+    /// version 1 token slots cannot be trusted to say their own scope).
+    pub fn upgrade(&mut self) -> Result<Vec<TokenInfo>> {
+        self.require_admin()?;
+        if self.header.version != format::VERSION_1 {
+            return Err(Error::failure(format!(
+                "this vault is already in format version {}",
+                self.header.version
+            )));
+        }
+        let mut dropped = self.rekey(Keep::None, None)?;
+        dropped.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(dropped)
+    }
+}
