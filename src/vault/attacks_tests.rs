@@ -1,1 +1,460 @@
-//! Attacks as a hostile credential holder would run them.
+//! The findings of the trust-model review (issue 11), each performed as the
+//! attacker would: with the vault file (and older copies of it) and only the
+//! keys the attacking credential's own slot holds. Each must now fail.
+
+use super::format::{self, MAX_TOKENS, SlotLock};
+use super::keys::{Keyring, ScopeKeys};
+use super::test_support::*;
+use super::{Vault, admin, keys};
+use crate::crypto::{self, KdfParams};
+use crate::error::{Error, Result};
+use crate::secret::SecretString;
+use crate::status::Status;
+
+fn status<T>(r: Result<T>) -> Status {
+    match r {
+        Ok(_) => panic!("the attack succeeded"),
+        Err(e) => e.status(),
+    }
+}
+
+/// Reseals the holder's own slot over an edited keyring (it has the slot key).
+fn reseal_own_slot(
+    raw: &mut Raw,
+    holder: &super::Unlocker,
+    edit: impl FnOnce(&mut Keyring),
+) -> usize {
+    let opened = holder.unlock(&raw.header).unwrap();
+    let mut k = opened.keys;
+    edit(&mut k);
+    let s = &raw.header.slots[opened.slot];
+    let resealed = admin::seal_slot(
+        &raw.header.vault_id,
+        s.id,
+        s.lock.clone(),
+        &opened.slot_key,
+        &k,
+    )
+    .unwrap();
+    raw.header.slots[opened.slot] = resealed;
+    opened.slot
+}
+
+#[test]
+fn a_write_token_cannot_widen_its_slot_in_place() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
+    fx.put(&pass(), &app("b"), "u", "b-secret").unwrap();
+    let w = fx.token("w", &[app("a")], true);
+    fx.token("other", &[], false);
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    // Claim no scope (= all), keep the write right; re-sign the data.
+    reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
+    fx.set_bytes(&raw.encode(&wk, None));
+    // The table no longer verifies for anyone, the forger included.
+    assert_eq!(status(fx.open(&tok(&w))), Status::WrongFormat);
+    assert_eq!(status(fx.open(&pass())), Status::WrongFormat);
+    // Revoking another token cannot hand the forged slot the roots.
+    assert_eq!(
+        status(fx.write(&pass(), |v| v.revoke_token("other"))),
+        Status::WrongFormat
+    );
+    // The passphrase holder sees it and recovers with a full rotation.
+    let v = Vault::open_for_admin(&fx.path, &pass(), None).unwrap();
+    let r = v.check().unwrap();
+    assert!(!r.table_ok);
+    drop(v);
+    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
+        .ok()
+        .unwrap();
+    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
+    let r = v.check().unwrap();
+    let dropped = v.repair(&r).unwrap();
+    v.commit().unwrap();
+    assert_eq!(
+        dropped.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["other", "w"]
+    );
+    assert_eq!(status(fx.open(&tok(&w))), Status::Unauthorized);
+    assert_eq!(
+        fx.get(&pass(), &app("b"), "u").unwrap().as_deref(),
+        Some("b-secret")
+    );
+}
+
+#[test]
+fn a_write_token_cannot_add_a_slot_under_its_own_id() {
+    let fx = Fx::new();
+    let w = fx.token("w", &[app("a")], true);
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    let i = raw.header.slots.len() - 1;
+    raw.header.slots.push(raw.header.slots[i].clone());
+    reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
+    fx.set_bytes(&raw.encode(&wk, None));
+    let e = fx.open(&tok(&w)).err().unwrap();
+    assert!(e.detail().contains("share an id"), "{}", e.detail());
+    // A brand-new slot (new id) fails the table signature instead.
+    let fx = Fx::new();
+    let w = fx.token("w", &[app("a")], true);
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    let mut planted = raw.header.slots[1].clone();
+    planted.id = [7; 16];
+    raw.header.slots.push(planted);
+    fx.set_bytes(&raw.encode(&wk, None));
+    let e = fx.open(&tok(&w)).err().unwrap();
+    assert!(e.detail().contains("slot table"), "{}", e.detail());
+}
+
+#[test]
+fn a_revoked_token_reads_nothing_written_later_even_with_an_old_copy() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "before").unwrap();
+    let t = fx.token("t", &[], true);
+    let old = fx.bytes();
+    let old_keys = Raw::parse(&old).keyring(&tok(&t));
+    fx.write(&pass(), |v| v.revoke_token("t")).unwrap();
+    fx.put(&pass(), &app("a"), "u", "after").unwrap();
+    fx.put(&pass(), &app("b"), "u", "after-b").unwrap();
+    // Revoked ids are checked first.
+    let e = fx.open(&tok(&t)).err().unwrap();
+    assert!(e.detail().contains("revoked"), "{}", e.detail());
+    // Its old slot spliced into the new table (id taken off the revoked
+    // list, data re-signed with its old seed) does not open the vault.
+    let mut raw = Raw::parse(&fx.bytes());
+    let old_raw = Raw::parse(&old);
+    raw.header.revoked.clear();
+    raw.header.slots.push(old_raw.header.slots[1].clone());
+    fx.set_bytes(&raw.encode(&old_keys, None));
+    assert!(fx.open(&tok(&t)).is_err());
+    // Its old keys open nothing in the new file: every entry is sealed
+    // under new roots and its lookup ids moved.
+    let raw = Raw::parse(&fx.bytes());
+    let n = raw.header.buckets.len();
+    for (i, b) in raw.buckets.iter().enumerate() {
+        for e in format::parse_bucket(b, i, n, raw.header.buckets[i].count).unwrap() {
+            for a in ["a", "b"] {
+                let sk = ScopeKeys::new(app(a), old_keys.scope_key(&app(a)).unwrap());
+                assert_ne!(e.lookup, sk.lookup("u"));
+                assert!(sk.open(&raw.header.vault_id, &e).is_err());
+            }
+            assert!(keys::open_scope_name(2, &raw.header.vault_id, &old_keys, &e).is_err());
+        }
+    }
+}
+
+fn escrow_opens(escrow: &crate::secret::Key32, file: &[u8]) -> usize {
+    let raw = Raw::parse(file);
+    raw.header
+        .slots
+        .iter()
+        .filter(|s| match &s.lock {
+            SlotLock::Token {
+                escrow_nonce,
+                escrow: e,
+                ..
+            } => crypto::open(
+                escrow,
+                *escrow_nonce,
+                &super::unlock::escrow_aad(&raw.header.vault_id, &s.id),
+                e,
+            )
+            .is_some(),
+            SlotLock::Passphrase { .. } => false,
+        })
+        .count()
+}
+
+#[test]
+fn an_old_passphrase_and_an_old_copy_open_nothing_after_passwd_or_rotate() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "v1").unwrap();
+    fx.token("t1", &[], false);
+    let old = fx.bytes();
+    let old_admin = Raw::parse(&old).keyring(&pass());
+    let old_escrow = old_admin.escrow_key.clone().unwrap();
+    assert_eq!(escrow_opens(&old_escrow, &old), 1);
+    let new = SecretString::new("new pass".into());
+    fx.write(&pass(), |v| v.change_passphrase(&new, KdfParams::FLOOR))
+        .unwrap();
+    fx.write(&pass_of("new pass"), |v| {
+        v.create_token("t2", &[], false, None)
+    })
+    .unwrap();
+    fx.put(&pass_of("new pass"), &app("a"), "u", "written after passwd")
+        .unwrap();
+    // A token created after passwd is not escrowed under the old key, and
+    // entries written after it are sealed under new roots.
+    assert_eq!(escrow_opens(&old_escrow, &fx.bytes()), 0);
+    let raw = Raw::parse(&fx.bytes());
+    let sk = ScopeKeys::new(app("a"), old_admin.scope_key(&app("a")).unwrap());
+    for (i, b) in raw.buckets.iter().enumerate() {
+        for e in format::parse_bucket(b, i, raw.header.buckets.len(), raw.header.buckets[i].count)
+            .unwrap()
+        {
+            assert!(sk.open(&raw.header.vault_id, &e).is_err());
+        }
+    }
+    assert_eq!(status(fx.open(&pass())), Status::Unauthorized);
+    // Rotation: every token is dropped, every key renewed.
+    let before_rotate = Raw::parse(&fx.bytes()).keyring(&pass_of("new pass"));
+    let dropped = fx
+        .write(&pass_of("new pass"), |v| {
+            v.rotate(Some((&SecretString::new("third".into()), KdfParams::FLOOR)))
+        })
+        .unwrap();
+    assert_eq!(dropped.len(), 2);
+    let after = Raw::parse(&fx.bytes());
+    assert_eq!(after.header.slots.len(), 1);
+    let k = after.keyring(&pass_of("third"));
+    assert_ne!(k.verify_key, before_rotate.verify_key);
+    assert_ne!(k.table_key, before_rotate.table_key);
+    assert_ne!(
+        k.sso_root.unwrap().expose(),
+        before_rotate.sso_root.unwrap().expose()
+    );
+    assert_ne!(
+        k.escrow_key.unwrap().expose(),
+        before_rotate.escrow_key.unwrap().expose()
+    );
+    assert_ne!(
+        k.names_key.unwrap().expose(),
+        before_rotate.names_key.unwrap().expose()
+    );
+    assert_eq!(
+        fx.get(&pass_of("third"), &app("a"), "u")
+            .unwrap()
+            .as_deref(),
+        Some("written after passwd")
+    );
+}
+
+#[test]
+fn a_planted_entry_does_not_stop_list_revoke_or_check() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "keep").unwrap();
+    let w = fx.token("w", &[app("a")], true);
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    let mut planted = format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap()[0].clone();
+    planted.lookup = [0xff; 32];
+    planted.body_ct[0] ^= 1;
+    let mut entries = format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap();
+    entries.push(planted);
+    raw.buckets[0] = format::encode_bucket(&entries);
+    fx.set_bytes(&raw.encode(&wk, Some(vec![2])));
+    let v = fx.open(&pass()).unwrap();
+    assert_eq!(v.entries().unwrap().len(), 1);
+    let w0 = v.take_warnings().join("\n");
+    assert!(
+        w0.contains("skipped 1 entries") && w0.contains("bucket 0 entry 1"),
+        "{w0}"
+    );
+    drop(v);
+    // Revoking the planter still works (and drops the planted entry).
+    fx.write(&pass(), |v| v.revoke_token("w")).unwrap();
+    assert_eq!(status(fx.open(&tok(&w))), Status::Unauthorized);
+    assert_eq!(
+        fx.get(&pass(), &app("a"), "u").unwrap().as_deref(),
+        Some("keep")
+    );
+    let v = fx.open(&pass()).unwrap();
+    assert_eq!(v.len(), 1);
+}
+
+#[test]
+fn check_finds_and_repair_drops_a_failing_entry() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "keep").unwrap();
+    fx.put(&pass(), &app("a"), "x", "spoil").unwrap();
+    let w = fx.token("w", &[], true);
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    let mut entries = format::parse_bucket(&raw.buckets[0], 0, 1, 2).unwrap();
+    entries[1].body_ct[3] ^= 1;
+    raw.buckets[0] = format::encode_bucket(&entries);
+    fx.set_bytes(&raw.encode(&wk, None));
+    let v = Vault::open_for_admin(&fx.path, &pass(), None).unwrap();
+    let r = v.check().unwrap();
+    assert!(r.table_ok && r.bad_entries == vec![(0, Some(1))] && r.good_entries == 1);
+    drop(v);
+    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
+        .ok()
+        .unwrap();
+    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
+    let r = v.check().unwrap();
+    assert!(v.repair(&r).unwrap().is_empty());
+    v.commit().unwrap();
+    let v = Vault::open_for_admin(&fx.path, &pass(), None).unwrap();
+    assert!(v.check().unwrap().is_clean());
+    assert_eq!(v.len(), 1);
+    // The token survives a repair that needed no rotation.
+    assert!(fx.open(&tok(&w)).is_ok());
+}
+
+#[test]
+fn token_creation_stops_at_the_slot_limit_and_the_vault_stays_readable() {
+    let fx = Fx::new();
+    fx.write(&pass(), |v| {
+        for i in 0..MAX_TOKENS {
+            v.create_token(&format!("t{i}"), &[], false, None)?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let before = fx.bytes();
+    let e = fx
+        .write(&pass(), |v| {
+            v.create_token("one-too-many", &[], false, None)
+        })
+        .err()
+        .unwrap();
+    assert_eq!(e.status(), Status::Failure);
+    assert!(e.detail().contains("1000 access tokens"), "{}", e.detail());
+    assert_eq!(fx.bytes(), before);
+    assert_eq!(fx.open(&pass()).unwrap().token_count(), MAX_TOKENS);
+}
+
+#[test]
+fn a_scoped_write_token_holds_no_names_key_and_learns_no_foreign_name() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("secret-project"), "u", "x").unwrap();
+    let w = fx.token("w", &[app("a")], true);
+    let wk = Raw::parse(&fx.bytes()).keyring(&tok(&w));
+    assert!(wk.names_key.is_none() && wk.sso_root.is_none() && wk.escrow_key.is_none());
+    assert!(wk.table_seed.is_none());
+    fx.put(&tok(&w), &app("a"), "mine", "y").unwrap();
+    let raw = Raw::parse(&fx.bytes());
+    for (i, b) in raw.buckets.iter().enumerate() {
+        for e in format::parse_bucket(b, i, raw.header.buckets.len(), raw.header.buckets[i].count)
+            .unwrap()
+        {
+            assert!(
+                keys::open_scope_name(2, &raw.header.vault_id, &wk, &e)
+                    .unwrap()
+                    .is_none()
+            );
+        }
+    }
+    // The entry it wrote is labelled for root holders all the same.
+    let names: Vec<String> = fx
+        .open(&pass())
+        .unwrap()
+        .entries()
+        .unwrap()
+        .into_iter()
+        .map(|(s, e)| format!("{}/{}", s.name(), e.key))
+        .collect();
+    assert_eq!(names, ["a/mine", "secret-project/u"]);
+}
+
+#[test]
+fn passphrase_slots_cannot_be_added_or_made_expensive() {
+    let fx = Fx::new();
+    let w = fx.token("w", &[], true);
+    let raw0 = Raw::parse(&fx.bytes());
+    let wk = raw0.keyring(&tok(&w));
+    // A second passphrase slot: refused before any Argon2 run.
+    let mut raw = Raw::parse(&fx.bytes());
+    let mut extra = raw.header.slots[0].clone();
+    extra.id = [9; 16];
+    raw.header.slots.push(extra);
+    fx.set_bytes(&raw.encode(&wk, None));
+    let u = pass();
+    let e = fx.open(&u).err().unwrap();
+    assert!(e.detail().contains("2 passphrase slots"), "{}", e.detail());
+    assert_eq!(u.kdf_runs(), 0);
+    // A slot asking for more than the documented ceiling is refused by the
+    // parser, before any derivation.
+    let mut raw = Raw::parse(&raw0.encode_again(&wk));
+    raw.header.slots[0].lock = SlotLock::Passphrase {
+        kdf: KdfParams {
+            memory_mib: 5000,
+            iterations: 8,
+        },
+        salt: [0; 16],
+    };
+    let bytes = raw.encode(&wk, None);
+    fx.set_bytes(&bytes);
+    let u = pass();
+    let e = fx.open(&u).err().unwrap();
+    assert!(e.detail().contains("KDF memory"), "{}", e.detail());
+    assert_eq!(u.kdf_runs(), 0);
+}
+
+impl Raw {
+    fn encode_again(mut self, keys: &Keyring) -> Vec<u8> {
+        self.encode(keys, None)
+    }
+}
+
+#[test]
+fn a_bucket_count_that_disagrees_with_its_entries_is_refused() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "x").unwrap();
+    let w = fx.token("w", &[app("a")], true);
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    fx.set_bytes(&raw.encode(&wk, Some(vec![0])));
+    assert_eq!(status(fx.get(&pass(), &app("a"), "u")), Status::WrongFormat);
+    // A write would have wrapped the count around; now it is refused.
+    assert_eq!(
+        status(fx.write(&tok(&w), |v| {
+            let sk = v.scope(&app("a"))?;
+            v.delete(&sk, "u")
+        })),
+        Status::WrongFormat
+    );
+}
+
+fn at_1000() -> Result<u64> {
+    Ok(1000)
+}
+fn at_2000() -> Result<u64> {
+    Ok(2000)
+}
+fn broken_clock() -> Result<u64> {
+    Err(Error::Unauthorized("clock before 1970".into()))
+}
+
+#[test]
+fn expiry_uses_the_injected_clock_and_fails_closed() {
+    let fx = Fx::new();
+    let t = fx
+        .write(&pass(), |v| v.create_token("short", &[], false, Some(1500)))
+        .unwrap();
+    assert!(Vault::open_at(&fx.path, &tok(&t), None, at_1000).is_ok());
+    let e = Vault::open_at(&fx.path, &tok(&t), None, at_2000)
+        .err()
+        .unwrap();
+    assert_eq!(e.status(), Status::Unauthorized);
+    assert!(e.detail().contains("expired"), "{}", e.detail());
+    assert_eq!(
+        status(Vault::open_at(&fx.path, &tok(&t), None, broken_clock)),
+        Status::Unauthorized
+    );
+    // A token without expiry does not consult the clock.
+    let forever = fx.token("forever", &[], false);
+    assert!(Vault::open_at(&fx.path, &tok(&forever), None, broken_clock).is_ok());
+}
+
+#[test]
+fn a_writer_never_publishes_a_table_its_readers_refuse() {
+    let fx = Fx::new();
+    let w = fx.token("w", &[], true);
+    // A writer whose keyring names another epoch (as after a splice) is
+    // stopped at the re-parse-and-verify step, and the file is unchanged.
+    let before = fx.bytes();
+    let e = fx
+        .write(&tok(&w), |v| {
+            v.keys.epoch = [1; 16];
+            let sk = v.scope(&app("a"))?;
+            v.put(&sk, &entry("u", "x"))
+        })
+        .err()
+        .unwrap();
+    assert!(e.detail().contains("does not verify"), "{}", e.detail());
+    assert_eq!(fx.bytes(), before);
+}

@@ -2,6 +2,9 @@ use super::*;
 
 fn sample() -> Header {
     Header {
+        version: VERSION,
+        epoch: [3; 16],
+        table_sig: [4; 64],
         vault_id: [9; 16],
         flags: FLAG_READ_ONLY,
         created: 1,
@@ -47,13 +50,17 @@ fn sample() -> Header {
 #[test]
 fn header_round_trip() {
     let h = sample();
-    let bytes = h.encode();
-    let len = parse_prefix(&bytes[..PREFIX_LEN]).unwrap() as usize;
-    assert_eq!(len, bytes.len() - PREFIX_LEN);
-    let back = Header::parse(&bytes[PREFIX_LEN..]).unwrap();
-    assert_eq!(back.encode(), bytes);
+    let bytes = h.encode().unwrap();
+    let (version, len) = parse_prefix(&bytes[..PREFIX_LEN]).unwrap();
+    assert_eq!((version, len as usize), (VERSION, bytes.len() - PREFIX_LEN));
+    let back = Header::parse(version, &bytes[PREFIX_LEN..]).unwrap();
+    assert_eq!(back.encode().unwrap(), bytes);
     assert!(back.read_only());
-    assert_eq!(back.file_len(bytes.len()), (bytes.len() + 64 + 5) as u64);
+    assert_eq!(back.epoch, [3; 16]);
+    assert_eq!(
+        back.file_len(bytes.len()).unwrap(),
+        (bytes.len() + 64 + 5) as u64
+    );
     assert_eq!(
         back.bucket_offset(bytes.len(), 1),
         (bytes.len() + 64) as u64
@@ -62,15 +69,41 @@ fn header_round_trip() {
 
 #[test]
 fn every_truncation_of_a_header_is_an_error() {
-    let bytes = sample().encode();
+    let bytes = sample().encode().unwrap();
     for cut in PREFIX_LEN..bytes.len() {
-        assert!(Header::parse(&bytes[PREFIX_LEN..cut]).is_err(), "cut {cut}");
+        assert!(
+            Header::parse(VERSION, &bytes[PREFIX_LEN..cut]).is_err(),
+            "cut {cut}"
+        );
     }
 }
 
 #[test]
+fn slot_tables_with_duplicate_ids_or_two_passphrases_are_refused() {
+    let mut h = sample();
+    h.slots[1].id = h.slots[0].id;
+    let bytes = h.encode().unwrap();
+    assert!(Header::parse(VERSION, &bytes[PREFIX_LEN..]).is_err());
+    let mut h = sample();
+    let mut p = h.slots[0].clone();
+    p.id = [42; 16];
+    h.slots.push(p);
+    let bytes = h.encode().unwrap();
+    assert!(Header::parse(VERSION, &bytes[PREFIX_LEN..]).is_err());
+    let mut h = sample();
+    h.revoked.push(h.slots[1].id);
+    let bytes = h.encode().unwrap();
+    assert!(Header::parse(VERSION, &bytes[PREFIX_LEN..]).is_err());
+    let mut h = sample();
+    h.slots.clear();
+    let bytes = h.encode().unwrap();
+    assert!(Header::parse(VERSION, &bytes[PREFIX_LEN..]).is_err());
+}
+
+#[test]
 fn bad_prefix_is_rejected() {
-    assert!(parse_prefix(b"SSOSVLT\0\x00\x02\0\0\0\0").is_err());
+    assert!(parse_prefix(b"SSOSVLT\0\x00\x03\0\0\0\0").is_err());
+    assert!(parse_prefix(b"SSOSVLT\0\x00\x01\0\0\0\0").is_ok());
     assert!(parse_prefix(b"NOTAVLT\0\x00\x01\0\0\0\0").is_err());
     assert!(parse_prefix(b"SSOSVLT\0\x00\x01\xff\xff\xff\xff").is_err());
 }
@@ -107,7 +140,9 @@ fn bucket_round_trip_and_order_check() {
     };
     let entries = vec![e(1), e(2)];
     let bytes = encode_bucket(&entries);
-    assert_eq!(parse_bucket(&bytes, 0, 1).unwrap(), entries);
+    assert_eq!(parse_bucket(&bytes, 0, 1, 2).unwrap(), entries);
+    assert!(parse_bucket(&bytes, 0, 1, 1).is_err());
+    assert!(parse_bucket(&bytes, 0, 1, 3).is_err());
     let swapped = encode_bucket(&[e(2), e(1)]);
-    assert!(parse_bucket(&swapped, 0, 1).is_err());
+    assert!(parse_bucket(&swapped, 0, 1, 2).is_err());
 }

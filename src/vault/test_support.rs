@@ -1,1 +1,161 @@
-//! Helpers for the unit tests.
+//! Helpers for the unit tests: a vault in a temp dir (Argon2 at the floor),
+//! and the raw-file tools an attacker with the file and one keyring has.
+
+use super::format::{self, BucketRef, Header, PREFIX_LEN};
+use super::keys::{Entry, Keyring, Scope, State};
+use super::{Credential, Unlocker, Vault, store};
+use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
+use crate::error::Result;
+use crate::secret::{SecretBytes, SecretString};
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub(super) const PASS: &str = "correct horse";
+
+pub(super) struct Fx {
+    _dir: tempfile::TempDir,
+    pub(super) path: PathBuf,
+}
+
+pub(super) fn pass() -> Unlocker {
+    Unlocker::new(Credential::Passphrase(SecretString::new(PASS.into())))
+}
+
+pub(super) fn pass_of(p: &str) -> Unlocker {
+    Unlocker::new(Credential::Passphrase(SecretString::new(p.into())))
+}
+
+pub(super) fn tok(t: &SecretString) -> Unlocker {
+    Unlocker::new(Credential::Token(SecretString::new(t.expose().into())))
+}
+
+pub(super) fn app(a: &str) -> Scope {
+    Scope::App(a.into())
+}
+
+pub(super) fn entry(key: &str, value: &str) -> Entry {
+    Entry {
+        state: State::Active,
+        created: 1,
+        updated: 1,
+        key: key.into(),
+        value: SecretBytes::new(value.as_bytes().to_vec()),
+    }
+}
+
+impl Fx {
+    pub(super) fn new() -> Fx {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault");
+        super::create(
+            &path,
+            &SecretString::new(PASS.into()),
+            KdfParams::FLOOR,
+            Duration::from_secs(5),
+        )
+        .unwrap();
+        Fx { _dir: dir, path }
+    }
+
+    pub(super) fn open(&self, u: &Unlocker) -> Result<Vault> {
+        Vault::open(&self.path, u)
+    }
+
+    pub(super) fn write<T>(
+        &self,
+        u: &Unlocker,
+        f: impl FnOnce(&mut Vault) -> Result<T>,
+    ) -> Result<T> {
+        let lock = match store::lock(&self.path, Duration::from_secs(5)) {
+            Ok(l) => l,
+            Err(_) => panic!("lock"),
+        };
+        let mut v = Vault::open_for_write(&self.path, u, lock)?;
+        let out = f(&mut v)?;
+        v.commit()?;
+        Ok(out)
+    }
+
+    pub(super) fn put(&self, u: &Unlocker, scope: &Scope, key: &str, value: &str) -> Result<()> {
+        self.write(u, |v| {
+            let sk = v.scope(scope)?;
+            v.put(&sk, &entry(key, value))
+        })
+    }
+
+    pub(super) fn get(&self, u: &Unlocker, scope: &Scope, key: &str) -> Result<Option<String>> {
+        let v = self.open(u)?;
+        let sk = v.scope(scope)?;
+        Ok(v.get(&sk, key)?
+            .map(|e| String::from_utf8(e.value.expose().to_vec()).unwrap()))
+    }
+
+    pub(super) fn token(&self, name: &str, scopes: &[Scope], write: bool) -> SecretString {
+        self.write(&pass(), |v| v.create_token(name, scopes, write, None))
+            .unwrap()
+    }
+
+    pub(super) fn bytes(&self) -> Vec<u8> {
+        std::fs::read(&self.path).unwrap()
+    }
+
+    pub(super) fn set_bytes(&self, b: &[u8]) {
+        std::fs::write(&self.path, b).unwrap();
+    }
+}
+
+/// A vault file taken apart: what anyone with the file can see.
+pub(super) struct Raw {
+    pub(super) header: Header,
+    pub(super) buckets: Vec<Vec<u8>>,
+}
+
+impl Raw {
+    pub(super) fn parse(file: &[u8]) -> Raw {
+        let (version, hlen) = format::parse_prefix(&file[..PREFIX_LEN]).unwrap();
+        let hend = PREFIX_LEN + hlen as usize;
+        let header = Header::parse(version, &file[PREFIX_LEN..hend]).unwrap();
+        let mut off = hend + SIG_LEN;
+        let mut buckets = Vec::new();
+        for b in &header.buckets {
+            buckets.push(file[off..off + b.len as usize].to_vec());
+            off += b.len as usize;
+        }
+        Raw { header, buckets }
+    }
+
+    /// The keyring a credential's own slot opens (what its holder has).
+    pub(super) fn keyring(&self, u: &Unlocker) -> Keyring {
+        match u.unlock(&self.header) {
+            Ok(x) => x.keys,
+            Err(e) => panic!("unlock: {e}"),
+        }
+    }
+
+    /// Re-encodes the file, with bucket refs recomputed from the bytes and
+    /// `counts`, signed with a data signing seed the attacker holds.
+    pub(super) fn encode(&mut self, keys: &Keyring, counts: Option<Vec<u32>>) -> Vec<u8> {
+        let counts =
+            counts.unwrap_or_else(|| self.header.buckets.iter().map(|b| b.count).collect());
+        self.header.buckets = self
+            .buckets
+            .iter()
+            .zip(counts)
+            .map(|(b, count)| BucketRef {
+                count,
+                len: b.len() as u32,
+                hash: crypto::sha256(b),
+            })
+            .collect();
+        self.header.generation += 1;
+        let head = self.header.encode().unwrap();
+        let seed = keys.signing_seed.as_ref().expect("a write credential");
+        let sig = Signer::from_seed(seed).unwrap().sign(&head);
+        let mut out = head;
+        out.extend_from_slice(&sig);
+        for b in &self.buckets {
+            out.extend_from_slice(b);
+        }
+        out
+    }
+}
