@@ -269,22 +269,33 @@ fn token_list_and_duplicates() {
 /// The keyring a token unlocks, read straight from the file as an attacker
 /// holding the file and the token (and this code) would.
 fn token_keyring(file: &[u8], token: &str) -> (Header, Keyring) {
-    let hlen = format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap() as usize;
-    let header = Header::parse(&file[format::PREFIX_LEN..format::PREFIX_LEN + hlen]).unwrap();
+    let (version, hlen) = format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap();
+    let hlen = hlen as usize;
+    let header = Header::parse(
+        version,
+        &file[format::PREFIX_LEN..format::PREFIX_LEN + hlen],
+    )
+    .unwrap();
     let raw = bs58::decode(&token[5..]).into_vec().unwrap();
     let slot = header.slots.iter().find(|s| s.id[..] == raw[..16]).unwrap();
     let SlotLock::Token { salt, .. } = &slot.lock else {
         panic!("not a token slot")
     };
     let key = crypto::hkdf(salt, &raw[16..], &[b"sso-secrets token slot"]);
-    let plain = crypto::open(&key, slot.nonce, &slot.aad(&header.vault_id), &slot.sealed).unwrap();
-    let keys = Keyring::decode(plain.expose()).unwrap();
+    let plain = crypto::open(
+        &key,
+        slot.nonce,
+        &slot.aad(version, &header.vault_id),
+        &slot.sealed,
+    )
+    .unwrap();
+    let keys = Keyring::decode(version, plain.expose()).unwrap();
     (header, keys)
 }
 
 fn all_entries(file: &[u8], header: &Header) -> Vec<Vec<RawEntry>> {
     let head =
-        format::PREFIX_LEN + format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap() as usize;
+        format::PREFIX_LEN + format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap().1 as usize;
     let mut at = head + crypto::SIG_LEN;
     let n = header.buckets.len();
     header
@@ -294,7 +305,7 @@ fn all_entries(file: &[u8], header: &Header) -> Vec<Vec<RawEntry>> {
         .map(|(i, b)| {
             let bytes = &file[at..at + b.len as usize];
             at += b.len as usize;
-            format::parse_bucket(bytes, i, n).unwrap()
+            format::parse_bucket(bytes, i, n, b.count).unwrap()
         })
         .collect()
 }
@@ -377,7 +388,7 @@ fn a_read_only_token_holder_cannot_forge_a_vault_others_accept() {
         r.len = d.len() as u32;
         r.hash = crypto::sha256(d);
     }
-    let head = header.encode();
+    let head = header.encode().unwrap();
     let attacker = crypto::Signer::from_seed(&Key32::new([7; 32])).unwrap();
     let mut forged = head.clone();
     forged.extend_from_slice(&attacker.sign(&head));
@@ -401,7 +412,7 @@ fn a_read_only_token_holder_cannot_forge_a_vault_others_accept() {
     // Keeping the old signature instead fails too.
     let mut unsigned = head;
     let old_head =
-        format::PREFIX_LEN + format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap() as usize;
+        format::PREFIX_LEN + format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap().1 as usize;
     unsigned.extend_from_slice(&file[old_head..old_head + crypto::SIG_LEN]);
     for d in &data {
         unsigned.extend_from_slice(d);
@@ -461,8 +472,12 @@ fn revoke_rotates_keys_and_the_rest_keep_working() {
 
     // The revoked token's old app key no longer finds or opens anything.
     let new_file = v.bytes();
-    let hlen = format::parse_prefix(&new_file[..format::PREFIX_LEN]).unwrap() as usize;
-    let header = Header::parse(&new_file[format::PREFIX_LEN..format::PREFIX_LEN + hlen]).unwrap();
+    let (version, hlen) = format::parse_prefix(&new_file[..format::PREFIX_LEN]).unwrap();
+    let header = Header::parse(
+        version,
+        &new_file[format::PREFIX_LEN..format::PREFIX_LEN + hlen as usize],
+    )
+    .unwrap();
     let sk = app_keys(&old_keys, "demo");
     for bucket in all_entries(&new_file, &header) {
         for raw in bucket {

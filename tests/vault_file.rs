@@ -76,11 +76,15 @@ fn every_flipped_byte_is_detected() {
         let mut bytes = original.clone();
         bytes[i] ^= 0x41;
         v.write_bytes(&bytes);
-        // `list` reads every bucket: any flip must fail it.
+        // `list` reads every bucket: any flip must fail it, or (a flip
+        // inside an entry or bucket) be skipped and reported.
         let out = v.token(&token).arg("list").output().unwrap();
         let code = out.status.code();
+        let skipped = code == Some(0)
+            && stderr_of(&out).contains("that fail authentication")
+            && String::from_utf8_lossy(&out.stdout).lines().count() < 2;
         assert!(
-            matches!(code, Some(43 | 50)),
+            matches!(code, Some(43 | 50)) || skipped,
             "byte {i}: list exited {code:?}: {}",
             stderr_of(&out)
         );
@@ -284,7 +288,7 @@ fn a_stuck_lock_holder_ends_in_vault_busy() {
         .write_stdin("x")
         .timeout(std::time::Duration::from_secs(20))
         .assert()
-        .code(1)
+        .code(75)
         .stderr(predicate::str::starts_with(
             "sso-secrets: error: vault busy",
         ));

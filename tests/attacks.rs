@@ -1,0 +1,251 @@
+//! Issue 11's findings as the binary shows them: revocation and rotation,
+//! `vault check`, version 1 vaults, the lock file and directory, hostile
+//! names. The attacks that forge slots or splice files are unit tests in
+//! `src/vault/attacks_tests.rs` (they need the crate's internals).
+
+mod common;
+use common::*;
+use predicates::prelude::*;
+use std::os::unix::fs::PermissionsExt;
+
+fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+#[test]
+fn rotate_invalidates_every_token_lists_them_and_keeps_every_secret() {
+    let v = Vault::new();
+    v.put_sso("demo", "alice", b"a-secret");
+    let r = v.create_token(&["reader", "--app", "demo"]);
+    let w = v.create_token(&["writer", "--write"]);
+    let old_file = v.bytes();
+    let new_pass = v.file("new.pass", b"a new passphrase\n");
+    v.pass()
+        .args(["vault", "rotate", "--new-passphrase-file"])
+        .arg(&new_pass)
+        .assert()
+        .code(0)
+        .stdout("")
+        .stderr(
+            "sso-secrets: token \"reader\" was invalidated by the rotation; reissue it: sso-secrets token create \"reader\" --app \"demo\"\n\
+             sso-secrets: token \"writer\" was invalidated by the rotation; reissue it: sso-secrets token create \"writer\" --write\n",
+        );
+    for t in [&r, &w] {
+        v.token(t)
+            .args(["get-sso", "demo", "--user-id", "alice"])
+            .assert()
+            .code(43)
+            .stderr(predicate::str::contains("revoked"));
+    }
+    v.pass().arg("list").assert().code(43);
+    v.cmd()
+        .env("SSO_SECRETS_PASSPHRASE", "a new passphrase")
+        .args(["get-sso", "demo", "--user-id", "alice"])
+        .assert()
+        .code(0)
+        .stdout("a-secret");
+    // The old copy, with the old passphrase, still opens only itself.
+    v.write_bytes(&old_file);
+    v.pass().args(["token", "list"]).assert().code(0);
+}
+
+#[test]
+fn a_revoked_token_answers_revoked_and_the_rest_keep_working() {
+    let v = Vault::new();
+    v.put_sso("demo", "alice", b"a-secret");
+    let gone = v.create_token(&["gone", "--app", "demo", "--write"]);
+    let stays = v.create_token(&["stays", "--app", "demo"]);
+    v.pass().args(["token", "revoke", "gone"]).assert().code(0);
+    v.put_sso("demo", "bob", b"later");
+    v.token(&gone)
+        .args(["get-sso", "demo", "--user-id", "bob"])
+        .assert()
+        .code(43)
+        .stdout("")
+        .stderr("sso-secrets: 403 unauthorized: this access token has been revoked\n");
+    v.token(&stays)
+        .args(["get-sso", "demo", "--user-id", "bob"])
+        .assert()
+        .code(0)
+        .stdout("later");
+}
+
+#[test]
+fn passwd_keeps_tokens_and_secrets_working() {
+    let v = Vault::new();
+    v.put_sso("demo", "alice", b"a-secret");
+    let t = v.create_token(&["t", "--app", "demo"]);
+    let new_pass = v.file("new.pass", b"next\n");
+    v.pass()
+        .args(["vault", "passwd", "--new-passphrase-file"])
+        .arg(&new_pass)
+        .assert()
+        .code(0);
+    v.token(&t)
+        .args(["get-sso", "demo", "--user-id", "alice"])
+        .assert()
+        .code(0)
+        .stdout("a-secret");
+    v.pass().arg("list").assert().code(43);
+}
+
+#[test]
+fn check_reports_a_clean_vault_and_repair_needs_confirmation() {
+    let v = Vault::new();
+    v.put_sso("demo", "alice", b"a-secret");
+    v.pass()
+        .args(["vault", "check"])
+        .assert()
+        .code(0)
+        .stdout("ok\n")
+        .stderr("sso-secrets: 1 entries and 0 access tokens authenticate\n");
+    v.create_token(&["t"]);
+    v.token(&v.create_token(&["u"]))
+        .args(["vault", "check"])
+        .assert()
+        .code(43);
+    // --yes only makes sense with --repair.
+    v.pass().args(["vault", "check", "--yes"]).assert().code(2);
+}
+
+#[test]
+fn the_slot_limit_is_a_clear_error() {
+    // The limit itself is exercised in the crate's unit tests (1,000
+    // slots); here, the message and exit code of `token create` on a
+    // duplicate name stay a usage error.
+    let v = Vault::new();
+    v.create_token(&["t"]);
+    v.pass().args(["token", "create", "t"]).assert().code(2);
+}
+
+fn v1_vault() -> Vault {
+    let v = Vault::empty();
+    std::fs::copy(fixture("v1.vault"), &v.path).unwrap();
+    std::fs::set_permissions(&v.path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    v
+}
+
+fn v1_pass(v: &Vault) -> assert_cmd::Command {
+    let mut c = v.cmd();
+    c.arg("--passphrase-file").arg(fixture("v1.pass"));
+    c
+}
+
+#[test]
+fn version_1_vaults_are_read_refuse_writes_and_upgrade_with_a_rotation() {
+    let v = v1_vault();
+    let reader = fixture("reader.token");
+    v1_pass(&v)
+        .args(["vault", "info"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("format version: 1\n"));
+    v.cmd()
+        .arg("--token-file")
+        .arg(&reader)
+        .args(["get-sso", "alpha", "--user-id", "alice"])
+        .assert()
+        .code(0)
+        .stdout("alpha-secret");
+    let did_b58 = std::fs::read_to_string(fixture("v1.did")).unwrap();
+    v1_pass(&v)
+        .args(["get-did", did_b58.trim(), "cred"])
+        .assert()
+        .code(0)
+        .stdout("did-secret");
+    let before = v.bytes();
+    v1_pass(&v)
+        .args(["put-sso", "alpha", "--user-id", "bob"])
+        .write_stdin("x")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("run `sso-secrets vault upgrade`"));
+    v.cmd()
+        .arg("--token-file")
+        .arg(fixture("writer.token"))
+        .args(["put-sso", "alpha", "--user-id", "bob"])
+        .write_stdin("x")
+        .assert()
+        .code(1);
+    assert_eq!(v.bytes(), before);
+    v1_pass(&v)
+        .args(["vault", "upgrade"])
+        .assert()
+        .code(0)
+        .stdout("2\n")
+        .stderr(predicate::str::contains(
+            "token \"reader\" was invalidated by the upgrade",
+        ));
+    v.cmd()
+        .arg("--token-file")
+        .arg(&reader)
+        .args(["get-sso", "alpha", "--user-id", "alice"])
+        .assert()
+        .code(43);
+    v1_pass(&v)
+        .args(["put-sso", "alpha", "--user-id", "bob"])
+        .write_stdin("x")
+        .assert()
+        .code(0);
+    v1_pass(&v).arg("list").assert().code(0).stdout(
+        predicate::str::contains("alpha\talice\tactive")
+            .and(predicate::str::contains("alpha\tbob\tactive")),
+    );
+}
+
+#[test]
+fn a_symlink_at_the_lock_path_is_not_followed() {
+    let v = Vault::new();
+    let target = v.dir().join("elsewhere");
+    let _ = std::fs::remove_file(v.dir().join("vault.lock"));
+    std::os::unix::fs::symlink(&target, v.dir().join("vault.lock")).unwrap();
+    v.pass()
+        .args(["put-sso", "demo", "--user-id", "a"])
+        .write_stdin("x")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("lock file"));
+    assert!(!target.exists(), "the lock symlink was followed");
+}
+
+#[test]
+fn a_directory_others_can_write_without_the_sticky_bit_is_refused() {
+    let v = Vault::new();
+    std::fs::set_permissions(v.dir(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    v.pass()
+        .arg("list")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "writable by others without the sticky bit",
+        ));
+    std::fs::set_permissions(v.dir(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    v.pass().arg("list").assert().code(0);
+    std::fs::set_permissions(v.dir(), std::fs::Permissions::from_mode(0o700)).unwrap();
+}
+
+#[test]
+fn invisible_characters_and_huge_dids_are_usage_errors() {
+    let v = Vault::new();
+    for app in ["pay\u{200B}pal", "\u{202E}lapyap"] {
+        v.pass()
+            .args(["put-sso", app, "--user-id", "a"])
+            .write_stdin("x")
+            .assert()
+            .code(2);
+    }
+    bin()
+        .args(["did", "decode", &did("did:x:\u{1b}[31mred")])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains('\u{1b}').not());
+    let huge = "1".repeat(120_000);
+    let start = std::time::Instant::now();
+    let out = v.pass().args(["get-did", &huge, "n"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(start.elapsed() < std::time::Duration::from_secs(3));
+    assert!(out.stderr.len() < 300, "{}", stderr_of(&out));
+}
