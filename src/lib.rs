@@ -17,6 +17,7 @@ pub mod credentials;
 pub mod crypto;
 pub mod did;
 pub mod error;
+pub mod local;
 pub mod names;
 pub mod ops;
 pub mod output;

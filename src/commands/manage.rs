@@ -6,6 +6,7 @@ use crate::credentials::check_body;
 use crate::crypto::KdfParams;
 use crate::did::{self, check_label};
 use crate::error::{Error, Result};
+use crate::names::{AppName, Did};
 use crate::secret::SecretBytes;
 use crate::vault::keys::{Entry, Scope, State};
 use crate::vault::{self, Vault, format, now};
@@ -329,20 +330,17 @@ pub fn parse_duration(s: &str) -> Result<u64> {
 pub fn token_create(
     ctx: &Ctx<'_>,
     name: &str,
-    apps: &[String],
-    dids: &[String],
+    apps: &[AppName],
+    dids: &[Did],
     write: bool,
     expires_in: Option<&str>,
 ) -> Result<Outcome> {
     check_label("token name", name)?;
-    let mut scopes = Vec::new();
-    for a in apps {
-        check_label("app name", a)?;
-        scopes.push(Scope::App(a.clone()));
-    }
-    for d in dids {
-        scopes.push(Scope::Did(did::decode_did(d)?));
-    }
+    let mut scopes: Vec<Scope> = apps
+        .iter()
+        .map(|a| Scope::App(a.as_str().to_string()))
+        .chain(dids.iter().map(|d| Scope::Did(d.text().to_string())))
+        .collect();
     scopes.sort();
     scopes.dedup();
     let expires = expires_in
