@@ -17,7 +17,9 @@ macro_rules! exit_codes {
             entry fails authentication (corrupted, truncated, tampered)
   55  [555] read-only: a write refused by --read-only, SSO_SECRETS_READ_ONLY,
             a vault set read-only, or a read-only file system
-  1   [ - ] failure outside the RFC: no vault, I/O error, vault busy
+  1   [ - ] failure outside the RFC: no vault, I/O error, a vault others may write
+  75  [ - ] temporary, worth retrying: vault busy past --lock-timeout; with
+            --remote, a server unreachable, timed out, or answering 429/502/503/504
   2   [ - ] usage: unknown command or flag, missing or invalid argument"
     };
 }
@@ -85,7 +87,7 @@ pub struct Global {
     /// Never prompt; what is missing fails instead
     #[arg(long, global = true)]
     pub no_input: bool,
-    /// Seconds a writer waits for another writer before exit 1 "vault busy"
+    /// Seconds a writer waits for another writer before exit 75 "vault busy"
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
           value_parser = parse_timeout)]
     pub lock_timeout: f64,
@@ -348,9 +350,9 @@ pub enum TokenCommand {
         /// Allow writes (tokens are read-only otherwise)
         #[arg(long)]
         write: bool,
-        /// Expire after this long: 30s, 15m, 12h, 7d
-        #[arg(long, value_name = "DURATION")]
-        expires_in: Option<String>,
+        /// Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m
+        #[arg(long, value_name = "DURATION", value_parser = crate::time::parse_duration)]
+        expires_in: Option<std::time::Duration>,
     },
     /// List tokens: names, scopes, creation and expiry (never the tokens)
     #[command(after_help = "Example:\n  sso-secrets token list --json")]

@@ -24,6 +24,7 @@ pub mod output;
 pub mod run;
 pub mod secret;
 pub mod status;
+pub mod time;
 pub mod vault;
 
 pub use run::{Io, run};

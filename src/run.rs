@@ -1,6 +1,6 @@
 //! From parsed arguments to a command, and from its outcome to an exit code.
 
-use crate::cli::{Cli, Command, DidCommand, OnOff, TokenCommand, VaultCommand};
+use crate::cli::{Cli, Command, OnOff, TokenCommand, VaultCommand};
 use crate::commands::{self as cmd, Ctx, Outcome};
 use crate::credentials::{Env, Sources, Terminal};
 use crate::error::{Error, Result};
@@ -116,44 +116,9 @@ fn execute(
     let g = cli.global;
     // Commands that need no vault.
     match &cli.command {
-        Command::Did(DidCommand::Encode { text }) => {
-            if text.is_empty() {
-                return Err(Error::Usage("nothing to encode".into()));
-            }
-            // Encode what the operator asked for, but say when the other
-            // commands will not take it.
-            if let Err(e) = crate::did::check_did_text(text) {
-                warnings.push(format!(
-                    "warning: {}; the DID commands will refuse it",
-                    e.detail()
-                ));
-            }
-            return Ok(Outcome::Value {
-                key: "base58",
-                value: crate::did::encode(text),
-            });
-        }
-        Command::Did(DidCommand::Decode { base58 }) => {
-            return Ok(Outcome::Value {
-                key: "text",
-                value: crate::did::decode_text(base58)?,
-            });
-        }
-        Command::Completions { shell } => {
-            let script = String::from_utf8_lossy(&crate::assets::completion(*shell)).into_owned();
-            return Ok(Outcome::Value {
-                key: "script",
-                value: script.trim_end().to_string(),
-            });
-        }
-        Command::GenerateAssets { out_dir } => {
-            let files =
-                crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", e))?;
-            return Ok(Outcome::Value {
-                key: "files",
-                value: files.join("\n"),
-            });
-        }
+        Command::Did(c) => return cmd::offline::did(c, warnings),
+        Command::Completions { shell } => return cmd::offline::completions(*shell),
+        Command::GenerateAssets { out_dir } => return cmd::offline::generate_assets(out_dir),
         _ => {}
     }
     let vault = match g.vault {
@@ -239,7 +204,7 @@ fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
             dids,
             write,
             expires_in,
-        }) => cmd::token_create(ctx, &name, &apps, &dids, write, expires_in.as_deref()),
+        }) => cmd::token_create(ctx, &name, &apps, &dids, write, expires_in),
         Command::Token(TokenCommand::List) => cmd::token_list(ctx),
         Command::Token(TokenCommand::Revoke { name }) => cmd::token_revoke(ctx, &name),
         Command::Vault(VaultCommand::Info) => cmd::vault_info(ctx),

@@ -284,7 +284,7 @@ fn a_stuck_lock_holder_ends_in_vault_busy() {
         .write_stdin("x")
         .timeout(std::time::Duration::from_secs(20))
         .assert()
-        .code(1)
+        .code(75)
         .stderr(predicate::str::starts_with(
             "sso-secrets: error: vault busy",
         ));

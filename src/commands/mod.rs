@@ -2,6 +2,7 @@
 //! Commands never print and never exit; `run` does both.
 
 mod manage;
+pub mod offline;
 
 pub use manage::{
     ExportLine, Info, ListItem, export, import, init, list, token_create, token_list, token_revoke,
@@ -30,7 +31,12 @@ pub enum Outcome {
     Secret(SecretBytes),
     /// A new access token, shown once.
     Token(SecretString),
-    /// A plain value; `key` names it in JSON output.
+    /// `init`: the vault that was created (said on stderr, not stdout).
+    Created {
+        /// Its path.
+        vault: String,
+    },
+    /// A plain value for stdout; `key` names it in JSON output.
     Value {
         /// JSON field name.
         key: &'static str,

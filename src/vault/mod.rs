@@ -318,7 +318,7 @@ impl Vault {
             return Err(Error::Unauthorized(format!(
                 "access token {:?} expired at {}",
                 u.keys.name,
-                crate::output::rfc3339(exp)
+                crate::time::rfc3339(exp)
             )));
         }
         let write = lock.map(|lock| WriteState {
