@@ -1,5 +1,6 @@
 //! Vault administration: read-only mode, passphrase change, info, list,
 //! import and export.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
 use common::*;

@@ -1,5 +1,6 @@
 //! Completions and man pages are generated from the clap definition and
 //! committed; this fails when a committed file is stale.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 #[test]
 fn committed_completions_and_man_pages_are_fresh() {

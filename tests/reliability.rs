@@ -1,4 +1,5 @@
 //! Reliability under concurrency, crashes, full disks and hostile bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
 use common::*;

@@ -1,4 +1,5 @@
 //! The seven RFC-134 operations, end to end, with every status they answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
 use common::*;

@@ -1,6 +1,8 @@
 //! Shared test harness: the real binary on a fresh temporary vault, with
 //! inherited SSO_SECRETS_* variables removed.
 #![allow(dead_code)]
+// Test helpers run only inside tests; a failed setup should panic loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
