@@ -209,7 +209,7 @@ fn a_full_disk_leaves_the_previous_vault_intact() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs here");
+        unavailable("cannot mount a tmpfs here");
         return;
     }
     let path = mnt.path().join("vault");
