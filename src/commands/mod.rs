@@ -1,13 +1,14 @@
 //! One function per operation: typed arguments in, a typed [`Outcome`] out.
 //! Commands never print and never exit; `run` does both.
 
-mod manage;
+mod lifecycle;
 pub mod offline;
+mod tokens;
+mod transfer;
 
-pub use manage::{
-    ExportLine, Info, ListItem, export, import, init, list, token_create, token_list, token_revoke,
-    vault_info, vault_passwd, vault_read_only,
-};
+pub use lifecycle::{Info, ListItem, init, list, vault_info, vault_passwd, vault_read_only};
+pub use tokens::{token_create, token_list, token_revoke};
+pub use transfer::{ExportLine, export, import};
 
 pub use crate::local::Need;
 

@@ -1,101 +1,21 @@
-//! Vault lifecycle and administration: init, list, import, export, tokens,
-//! read-only mode, passphrase change, info.
+//! Moving secrets in and out in bulk: JSON Lines `import` and `export`.
 
 use super::{Ctx, Need, Outcome};
 use crate::credentials::check_body;
-use crate::crypto::KdfParams;
 use crate::did::{self, check_label};
 use crate::error::{Error, Result};
-use crate::names::{AppName, Did};
 use crate::secret::SecretBytes;
 use crate::vault::keys::{Entry, Scope, State};
-use crate::vault::{self, Vault, format, now};
+use crate::vault::now;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde::{Deserialize, Serialize};
 use std::io::Read;
 use std::path::Path;
 
-/// `init`: create a vault protected by a new passphrase.
-pub fn init(ctx: &Ctx<'_>, kdf: KdfParams) -> Result<Outcome> {
-    kdf.check().map_err(Error::Usage)?;
-    if ctx.read_only {
-        return Err(Error::ReadOnly(
-            "writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into(),
-        ));
-    }
-    let explicit = ctx.sources.passphrase_file.is_some() || ctx.sources.env.passphrase.is_some();
-    let pass = if explicit {
-        ctx.sources
-            .new_passphrase(None, Some(ctx.sources.passphrase()?))?
-    } else {
-        ctx.sources.new_passphrase(None, None)?
-    };
-    vault::create(&ctx.vault, &pass, kdf, ctx.lock_timeout)?;
-    Ok(Outcome::Created {
-        vault: ctx.vault.display().to_string(),
-    })
-}
-
-/// One row of `list`. Never a value.
-#[derive(Debug, Serialize)]
-pub struct ListItem {
-    /// "sso" or "did".
-    pub kind: &'static str,
-    /// App name (SSO).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app: Option<String>,
-    /// User id (SSO).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<String>,
-    /// DID text (DID).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub did: Option<String>,
-    /// Secret name (DID).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// "active" or "deactivated".
-    pub state: &'static str,
-    /// RFC 3339.
-    pub created: String,
-    /// RFC 3339.
-    pub updated: String,
-}
-
-fn state_name(s: State) -> &'static str {
-    match s {
-        State::Active => "active",
-        State::Deactivated => "deactivated",
-    }
-}
-
-/// `list`: the entries the credential may see.
-pub fn list(ctx: &Ctx<'_>) -> Result<Outcome> {
-    let u = ctx.unlocker()?;
-    ctx.read(&u, Need::default(), |v| {
-        let items = v
-            .entries()?
-            .into_iter()
-            .map(|(scope, e)| {
-                let (kind, app, user_id, did, name) = match scope {
-                    Scope::App(a) => ("sso", Some(a), Some(e.key.clone()), None, None),
-                    Scope::Did(d) => ("did", None, None, Some(d), Some(e.key.clone())),
-                };
-                ListItem {
-                    kind,
-                    app,
-                    user_id,
-                    did,
-                    name,
-                    state: state_name(e.state),
-                    created: crate::time::rfc3339(e.created),
-                    updated: crate::time::rfc3339(e.updated),
-                }
-            })
-            .collect();
-        Ok(Outcome::List(items))
-    })
-}
+/// Largest `import` input: a million entries of ordinary size, or hundreds
+/// of the largest secrets; more is refused before anything is stored.
+pub const MAX_IMPORT: u64 = 1 << 30;
 
 /// One line of `import` / `export`.
 #[derive(Serialize, Deserialize, Default)]
@@ -140,11 +60,16 @@ impl Drop for ExportLine {
     }
 }
 
-struct Item {
-    scope: Scope,
-    key: String,
-    state: State,
-    value: SecretBytes,
+/// One secret to import, validated.
+pub(crate) struct Item {
+    /// The app or DID.
+    pub(crate) scope: Scope,
+    /// User id or secret name.
+    pub(crate) key: String,
+    /// Active or deactivated.
+    pub(crate) state: State,
+    /// The secret.
+    pub(crate) value: SecretBytes,
 }
 
 /// serde_json's message, except where it would quote a value: "invalid
@@ -216,15 +141,27 @@ fn parse_line(line: &str) -> std::result::Result<Item, String> {
 /// `import`: all lines or nothing, in one atomic write.
 pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
     let u = ctx.unlocker()?;
-    let mut input = SecretBytes::new(Vec::new());
-    match file {
-        Some(p) => std::fs::File::open(p)
-            .and_then(|mut f| f.read_to_end(input.expose_mut()))
-            .map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?,
-        None => std::io::stdin()
-            .read_to_end(input.expose_mut())
+    let limit = MAX_IMPORT + 1;
+    let input = match file {
+        Some(p) => {
+            let mut buf = SecretBytes::new(Vec::new());
+            std::fs::File::open(p)
+                .and_then(|f| f.take(limit).read_to_end(buf.expose_mut()))
+                .map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
+            buf
+        }
+        None => ctx
+            .sources
+            .term
+            .read_stdin(limit)
             .map_err(|e| Error::io("cannot read stdin", e))?,
     };
+    if input.len() as u64 > MAX_IMPORT {
+        return Err(Error::WrongFormat(format!(
+            "the import is larger than {} MiB; split it",
+            MAX_IMPORT >> 20
+        )));
+    }
     ctx.write(&u, Need::write(Vec::new()), |v| {
         let text = std::str::from_utf8(input.expose()).map_err(|e| {
             Error::WrongFormat(format!("input is not UTF-8 (byte {})", e.valid_up_to()))
@@ -238,27 +175,36 @@ pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
                 parse_line(line).map_err(|m| Error::WrongFormat(format!("line {}: {m}", i + 1)))?,
             );
         }
-        let t = now();
-        let mut keys = std::collections::HashMap::new();
-        for it in items {
-            if !keys.contains_key(&it.scope) {
-                keys.insert(it.scope.clone(), v.scope(&it.scope)?);
-            }
-            let sk = &keys[&it.scope];
-            let created = v.get(sk, &it.key)?.map_or(t, |e| e.created);
-            v.put(
-                sk,
-                &Entry {
-                    state: it.state,
-                    created,
-                    updated: t,
-                    key: it.key,
-                    value: it.value,
-                },
-            )?;
-        }
+        store_all(v, items)?;
         Ok(Outcome::Done)
     })
+}
+
+/// Puts every item into an open write session (the caller commits once):
+/// the shared path of every bulk import. A scope the credential lacks is
+/// 403 and nothing is stored.
+pub(crate) fn store_all(v: &mut crate::vault::Vault, items: Vec<Item>) -> Result<usize> {
+    let t = now();
+    let n = items.len();
+    let mut keys = std::collections::HashMap::new();
+    for it in items {
+        if !keys.contains_key(&it.scope) {
+            keys.insert(it.scope.clone(), v.scope(&it.scope)?);
+        }
+        let sk = &keys[&it.scope];
+        let created = v.get(sk, &it.key)?.map_or(t, |e| e.created);
+        v.put(
+            sk,
+            &Entry {
+                state: it.state,
+                created,
+                updated: t,
+                key: it.key,
+                value: it.value,
+            },
+        )?;
+    }
+    Ok(n)
 }
 
 /// `export`: every entry as JSON Lines (needs the passphrase).
@@ -301,137 +247,6 @@ pub fn export(ctx: &Ctx<'_>) -> Result<Outcome> {
             Ok(Outcome::Export(lines))
         },
     )
-}
-
-/// `token create`.
-pub fn token_create(
-    ctx: &Ctx<'_>,
-    name: &str,
-    apps: &[AppName],
-    dids: &[Did],
-    write: bool,
-    expires_in: Option<std::time::Duration>,
-) -> Result<Outcome> {
-    check_label("token name", name)?;
-    let mut scopes: Vec<Scope> = apps
-        .iter()
-        .map(|a| Scope::App(a.as_str().to_string()))
-        .chain(dids.iter().map(|d| Scope::Did(d.text().to_string())))
-        .collect();
-    scopes.sort();
-    scopes.dedup();
-    let expires = expires_in.map(|d| now().saturating_add(d.as_secs()));
-    let u = ctx.unlocker()?;
-    ctx.write(&u, Need::admin(), |v| {
-        Ok(Outcome::Token(
-            v.create_token(name, &scopes, write, expires)?,
-        ))
-    })
-}
-
-/// `token list`.
-pub fn token_list(ctx: &Ctx<'_>) -> Result<Outcome> {
-    let u = ctx.unlocker()?;
-    ctx.read(
-        &u,
-        Need {
-            admin: true,
-            ..Need::default()
-        },
-        |v| Ok(Outcome::Tokens(v.tokens()?)),
-    )
-}
-
-/// `token revoke`.
-pub fn token_revoke(ctx: &Ctx<'_>, name: &str) -> Result<Outcome> {
-    check_label("token name", name)?;
-    let u = ctx.unlocker()?;
-    ctx.write(&u, Need::admin(), |v| {
-        v.revoke_token(name)?;
-        Ok(Outcome::Done)
-    })
-}
-
-/// `vault read-only on|off`.
-pub fn vault_read_only(ctx: &Ctx<'_>, on: bool) -> Result<Outcome> {
-    let u = ctx.unlocker()?;
-    let need = Need {
-        ignores_read_only_flag: !on,
-        ..Need::admin()
-    };
-    ctx.write(&u, need, |v| {
-        v.set_read_only(on);
-        Ok(Outcome::Done)
-    })
-}
-
-/// `vault passwd`.
-pub fn vault_passwd(
-    ctx: &Ctx<'_>,
-    new_file: Option<&Path>,
-    memory: Option<u32>,
-    iterations: Option<u32>,
-) -> Result<Outcome> {
-    let u = ctx.passphrase_unlocker()?;
-    // Check the current passphrase before asking for a new one (twice);
-    // the Argon2 result is cached, so the write below does not repeat it.
-    ctx.read(&u, Need::admin(), |_| Ok(()))?;
-    let new = ctx.sources.new_passphrase(new_file, None)?;
-    ctx.write(&u, Need::admin(), |v| {
-        let old = v.kdf().unwrap_or(KdfParams::DEFAULT);
-        let kdf = KdfParams {
-            memory_mib: memory.unwrap_or(old.memory_mib),
-            iterations: iterations.unwrap_or(old.iterations),
-        };
-        v.change_passphrase(&new, kdf)?;
-        Ok(Outcome::Done)
-    })
-}
-
-/// `vault info`.
-#[derive(Debug, Serialize)]
-pub struct Info {
-    /// Vault path.
-    pub path: String,
-    /// Format version.
-    pub format_version: u16,
-    /// KDF algorithm.
-    pub kdf: &'static str,
-    /// Argon2id memory.
-    pub kdf_memory_mib: u32,
-    /// Argon2id iterations.
-    pub kdf_iterations: u32,
-    /// SSO secrets.
-    pub sso_secrets: usize,
-    /// DID secrets.
-    pub did_secrets: usize,
-    /// Read-only flag.
-    pub read_only: bool,
-    /// Access tokens.
-    pub tokens: usize,
-    /// Writes since creation.
-    pub generation: u64,
-}
-
-/// `vault info`.
-pub fn vault_info(ctx: &Ctx<'_>) -> Result<Outcome> {
-    let u = ctx.unlocker()?;
-    ctx.read(&u, Need::default(), |v: &Vault| {
-        let (sso, did) = v.counts()?;
-        let kdf = v.kdf().unwrap_or(KdfParams::DEFAULT);
-        Ok(Outcome::Info(Info {
-            path: ctx.vault.display().to_string(),
-            format_version: format::VERSION,
-            kdf: "argon2id",
-            kdf_memory_mib: kdf.memory_mib,
-            kdf_iterations: kdf.iterations,
-            sso_secrets: sso,
-            did_secrets: did,
-            read_only: v.header.read_only(),
-            tokens: v.token_count(),
-            generation: v.header.generation,
-        }))
-    })
 }
 
 #[cfg(test)]
