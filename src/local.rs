@@ -82,24 +82,15 @@ pub fn principal_of(v: &Vault) -> Principal {
 
 fn authorize(v: &Vault, need: &Need) -> Result<()> {
     if need.admin && !v.is_admin() {
-        return Err(Error::Unauthorized(
-            "access tokens cannot manage tokens, export, or change vault settings; use the passphrase".into(),
-        ));
+        return Err(Error::admin_only());
     }
     for s in &need.scopes {
         v.scope(s)?;
     }
     if need.write && !v.keys.write {
-        return Err(Error::Unauthorized(format!(
-            "access token {:?} is read-only (issue one with --write to allow writes)",
-            v.keys.name
-        )));
+        return Err(Error::token_read_only(&v.keys.name));
     }
     Ok(())
-}
-
-fn writes_disabled() -> Error {
-    Error::ReadOnly("writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into())
 }
 
 impl VaultConfig {
@@ -152,7 +143,7 @@ impl VaultConfig {
     /// credential and scope checks.
     fn open_for_write(&self, u: &Unlocker, seen: &mut Session) -> Result<Result<Vault>> {
         if self.read_only {
-            return Ok(Err(writes_disabled()));
+            return Ok(Err(Error::writes_disabled()));
         }
         self.check_present()?;
         // Argon2 before the lock, so writers queue for milliseconds, not
@@ -161,10 +152,7 @@ impl VaultConfig {
         let lock = match store::lock(&self.path, self.lock_timeout) {
             Ok(l) => l,
             Err(store::LockError::ReadOnlyFs) => {
-                return Ok(Err(Error::ReadOnly(format!(
-                    "{} is on a read-only file system",
-                    self.path.display()
-                ))));
+                return Ok(Err(Error::read_only_fs(&self.path)));
             }
             Err(store::LockError::Other(e)) => return Err(e),
         };

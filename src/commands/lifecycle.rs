@@ -13,9 +13,7 @@ use std::path::Path;
 pub fn init(ctx: &Ctx<'_>, kdf: KdfParams) -> Result<Outcome> {
     kdf.check().map_err(Error::Usage)?;
     if ctx.read_only {
-        return Err(Error::ReadOnly(
-            "writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into(),
-        ));
+        return Err(Error::writes_disabled());
     }
     let explicit = ctx.sources.passphrase_file.is_some() || ctx.sources.env.passphrase.is_some();
     let pass = if explicit {
