@@ -1,5 +1,6 @@
 //! The vault file: permissions, confidentiality, tamper detection, atomic
 //! and concurrent writes, hostile paths.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
 use common::*;

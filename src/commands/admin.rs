@@ -52,19 +52,12 @@ pub fn vault_rotate(ctx: &Ctx<'_>, new_file: Option<&Path>) -> Result<Outcome> {
 /// table that fails authentication).
 fn open_locked(ctx: &Ctx<'_>, u: &Unlocker) -> Result<Vault> {
     if ctx.read_only {
-        return Err(Error::ReadOnly(
-            "writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into(),
-        ));
+        return Err(Error::writes_disabled());
     }
     vault::prepare(&ctx.vault, u);
     let lock = match store::lock(&ctx.vault, ctx.lock_timeout) {
         Ok(l) => l,
-        Err(store::LockError::ReadOnlyFs) => {
-            return Err(Error::ReadOnly(format!(
-                "{} is on a read-only file system",
-                ctx.vault.display()
-            )));
-        }
+        Err(store::LockError::ReadOnlyFs) => return Err(Error::read_only_fs(&ctx.vault)),
         Err(store::LockError::Other(e)) => return Err(e),
     };
     let v = Vault::open_for_admin(&ctx.vault, u, Some(lock))?;

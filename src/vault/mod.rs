@@ -148,9 +148,7 @@ impl Vault {
         lock: Option<store::WriteLock>,
     ) -> Result<Vault> {
         if !unlocker.is_passphrase() {
-            return Err(Error::Unauthorized(
-                "access tokens cannot manage tokens or vault settings; use the passphrase".into(),
-            ));
+            return Err(Error::admin_only());
         }
         Self::open_with(path, unlocker, lock, clock, TableCheck::Report)
     }
@@ -208,7 +206,7 @@ impl Vault {
             return Err(Error::Unauthorized(format!(
                 "access token {} expired at {}",
                 crate::output::quote(&u.keys.name),
-                crate::output::rfc3339(exp)
+                crate::time::rfc3339(exp)
             )));
         }
         let write = lock.map(|lock| write::WriteState::new(lock, header.buckets.len()));

@@ -141,12 +141,11 @@ impl Vault {
             return Ok(());
         }
         self.require_current_version()?;
-        let seed = self.keys.signing_seed.clone().ok_or_else(|| {
-            Error::Unauthorized(format!(
-                "access token {} is read-only",
-                crate::output::quote(&self.keys.name)
-            ))
-        })?;
+        let seed = self
+            .keys
+            .signing_seed
+            .clone()
+            .ok_or_else(|| Error::token_read_only(&self.keys.name))?;
         let signer = Signer::from_seed(&seed)?;
         self.rebucket_if_needed()?;
         let w = self
