@@ -313,16 +313,19 @@ fn slots_and_buckets_swapped_between_vaults_are_rejected() {
     let (a, _, a_bytes) = small();
     let (b, _, b_bytes) = small();
     let split = |bytes: &[u8]| {
-        let hlen = format::parse_prefix(&bytes[..format::PREFIX_LEN]).unwrap() as usize;
-        let end = format::PREFIX_LEN + hlen;
-        (Header::parse(&bytes[format::PREFIX_LEN..end]).unwrap(), end)
+        let (version, hlen) = format::parse_prefix(&bytes[..format::PREFIX_LEN]).unwrap();
+        let end = format::PREFIX_LEN + hlen as usize;
+        (
+            Header::parse(version, &bytes[format::PREFIX_LEN..end]).unwrap(),
+            end,
+        )
     };
     let (ha, a_end) = split(&a_bytes);
     let (hb, b_end) = split(&b_bytes);
     // b's passphrase slot in a's header.
     let mut h = ha.clone();
     h.slots[0] = hb.slots[0].clone();
-    let mut swapped = h.encode();
+    let mut swapped = h.encode().unwrap();
     swapped.extend_from_slice(&a_bytes[a_end..]);
     a.write_bytes(&swapped);
     let out = a

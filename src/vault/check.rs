@@ -77,14 +77,12 @@ impl Vault {
         };
         let mut derived = HashMap::new();
         for i in 0..self.header.buckets.len() {
-            let mut raws = Vec::new();
-            if self
-                .for_each_in_bucket(i, |e| raws.push(e.clone()))
-                .is_err()
-            {
+            // Unlike listing, a check reports a bucket failing its hash
+            // too, so that --repair can drop it.
+            let Ok(Ok(raws)) = self.bucket_entries(i) else {
                 report.bad_entries.push((i, None));
                 continue;
-            }
+            };
             for (j, raw) in raws.iter().enumerate() {
                 // The passphrase holds every root: an entry it cannot open
                 // (no scope, or a failing scope name or body) is bad.
@@ -138,8 +136,7 @@ impl Vault {
         for (b, bad) in by_bucket {
             let mut m = BTreeMap::new();
             if !bad.contains(&None) {
-                let mut raws = Vec::new();
-                self.for_each_in_bucket(b, |e| raws.push(e.clone()))?;
+                let raws = self.bucket_entries(b)??;
                 for (j, raw) in raws.into_iter().enumerate() {
                     if !bad.contains(&Some(j)) {
                         m.insert(raw.lookup, raw);

@@ -163,14 +163,16 @@ impl Vault {
         let (file, warning) = store::open_vault(path)?;
         let v = Self::open_file(path, file, unlocker, lock, clock, table);
         // The permission warning matters most when the open fails.
-        v.map_err(|e| match (&warning, e) {
-            (Some(w), Error::Unauthorized(d)) => Error::Unauthorized(format!("{d} ({w})")),
-            (_, e) => e,
-        })
-        .map(|v| {
-            v.warnings.borrow_mut().extend(warning);
-            v
-        })
+        match (v, warning) {
+            (Ok(v), w) => {
+                v.warnings.borrow_mut().extend(w);
+                Ok(v)
+            }
+            (Err(Error::Unauthorized(d)), Some(w)) => {
+                Err(Error::Unauthorized(format!("{d} ({w})")))
+            }
+            (Err(e), _) => Err(e),
+        }
     }
 
     fn open_file(
@@ -286,6 +288,18 @@ impl Vault {
         format::for_each_entry(&self.read_bucket(i)?, i, n, count, |e| f(&e))
     }
 
+    /// Every entry of bucket `i`. The outer error is fatal (I/O, or bytes
+    /// that fail the signed hash: no key holder can produce those); the
+    /// inner one is a bucket a signer wrote malformed, which listing skips.
+    fn bucket_entries(&self, i: usize) -> Result<Result<Vec<RawEntry>>> {
+        if let Some(m) = self.changed(i) {
+            return Ok(Ok(m.values().cloned().collect()));
+        }
+        let bytes = self.read_bucket(i)?;
+        let (n, count) = (self.header.buckets.len(), self.header.buckets[i].count);
+        Ok(format::parse_bucket(&bytes, i, n, count))
+    }
+
     /// The entry `name` of a scope, if present.
     pub fn get(&self, sk: &ScopeKeys, name: &str) -> Result<Option<Entry>> {
         let lookup = sk.lookup(name);
@@ -358,14 +372,10 @@ impl Vault {
         let mut out = Vec::new();
         let mut bad = BadList::default();
         for i in 0..self.header.buckets.len() {
-            let mut raws = Vec::new();
-            if self
-                .for_each_in_bucket(i, |e| raws.push(e.clone()))
-                .is_err()
-            {
+            let Ok(raws) = self.bucket_entries(i)? else {
                 bad.add(i, None);
                 continue;
-            }
+            };
             for (j, raw) in raws.iter().enumerate() {
                 match self.open_raw(raw, &scoped, &mut derived) {
                     Ok(Some(e)) => out.push(e),
