@@ -154,6 +154,9 @@ _sso__secrets() {
             sso__secrets__subcmd__help__subcmd__token,revoke)
                 cmd="sso__secrets__subcmd__help__subcmd__token__subcmd__revoke"
                 ;;
+            sso__secrets__subcmd__help__subcmd__vault,check)
+                cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__check"
+                ;;
             sso__secrets__subcmd__help__subcmd__vault,info)
                 cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__info"
                 ;;
@@ -162,6 +165,12 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__help__subcmd__vault,read-only)
                 cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__read__subcmd__only"
+                ;;
+            sso__secrets__subcmd__help__subcmd__vault,rotate)
+                cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__rotate"
+                ;;
+            sso__secrets__subcmd__help__subcmd__vault,upgrade)
+                cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__upgrade"
                 ;;
             sso__secrets__subcmd__token,create)
                 cmd="sso__secrets__subcmd__token__subcmd__create"
@@ -187,6 +196,9 @@ _sso__secrets() {
             sso__secrets__subcmd__token__subcmd__help,revoke)
                 cmd="sso__secrets__subcmd__token__subcmd__help__subcmd__revoke"
                 ;;
+            sso__secrets__subcmd__vault,check)
+                cmd="sso__secrets__subcmd__vault__subcmd__check"
+                ;;
             sso__secrets__subcmd__vault,help)
                 cmd="sso__secrets__subcmd__vault__subcmd__help"
                 ;;
@@ -199,6 +211,15 @@ _sso__secrets() {
             sso__secrets__subcmd__vault,read-only)
                 cmd="sso__secrets__subcmd__vault__subcmd__read__subcmd__only"
                 ;;
+            sso__secrets__subcmd__vault,rotate)
+                cmd="sso__secrets__subcmd__vault__subcmd__rotate"
+                ;;
+            sso__secrets__subcmd__vault,upgrade)
+                cmd="sso__secrets__subcmd__vault__subcmd__upgrade"
+                ;;
+            sso__secrets__subcmd__vault__subcmd__help,check)
+                cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__check"
+                ;;
             sso__secrets__subcmd__vault__subcmd__help,help)
                 cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__help"
                 ;;
@@ -210,6 +231,12 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__vault__subcmd__help,read-only)
                 cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__read__subcmd__only"
+                ;;
+            sso__secrets__subcmd__vault__subcmd__help,rotate)
+                cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__rotate"
+                ;;
+            sso__secrets__subcmd__vault__subcmd__help,upgrade)
+                cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__upgrade"
                 ;;
             *)
                 ;;
@@ -924,8 +951,22 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help__subcmd__vault)
-            opts="info read-only passwd"
+            opts="info read-only passwd rotate check upgrade"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -966,6 +1007,34 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help__subcmd__vault__subcmd__read__subcmd__only)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1386,7 +1455,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__vault)
-            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help info read-only passwd help"
+            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help info read-only passwd rotate check upgrade help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1415,9 +1484,53 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__secrets__subcmd__vault__subcmd__help)
-            opts="info read-only passwd help"
+        sso__secrets__subcmd__vault__subcmd__check)
+            opts="-h --repair --yes --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__help)
+            opts="info read-only passwd rotate check upgrade help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1472,6 +1585,34 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__vault__subcmd__help__subcmd__read__subcmd__only)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__upgrade)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1559,6 +1700,70 @@ _sso__secrets() {
             ;;
         sso__secrets__subcmd__vault__subcmd__read__subcmd__only)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help on off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__rotate)
+            opts="-h --new-passphrase-file --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --new-passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__upgrade)
+            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -314,6 +314,9 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
             cand read-only 'Set the vault read-only (every write answers 55) or writable again'
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
+            cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
+            cand check 'Report key slots and entries that fail authentication; --repair drops them'
+            cand upgrade 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;info'= {
@@ -352,10 +355,49 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sso-secrets;vault;rotate'= {
+            cand --new-passphrase-file 'New passphrase from the first line of this file (default: keep the passphrase)'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;vault;check'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --repair 'Drop what fails authentication (asks for confirmation)'
+            cand --yes 'Do not ask for confirmation'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;vault;upgrade'= {
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sso-secrets;vault;help'= {
             cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
             cand read-only 'Set the vault read-only (every write answers 55) or writable again'
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
+            cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
+            cand check 'Report key slots and entries that fail authentication; --repair drops them'
+            cand upgrade 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;help;info'= {
@@ -363,6 +405,12 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;vault;help;read-only'= {
         }
         &'sso-secrets;vault;help;passwd'= {
+        }
+        &'sso-secrets;vault;help;rotate'= {
+        }
+        &'sso-secrets;vault;help;check'= {
+        }
+        &'sso-secrets;vault;help;upgrade'= {
         }
         &'sso-secrets;vault;help;help'= {
         }
@@ -453,12 +501,21 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
             cand read-only 'Set the vault read-only (every write answers 55) or writable again'
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
+            cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
+            cand check 'Report key slots and entries that fail authentication; --repair drops them'
+            cand upgrade 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
         }
         &'sso-secrets;help;vault;info'= {
         }
         &'sso-secrets;help;vault;read-only'= {
         }
         &'sso-secrets;help;vault;passwd'= {
+        }
+        &'sso-secrets;help;vault;rotate'= {
+        }
+        &'sso-secrets;help;vault;check'= {
+        }
+        &'sso-secrets;help;vault;upgrade'= {
         }
         &'sso-secrets;help;completions'= {
         }

@@ -229,18 +229,21 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tokens: names, scopes, creation and expiry (never the tokens)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token and rotate the keys it could read'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "rotate" -d 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "upgrade" -d 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
@@ -268,9 +271,39 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: keep the passphrase)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l repair -d 'Drop what fails authentication (asks for confirmation)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l yes -d 'Do not ask for confirmation'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -314,3 +347,6 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "rotate" -d 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "upgrade" -d 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
