@@ -6,6 +6,7 @@ mod admin;
 pub(crate) mod bucket;
 mod check;
 pub mod codec;
+mod entry;
 pub mod format;
 pub mod keys;
 mod rekey;
