@@ -250,3 +250,43 @@ fn invisible_characters_and_huge_dids_are_usage_errors() {
     assert!(start.elapsed() < std::time::Duration::from_secs(3));
     assert!(out.stderr.len() < 300, "{}", stderr_of(&out));
 }
+
+#[test]
+fn a_vault_lock_file_or_directory_owned_by_another_user_is_refused() {
+    let v = Vault::new();
+    let lock = v.dir().join("vault.lock");
+    if std::os::unix::fs::chown(&lock, Some(4242), None).is_err() {
+        unavailable("changing a file's owner needs root");
+        return;
+    }
+    v.pass()
+        .args(["put-sso", "demo", "--user-id", "a"])
+        .write_stdin("x")
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("lock file").and(predicate::str::contains("user id 4242")),
+        );
+    std::os::unix::fs::chown(&lock, Some(nix_uid()), None).unwrap();
+    std::os::unix::fs::chown(&v.path, Some(4242), None).unwrap();
+    v.pass()
+        .arg("list")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("vault").and(predicate::str::contains("user id 4242")));
+    std::os::unix::fs::chown(&v.path, Some(nix_uid()), None).unwrap();
+    std::os::unix::fs::chown(v.dir(), Some(4242), None).unwrap();
+    v.pass()
+        .arg("list")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("directory"));
+    std::os::unix::fs::chown(v.dir(), Some(nix_uid()), None).unwrap();
+    v.pass().arg("list").assert().code(0);
+}
+
+fn nix_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    // /proc/self belongs to the effective user of this process.
+    std::fs::metadata("/proc/self").unwrap().uid()
+}
