@@ -1,10 +1,10 @@
 //! From parsed arguments to a command, and from its outcome to an exit code.
 
-use crate::cli::{Cli, Command, DidCommand, OnOff, TokenCommand, VaultCommand};
+use crate::cli::{Cli, Command, OnOff, TokenCommand, VaultCommand};
 use crate::commands::{self as cmd, Ctx, Outcome};
 use crate::credentials::{Env, Sources, Terminal};
-use crate::crypto::KdfParams;
 use crate::error::{Error, Result};
+use crate::ops::Request;
 use crate::output::{Sink, usage_json};
 use crate::status::Status;
 use clap::{CommandFactory, FromArgMatches};
@@ -64,18 +64,19 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
                 let _ = write!(io.out, "{}", paint(io.out_is_terminal));
                 return 0;
             }
+            // clap's message without its usage block, on one line.
             let text = styled.to_string();
+            let message = text.split("\nUsage:").next().unwrap_or_default();
+            let message = message
+                .split("\nFor more information")
+                .next()
+                .unwrap_or_default();
+            let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            let message = message.trim_start_matches("error: ");
             if json {
-                // clap's message without its usage block, on one line.
-                let message = text.split("\nUsage:").next().unwrap_or_default();
-                let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-                let _ = writeln!(
-                    io.err,
-                    "{}",
-                    usage_json(message.trim_start_matches("error: "))
-                );
+                let _ = writeln!(io.err, "{}", usage_json(message));
             } else {
-                let _ = write!(io.err, "{}", paint(io.err_is_terminal));
+                let _ = writeln!(io.err, "sso-secrets: usage: {message}");
             }
             return Status::Usage.exit_code();
         }
@@ -115,44 +116,9 @@ fn execute(
     let g = cli.global;
     // Commands that need no vault.
     match &cli.command {
-        Command::Did(DidCommand::Encode { text }) => {
-            if text.is_empty() {
-                return Err(Error::Usage("nothing to encode".into()));
-            }
-            // Encode what the operator asked for, but say when the other
-            // commands will not take it.
-            if let Err(e) = crate::did::check_did_text(text) {
-                warnings.push(format!(
-                    "warning: {}; the DID commands will refuse it",
-                    e.detail()
-                ));
-            }
-            return Ok(Outcome::Value {
-                key: "base58",
-                value: crate::did::encode(text),
-            });
-        }
-        Command::Did(DidCommand::Decode { base58 }) => {
-            return Ok(Outcome::Value {
-                key: "text",
-                value: crate::did::decode_text(base58)?,
-            });
-        }
-        Command::Completions { shell } => {
-            let script = String::from_utf8_lossy(&crate::assets::completion(*shell)).into_owned();
-            return Ok(Outcome::Value {
-                key: "script",
-                value: script.trim_end().to_string(),
-            });
-        }
-        Command::GenerateAssets { out_dir } => {
-            let files =
-                crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", e))?;
-            return Ok(Outcome::Value {
-                key: "files",
-                value: files.join("\n"),
-            });
-        }
+        Command::Did(c) => return cmd::offline::did(c, warnings),
+        Command::Completions { shell } => return cmd::offline::completions(*shell),
+        Command::GenerateAssets { out_dir } => return cmd::offline::generate_assets(out_dir),
         _ => {}
     }
     let vault = match g.vault {
@@ -174,6 +140,7 @@ fn execute(
             term,
             no_input: g.no_input,
         },
+        observer: &crate::ops::Ignore,
         warnings: Default::default(),
     };
     let result = dispatch(&ctx, cli.command);
@@ -183,24 +150,51 @@ fn execute(
 
 fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
     match command {
-        Command::Init(k) => cmd::init(
-            ctx,
-            KdfParams {
-                memory_mib: k.kdf_memory,
-                iterations: k.kdf_iterations,
-            },
-        ),
-        Command::GetSso(a) => cmd::get_sso(ctx, &a.app, &a.user_id),
-        Command::PutSso(a) => cmd::put_sso(ctx, &a.app, &a.user_id, a.file.as_deref()),
-        Command::DeactivateSso(a) => {
-            cmd::deactivate_sso(ctx, &a.app, a.did.as_deref(), a.user_id.as_deref())
-        }
-        Command::RemoveSso(a) => {
-            cmd::remove_sso(ctx, &a.app, a.did.as_deref(), a.user_id.as_deref())
-        }
-        Command::PutDid(a) => cmd::put_did(ctx, &a.did, &a.name, a.file.as_deref()),
-        Command::GetDid(a) => cmd::get_did(ctx, &a.did, &a.name),
-        Command::DeleteDid(a) => cmd::delete_did(ctx, &a.did, &a.name),
+        Command::Init(k) => cmd::init(ctx, k.params()),
+        Command::GetSso(a) => ctx.rfc(|_| {
+            Ok(Request::GetSso {
+                app: a.app,
+                user: a.user_id,
+            })
+        }),
+        Command::PutSso(a) => ctx.rfc(|ctx| {
+            Ok(Request::PutSso {
+                body: ctx.sources.body(a.file.as_deref())?,
+                app: a.app,
+                user: a.user_id,
+            })
+        }),
+        Command::DeactivateSso(a) => ctx.rfc(|_| {
+            Ok(Request::DeactivateSso {
+                user: a.user()?,
+                app: a.app,
+            })
+        }),
+        Command::RemoveSso(a) => ctx.rfc(|_| {
+            Ok(Request::RemoveSso {
+                user: a.user()?,
+                app: a.app,
+            })
+        }),
+        Command::PutDid(a) => ctx.rfc(|ctx| {
+            Ok(Request::PutDid {
+                body: ctx.sources.body(a.file.as_deref())?,
+                did: a.did,
+                name: a.name,
+            })
+        }),
+        Command::GetDid(a) => ctx.rfc(|_| {
+            Ok(Request::GetDid {
+                did: a.did,
+                name: a.name,
+            })
+        }),
+        Command::DeleteDid(a) => ctx.rfc(|_| {
+            Ok(Request::DeleteDid {
+                did: a.did,
+                name: a.name,
+            })
+        }),
         Command::List => cmd::list(ctx),
         Command::Import { file } => cmd::import(ctx, file.as_deref()),
         Command::Export => cmd::export(ctx),
@@ -210,7 +204,7 @@ fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
             dids,
             write,
             expires_in,
-        }) => cmd::token_create(ctx, &name, &apps, &dids, write, expires_in.as_deref()),
+        }) => cmd::token_create(ctx, &name, &apps, &dids, write, expires_in),
         Command::Token(TokenCommand::List) => cmd::token_list(ctx),
         Command::Token(TokenCommand::Revoke { name }) => cmd::token_revoke(ctx, &name),
         Command::Vault(VaultCommand::Info) => cmd::vault_info(ctx),
