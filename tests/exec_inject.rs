@@ -510,3 +510,78 @@ fn inject_and_exec_read_many_secrets_with_one_argon2_run() {
     assert_eq!(values[19].1.expose(), b"v19");
     assert_eq!(backend.kdf_runs(), 1);
 }
+
+#[test]
+fn one_vault_open_answers_each_read_with_its_own_status() {
+    use sso_secrets::local::{LocalVault, VaultConfig};
+    use sso_secrets::names::{AppName, UserId};
+    use sso_secrets::ops::{Backend, Reply, Request};
+    use sso_secrets::secret::SecretString;
+    use sso_secrets::status::Status;
+    use sso_secrets::vault::Credential;
+    let v = vault();
+    let token = v.create_token(&["demo-only", "--app", "demo"]);
+    let get = |app: &str, user: &str| Request::GetSso {
+        app: AppName::new(app).unwrap(),
+        user: UserId::new(user).unwrap(),
+    };
+    let config = VaultConfig {
+        path: v.path.clone(),
+        read_only: false,
+        lock_timeout: std::time::Duration::from_secs(5),
+    };
+    let backend = LocalVault::new(config.clone(), Credential::Token(SecretString::new(token)));
+    let answers = backend.call_all(vec![
+        get("demo", "alice"),
+        get("demo", "bob"),
+        get("other", "x"),
+        get("demo", "binary"),
+    ]);
+    let statuses: Vec<Status> = answers
+        .iter()
+        .map(|a| a.as_ref().map_or_else(|e| e.status(), |_| Status::Ok))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            Status::Ok,
+            Status::NotFound,
+            Status::Unauthorized,
+            Status::Ok
+        ]
+    );
+    assert!(matches!(&answers[0], Ok(Reply::Secret(s)) if s.expose() == b"s3cret"));
+
+    // A wrong credential fails every request alike.
+    let wrong = LocalVault::new(
+        config,
+        Credential::Passphrase(SecretString::new("wrong".into())),
+    );
+    let answers = wrong.call_all(vec![get("demo", "alice"), get("demo", "bob")]);
+    assert!(answers.iter().all(|a| {
+        a.as_ref()
+            .is_err_and(|e| e.status() == Status::Unauthorized)
+    }));
+    assert_eq!(wrong.kdf_runs(), 1);
+}
+
+#[test]
+fn exec_the_first_failure_in_order_wins() {
+    let v = vault();
+    let token = v.create_token(&["demo-only2", "--app", "demo"]);
+    let out = run(v
+        .token(&token)
+        .args([
+            "exec", "--sso", "A", "demo", "bob", "--sso", "B", "other", "x", "--",
+        ])
+        .args(touch(&v)));
+    assert_eq!(out.status.code(), Some(44), "{}", stderr_of(&out));
+    let out = run(v
+        .token(&token)
+        .args([
+            "exec", "--sso", "B", "other", "x", "--sso", "A", "demo", "bob", "--",
+        ])
+        .args(touch(&v)));
+    assert_eq!(out.status.code(), Some(43), "{}", stderr_of(&out));
+    assert!(!ran(&v).exists());
+}

@@ -11,7 +11,7 @@
 use super::{Ctx, Outcome};
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId};
-use crate::ops::{Backend, Event, Observer, Reply};
+use crate::ops::{Backend, Event, Observer, Reply, Request};
 use crate::secret::SecretBytes;
 use crate::status::Status;
 use crate::template::{SecretRef, Template};
@@ -35,24 +35,35 @@ pub const MAX_TEMPLATE: u64 = 64 << 20;
 /// was given, not the key to every other one.
 const WITHHELD: [&str; 2] = ["SSO_SECRETS_TOKEN", "SSO_SECRETS_PASSPHRASE"];
 
-/// Reads one secret through `backend` and tells `observer` how it went.
-pub fn read_secret(
+/// Reads `secrets` through `backend` in one go (one vault open, one
+/// credential), telling `observer` about each; the first failure, in
+/// order, is the answer.
+pub fn read_all(
     backend: &dyn Backend,
     observer: &dyn Observer,
-    secret: &SecretRef,
-) -> Result<SecretBytes> {
-    let request = secret.request();
-    let operation = request.operation();
-    let result = backend.call(request);
-    observer.observe(&Event {
-        operation,
-        principal: backend.principal(),
-        status: result.as_ref().map_or_else(Error::status, |_| Status::Ok),
-    });
-    match result? {
-        Reply::Secret(s) => Ok(s),
-        Reply::Done => Err(Error::failure("internal: a get answered without a secret")),
+    secrets: &[&SecretRef],
+) -> Result<Vec<SecretBytes>> {
+    let requests: Vec<Request> = secrets.iter().map(|s| s.request()).collect();
+    let operations: Vec<_> = requests.iter().map(Request::operation).collect();
+    let answers = backend.call_all(requests);
+    if answers.len() != secrets.len() {
+        return Err(Error::failure("internal: the backend skipped a request"));
     }
+    let principal = backend.principal();
+    for (operation, answer) in operations.into_iter().zip(&answers) {
+        observer.observe(&Event {
+            operation,
+            principal: principal.clone(),
+            status: answer.as_ref().map_or_else(Error::status, |_| Status::Ok),
+        });
+    }
+    answers
+        .into_iter()
+        .map(|answer| match answer? {
+            Reply::Secret(s) => Ok(s),
+            Reply::Done => Err(Error::failure("internal: a get answered without a secret")),
+        })
+        .collect()
 }
 
 /// One `--sso`/`--did` option: a secret and the variable that receives it.
@@ -124,25 +135,29 @@ fn env_secret(option: &str, triple: &[String], earlier: &[EnvSecret]) -> Result<
     })
 }
 
-/// Reads every secret, in order; the first failure stops. A value with a
-/// NUL byte cannot be passed in an environment variable: 500 naming it.
+/// Reads every secret; the first failure, in order, is the answer. A
+/// value with a NUL byte cannot be passed in an environment variable: 500
+/// naming the variable.
 pub fn resolve(
     backend: &dyn Backend,
     observer: &dyn Observer,
     wanted: &[EnvSecret],
 ) -> Result<Vec<(String, SecretBytes)>> {
-    let mut values = Vec::with_capacity(wanted.len());
-    for w in wanted {
-        let value = read_secret(backend, observer, &w.secret)?;
-        if value.expose().contains(&0) {
-            return Err(Error::WrongFormat(format!(
-                "{} for {} contains a NUL byte, which an environment variable cannot hold",
-                w.secret, w.var
-            )));
-        }
-        values.push((w.var.clone(), value));
-    }
-    Ok(values)
+    let secrets: Vec<&SecretRef> = wanted.iter().map(|w| &w.secret).collect();
+    let values = read_all(backend, observer, &secrets)?;
+    wanted
+        .iter()
+        .zip(values)
+        .map(|(w, value)| {
+            if value.expose().contains(&0) {
+                return Err(Error::WrongFormat(format!(
+                    "{} for {} contains a NUL byte, which an environment variable cannot hold",
+                    w.secret, w.var
+                )));
+            }
+            Ok((w.var.clone(), value))
+        })
+        .collect()
 }
 
 /// A command ready to replace this process, with its secrets.
@@ -273,13 +288,21 @@ fn read_template(ctx: &Ctx<'_>, input: Option<&Path>) -> Result<(String, Templat
     Ok((source, template))
 }
 
-/// Fills `template` with secrets read through `backend`.
+/// Fills `template` with secrets read through `backend` in one go.
 pub fn render(
     backend: &dyn Backend,
     observer: &dyn Observer,
     template: &Template,
 ) -> Result<SecretBytes> {
-    template.render(|s| read_secret(backend, observer, s))
+    let values = read_all(backend, observer, &template.secrets())?;
+    // `render` asks for each distinct secret once, in the order of
+    // `secrets()`, which is the order `values` came back in.
+    let mut values = values.into_iter();
+    template.render(|_| {
+        values
+            .next()
+            .ok_or_else(|| Error::failure("internal: a template secret was not read"))
+    })
 }
 
 /// `inject`: the template (stdin by default) with its placeholders filled,
