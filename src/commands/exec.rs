@@ -254,7 +254,7 @@ fn named(path: Option<&Path>) -> Option<&Path> {
     path.filter(|p| p.as_os_str() != "-")
 }
 
-fn read_template(ctx: &Ctx<'_>, input: Option<&Path>) -> Result<(String, Template)> {
+fn read_template(ctx: &Ctx<'_>, input: Option<&Path>) -> Result<Template> {
     let (source, bytes) = match named(input) {
         Some(p) => {
             let mut buf = SecretBytes::default();
@@ -283,9 +283,7 @@ fn read_template(ctx: &Ctx<'_>, input: Option<&Path>) -> Result<(String, Templat
             MAX_TEMPLATE >> 20
         )));
     }
-    let template = Template::parse(bytes.expose())
-        .map_err(|e| Error::Usage(format!("template {source}: {e}")))?;
-    Ok((source, template))
+    Template::parse(bytes.expose()).map_err(|e| Error::Usage(format!("template {source}: {e}")))
 }
 
 /// Fills `template` with secrets read through `backend` in one go.
@@ -308,7 +306,7 @@ pub fn render(
 /// `inject`: the template (stdin by default) with its placeholders filled,
 /// to `output` (written 0600, atomically) or to stdout.
 pub fn inject(ctx: &Ctx<'_>, input: Option<&Path>, output: Option<&Path>) -> Result<Outcome> {
-    let (_, template) = read_template(ctx, input)?;
+    let template = read_template(ctx, input)?;
     let backend = ctx.backend()?;
     let rendered = render(backend.as_ref(), ctx.observer, &template);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
