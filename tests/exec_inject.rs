@@ -354,6 +354,18 @@ fn inject_writes_the_file_0600_replacing_an_existing_one() {
     let mode = std::fs::metadata(&fresh).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600);
 
+    // In place: the template is read whole before the file is replaced.
+    let both = v.file("both.conf", b"x={{ sso \"demo\" \"alice\" }}");
+    let out = run(v
+        .pass()
+        .arg("inject")
+        .arg("-i")
+        .arg(&both)
+        .arg("-o")
+        .arg(&both));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(&both).unwrap(), b"x=s3cret");
+
     // Through a symlink, the file it points to is replaced.
     let link = v.dir().join("link.conf");
     std::os::unix::fs::symlink(&conf, &link).unwrap();
