@@ -121,15 +121,14 @@ impl Template {
 
     /// Every secret the template names, in order of appearance, each once.
     pub fn secrets(&self) -> Vec<&SecretRef> {
-        let mut seen = Vec::new();
-        for part in &self.parts {
-            if let Part::Secret(s) = part
-                && !seen.contains(&s)
-            {
-                seen.push(s);
-            }
-        }
-        seen
+        let mut seen = std::collections::HashSet::new();
+        self.parts
+            .iter()
+            .filter_map(|part| match part {
+                Part::Secret(s) if seen.insert(s) => Some(s),
+                _ => None,
+            })
+            .collect()
     }
 
     /// Fills in every placeholder with `fetch`'s answer, reading each
