@@ -60,13 +60,13 @@ fn exec_the_did_text_works_like_base58_and_args_reach_the_command_verbatim() {
         .args([
             "sh",
             "-c",
-            r#"printf '%s %s %s' "$C" "$1" "$2""#,
+            r#"printf '%s %s %s %s' "$C" "$1" "$2" "${SSO_SECRETS_PASSPHRASE-withheld}""#,
             "sh",
             "--json",
             "-x",
         ]));
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(out.stdout, b"{\"k\":1} --json -x");
+    assert_eq!(out.stdout, b"{\"k\":1} --json -x withheld");
 }
 
 #[test]
