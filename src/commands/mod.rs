@@ -2,6 +2,7 @@
 //! Commands never print and never exit; `run` does both.
 
 mod admin;
+pub mod exec;
 mod lifecycle;
 pub mod offline;
 mod tokens;
@@ -54,6 +55,8 @@ pub enum Outcome {
     Info(Info),
     /// `export`: JSON Lines, in clear.
     Export(Vec<ExportLine>),
+    /// `exec`: the command to replace this process with.
+    Exec(exec::Launch),
 }
 
 /// Everything a command may use besides its own arguments.
