@@ -60,6 +60,7 @@ pub(super) fn seal_slot(
         lock,
         nonce: crypto::random()?,
         sealed: Vec::new(),
+        sig: [0; SIG_LEN],
     };
     slot.sealed = crypto::seal(
         key,
@@ -114,15 +115,30 @@ pub(super) fn passphrase_slot(
     )
 }
 
-/// Signs the slot table of `header` with the admin keyring's table key.
+/// Signs every slot, the epoch and the revoked list of `header` with the
+/// admin keyring's table key.
 pub(super) fn sign_table(header: &mut Header, admin: &Keyring) -> Result<()> {
     let seed = admin
         .table_seed
         .as_ref()
         .ok_or_else(|| Error::failure("internal: signing the slot table without its key"))?;
+    let signer = Signer::from_seed(seed)?;
     header.epoch = admin.epoch;
-    header.table_sig = Signer::from_seed(seed)?.sign(&header.table_message()?);
+    for s in &mut header.slots {
+        s.sig = signer.sign(&s.message(&header.vault_id, &header.epoch));
+    }
+    header.table_sig = signer.sign(&header.list_message()?);
     Ok(())
+}
+
+/// True when slot `i` carries a valid signature by `table_key`.
+pub(super) fn slot_verifies(header: &Header, table_key: &[u8; 32], i: usize) -> bool {
+    let s = &header.slots[i];
+    crypto::verify(
+        table_key,
+        &s.message(&header.vault_id, &header.epoch),
+        &s.sig,
+    )
 }
 
 /// Creates a new, empty vault at `path`; refuses to replace an existing one.
@@ -226,7 +242,11 @@ impl Vault {
             if !matches!(s.lock, SlotLock::Token { .. }) {
                 continue;
             }
-            match self.open_token_slot(escrow, i) {
+            let signed = match self.keys.table_key {
+                Some(k) => slot_verifies(&self.header, &k, i),
+                None => self.header.version == super::format::VERSION_1,
+            };
+            match self.open_token_slot(escrow, i).filter(|_| signed) {
                 Some(t) => out.push(t),
                 None => bad.add_slot(i),
             }

@@ -40,42 +40,44 @@ fn reseal_own_slot(
     opened.slot
 }
 
+fn names(fx: &Fx) -> Vec<String> {
+    let v = fx.open(&pass()).unwrap();
+    v.tokens()
+        .unwrap()
+        .into_iter()
+        .map(|t| format!("{}:{}", t.name, t.apps.join(",")))
+        .collect()
+}
+
 #[test]
 fn a_write_token_cannot_widen_its_slot_in_place() {
     let fx = Fx::new();
     fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
     fx.put(&pass(), &app("b"), "u", "b-secret").unwrap();
     let w = fx.token("w", &[app("a")], true);
-    fx.token("other", &[], false);
+    let other = fx.token("other", &[], false);
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
     // Claim no scope (= all), keep the write right; re-sign the data.
     reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
     fx.set_bytes(&raw.encode(&wk, None));
-    // The table no longer verifies for anyone, the forger included.
+    // Its slot no longer carries the passphrase holder's signature: the
+    // forger itself is refused, everyone else carries on.
     assert_eq!(status(fx.open(&tok(&w))), Status::WrongFormat);
-    assert_eq!(status(fx.open(&pass())), Status::WrongFormat);
-    // Revoking another token cannot hand the forged slot the roots.
-    assert_eq!(
-        status(fx.write(&pass(), |v| v.revoke_token("other"))),
-        Status::WrongFormat
+    assert!(fx.open(&tok(&other)).is_ok());
+    let v = fx.open(&pass()).unwrap();
+    assert_eq!(v.tokens().unwrap().len(), 1);
+    let warn = v.take_warnings().join("\n");
+    assert!(
+        warn.contains("skipped 1 key slots") && warn.contains("key slot 1"),
+        "{warn}"
     );
-    // The passphrase holder sees it and recovers with a full rotation.
-    let v = Vault::open_for_admin(&fx.path, &pass(), None).unwrap();
-    let r = v.check().unwrap();
-    assert!(!r.table_ok);
+    assert!(!v.check().unwrap().is_clean());
     drop(v);
-    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
-    let r = v.check().unwrap();
-    let dropped = v.repair(&r).unwrap();
-    v.commit().unwrap();
-    assert_eq!(
-        dropped.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-        ["other", "w"]
-    );
+    // Revoking another token cannot hand the forged slot the roots: the
+    // rekey drops it and revokes its id.
+    fx.write(&pass(), |v| v.revoke_token("other")).unwrap();
+    assert!(names(&fx).is_empty());
     assert_eq!(status(fx.open(&tok(&w))), Status::Unauthorized);
     assert_eq!(
         fx.get(&pass(), &app("b"), "u").unwrap().as_deref(),
@@ -89,23 +91,78 @@ fn a_write_token_cannot_add_a_slot_under_its_own_id() {
     let w = fx.token("w", &[app("a")], true);
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
-    let i = raw.header.slots.len() - 1;
-    raw.header.slots.push(raw.header.slots[i].clone());
+    // A widened copy of its slot under its own id, placed first.
+    let original = raw.header.slots[1].clone();
     reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
-    fx.set_bytes(&raw.encode(&wk, None));
-    let e = fx.open(&tok(&w)).err().unwrap();
-    assert!(e.detail().contains("share an id"), "{}", e.detail());
-    // A brand-new slot (new id) fails the table signature instead.
-    let fx = Fx::new();
-    let w = fx.token("w", &[app("a")], true);
-    let mut raw = Raw::parse(&fx.bytes());
-    let wk = raw.keyring(&tok(&w));
-    let mut planted = raw.header.slots[1].clone();
+    let forged = raw.header.slots[1].clone();
+    raw.header.slots[1] = original;
+    raw.header.slots.insert(1, forged);
+    // And a brand-new slot claiming an unused id.
+    let mut planted = raw.header.slots[2].clone();
     planted.id = [7; 16];
     raw.header.slots.push(planted);
     fx.set_bytes(&raw.encode(&wk, None));
-    let e = fx.open(&tok(&w)).err().unwrap();
-    assert!(e.detail().contains("slot table"), "{}", e.detail());
+    // The forger meets its forgery first and is refused; the passphrase
+    // holder sees one token "w", scoped to app a, and two skipped slots.
+    assert_eq!(status(fx.open(&tok(&w))), Status::WrongFormat);
+    let v = fx.open(&pass()).unwrap();
+    assert_eq!(names(&fx), ["w:a"]);
+    let r = v.check().unwrap();
+    assert!(r.table_ok && r.bad_slots == vec![1, 3], "{:?}", r.bad_slots);
+    drop(v);
+    // A repair drops both and keeps the id of the authenticated slot live.
+    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
+        .ok()
+        .unwrap();
+    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
+    let r = v.check().unwrap();
+    assert!(v.repair(&r).unwrap().is_empty());
+    v.commit().unwrap();
+    assert!(fx.open(&tok(&w)).is_ok());
+    assert_eq!(Raw::parse(&fx.bytes()).header.revoked, vec![[7; 16]]);
+    // Revoking it works as usual.
+    fx.write(&pass(), |v| v.revoke_token("w")).unwrap();
+    assert_eq!(status(fx.open(&tok(&w))), Status::Unauthorized);
+}
+
+#[test]
+fn a_forged_revoked_list_is_refused_and_repaired_by_a_rotation() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "kept").unwrap();
+    let w = fx.token("w", &[], true);
+    let gone = fx.token("gone", &[], false);
+    let old = fx.bytes();
+    fx.write(&pass(), |v| v.revoke_token("gone")).unwrap();
+    // A write token takes the revoked id off the list and puts the old slot
+    // back: the list signature fails for every reader.
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    raw.header.revoked.clear();
+    raw.header
+        .slots
+        .push(Raw::parse(&old).header.slots[2].clone());
+    fx.set_bytes(&raw.encode(&wk, None));
+    assert!(fx.open(&tok(&gone)).is_err());
+    assert_eq!(status(fx.open(&tok(&w))), Status::WrongFormat);
+    assert_eq!(status(fx.open(&pass())), Status::WrongFormat);
+    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
+        .ok()
+        .unwrap();
+    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
+    let r = v.check().unwrap();
+    assert!(!r.table_ok);
+    let dropped = v.repair(&r).unwrap();
+    v.commit().unwrap();
+    assert_eq!(
+        dropped.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
+        ["w"]
+    );
+    assert_eq!(status(fx.open(&tok(&w))), Status::Unauthorized);
+    assert_eq!(status(fx.open(&tok(&gone))), Status::Unauthorized);
+    assert_eq!(
+        fx.get(&pass(), &app("a"), "u").unwrap().as_deref(),
+        Some("kept")
+    );
 }
 
 #[test]

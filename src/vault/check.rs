@@ -106,15 +106,17 @@ impl Vault {
             return Ok(dropped);
         }
         if !report.bad_slots.is_empty() {
-            let mut kept = Vec::with_capacity(self.header.slots.len());
-            for (i, s) in std::mem::take(&mut self.header.slots)
+            let slots = std::mem::take(&mut self.header.slots);
+            let (bad, kept): (Vec<_>, Vec<_>) = slots
                 .into_iter()
                 .enumerate()
-            {
-                if report.bad_slots.contains(&i) {
+                .partition(|(i, _)| report.bad_slots.contains(i));
+            let kept: Vec<_> = kept.into_iter().map(|(_, s)| s).collect();
+            // A planted slot may carry a good token's id: revoke an id only
+            // when no authenticated slot holds it.
+            for (_, s) in bad {
+                if !kept.iter().any(|k| k.id == s.id) && !self.header.revoked.contains(&s.id) {
                     self.header.revoked.push(s.id);
-                } else {
-                    kept.push(s);
                 }
             }
             if self.header.revoked.len() > format::MAX_REVOKED {

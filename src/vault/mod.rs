@@ -103,14 +103,16 @@ enum TableCheck {
     Report,
 }
 
-/// Verifies the slot table with the table key sealed in the reader's own
-/// slot, and that the table belongs to the reader's key epoch.
-fn table_verifies(header: &Header, keys: &Keyring) -> Result<bool> {
+/// Verifies, with the table key sealed in the reader's own slot `slot`,
+/// that slot's signature and the signature over the epoch and the revoked
+/// list, and that the table belongs to the reader's key epoch.
+fn table_verifies(header: &Header, keys: &Keyring, slot: usize) -> Result<bool> {
     let Some(table_key) = keys.table_key else {
         return Ok(false);
     };
     Ok(keys.epoch == header.epoch
-        && crypto::verify(&table_key, &header.table_message()?, &header.table_sig))
+        && admin::slot_verifies(header, &table_key, slot)
+        && crypto::verify(&table_key, &header.list_message()?, &header.table_sig))
 }
 
 impl Vault {
@@ -186,10 +188,11 @@ impl Vault {
     ) -> Result<Vault> {
         let (header, head, sig, size) = read_header(&mut file)?;
         let u = unlocker.unlock(&header)?;
-        let table_ok = header.version == format::VERSION_1 || table_verifies(&header, &u.keys)?;
+        let table_ok =
+            header.version == format::VERSION_1 || table_verifies(&header, &u.keys, u.slot)?;
         if !table_ok && table == TableCheck::Strict {
             return Err(Error::corrupt(
-                "the key slot table's signature does not verify (the passphrase holder can run `sso-secrets vault check`)",
+                "the key slot or the revoked list fails its signature (the passphrase holder can run `sso-secrets vault check`)",
             ));
         }
         if !crypto::verify(&u.keys.verify_key, &head, &sig) {

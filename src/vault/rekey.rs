@@ -53,7 +53,12 @@ impl Vault {
         // Ids of slots that failed authentication are revoked too, so a
         // planted slot cannot come back under its id.
         for (i, s) in self.header.slots.iter().enumerate() {
-            if matches!(s.lock, SlotLock::Token { .. }) && !tokens.iter().any(|t| t.index == i) {
+            let id_in_use = tokens.iter().any(|t| self.header.slots[t.index].id == s.id);
+            if matches!(s.lock, SlotLock::Token { .. })
+                && !tokens.iter().any(|t| t.index == i)
+                && !id_in_use
+                && !revoked.contains(&s.id)
+            {
                 revoked.push(s.id);
             }
         }

@@ -150,7 +150,7 @@ impl Unlocker {
     /// before any slot is looked at; the parser has already refused
     /// duplicate ids, a second passphrase slot and out-of-bounds KDF costs.
     pub(super) fn unlock(&self, header: &Header) -> Result<Unlocked> {
-        let (slot, slot_key, role) = match &self.cred {
+        let (slot, slot_key, plain, role) = match &self.cred {
             Credential::Passphrase(p) => {
                 let i = header
                     .passphrase_slot()
@@ -158,7 +158,10 @@ impl Unlocker {
                 let SlotLock::Passphrase { kdf, salt } = &header.slots[i].lock else {
                     return Err(Error::corrupt("the vault has no passphrase slot"));
                 };
-                (i, self.passphrase_key(p, *kdf, salt)?, Role::Admin)
+                let key = self.passphrase_key(p, *kdf, salt)?;
+                let plain = open_slot(header, i, &key)
+                    .ok_or_else(|| Error::Unauthorized("wrong passphrase".into()))?;
+                (i, key, plain, Role::Admin)
             }
             Credential::Token(t) => {
                 let tok = parse_token(t.expose())?;
@@ -167,40 +170,42 @@ impl Unlocker {
                         "this access token has been revoked".into(),
                     ));
                 }
-                let (i, salt, check) = header
-                    .slots
-                    .iter()
-                    .enumerate()
-                    .find_map(|(i, s)| match &s.lock {
-                        SlotLock::Token { salt, check, .. } if s.id == tok.id => {
-                            Some((i, *salt, *check))
-                        }
-                        _ => None,
-                    })
-                    .ok_or_else(|| {
-                        Error::Unauthorized(
-                            "unknown access token (not issued for this vault)".into(),
-                        )
-                    })?;
-                let (key, expect) = token_keys(&tok.secret, &salt);
-                if !bool::from(expect.ct_eq(&check)) {
-                    return Err(Error::Unauthorized("invalid access token".into()));
+                // Ids are unique among the slots the passphrase signed; a
+                // planted slot may share one, so every candidate is tried.
+                let mut known = false;
+                let mut verified = false;
+                let mut found = None;
+                for (i, s) in header.slots.iter().enumerate() {
+                    let SlotLock::Token { salt, check, .. } = &s.lock else {
+                        continue;
+                    };
+                    if s.id != tok.id {
+                        continue;
+                    }
+                    known = true;
+                    let (key, expect) = token_keys(&tok.secret, salt);
+                    if !bool::from(expect.ct_eq(check)) {
+                        continue;
+                    }
+                    verified = true;
+                    if let Some(plain) = open_slot(header, i, &key) {
+                        found = Some((i, key, plain));
+                        break;
+                    }
                 }
-                (i, key, Role::Token)
+                let Some((i, key, plain)) = found else {
+                    return Err(match (known, verified) {
+                        (false, _) => Error::Unauthorized(
+                            "unknown access token (not issued for this vault)".into(),
+                        ),
+                        (true, false) => Error::Unauthorized("invalid access token".into()),
+                        // The token's verifier matched, so the slot itself was altered.
+                        (true, true) => Error::corrupt("the token's key slot fails authentication"),
+                    });
+                };
+                (i, key, plain, Role::Token)
             }
         };
-        let s = &header.slots[slot];
-        let plain = crypto::open(
-            &slot_key,
-            s.nonce,
-            &s.aad(header.version, &header.vault_id),
-            &s.sealed,
-        )
-        .ok_or_else(|| match role {
-            Role::Admin => Error::Unauthorized("wrong passphrase".into()),
-            // The token's verifier matched, so the slot itself was altered.
-            Role::Token => Error::corrupt("the token's key slot fails authentication"),
-        })?;
         let keys = Keyring::decode(header.version, plain.expose())?;
         if keys.role != role {
             return Err(Error::corrupt("key slot role mismatch"));
@@ -211,6 +216,16 @@ impl Unlocker {
             slot_key,
         })
     }
+}
+
+fn open_slot(header: &Header, i: usize, key: &Key32) -> Option<crate::secret::SecretBytes> {
+    let s = &header.slots[i];
+    crypto::open(
+        key,
+        s.nonce,
+        &s.aad(header.version, &header.vault_id),
+        &s.sealed,
+    )
 }
 
 /// The current time in Unix seconds, for timestamps. A clock before 1970

@@ -227,7 +227,10 @@ impl Vault {
         }
         let parsed = Header::parse(version, &head[PREFIX_LEN..])
             .map_err(|e| Error::failure(format!("internal: the new header does not parse: {e}")))?;
-        if !super::table_verifies(&parsed, &self.keys)? {
+        let mine = parsed.slots.get(self.slot).map(|s| s.id);
+        if mine != Some(self.header.slots[self.slot].id)
+            || !super::table_verifies(&parsed, &self.keys, self.slot)?
+        {
             return Err(Error::failure(
                 "internal: the new key slot table does not verify; the vault was not changed",
             ));
