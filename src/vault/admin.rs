@@ -274,6 +274,35 @@ impl Vault {
         Ok(v)
     }
 
+    /// Removes every slot that does not carry a valid signature, before the
+    /// table is signed again: re-signing must never make a planted or
+    /// altered slot valid. The ids of removed slots are not revoked here
+    /// (one may be a live token's); the next rekey or repair sees to that.
+    pub(super) fn drop_unsigned_slots(&mut self) -> Result<()> {
+        let key = self
+            .keys
+            .table_key
+            .ok_or_else(|| Error::failure("internal: signing the slot table without its key"))?;
+        let keep: Vec<bool> = (0..self.header.slots.len())
+            .map(|i| slot_verifies(&self.header, &key, i))
+            .collect();
+        let dropped = keep.iter().filter(|k| !**k).count();
+        if dropped > 0 {
+            let mut it = keep.iter();
+            self.header
+                .slots
+                .retain(|_| it.next().copied().unwrap_or(false));
+            self.slot = self
+                .header
+                .passphrase_slot()
+                .ok_or_else(|| Error::corrupt("the passphrase slot fails its signature"))?;
+            self.warn(format!(
+                "warning: dropped {dropped} key slots that fail authentication"
+            ));
+        }
+        Ok(())
+    }
+
     /// Number of token slots (no keys needed).
     pub fn token_count(&self) -> usize {
         self.header
@@ -329,6 +358,7 @@ impl Vault {
             escrow: wrapped,
         };
         let slot = seal_slot(&vid, id, lock, &slot_key, &keys)?;
+        self.drop_unsigned_slots()?;
         self.header.slots.push(slot);
         sign_table(&mut self.header, &self.keys)?;
         self.dirty = true;

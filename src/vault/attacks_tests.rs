@@ -86,6 +86,24 @@ fn a_write_token_cannot_widen_its_slot_in_place() {
 }
 
 #[test]
+fn issuing_a_token_never_signs_a_forged_slot() {
+    let fx = Fx::new();
+    let w = fx.token("w", &[app("a")], true);
+    let mut raw = Raw::parse(&fx.bytes());
+    let wk = raw.keyring(&tok(&w));
+    reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
+    fx.set_bytes(&raw.encode(&wk, None));
+    // The passphrase holder issues a token: the table is signed again, but
+    // the forged slot is dropped first, not signed.
+    fx.token("new", &[], false);
+    assert_eq!(status(fx.open(&tok(&w))), Status::Unauthorized);
+    fx.token("other", &[], false);
+    fx.write(&pass(), |v| v.revoke_token("other")).unwrap();
+    assert_eq!(names(&fx), ["new:"]);
+    assert_eq!(status(fx.open(&tok(&w))), Status::Unauthorized);
+}
+
+#[test]
 fn a_write_token_cannot_add_a_slot_under_its_own_id() {
     let fx = Fx::new();
     let w = fx.token("w", &[app("a")], true);

@@ -128,6 +128,7 @@ impl Vault {
                 .header
                 .passphrase_slot()
                 .ok_or_else(|| Error::failure("internal: repair lost the passphrase slot"))?;
+            self.drop_unsigned_slots()?;
             super::admin::sign_table(&mut self.header, &self.keys)?;
             self.dirty = true;
         }
