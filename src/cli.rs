@@ -15,7 +15,8 @@ macro_rules! exit_codes {
             entry fails authentication (corrupted, truncated, tampered)
   55  [555] read-only: a write refused by --read-only, SSO_SECRETS_READ_ONLY,
             a vault set read-only, or a read-only file system
-  1   [ - ] failure outside the RFC: no vault, I/O error, vault busy
+  1   [ - ] failure outside the RFC: no vault, I/O error
+  75  [ - ] temporary failure, worth retrying: vault busy past --lock-timeout
   2   [ - ] usage: unknown command or flag, missing or invalid argument"
     };
 }
@@ -65,14 +66,10 @@ pub struct Cli {
 /// Global options.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Vault file [default: ~/.local/share/sso-secrets/vault]
-    #[arg(
-        long,
-        global = true,
-        env = "SSO_SECRETS_VAULT",
-        hide_env_values = true,
-        value_name = "PATH"
-    )]
+    // No clap `env` here: clap takes SSO_SECRETS_VAULT= (empty) as an empty
+    // --vault; `Env` reads it instead, and an empty value counts as unset.
+    /// Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]
+    #[arg(long, global = true, value_name = "PATH")]
     pub vault: Option<PathBuf>,
     /// Success: one JSON object on stdout; failure: one JSON object on stderr
     #[arg(long, global = true)]
@@ -83,7 +80,7 @@ pub struct Global {
     /// Never prompt; what is missing fails instead
     #[arg(long, global = true)]
     pub no_input: bool,
-    /// Seconds a writer waits for another writer before exit 1 "vault busy"
+    /// Seconds a writer waits for another writer before exit 75 "vault busy"
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
           value_parser = parse_timeout)]
     pub lock_timeout: f64,
@@ -120,12 +117,14 @@ pub enum Command {
     PutSso(PutSsoArgs),
     /// RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso
     #[command(
+        override_usage = "sso-secrets deactivate-sso [OPTIONS] <APP> (<DID> | --user-id <USER_ID>)",
         after_help = "Examples:\n  sso-secrets deactivate-sso demo --user-id alice\n  \
         sso-secrets deactivate-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
     )]
     DeactivateSso(SsoByDid),
     /// RFC 4. Remove SSO Secret: erase it
     #[command(
+        override_usage = "sso-secrets remove-sso [OPTIONS] <APP> (<DID> | --user-id <USER_ID>)",
         after_help = "Examples:\n  sso-secrets remove-sso demo --user-id alice\n  \
         sso-secrets remove-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
     )]

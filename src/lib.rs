@@ -23,6 +23,7 @@ pub mod output;
 pub mod run;
 pub mod secret;
 pub mod status;
+pub mod usage;
 pub mod vault;
 
 pub use run::{Io, run};

@@ -64,18 +64,14 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
                 let _ = write!(io.out, "{}", paint(io.out_is_terminal));
                 return 0;
             }
-            let text = styled.to_string();
+            let usage = crate::usage::render(&e);
             if json {
-                // clap's message without its usage block, on one line.
-                let message = text.split("\nUsage:").next().unwrap_or_default();
-                let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-                let _ = writeln!(
-                    io.err,
-                    "{}",
-                    usage_json(message.trim_start_matches("error: "))
-                );
+                let _ = writeln!(io.err, "{}", usage_json(&usage.detail));
             } else {
-                let _ = write!(io.err, "{}", paint(io.err_is_terminal));
+                let _ = writeln!(io.err, "sso-secrets: usage: {}", usage.detail);
+                if let Some(hint) = usage.hint {
+                    let _ = writeln!(io.err, "sso-secrets: hint: {hint}");
+                }
             }
             return Status::Usage.exit_code();
         }
@@ -84,13 +80,18 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
         out: io.out,
         err: io.err,
         out_is_terminal: io.out_is_terminal,
+        err_is_terminal: io.err_is_terminal,
         json: cli.global.json,
     };
     let mut warnings = Vec::new();
+    let done = confirmation(&cli.command);
     let result = execute(cli, io.env, io.term, &mut warnings);
     sink.warnings(&warnings);
     match result {
-        Ok(outcome) => match sink.outcome(&outcome) {
+        Ok(outcome) => match sink
+            .outcome(&outcome)
+            .and_then(|()| sink.confirm(&outcome, done.as_deref()))
+        {
             Ok(()) => 0,
             // A reader that went away (`| head`) is not an error worth a message.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
@@ -104,6 +105,42 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
             e.status().exit_code()
         }
     }
+}
+
+/// What a write that prints nothing says at a terminal when it succeeds.
+fn confirmation(command: &Command) -> Option<String> {
+    let sso = |app: &dyn std::fmt::Display, user: String| format!("user {user:?} of app \"{app}\"");
+    let by_did = |did: &Option<String>, user: &Option<String>| match (did, user) {
+        (Some(d), _) => format!("the user of DID {d}"),
+        (_, Some(u)) => format!("user {u:?}"),
+        _ => String::new(),
+    };
+    Some(match command {
+        Command::PutSso(a) => format!("stored the SSO secret of {}", sso(&a.app, a.user_id.to_string())),
+        Command::PutDid(a) => format!("stored DID secret \"{}\" of {}", a.name, a.did),
+        Command::DeactivateSso(a) => format!(
+            "deactivated the SSO secret of {} in app \"{}\" (put-sso re-activates it)",
+            by_did(&a.did.as_ref().map(|d| d.to_string()), &a.user_id.as_ref().map(|u| u.to_string())),
+            a.app
+        ),
+        Command::RemoveSso(a) => format!(
+            "removed the SSO secret of {} in app \"{}\"",
+            by_did(&a.did.as_ref().map(|d| d.to_string()), &a.user_id.as_ref().map(|u| u.to_string())),
+            a.app
+        ),
+        Command::DeleteDid(a) => format!("deleted DID secret \"{}\" of {}", a.name, a.did),
+        Command::Token(TokenCommand::Revoke { name }) => {
+            format!("revoked token {name:?}; the keys it could read are new")
+        }
+        Command::Vault(VaultCommand::ReadOnly { state: OnOff::On }) => {
+            "the vault is read-only: every write answers 55 until `vault read-only off`".into()
+        }
+        Command::Vault(VaultCommand::ReadOnly { state: OnOff::Off }) => {
+            "the vault accepts writes again".into()
+        }
+        Command::Vault(VaultCommand::Passwd { .. }) => "passphrase changed".into(),
+        _ => return None,
+    })
 }
 
 fn execute(
@@ -155,7 +192,7 @@ fn execute(
         }
         _ => {}
     }
-    let vault = match g.vault {
+    let vault = match g.vault.or_else(|| env.vault.clone()) {
         Some(v) => v,
         None => default_vault()?,
     };
@@ -173,10 +210,12 @@ fn execute(
             env,
             term,
             no_input: g.no_input,
+            warnings: Default::default(),
         },
         warnings: Default::default(),
     };
     let result = dispatch(&ctx, cli.command);
+    warnings.append(&mut ctx.sources.warnings.borrow_mut());
     warnings.append(&mut ctx.warnings.borrow_mut());
     result
 }

@@ -23,13 +23,7 @@ pub fn init(ctx: &Ctx<'_>, kdf: KdfParams) -> Result<Outcome> {
             "writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into(),
         ));
     }
-    let explicit = ctx.sources.passphrase_file.is_some() || ctx.sources.env.passphrase.is_some();
-    let pass = if explicit {
-        ctx.sources
-            .new_passphrase(None, Some(ctx.sources.passphrase()?))?
-    } else {
-        ctx.sources.new_passphrase(None, None)?
-    };
+    let pass = ctx.sources.init_passphrase()?;
     vault::create(&ctx.vault, &pass, kdf, ctx.lock_timeout)?;
     Ok(Outcome::Value {
         key: "vault",
@@ -239,6 +233,7 @@ pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
             );
         }
         let t = now();
+        let n = items.len();
         let mut keys = std::collections::HashMap::new();
         for it in items {
             if !keys.contains_key(&it.scope) {
@@ -257,7 +252,7 @@ pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
                 },
             )?;
         }
-        Ok(Outcome::Done)
+        Ok(Outcome::Count { key: "imported", n })
     })
 }
 
@@ -303,26 +298,28 @@ pub fn export(ctx: &Ctx<'_>) -> Result<Outcome> {
     )
 }
 
-/// Parses `30s`, `15m`, `12h`, `7d` (a bare number is seconds).
+/// Parses a token lifetime: `30s`, `15m`, `12h`, `7d`, `1w`, `2h30m`,
+/// `1h 30m` (humantime's units; a bare number is seconds).
 pub fn parse_duration(s: &str) -> Result<u64> {
-    let bad = || {
+    let bad = |why: &str| {
         Error::Usage(format!(
-            "invalid duration {s:?}: use a number with s, m, h or d, e.g. 12h"
+            "invalid duration {s:?}: {why}; use e.g. 30s, 15m, 12h, 7d, 1w or 2h30m"
         ))
     };
-    let (num, unit) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => (&s[..i], c),
-        _ => (s, 's'),
+    let secs = match s.trim().parse::<u64>() {
+        Ok(n) => n,
+        Err(_) => humantime::parse_duration(s.trim())
+            .map_err(|_| bad("not a number with a unit"))?
+            .as_secs(),
     };
-    let n: u64 = num.parse().map_err(|_| bad())?;
-    let mul = match unit {
-        's' => 1,
-        'm' => 60,
-        'h' => 3600,
-        'd' => 86_400,
-        _ => return Err(bad()),
-    };
-    n.checked_mul(mul).filter(|&d| d > 0).ok_or_else(bad)
+    if secs == 0 {
+        return Err(bad("it must be at least one second"));
+    }
+    // Past 1000 years the expiry time would not fit the format's clock.
+    if secs > 1000 * 366 * 86_400 {
+        return Err(bad("it is longer than 1000 years"));
+    }
+    Ok(secs)
 }
 
 /// `token create`.
@@ -349,6 +346,12 @@ pub fn token_create(
         .map(parse_duration)
         .transpose()?
         .map(|d| now().saturating_add(d));
+    if expires.is_none() {
+        ctx.warnings.borrow_mut().push(format!(
+            "warning: token {name:?} never expires; pass --expires-in (e.g. 90d) to limit a leak, \
+             or revoke it with `sso-secrets token revoke {name}`"
+        ));
+    }
     let u = ctx.unlocker()?;
     ctx.write(&u, Need::admin(), |v| {
         Ok(Outcome::Token(
@@ -473,7 +476,10 @@ mod tests {
         assert_eq!(parse_duration("12h").unwrap(), 43_200);
         assert_eq!(parse_duration("7d").unwrap(), 604_800);
         assert_eq!(parse_duration("45").unwrap(), 45);
-        for bad in ["", "d", "0s", "1w", "-1s", "1.5h", "99999999999999999999d"] {
+        assert_eq!(parse_duration("1w").unwrap(), 604_800);
+        assert_eq!(parse_duration("2h30m").unwrap(), 9_000);
+        assert_eq!(parse_duration("1h 30m").unwrap(), 5_400);
+        for bad in ["", "d", "0s", "-1s", "1x", "99999999999999999999d", "5000y"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }
     }

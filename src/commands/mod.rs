@@ -34,6 +34,13 @@ pub enum Outcome {
         /// The value.
         value: String,
     },
+    /// A count; `key` names it (`imported`), in JSON and at a terminal.
+    Count {
+        /// JSON field name.
+        key: &'static str,
+        /// How many.
+        n: usize,
+    },
     /// `list`.
     List(Vec<ListItem>),
     /// `token list`.
@@ -118,15 +125,19 @@ impl Ctx<'_> {
     /// asked for a passphrase to a vault that is not there.
     pub fn unlocker(&self) -> Result<Unlocker> {
         store::open_vault(&self.vault)?;
-        Ok(Unlocker::new(self.sources.credential()?))
+        self.sources.unlock_with(false, Unlocker::new, |u| self.check(u))
     }
 
     /// The passphrase alone (`vault passwd`), after the same vault check.
     pub fn passphrase_unlocker(&self) -> Result<Unlocker> {
         store::open_vault(&self.vault)?;
-        Ok(Unlocker::new(vault::Credential::Passphrase(
-            self.sources.passphrase()?,
-        )))
+        self.sources.unlock_with(true, Unlocker::new, |u| self.check(u))
+    }
+
+    /// Opens the vault with a typed passphrase, so a typo can be retried;
+    /// the Argon2 result stays in the unlocker for the real open.
+    fn check(&self, u: &Unlocker) -> Result<()> {
+        Vault::open(&self.vault, u).map(drop)
     }
 
     fn keep_warnings(&self, v: &mut Vault) {
