@@ -21,15 +21,15 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'sso-secrets' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
             [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Create a vault protected by a new passphrase')
@@ -48,15 +48,15 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Access tokens: the RFC''s Bearer tokens (need the passphrase)')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Vault administration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ (for developers)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or install every page for `man sso-secrets`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'sso-secrets;init' {
             [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'Argon2id memory in MiB (at least 19)')
             [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'Argon2id iterations (at least 2)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -68,8 +68,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;get-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -82,8 +82,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;put-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -95,8 +95,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;deactivate-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -108,8 +108,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;remove-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -121,8 +121,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;put-did' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -133,8 +133,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;get-did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -145,8 +145,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;delete-did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -157,8 +157,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;remove-did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -169,8 +169,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;list' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -181,8 +181,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;import' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -193,8 +193,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;export' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -205,8 +205,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -220,8 +220,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;did;encode' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -232,8 +232,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;did;decode' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -259,8 +259,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;token' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -277,9 +277,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;token;create' {
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Cover this app''s SSO secrets (repeatable)')
             [CompletionResult]::new('--did', '--did', [CompletionResultType]::ParameterName, 'Cover this DID''s DID secrets, base58 (repeatable)')
-            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire after this long: 30s, 15m, 12h, 7d')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Allow writes (tokens are read-only otherwise)')
@@ -291,8 +291,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;token;list' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -303,8 +303,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;token;revoke' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -334,8 +334,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;vault' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -350,8 +350,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;vault;info' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -362,8 +362,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;vault;read-only' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -377,8 +377,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--new-passphrase-file', '--new-passphrase-file', [CompletionResultType]::ParameterName, 'New passphrase from the first line of this file (default: prompt twice)')
             [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'New Argon2id memory in MiB (default: keep)')
             [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'New Argon2id iterations (default: keep)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -408,8 +408,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;completions' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -419,10 +419,10 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
-        'sso-secrets;generate-assets' {
-            [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Repository root to write into')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+        'sso-secrets;man' {
+            [CompletionResult]::new('--install-dir', '--install-dir', [CompletionResultType]::ParameterName, 'Write every page into DIR/man1 (DIR is a directory of man''s search path, e.g. ~/.local/share/man or /usr/local/share/man)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -448,7 +448,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Access tokens: the RFC''s Bearer tokens (need the passphrase)')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Vault administration')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('generate-assets', 'generate-assets', [CompletionResultType]::ParameterValue, 'Regenerate completions/ and man/ (for developers)')
+            [CompletionResult]::new('man', 'man', [CompletionResultType]::ParameterValue, 'Print the man page, or install every page for `man sso-secrets`')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -529,7 +529,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;help;completions' {
             break
         }
-        'sso-secrets;help;generate-assets' {
+        'sso-secrets;help;man' {
             break
         }
         'sso-secrets;help;help' {

@@ -18,15 +18,15 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
     }
     var completions = [
         &'sso-secrets'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
             cand init 'Create a vault protected by a new passphrase'
@@ -45,14 +45,14 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;init'= {
             cand --kdf-memory 'Argon2id memory in MiB (at least 19)'
             cand --kdf-iterations 'Argon2id iterations (at least 2)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -63,8 +63,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;get-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -76,8 +76,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;put-sso'= {
             cand --user-id 'User id'
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -88,8 +88,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;deactivate-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -100,8 +100,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;remove-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -112,8 +112,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;put-did'= {
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -123,8 +123,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;get-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -134,8 +134,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;delete-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -145,8 +145,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;remove-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -156,8 +156,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;list'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -167,8 +167,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;import'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -178,8 +178,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;export'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -189,8 +189,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -203,8 +203,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;did;encode'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -214,8 +214,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;did;decode'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -236,8 +236,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;did;help;help'= {
         }
         &'sso-secrets;token'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -253,9 +253,9 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;token;create'= {
             cand --app 'Cover this app''s SSO secrets (repeatable)'
             cand --did 'Cover this DID''s DID secrets, base58 (repeatable)'
-            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --write 'Allow writes (tokens are read-only otherwise)'
@@ -266,8 +266,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;list'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -277,8 +277,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;revoke'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -302,8 +302,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;token;help;help'= {
         }
         &'sso-secrets;vault'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -317,8 +317,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;info'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -328,8 +328,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;vault;read-only'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -342,8 +342,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
             cand --kdf-memory 'New Argon2id memory in MiB (default: keep)'
             cand --kdf-iterations 'New Argon2id iterations (default: keep)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -367,8 +367,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;vault;help;help'= {
         }
         &'sso-secrets;completions'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -377,10 +377,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'sso-secrets;generate-assets'= {
-            cand --out-dir 'Repository root to write into'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+        &'sso-secrets;man'= {
+            cand --install-dir 'Write every page into DIR/man1 (DIR is a directory of man''s search path, e.g. ~/.local/share/man or /usr/local/share/man)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -405,7 +405,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;help;init'= {
@@ -462,7 +462,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;help;completions'= {
         }
-        &'sso-secrets;help;generate-assets'= {
+        &'sso-secrets;help;man'= {
         }
         &'sso-secrets;help;help'= {
         }

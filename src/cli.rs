@@ -49,7 +49,7 @@ RFC's Bearer token). Every RFC status maps to a process exit code, so scripts ca
         "\n\n",
         exit_codes!(),
         "\n\nExample:\n",
-        "  sso-secrets init\n",
+        "  sso-secrets init    # or, in a script: SSO_SECRETS_PASSPHRASE=... sso-secrets init\n",
         "  printf 's3cret' | sso-secrets put-sso demo --user-id alice\n",
         "  sso-secrets get-sso demo --user-id alice"
     )
@@ -107,7 +107,9 @@ pub enum Command {
         SSO_SECRETS_PASSPHRASE=... sso-secrets init --kdf-memory 256 --kdf-iterations 4")]
     Init(Kdf),
     /// RFC 1. Get SSO Secret: print the secret of a user of an app
-    #[command(after_help = "Example:\n  sso-secrets get-sso demo --user-id alice > secret.bin")]
+    #[command(
+        after_help = "Example:\n  (umask 077; sso-secrets get-sso demo --user-id alice > secret.bin)"
+    )]
     GetSso(SsoArgs),
     /// RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app
     #[command(
@@ -162,7 +164,8 @@ pub enum Command {
     },
     /// Print every entry as JSON Lines, in clear (needs the passphrase)
     #[command(
-        after_help = "Example:\n  sso-secrets export > backup.jsonl && chmod 600 backup.jsonl"
+        after_help = "Example (umask: the file is plaintext, so only you may read it):\n  \
+        (umask 077; sso-secrets export > backup.jsonl)"
     )]
     Export,
     /// Base58 helpers for DIDs (no vault needed)
@@ -176,12 +179,23 @@ pub enum Command {
     Vault(VaultCommand),
     /// Print a shell completion script
     #[command(
-        after_help = "Example:\n  sso-secrets completions bash > ~/.local/share/bash-completion/completions/sso-secrets"
+        after_help = "Examples (the README shows each shell's setup):\n  \
+        echo 'source <(sso-secrets completions bash)' >> ~/.bashrc\n  \
+        sso-secrets completions fish > ~/.config/fish/completions/sso-secrets.fish"
     )]
     Completions {
         /// The shell
         #[arg(value_enum)]
         shell: Shell,
+    },
+    /// Print the man page, or install every page for `man sso-secrets`
+    #[command(after_help = "Examples:\n  sso-secrets man --install-dir ~/.local/share/man\n  \
+        sso-secrets man | man -l -")]
+    Man {
+        /// Write every page into DIR/man1 (DIR is a directory of man's search
+        /// path, e.g. ~/.local/share/man or /usr/local/share/man)
+        #[arg(long, value_name = "DIR")]
+        install_dir: Option<PathBuf>,
     },
     /// Regenerate completions/ and man/ (for developers)
     #[command(hide = true)]
@@ -284,7 +298,7 @@ pub enum DidCommand {
 pub enum TokenCommand {
     /// Issue an access token and print it once
     #[command(
-        after_help = "Examples:\n  sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token\n  \
+        after_help = "Examples:\n  (umask 077; sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token)\n  \
         sso-secrets token create deployer --did \"$DID\" --write"
     )]
     Create {
@@ -299,7 +313,7 @@ pub enum TokenCommand {
         /// Allow writes (tokens are read-only otherwise)
         #[arg(long)]
         write: bool,
-        /// Expire after this long: 30s, 15m, 12h, 7d
+        /// Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)
         #[arg(long, value_name = "DURATION")]
         expires_in: Option<String>,
     },

@@ -182,6 +182,30 @@ fn execute(
                 value: script.trim_end().to_string(),
             });
         }
+        Command::Man { install_dir: None } => {
+            let pages = crate::assets::man_pages().map_err(|e| Error::io("cannot render", e))?;
+            let main = pages.into_iter().next().map(|(_, p)| p).unwrap_or_default();
+            return Ok(Outcome::Value {
+                key: "page",
+                value: String::from_utf8_lossy(&main).trim_end().to_string(),
+            });
+        }
+        Command::Man {
+            install_dir: Some(dir),
+        } => {
+            let files = crate::assets::install_man_pages(dir).map_err(|e| {
+                Error::io(format!("cannot install man pages in {}", dir.display()), e)
+            })?;
+            warnings.push(format!(
+                "installed {} man pages in {}",
+                files.len(),
+                dir.join("man1").display()
+            ));
+            return Ok(Outcome::Count {
+                key: "installed",
+                n: files.len(),
+            });
+        }
         Command::GenerateAssets { out_dir } => {
             let files =
                 crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", e))?;
@@ -266,7 +290,10 @@ fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
             kdf_memory,
             kdf_iterations,
         ),
-        Command::Did(_) | Command::Completions { .. } | Command::GenerateAssets { .. } => Err(
+        Command::Did(_)
+        | Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::GenerateAssets { .. } => Err(
             Error::failure("internal: command handled before opening the vault"),
         ),
     }
