@@ -251,9 +251,21 @@ fn subcommand_page(sub: &clap::Command, path: &str) -> std::io::Result<Vec<u8>> 
     let after = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
     for block in after.split("\n\n").filter(|b| !b.trim().is_empty()) {
         let (label, body) = block.split_once('\n').unwrap_or((block, ""));
-        let label = label.trim().trim_end_matches(':').to_uppercase();
-        let label = if label == "EXAMPLE" { "EXAMPLES".into() } else { label };
-        let body: Vec<&str> = body.lines().map(|l| l.strip_prefix("  ").unwrap_or(l)).collect();
+        let label = label.trim().trim_end_matches(':');
+        // "Example (why):" becomes EXAMPLES, with the why as its first line.
+        let (label, note) = match label.split_once(" (") {
+            Some((l, note)) => (l, Some(note.trim_end_matches(')'))),
+            None => (label, None),
+        };
+        let label = match label.to_uppercase() {
+            l if l == "EXAMPLE" => "EXAMPLES".to_string(),
+            l => l,
+        };
+        let mut body: Vec<&str> = body.lines().map(|l| l.strip_prefix("  ").unwrap_or(l)).collect();
+        let note = note.map(|n| format!("# {n}"));
+        if let Some(n) = &note {
+            body.insert(0, n);
+        }
         page.extend_from_slice(
             format!(".SH {label}\n.nf\n{}\n.fi\n", roff_escape(&body.join("\n"))).as_bytes(),
         );

@@ -164,18 +164,29 @@ pub enum Command {
     },
     /// Print every entry as JSON Lines, in clear (needs the passphrase)
     #[command(
-        after_help = "Example (umask: the file is plaintext, so only you may read it):\n  \
+        after_help = "Example (the output is plaintext; umask 077 keeps it yours alone):\n  \
         (umask 077; sso-secrets export > backup.jsonl)"
     )]
     Export,
     /// Base58 helpers for DIDs (no vault needed)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sso-secrets did encode did:ssi:name:vault.example:demo/alice\n  \
+        sso-secrets did decode \"$DID\""
+    )]
     Did(DidCommand),
     /// Access tokens: the RFC's Bearer tokens (need the passphrase)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  (umask 077; sso-secrets token create ci-demo --app demo --expires-in 90d > ci.token)\n  \
+        sso-secrets token list\n  sso-secrets token revoke ci-demo"
+    )]
     Token(TokenCommand),
     /// Vault administration
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sso-secrets vault info\n  sso-secrets vault read-only on"
+    )]
     Vault(VaultCommand),
     /// Print a shell completion script
     #[command(
