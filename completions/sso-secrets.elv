@@ -49,8 +49,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;init'= {
-            cand --kdf-memory 'Argon2id memory in MiB (at least 19)'
-            cand --kdf-iterations 'Argon2id iterations (at least 2)'
+            cand --kdf-memory 'Argon2id memory in MiB (19 to 4096)'
+            cand --kdf-iterations 'Argon2id iterations (2 to 64)'
             cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
@@ -252,7 +252,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token;create'= {
             cand --app 'Cover this app''s SSO secrets (repeatable)'
-            cand --did 'Cover this DID''s DID secrets, base58 (repeatable)'
+            cand --did 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)'
             cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)'
             cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
@@ -340,8 +340,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;passwd'= {
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
-            cand --kdf-memory 'New Argon2id memory in MiB (default: keep)'
-            cand --kdf-iterations 'New Argon2id iterations (default: keep)'
+            cand --kdf-memory 'New Argon2id memory in MiB, 19 to 4096 (default: keep)'
+            cand --kdf-iterations 'New Argon2id iterations, 2 to 64 (default: keep)'
             cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'

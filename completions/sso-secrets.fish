@@ -51,8 +51,8 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "vault" -d '
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "man" -d 'Print the man page, or install every page for `man sso-secrets`'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-memory -d 'Argon2id memory in MiB (at least 19)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (at least 2)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-memory -d 'Argon2id memory in MiB (19 to 4096)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (2 to 64)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
@@ -198,7 +198,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "revoke" -d 'Revoke a token and rotate the keys it could read'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l app -d 'Cover this app\'s SSO secrets (repeatable)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l did -d 'Cover this DID\'s DID secrets, base58 (repeatable)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l did -d 'Cover this DID\'s DID secrets, base58 or did:… text (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -258,8 +258,8 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: prompt twice)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB (default: keep)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-iterations -d 'New Argon2id iterations (default: keep)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB, 19 to 4096 (default: keep)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-iterations -d 'New Argon2id iterations, 2 to 64 (default: keep)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F

@@ -196,7 +196,9 @@ fn synopsis_arg(a: &clap::Arg) -> String {
     let takes_value = a.get_num_args().is_some_and(|n| n.takes_values());
     let many = matches!(a.get_action(), clap::ArgAction::Append);
     let text = match a.get_long() {
-        Some(long) if takes_value => format!("\\fB\\-\\-{}\\fR \\fI<{value}>\\fR", roff_escape(long)),
+        Some(long) if takes_value => {
+            format!("\\fB\\-\\-{}\\fR \\fI<{value}>\\fR", roff_escape(long))
+        }
         Some(long) => format!("\\fB\\-\\-{}\\fR", roff_escape(long)),
         None => format!("\\fI<{value}>\\fR"),
     };
@@ -214,7 +216,11 @@ fn synopsis_arg(a: &clap::Arg) -> String {
 /// instead of clap_mangen's single "EXTRA".
 fn subcommand_page(sub: &clap::Command, path: &str) -> std::io::Result<Vec<u8>> {
     let mut page = Vec::new();
-    let man = clap_mangen::Man::new(sub.clone().after_help(None::<&str>).after_long_help(None::<&str>));
+    let man = clap_mangen::Man::new(
+        sub.clone()
+            .after_help(None::<&str>)
+            .after_long_help(None::<&str>),
+    );
     let title = path.replace(' ', "-");
     page.extend_from_slice(
         format!(
@@ -248,7 +254,10 @@ fn subcommand_page(sub: &clap::Command, path: &str) -> std::io::Result<Vec<u8>> 
     if sub.has_subcommands() {
         man.render_subcommands_section(&mut page)?;
     }
-    let after = sub.get_after_help().map(|h| h.to_string()).unwrap_or_default();
+    let after = sub
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
     for block in after.split("\n\n").filter(|b| !b.trim().is_empty()) {
         let (label, body) = block.split_once('\n').unwrap_or((block, ""));
         let label = label.trim().trim_end_matches(':');
@@ -261,7 +270,10 @@ fn subcommand_page(sub: &clap::Command, path: &str) -> std::io::Result<Vec<u8>> 
             l if l == "EXAMPLE" => "EXAMPLES".to_string(),
             l => l,
         };
-        let mut body: Vec<&str> = body.lines().map(|l| l.strip_prefix("  ").unwrap_or(l)).collect();
+        let mut body: Vec<&str> = body
+            .lines()
+            .map(|l| l.strip_prefix("  ").unwrap_or(l))
+            .collect();
         let note = note.map(|n| format!("# {n}"));
         if let Some(n) = &note {
             body.insert(0, n);

@@ -320,9 +320,7 @@ impl Sources<'_> {
             let mut buf = SecretBytes::new(Vec::new());
             std::fs::File::open(path)
                 .and_then(|f| f.take(limit).read_to_end(buf.expose_mut()))
-                .map_err(|e| {
-                    Error::io(format!("cannot read secret file {}", path.display()), e)
-                })?;
+                .map_err(|e| Error::io(format!("cannot read secret file {}", path.display()), e))?;
             buf
         } else if !self.term.stdin_is_terminal() {
             self.term
@@ -451,7 +449,10 @@ mod tests {
         };
         let env = Env::from_vars(vars);
         assert!(env.token.is_none() && env.vault.is_none());
-        assert_eq!(env.passphrase.map(|p| p.expose().to_string()).as_deref(), Some("pw"));
+        assert_eq!(
+            env.passphrase.map(|p| p.expose().to_string()).as_deref(),
+            Some("pw")
+        );
     }
 
     #[test]

@@ -39,7 +39,13 @@ fn usage_of(e: &clap::Error) -> Option<String> {
     let usage = context_str(e, ContextKind::Usage).or_else(|| {
         let help = e.render().to_string();
         let start = help.find("Usage:")?;
-        Some(help[start..].split("\n\n").next().unwrap_or_default().to_string())
+        Some(
+            help[start..]
+                .split("\n\n")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        )
     })?;
     let usage = usage.trim_start().trim_start_matches("Usage:");
     Some(one_line(usage))
@@ -186,7 +192,14 @@ mod tests {
 
     #[test]
     fn unexpected_values_are_never_shown() {
-        let u = usage(&["sso-secrets", "put-sso", "demo", "--user-id", "d", "hunter2"]);
+        let u = usage(&[
+            "sso-secrets",
+            "put-sso",
+            "demo",
+            "--user-id",
+            "d",
+            "hunter2",
+        ]);
         assert!(!u.detail.contains("hunter2"), "{u:?}");
         assert!(u.detail.contains("put-sso"), "{u:?}");
         assert_eq!(u.hint.as_deref(), Some(SECRET_HINT));

@@ -34,14 +34,10 @@ fn exit_code(mut p: PtySession) -> (String, i32) {
 #[test]
 fn item1_init_in_a_script_names_the_flags_it_has() {
     let v = Vault::empty();
-    v.cmd()
-        .arg("init")
-        .assert()
-        .code(43)
-        .stderr(
-            "sso-secrets: 403 unauthorized: no passphrase for the new vault: set \
+    v.cmd().arg("init").assert().code(43).stderr(
+        "sso-secrets: 403 unauthorized: no passphrase for the new vault: set \
              SSO_SECRETS_PASSPHRASE or pass --passphrase-file (--no-input forbids prompting)\n",
-        );
+    );
     let pass = v.file("pass", format!("{PASS}\n").as_bytes());
     bin()
         .arg("--vault")
@@ -65,10 +61,17 @@ fn item2_man_pages_install_where_man_finds_them_and_completions_need_no_setup() 
         .success()
         .stdout("")
         .stderr(predicate::str::starts_with("sso-secrets: installed "));
-    for page in ["sso-secrets.1", "sso-secrets-put-sso.1", "sso-secrets-token-create.1"] {
+    for page in [
+        "sso-secrets.1",
+        "sso-secrets-put-sso.1",
+        "sso-secrets-token-create.1",
+    ] {
         let p = dir.join("man1").join(page);
         assert!(p.is_file(), "{page} not installed");
-        assert_eq!(std::fs::metadata(&p).unwrap().permissions().mode() & 0o022, 0);
+        assert_eq!(
+            std::fs::metadata(&p).unwrap().permissions().mode() & 0o022,
+            0
+        );
     }
     // Without --install-dir, the main page for `man -l -`.
     bin()
@@ -94,11 +97,13 @@ fn item3_did_text_is_a_did_and_usage_puts_the_app_first() {
         .assert()
         .stdout("c");
     for cmd in ["deactivate-sso", "remove-sso"] {
-        bin().args([cmd, "--help"]).assert().success().stdout(
-            predicate::str::contains(format!(
+        bin()
+            .args([cmd, "--help"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!(
                 "Usage: sso-secrets {cmd} [OPTIONS] <APP> (<DID> | --user-id <USER_ID>)"
-            )),
-        );
+            )));
     }
 }
 
@@ -158,7 +163,9 @@ fn item5_vault_busy_is_exit_75() {
         .write_stdin("x")
         .assert()
         .code(75)
-        .stderr(predicate::str::starts_with("sso-secrets: error: vault busy"));
+        .stderr(predicate::str::starts_with(
+            "sso-secrets: error: vault busy",
+        ));
     lock.unlock().unwrap();
 }
 
@@ -174,10 +181,19 @@ fn item6_a_secret_typed_as_an_argument_is_never_echoed() {
             "sso-secrets: usage: unexpected argument for put-sso (not shown: it may be a secret)\n{hint}"
         ));
     v.pass()
-        .args(["put-sso", "demo", "--user-id", "deploy", "--secret", "hunter2"])
+        .args([
+            "put-sso",
+            "demo",
+            "--user-id",
+            "deploy",
+            "--secret",
+            "hunter2",
+        ])
         .assert()
         .code(2)
-        .stderr(format!("sso-secrets: usage: unknown option --secret for put-sso\n{hint}"));
+        .stderr(format!(
+            "sso-secrets: usage: unknown option --secret for put-sso\n{hint}"
+        ));
     v.pass()
         .args(["put-sso", "demo", "--user-id", "deploy", "--secret=hunter2"])
         .assert()
@@ -200,7 +216,10 @@ fn item6_a_secret_typed_as_an_argument_is_never_echoed() {
         let out = v.pass().args(&args).assert().code(2).get_output().clone();
         let err = stderr_of(&out);
         let lines: Vec<&str> = err.lines().collect();
-        assert!(lines[0].starts_with("sso-secrets: usage: "), "{args:?}: {err}");
+        assert!(
+            lines[0].starts_with("sso-secrets: usage: "),
+            "{args:?}: {err}"
+        );
         assert!(lines.len() <= 2, "{args:?}: {err}");
         if let Some(l) = lines.get(1) {
             assert!(l.starts_with("sso-secrets: hint: "), "{args:?}: {err}");
@@ -212,20 +231,28 @@ fn item6_a_secret_typed_as_an_argument_is_never_echoed() {
 fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
     // init: a weak passphrase is named, a mismatch asks again.
     let v = Vault::empty();
-    let mut p = at_terminal(&v, &["init", "--kdf-memory", "19", "--kdf-iterations", "2"], &[]);
+    let mut p = at_terminal(
+        &v,
+        &["init", "--kdf-memory", "19", "--kdf-iterations", "2"],
+        &[],
+    );
     p.exp_string("New vault passphrase: ").unwrap();
     p.send_line("a").unwrap();
     p.exp_string("warning: weak passphrase").unwrap();
     p.exp_string("Repeat the passphrase: ").unwrap();
     p.send_line("b").unwrap();
-    p.exp_string("the two passphrases differ; try again").unwrap();
+    p.exp_string("the two passphrases differ; try again")
+        .unwrap();
     p.exp_string("New vault passphrase: ").unwrap();
     p.send_line(PASS).unwrap();
     p.exp_string("Repeat the passphrase: ").unwrap();
     p.send_line(PASS).unwrap();
     let (rest, code) = exit_code(p);
     assert_eq!(code, 0, "{rest}");
-    assert!(rest.contains("created vault") && !rest.contains("weak"), "{rest}");
+    assert!(
+        rest.contains("created vault") && !rest.contains("weak"),
+        "{rest}"
+    );
 
     // A mistyped passphrase may be typed again.
     let mut p = at_terminal(&v, &["put-sso", "demo", "--user-id", "alice"], &[]);
@@ -254,7 +281,10 @@ fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
     }
     let (rest, code) = exit_code(p);
     assert_eq!(code, 43, "{rest}");
-    assert!(rest.contains("sso-secrets: 403 unauthorized: wrong passphrase"), "{rest}");
+    assert!(
+        rest.contains("sso-secrets: 403 unauthorized: wrong passphrase"),
+        "{rest}"
+    );
 
     // In a script a wrong passphrase fails at once: no retry, no prompt.
     v.cmd()
@@ -268,7 +298,11 @@ fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
 #[test]
 fn item8_no_input_and_missing_secret_messages_at_a_terminal() {
     let v = Vault::new();
-    let p = at_terminal(&v, &["--no-input", "get-sso", "demo", "--user-id", "a"], &[]);
+    let p = at_terminal(
+        &v,
+        &["--no-input", "get-sso", "demo", "--user-id", "a"],
+        &[],
+    );
     let (rest, code) = exit_code(p);
     assert_eq!(code, 43);
     assert!(rest.contains("(--no-input forbids prompting)"), "{rest}");
@@ -279,7 +313,10 @@ fn item8_no_input_and_missing_secret_messages_at_a_terminal() {
     );
     let (rest, code) = exit_code(p);
     assert_eq!(code, 50);
-    assert!(rest.contains("no secret given: pipe it or use --file"), "{rest}");
+    assert!(
+        rest.contains("no secret given: pipe it or use --file"),
+        "{rest}"
+    );
 }
 
 #[test]
@@ -291,7 +328,9 @@ fn item8_blank_secrets_warn_and_the_init_hint_keeps_the_vault() {
             .write_stdin(blank)
             .assert()
             .success()
-            .stderr(predicate::str::contains("warning: the secret is only whitespace"));
+            .stderr(predicate::str::contains(
+                "warning: the secret is only whitespace",
+            ));
     }
     let missing = v.dir().join("other vault");
     bin()
@@ -321,7 +360,9 @@ fn item8_durations_and_a_warning_for_tokens_that_never_expire() {
         .args(["token", "create", "forever"])
         .assert()
         .success()
-        .stderr(predicate::str::contains("warning: token \"forever\" never expires"));
+        .stderr(predicate::str::contains(
+            "warning: token \"forever\" never expires",
+        ));
     v.pass()
         .args(["token", "create", "bad", "--expires-in", "1x"])
         .assert()
@@ -344,7 +385,10 @@ fn item8_tables_have_headers_and_writes_confirm_at_a_terminal_only() {
     let env = [("SSO_SECRETS_PASSPHRASE", PASS)];
     let (out, code) = exit_code(at_terminal(&v, &["list"], &env));
     assert_eq!(code, 0);
-    assert!(out.contains("KIND") && out.contains("USER ID OR NAME"), "{out}");
+    assert!(
+        out.contains("KIND") && out.contains("USER ID OR NAME"),
+        "{out}"
+    );
     let (out, code) = exit_code(at_terminal(&v, &["token", "list"], &env));
     assert_eq!(code, 0);
     assert!(out.contains("nothing to list"), "{out}");
@@ -354,7 +398,10 @@ fn item8_tables_have_headers_and_writes_confirm_at_a_terminal_only() {
         &env,
     ));
     assert_eq!(code, 0);
-    assert!(out.contains("sso-secrets: removed the SSO secret of user \"bob\""), "{out}");
+    assert!(
+        out.contains("sso-secrets: removed the SSO secret of user \"bob\""),
+        "{out}"
+    );
 }
 
 #[test]

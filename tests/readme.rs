@@ -149,7 +149,10 @@ fn shell(home: &Path, program: &str, args: &[&str]) -> Command {
     c.args(args)
         .env_clear()
         .env("HOME", home)
-        .env("PATH", format!("{}/.cargo/bin:/usr/bin:/bin", home.display()))
+        .env(
+            "PATH",
+            format!("{}/.cargo/bin:/usr/bin:/bin", home.display()),
+        )
         .env("LANG", "C.UTF-8")
         .env("TERM", "dumb")
         .current_dir(home.join("work"))
@@ -174,9 +177,13 @@ fn readme_console_sessions_run_as_written() {
         ));
     }
     let home = fresh_home();
-    let out = shell(home.path(), "bash", &["--noprofile", "--norc", "-c", &script])
-        .output()
-        .expect("bash");
+    let out = shell(
+        home.path(),
+        "bash",
+        &["--noprofile", "--norc", "-c", &script],
+    )
+    .output()
+    .expect("bash");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     for (i, s) in steps.iter().enumerate() {
         let begin = format!("@@BEGIN {i}\n");
@@ -223,13 +230,9 @@ fn readme_console_sessions_run_as_written() {
     // What the README installed works in each shell, on this fresh HOME.
     let run = |program: &str, args: &[&str]| -> String {
         let out = shell(home.path(), program, args).output().expect(program);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr)
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr)
     };
-    let bash = run(
-        "bash",
-        &["-i", "-c", "complete -p sso-secrets"],
-    );
+    let bash = run("bash", &["-i", "-c", "complete -p sso-secrets"]);
     assert!(bash.contains("_sso__secrets"), "bash: {bash}");
     if need("zsh") {
         let zsh = run("zsh", &["-i", "-c", "print -r -- ${_comps[sso-secrets]}"]);
@@ -237,12 +240,16 @@ fn readme_console_sessions_run_as_written() {
     }
     if need("fish") {
         let fish = run("fish", &["-c", "complete -C 'sso-secrets get-'"]);
-        assert!(fish.contains("get-sso") && fish.contains("get-did"), "fish: {fish}");
+        assert!(
+            fish.contains("get-sso") && fish.contains("get-did"),
+            "fish: {fish}"
+        );
     }
     if need("man") {
         let man = run("man", &["-w", "sso-secrets-put-sso"]);
         assert!(
-            man.trim_end().ends_with(".cargo/share/man/man1/sso-secrets-put-sso.1"),
+            man.trim_end()
+                .ends_with(".cargo/share/man/man1/sso-secrets-put-sso.1"),
             "man: {man}"
         );
     }

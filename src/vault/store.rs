@@ -57,8 +57,8 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
 /// the default location, else with the `--vault` the user gave, quoted for
 /// a POSIX shell when it needs to be.
 fn init_command(path: &Path) -> String {
-    let default = directories::ProjectDirs::from("", "", "sso-secrets")
-        .map(|d| d.data_dir().join("vault"));
+    let default =
+        directories::ProjectDirs::from("", "", "sso-secrets").map(|d| d.data_dir().join("vault"));
     if default.as_deref() == Some(path) {
         return "sso-secrets init".into();
     }
@@ -120,7 +120,8 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
                 LockError::ReadOnlyFs
             } else {
                 LockError::Other(Error::io(
-                    format!("cannot open lock file {}", path.display()), e,
+                    format!("cannot open lock file {}", path.display()),
+                    e,
                 ))
             }
         })?;
@@ -132,7 +133,8 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
             Err(fs::TryLockError::WouldBlock) => {}
             Err(fs::TryLockError::Error(e)) => {
                 return Err(LockError::Other(Error::io(
-                    format!("cannot lock {}", path.display()), e,
+                    format!("cannot lock {}", path.display()),
+                    e,
                 )));
             }
         }
@@ -192,7 +194,7 @@ pub fn replace(
     let dir = parent(vault);
     let fail = |what: &str, e: io::Error| {
         if e.raw_os_error() == Some(nix::libc::EROFS) {
-            Error::ReadOnly(format!("{} is on a read-only file system", vault.display()))
+            Error::read_only_fs(vault)
         } else {
             Error::io(
                 format!(
