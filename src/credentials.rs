@@ -5,55 +5,13 @@ use crate::error::{Error, Result};
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::Credential;
 use std::cell::RefCell;
-use std::io::{self, IsTerminal, Read, Write};
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use subtle::ConstantTimeEq;
+
+pub use crate::terminal::{RealTerminal, Terminal, weakness};
 
 /// Largest secret body, in bytes (1 MiB).
 pub const MAX_BODY: usize = 1 << 20;
-
-/// The terminal and standard input, behind a trait so tests can stand in.
-pub trait Terminal {
-    /// True when a hidden prompt can be shown (a controlling terminal exists).
-    fn can_prompt(&self) -> bool;
-    /// Shows `prompt` and reads a line without echo.
-    fn prompt_hidden(&self, prompt: &str) -> io::Result<SecretString>;
-    /// Shows one line to the person at the terminal, between prompts.
-    fn say(&self, line: &str);
-    /// True when standard input is a terminal.
-    fn stdin_is_terminal(&self) -> bool;
-    /// Reads standard input, at most `limit` bytes.
-    fn read_stdin(&self, limit: u64) -> io::Result<SecretBytes>;
-}
-
-/// The real terminal: rpassword on /dev/tty, and the process's stdin.
-pub struct RealTerminal;
-
-impl Terminal for RealTerminal {
-    fn can_prompt(&self) -> bool {
-        std::fs::File::open("/dev/tty").is_ok()
-    }
-    fn prompt_hidden(&self, prompt: &str) -> io::Result<SecretString> {
-        rpassword::prompt_password(prompt).map(SecretString::new)
-    }
-    fn say(&self, line: &str) {
-        // Where rpassword shows its prompts, so the two interleave.
-        if let Ok(mut tty) = std::fs::OpenOptions::new().write(true).open("/dev/tty") {
-            let _ = writeln!(tty, "{line}");
-        }
-    }
-    fn stdin_is_terminal(&self) -> bool {
-        io::stdin().is_terminal()
-    }
-    fn read_stdin(&self, limit: u64) -> io::Result<SecretBytes> {
-        let mut buf = SecretBytes::new(Vec::with_capacity(8192));
-        io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(buf.expose_mut())?;
-        Ok(buf)
-    }
-}
 
 /// The SSO_SECRETS_* environment variables, read once at start-up. A
 /// variable that is set but empty counts as unset: a CI secret that is not
@@ -119,9 +77,7 @@ pub struct Sources<'a> {
     pub warnings: RefCell<Vec<String>>,
 }
 
-/// How many times a person at a terminal may type a passphrase or a
-/// confirmation before the command gives up.
-const TRIES: usize = 3;
+use crate::terminal::TRIES;
 
 /// Reads the first line of a small file, without its `\n` or `\r\n`.
 pub fn first_line(path: &Path, what: &str) -> Result<SecretString> {
@@ -163,13 +119,11 @@ impl Sources<'_> {
     }
 
     fn prompt(&self, prompt: &str) -> Result<SecretString> {
-        self.term
-            .prompt_hidden(prompt)
-            .map_err(|e| Error::Unauthorized(format!("cannot read from the terminal: {e}")))
+        crate::terminal::prompt(self.term, prompt)
     }
 
     fn say(&self, line: &str) {
-        self.term.say(&format!("sso-secrets: {line}"));
+        crate::terminal::say(self.term, line);
     }
 
     /// The credential from a file or the environment, if one is given.
@@ -253,7 +207,11 @@ impl Sources<'_> {
             return not_empty(p);
         }
         if self.can_prompt() {
-            return self.prompt_new("New vault passphrase: ", "Repeat the passphrase: ");
+            return crate::terminal::ask_new(
+                self.term,
+                "New vault passphrase: ",
+                "Repeat the passphrase: ",
+            );
         }
         Err(Error::Unauthorized(format!(
             "no passphrase for the new vault: set SSO_SECRETS_PASSPHRASE or pass --passphrase-file ({})",
@@ -275,40 +233,16 @@ impl Sources<'_> {
             return not_empty(p);
         }
         if self.can_prompt() {
-            return self.prompt_new("New vault passphrase: ", "Repeat the new passphrase: ");
+            return crate::terminal::ask_new(
+                self.term,
+                "New vault passphrase: ",
+                "Repeat the new passphrase: ",
+            );
         }
         Err(Error::Unauthorized(format!(
             "no new passphrase: pass --new-passphrase-file ({})",
             self.why_no_prompt()
         )))
-    }
-
-    /// Asks twice for a new passphrase, warning about a weak one, and asks
-    /// again (up to three rounds) when it is empty or the two differ.
-    fn prompt_new(&self, first: &str, again: &str) -> Result<SecretString> {
-        for round in 1..=TRIES {
-            let a = self.prompt(first)?;
-            if a.expose().is_empty() {
-                self.say("the passphrase must not be empty");
-                continue;
-            }
-            if let Some(why) = weakness(a.expose()) {
-                self.say(&format!(
-                    "warning: weak passphrase: {why}. Anyone with a copy of the vault file can \
-                     try guesses offline. To choose another, type anything else at the next prompt."
-                ));
-            }
-            let b = self.prompt(again)?;
-            if same(&a, &b) {
-                return Ok(a);
-            }
-            if round < TRIES {
-                self.say("the two passphrases differ; try again");
-            }
-        }
-        Err(Error::Usage(
-            "the two passphrases differ; nothing was changed".into(),
-        ))
     }
 
     /// The body of `put-*`: `--file`, else stdin when it is not a terminal,
@@ -327,7 +261,7 @@ impl Sources<'_> {
                 .read_stdin(limit)
                 .map_err(|e| Error::io("cannot read the secret from stdin", e))?
         } else if self.can_prompt() {
-            self.prompt_secret()?
+            crate::terminal::ask_secret(self.term)?
         } else {
             return Err(Error::WrongFormat(format!(
                 "no secret given: pipe it or use --file ({})",
@@ -342,30 +276,6 @@ impl Sources<'_> {
         }
         Ok(body)
     }
-
-    fn prompt_secret(&self) -> Result<SecretBytes> {
-        for round in 1..=TRIES {
-            let a = self.prompt("Secret: ")?;
-            if a.expose().is_empty() {
-                self.say("nothing typed; type the secret, or press Ctrl-C");
-                continue;
-            }
-            let b = self.prompt("Repeat the secret: ")?;
-            if same(&a, &b) {
-                return Ok(SecretBytes::new(a.expose().as_bytes().to_vec()));
-            }
-            if round < TRIES {
-                self.say("the two entries differ; try again");
-            }
-        }
-        Err(Error::Usage(
-            "the secret was not typed the same way twice; nothing was stored".into(),
-        ))
-    }
-}
-
-fn same(a: &SecretString, b: &SecretString) -> bool {
-    bool::from(a.expose().as_bytes().ct_eq(b.expose().as_bytes()))
 }
 
 fn not_empty(p: SecretString) -> Result<SecretString> {
@@ -373,28 +283,6 @@ fn not_empty(p: SecretString) -> Result<SecretString> {
         return Err(Error::Usage("the passphrase must not be empty".into()));
     }
     Ok(p)
-}
-
-/// Why a new passphrase is weak, by zxcvbn's estimate (score below 3: fewer
-/// than 10^10 guesses), or `None` when it is strong enough.
-pub fn weakness(pass: &str) -> Option<String> {
-    let e = zxcvbn::zxcvbn(pass, &["sso-secrets", "vault", "secret", "passphrase"]);
-    if e.score() >= zxcvbn::Score::Three {
-        return None;
-    }
-    let mut why = format!(
-        "about 10^{:.0} guesses would find it",
-        e.guesses_log10().max(0.0)
-    );
-    if let Some(f) = e.feedback() {
-        if let Some(w) = f.warning() {
-            why.push_str(&format!("; {w}"));
-        }
-        if let Some(s) = f.suggestions().first() {
-            why.push_str(&format!("; {s}"));
-        }
-    }
-    Some(why.trim_end_matches('.').to_string())
 }
 
 /// Checks a secret body's size: 1 byte to 1 MiB, else 500.
@@ -453,13 +341,6 @@ mod tests {
             env.passphrase.map(|p| p.expose().to_string()).as_deref(),
             Some("pw")
         );
-    }
-
-    #[test]
-    fn weak_passphrases_are_named() {
-        assert!(weakness("a").is_some());
-        assert!(weakness("password1").is_some());
-        assert!(weakness("correct horse battery staple").is_none());
     }
 
     #[test]
