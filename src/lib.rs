@@ -21,6 +21,7 @@ pub mod output;
 pub mod run;
 pub mod secret;
 pub mod status;
+pub mod template;
 pub mod terminal;
 pub mod time;
 pub mod usage;

@@ -54,7 +54,7 @@ impl Sink<'_> {
             }
             _ if self.json => json_line(self.out, &json_of(o))?,
             Outcome::Count { .. } => {}
-            Outcome::Done => {}
+            Outcome::Done | Outcome::Exec(_) => {}
             Outcome::Secret(v) => {
                 self.out.write_all(v.expose())?;
                 if self.out_is_terminal && !v.expose().ends_with(b"\n") {
@@ -148,7 +148,7 @@ impl Sink<'_> {
 
 fn json_of(o: &Outcome) -> Value {
     match o {
-        Outcome::Done | Outcome::Export(_) => json!({"status": 200}),
+        Outcome::Done | Outcome::Export(_) | Outcome::Exec(_) => json!({"status": 200}),
         Outcome::Secret(v) => secret_json(v.expose()),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),
         Outcome::Value { key, value } => json!({"status": 200, *key: value}),

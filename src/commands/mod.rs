@@ -1,6 +1,7 @@
 //! One function per operation: typed arguments in, a typed [`Outcome`] out.
 //! Commands never print and never exit; `run` does both.
 
+pub mod exec;
 mod lifecycle;
 pub mod offline;
 mod tokens;
@@ -59,6 +60,8 @@ pub enum Outcome {
     Info(Info),
     /// `export`: JSON Lines, in clear.
     Export(Vec<ExportLine>),
+    /// `exec`: the command to replace this process with.
+    Exec(exec::Launch),
 }
 
 /// Everything a command may use besides its own arguments.
