@@ -135,10 +135,10 @@ pub fn weakness(pass: &str) -> Option<String> {
     );
     if let Some(f) = e.feedback() {
         if let Some(w) = f.warning() {
-            why.push_str(&format!("; {w}"));
+            why.push_str(&format!(". {}", w.to_string().trim_end_matches('.')));
         }
         if let Some(s) = f.suggestions().first() {
-            why.push_str(&format!("; {s}"));
+            why.push_str(&format!(". {}", s.to_string().trim_end_matches('.')));
         }
     }
     Some(why.trim_end_matches('.').to_string())
