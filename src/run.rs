@@ -158,6 +158,7 @@ fn confirmation(command: &Command) -> Option<String> {
             "the vault accepts writes again".into()
         }
         Command::Vault(VaultCommand::Passwd { .. }) => "passphrase changed".into(),
+        Command::Inject(a) => format!("wrote {} (mode 0600)", a.output.as_ref()?.display()),
         _ => return None,
     })
 }

@@ -403,6 +403,16 @@ fn item8_tables_have_headers_and_writes_confirm_at_a_terminal_only() {
         out.contains("sso-secrets: removed the SSO secret of user \"bob\""),
         "{out}"
     );
+    let tpl = v.file("app.conf.tpl", b"pw={{ sso \"demo\" \"alice\" }}\n");
+    let conf = v.dir().join("app.conf");
+    let (out, code) = exit_code(at_terminal(
+        &v,
+        &["inject", "-i", tpl.to_str().unwrap(), "-o", conf.to_str().unwrap()],
+        &env,
+    ));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("(mode 0600)"), "{out}");
+    assert_eq!(std::fs::read(&conf).unwrap(), b"pw=x\n");
 }
 
 #[test]
