@@ -407,7 +407,13 @@ fn item8_tables_have_headers_and_writes_confirm_at_a_terminal_only() {
     let conf = v.dir().join("app.conf");
     let (out, code) = exit_code(at_terminal(
         &v,
-        &["inject", "-i", tpl.to_str().unwrap(), "-o", conf.to_str().unwrap()],
+        &[
+            "inject",
+            "-i",
+            tpl.to_str().unwrap(),
+            "-o",
+            conf.to_str().unwrap(),
+        ],
         &env,
     ));
     assert_eq!(code, 0, "{out}");
