@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::secret::{SecretBytes, SecretString};
+use crate::terminal::TRIES;
 use crate::vault::Credential;
 use std::cell::RefCell;
 use std::io::Read;
@@ -76,8 +77,6 @@ pub struct Sources<'a> {
     /// Warnings for stderr, collected while reading (e.g. a blank secret).
     pub warnings: RefCell<Vec<String>>,
 }
-
-use crate::terminal::TRIES;
 
 /// Reads the first line of a small file, without its `\n` or `\r\n`.
 pub fn first_line(path: &Path, what: &str) -> Result<SecretString> {
