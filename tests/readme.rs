@@ -286,3 +286,40 @@ fn cheap_kdf_only_touches_init() {
     );
     assert!(matches("a [..] c", "a bb c") && !matches("a [..] c", "a bb d"));
 }
+
+/// The interactive first use, typed at a terminal as the README says:
+/// the new passphrase twice, then once for each command.
+#[test]
+fn readme_interactive_first_use_works_at_a_terminal() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README.md");
+    let line = blocks(&readme, "sh")
+        .into_iter()
+        .flatten()
+        .find(|l| l.starts_with("sso-secrets init &&"))
+        .expect("the README's interactive first use");
+    let home = fresh_home();
+    let mut c = shell(
+        home.path(),
+        "bash",
+        &["--noprofile", "--norc", "-c", &cheap_kdf(&line)],
+    );
+    c.stdin(std::process::Stdio::inherit());
+    let mut p = rexpect::session::spawn_command(c, Some(30_000)).expect("pty");
+    let pass = "correct horse battery staple";
+    for prompt in [
+        "New vault passphrase: ",
+        "Repeat the passphrase: ",
+        "Vault passphrase: ",
+        "Vault passphrase: ",
+    ] {
+        p.exp_string(prompt).expect(prompt);
+        p.send_line(pass).expect("type");
+    }
+    p.exp_string("s3cret").expect("the secret, read back");
+    p.exp_eof().expect("eof");
+    match p.process_mut().wait().expect("wait") {
+        rexpect::process::WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("{other:?}"),
+    }
+}
