@@ -9,6 +9,8 @@
 //! Afterwards the walk is checked the way a newcomer would notice: no file
 //! the examples left is readable by others, the shells complete
 //! `sso-secrets` from what the README installed, and `man` finds the page.
+//! The interactive first-use line is typed at a pseudo-terminal, prompt by
+//! prompt.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 use std::os::unix::fs::PermissionsExt;
