@@ -10,6 +10,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)
 )]
 
+pub mod apihub;
 pub mod assets;
 pub mod cli;
 pub mod commands;
