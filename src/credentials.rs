@@ -55,6 +55,9 @@ pub struct Env {
     pub passphrase: Option<SecretString>,
     /// SSO_SECRETS_READ_ONLY, as given
     pub read_only: Option<String>,
+    /// SSO_SECRETS_ENCRYPTION_KEY: APIHub's container key(s), for
+    /// `import --apihub` / `export --apihub`; empty counts as unset
+    pub apihub_key: Option<SecretString>,
 }
 
 impl Env {
@@ -67,6 +70,9 @@ impl Env {
             passphrase: var("SSO_SECRETS_PASSPHRASE").map(SecretString::new),
             read_only: std::env::var_os("SSO_SECRETS_READ_ONLY")
                 .map(|v| v.to_string_lossy().into_owned()),
+            apihub_key: var("SSO_SECRETS_ENCRYPTION_KEY")
+                .filter(|k| !k.is_empty())
+                .map(SecretString::new),
         }
     }
 

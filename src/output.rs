@@ -50,6 +50,14 @@ impl Sink<'_> {
                 self.out.write_all(&buf)?;
             }
             _ if self.json => json_line(self.out, &json_of(o))?,
+            Outcome::Apihub(r) => {
+                for l in r.stdout_lines() {
+                    writeln!(self.out, "{l}")?;
+                }
+                for l in r.stderr_lines() {
+                    writeln!(self.err, "sso-secrets: {l}")?;
+                }
+            }
             Outcome::Done => {}
             Outcome::Secret(v) => {
                 self.out.write_all(v.expose())?;
@@ -139,6 +147,7 @@ fn json_of(o: &Outcome) -> Value {
     match o {
         Outcome::Done | Outcome::Export(_) => json!({"status": 200}),
         Outcome::Secret(v) => secret_json(v.expose()),
+        Outcome::Apihub(r) => r.json(),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),
         Outcome::Value { key, value } => json!({"status": 200, *key: value}),
         Outcome::Created { vault } => json!({"status": 200, "vault": vault}),

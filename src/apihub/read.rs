@@ -205,10 +205,11 @@ fn read_container(
         c.reading.skipped.push(skip("APIHub's own credentials"));
         return Ok(());
     }
-    let bad = |m: String| Error::WrongFormat(format!("{file}: {m}"));
+    let bad = |m: String| Error::WrongFormat(format!("{}: {m}", path.display()));
     let keys = keys.ok_or_else(|| {
         Error::Usage(format!(
-            "{file} is encrypted: give APIHub's key in SSO_SECRETS_ENCRYPTION_KEY or --apihub-key-file"
+            "{} is encrypted: give APIHub's key in SSO_SECRETS_ENCRYPTION_KEY or --apihub-key-file",
+            path.display()
         ))
     })?;
     let bytes = std::fs::read(path).map_err(io(format!("cannot read {}", path.display())))?;
@@ -272,7 +273,8 @@ fn legacy_app(c: &mut Collector, dir: &Path, app: &str) -> Result<bool> {
                 continue;
             }
             any = true;
-            let bad = |m: String| Error::WrongFormat(format!("{rel}: {m}"));
+            let bad =
+                |m: String| Error::WrongFormat(format!("{}: {m}", path.join(&name).display()));
             let address = Address::Sso {
                 app: AppName::new(app).map_err(|e| bad(e.detail()))?,
                 user: UserId::new(format!("{prefix}{user}")).map_err(|e| bad(e.detail()))?,

@@ -1,6 +1,7 @@
 //! One function per operation: typed arguments in, a typed [`Outcome`] out.
 //! Commands never print and never exit; `run` does both.
 
+pub mod apihub;
 mod lifecycle;
 pub mod offline;
 mod tokens;
@@ -52,6 +53,8 @@ pub enum Outcome {
     Info(Info),
     /// `export`: JSON Lines, in clear.
     Export(Vec<ExportLine>),
+    /// `import --apihub` / `export --apihub`: counts, and a dry run's names.
+    Apihub(apihub::Report),
 }
 
 /// Everything a command may use besides its own arguments.
