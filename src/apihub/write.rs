@@ -7,7 +7,7 @@ use super::format;
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretBytes};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -61,7 +61,8 @@ fn describe(a: &Address) -> String {
 pub fn plan<'a>(
     secrets: impl IntoIterator<Item = (&'a Address, &'a SecretBytes)>,
 ) -> Result<(Vec<Planned>, Vec<String>)> {
-    let mut containers: BTreeMap<&str, Vec<(String, &str, &Address)>> = BTreeMap::new();
+    let mut containers: BTreeMap<&str, Vec<(String, &str)>> = BTreeMap::new();
+    let mut taken: HashMap<(&str, String), &Address> = HashMap::new();
     let mut warnings = Vec::new();
     for (address, value) in secrets {
         let what = || describe(address);
@@ -73,8 +74,7 @@ pub fn plan<'a>(
         })?;
         let (container, key) = place(address);
         check_container(container, &what)?;
-        let entries = containers.entry(container).or_default();
-        if let Some((_, _, other)) = entries.iter().find(|(k, _, _)| *k == key) {
+        if let Some(other) = taken.insert((container, key.clone()), address) {
             return Err(Error::failure(format!(
                 "{} and {} would both be key {key:?} of container {container:?}; nothing written",
                 describe(other),
@@ -87,13 +87,12 @@ pub fn plan<'a>(
                 what()
             ));
         }
-        entries.push((key, text, address));
+        containers.entry(container).or_default().push((key, text));
     }
     let planned = containers
         .into_iter()
         .map(|(container, entries)| {
-            let pairs: Vec<(&str, &str)> =
-                entries.iter().map(|(k, v, _)| (k.as_str(), *v)).collect();
+            let pairs: Vec<(&str, &str)> = entries.iter().map(|(k, v)| (k.as_str(), *v)).collect();
             Planned {
                 container: container.to_string(),
                 plaintext: format::render(&pairs),
