@@ -553,3 +553,55 @@ print(json.dumps(out))
     );
     assert_eq!(files.len(), 3);
 }
+
+#[test]
+fn older_layouts_per_user_files_need_no_key() {
+    let v = Vault::new();
+    let d = v.dir().join("secrets");
+    std::fs::create_dir_all(d.join("DSU_Fabric")).unwrap();
+    std::fs::create_dir_all(d.join("secret.lock")).unwrap();
+    std::fs::write(
+        d.join("DSU_Fabric/alice@example.com.secret"),
+        b"2022-10 secret",
+    )
+    .unwrap();
+    std::fs::write(d.join("DSU_Fabric/bob.json"), b"2022-08 secret").unwrap();
+    let out = v
+        .pass()
+        .args(["--json", "import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        j,
+        serde_json::json!({"status": 200, "imported": 2, "skipped": []})
+    );
+    let want: BTreeSet<String> = [
+        ("alice@example.com", "2022-10 secret"),
+        ("bob", "2022-08 secret"),
+    ]
+    .iter()
+    .map(|(u, s)| {
+        serde_json::json!({"kind": "sso", "app": "DSU_Fabric", "user_id": u, "secret": s})
+            .to_string()
+    })
+    .collect();
+    assert_eq!(exported(&v), want);
+
+    // The dry run's --json form: names and counts in one object.
+    let out = v
+        .cmd()
+        .args(["--json", "import", "--dry-run", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["would_import"], 2);
+    assert_eq!(
+        j["entries"][1],
+        serde_json::json!({"kind": "sso", "app": "DSU_Fabric", "user_id": "bob"})
+    );
+}

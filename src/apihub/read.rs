@@ -258,12 +258,14 @@ fn legacy_app(c: &mut Collector, dir: &Path, app: &str) -> Result<bool> {
     while let Some((path, prefix, depth)) = stack.pop() {
         let shown = format!("{app}/{prefix}");
         let list = entries(&path, shown.trim_end_matches('/'))?;
-        for (name, ty) in list.into_iter().rev() {
-            let rel = format!("{app}/{prefix}{name}");
-            if ty.is_dir() && depth < MAX_DEPTH {
-                stack.push((path.join(&name), format!("{prefix}{name}/"), depth + 1));
-                continue;
+        // Subfolders go on the stack last-first, so they come off in order.
+        for (name, _) in list.iter().rev().filter(|(_, ty)| ty.is_dir()) {
+            if depth < MAX_DEPTH {
+                stack.push((path.join(name), format!("{prefix}{name}/"), depth + 1));
             }
+        }
+        for (name, ty) in list {
+            let rel = format!("{app}/{prefix}{name}");
             let (user, rank) = match (name.strip_suffix(".secret"), name.strip_suffix(".json")) {
                 (Some(u), _) => (u, Rank::LegacySecret),
                 (None, Some(u)) => (u, Rank::LegacyJson),
