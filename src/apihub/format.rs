@@ -172,7 +172,11 @@ pub fn parse(plaintext: &[u8], keys: Option<&Keys>) -> Result<Container, String>
         } else {
             match keys.map(|k| open(k, inner.expose())) {
                 Some(Ok(opened)) => opened,
-                _ => return Err("holds a Buffer wrapper whose bytes are neither JSON nor a container a key opens".into()),
+                _ => {
+                    return Err("holds a Buffer wrapper whose bytes are neither JSON \
+                                nor a container a key opens"
+                        .into());
+                }
             }
         };
     }
@@ -181,9 +185,8 @@ pub fn parse(plaintext: &[u8], keys: Option<&Keys>) -> Result<Container, String>
     ))
 }
 
-/// The plaintext APIHub writes for a container: `JSON.stringify` of an
-/// object whose values are strings. serde_json and V8 escape the same
-/// characters the same way for strings, so the text is byte-identical.
+/// The plaintext APIHub writes for a container, byte for byte: what
+/// `JSON.stringify` makes of an object whose values are strings.
 pub fn render(entries: &[(&str, &str)]) -> SecretBytes {
     // Braces, a colon per entry, commas between entries.
     let len = 2

@@ -135,6 +135,19 @@ fn read_secret_file(path: &Path) -> std::io::Result<SecretBytes> {
     Ok(out)
 }
 
+/// Largest container file read: APIHub holds each container in memory as
+/// one JSON text, so anything near this is not a folder it could serve.
+const MAX_CONTAINER: u64 = 1 << 30;
+
+/// Reads a container file, at most one byte past [`MAX_CONTAINER`].
+fn read_container_file(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut out = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_CONTAINER + 1)
+        .read_to_end(&mut out)?;
+    Ok(out)
+}
+
 fn io(what: String) -> impl FnOnce(std::io::Error) -> Error {
     move |e| Error::io(what, e)
 }
@@ -167,7 +180,8 @@ pub fn read(dir: &Path, keys: Option<&Keys>) -> Result<Reading> {
     let list = entries(dir, &shown)?;
     let mut c = Collector::default();
     let mut any = false;
-    // Legacy files first, so a container's value replaces an older one.
+    // Which copy of a secret found twice is kept is decided by rank, not
+    // by order (see `Collector::add`).
     for (name, ty) in &list {
         // APIHub's lock directory: mkdir'd around writes, holds nothing.
         if ty.is_dir() && name != "secret.lock" {
@@ -212,7 +226,10 @@ fn read_container(
             path.display()
         ))
     })?;
-    let bytes = std::fs::read(path).map_err(io(format!("cannot read {}", path.display())))?;
+    let bytes = read_container_file(path).map_err(io(format!("cannot read {}", path.display())))?;
+    if bytes.len() as u64 > MAX_CONTAINER {
+        return Err(bad(format!("larger than {} MiB", MAX_CONTAINER >> 20)));
+    }
     let plain = format::open(keys, &bytes).map_err(|e| bad(e.to_string()))?;
     let mut parsed: Container = format::parse(plain.expose(), Some(keys)).map_err(bad)?;
     if parsed.0.is_empty() {
