@@ -83,7 +83,7 @@ pub fn plan<'a>(
         }
         if classify(container, &key).ok().map(|(a, _)| a).as_ref() != Some(address) {
             warnings.push(format!(
-                "{}: its user id reads as a DID, so an import of this folder takes it for a DID secret",
+                "warning: {}: its user id reads as a DID, so an import of this folder takes it for a DID secret",
                 what()
             ));
         }

@@ -241,17 +241,17 @@ pub fn import(
     // The folder is read inside the write session, as JSON Lines are parsed
     // there: the credential, scope and read-only checks come first, in the
     // contract's order, and a bad file still stores nothing.
-    let (imported, skipped) = ctx.write(&u, Need::write(Vec::new()), |v| {
+    let (imported, skipped, said) = ctx.write(&u, Need::write(Vec::new()), |v| {
         let reading = apihub::read(dir, keys.as_ref())?;
         let items = reading
             .found
             .into_iter()
             .map(|f| item(f.address, f.value))
             .collect();
-        let n = store_all(v, items)?;
-        notes(reading.notes);
-        Ok((n, reading.skipped))
+        Ok((store_all(v, items)?, reading.skipped, reading.notes))
     })?;
+    // Only once committed: a failure is one line on stderr, nothing more.
+    notes(said);
     Ok(Outcome::Apihub(Report::Imported {
         dir: shown,
         imported,
@@ -300,8 +300,8 @@ pub fn export(ctx: &Ctx<'_>, dir: &Path, key_file: Option<&Path>) -> Result<Outc
         let (planned, warnings) = apihub::write::plan(secrets.iter().map(|(a, v)| (a, v)))?;
         Ok((planned, deactivated, warnings))
     })?;
-    ctx.warnings.borrow_mut().extend(warnings);
     apihub::write::write(dir, &planned, keys.first())?;
+    ctx.warnings.borrow_mut().extend(warnings);
     Ok(Outcome::Apihub(Report::Exported {
         dir: dir.display().to_string(),
         exported: planned.iter().map(|p| p.count).sum(),
