@@ -134,12 +134,10 @@ pub fn value_bytes(v: &Value) -> Option<(SecretBytes, Stored)> {
         Value::String(s) => Some((SecretBytes::new(s.as_bytes().to_vec()), Stored::String)),
         other => match buffer_bytes(other) {
             Some(b) => Some((b, Stored::Buffer)),
-            None => {
-                let mut out = SecretBytes::new(Vec::new());
-                // Writing JSON into a Vec cannot fail.
-                serde_json::to_writer(out.expose_mut(), other).ok()?;
-                Some((out, Stored::Json))
-            }
+            None => Some((
+                SecretBytes::new(other.to_string().into_bytes()),
+                Stored::Json,
+            )),
         },
     }
 }

@@ -30,18 +30,21 @@ fn cipher(key: &Key32) -> Cipher {
 }
 
 /// Encrypts `plaintext` into the file layout with the given IV and AAD.
-pub fn seal(key: &Key32, iv: &[u8; IV_LEN], aad: &[u8; AAD_LEN], plaintext: &[u8]) -> Vec<u8> {
+/// Fails only for a plaintext beyond GCM's limit of 64 GiB.
+pub fn seal(
+    key: &Key32,
+    iv: &[u8; IV_LEN],
+    aad: &[u8; AAD_LEN],
+    plaintext: &[u8],
+) -> Result<Vec<u8>, aes_gcm::Error> {
     let mut out = Vec::with_capacity(plaintext.len() + OVERHEAD);
     out.extend_from_slice(plaintext);
-    // Only a plaintext longer than GCM's 64 GiB limit fails; a container
-    // that size cannot be built in memory, let alone be one APIHub reads.
-    let tag = cipher(key)
-        .encrypt_inout_detached(&Array::from(*iv), aad, out.as_mut_slice().into())
-        .unwrap_or_default();
+    let tag =
+        cipher(key).encrypt_inout_detached(&Array::from(*iv), aad, out.as_mut_slice().into())?;
     out.extend_from_slice(iv);
     out.extend_from_slice(aad);
     out.extend_from_slice(&tag);
-    out
+    Ok(out)
 }
 
 /// Why a file could not be opened.
@@ -272,7 +275,7 @@ mod tests {
         let plain = render(&[("alice@example.com", "s3cr3t")]);
         assert_eq!(plain.expose(), br#"{"alice@example.com":"s3cr3t"}"#);
         let iv: [u8; IV_LEN] = std::array::from_fn(|i| i as u8);
-        let sealed = seal(&key_a(), &iv, &[0xaa; AAD_LEN], plain.expose());
+        let sealed = seal(&key_a(), &iv, &[0xaa; AAD_LEN], plain.expose()).unwrap();
         assert_eq!(sealed.len(), 94);
         assert_eq!(sealed, file);
         let keys = Keys::from_keys(vec![key_b(), key_a()]).unwrap();
@@ -331,7 +334,7 @@ mod tests {
         assert_eq!(c.0["u"], "v");
 
         let keys = Keys::from_keys(vec![key_a()]).unwrap();
-        let sealed = seal(&key_a(), &[1; IV_LEN], &[2; AAD_LEN], inner);
+        let sealed = seal(&key_a(), &[1; IV_LEN], &[2; AAD_LEN], inner).unwrap();
         let data: Vec<String> = sealed.iter().map(u8::to_string).collect();
         let wrapped = format!(r#"{{"type":"Buffer","data":[{}]}}"#, data.join(","));
         assert_eq!(parse(wrapped.as_bytes(), Some(&keys)).unwrap().0["u"], "v");

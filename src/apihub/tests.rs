@@ -158,7 +158,7 @@ fn bad_folders_and_files() {
     );
 
     let k = keys("KEY_A");
-    let sealed = super::format::seal(k.first(), &[0; 16], &[0; 32], b"not json");
+    let sealed = super::format::seal(k.first(), &[0; 16], &[0; 32], b"not json").unwrap();
     std::fs::write(t.path().join("myApp.secret"), sealed).unwrap();
     let e = read(t.path(), Some(&k)).unwrap_err();
     assert!(
@@ -232,6 +232,7 @@ fn legacy_per_user_files_and_duplicates() {
             &[4; 32],
             super::format::render(pairs).expose(),
         )
+        .unwrap()
     };
     std::fs::write(d.join("credential.secret"), sealed(&pairs)).unwrap();
     std::fs::write(

@@ -131,7 +131,13 @@ pub fn write(dir: &Path, planned: &[Planned], key: &Key32) -> Result<()> {
             &crypto::random()?,
             &crypto::random()?,
             p.plaintext.expose(),
-        );
+        )
+        .map_err(|_| {
+            Error::failure(format!(
+                "container {:?} is beyond AES-GCM's 64 GiB limit; nothing written",
+                p.container
+            ))
+        })?;
         // tempfile creates its files 0600.
         let mut tmp = tempfile::Builder::new()
             .prefix(".sso-secrets-export.")
