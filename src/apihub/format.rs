@@ -366,4 +366,23 @@ mod tests {
         assert!(parse(&text, None).unwrap_err().contains("nested"));
         assert!(format!("{:?}", parse(br#"{"a":"hunter2"}"#, None).unwrap()).contains("redacted"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_container_round_trips(
+            entries in proptest::collection::btree_map(".*", ".*", 0..8),
+            iv: [u8; IV_LEN],
+        ) {
+            let pairs: Vec<(&str, &str)> =
+                entries.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let plain = render(&pairs);
+            let want: Map<String, Value> =
+                entries.iter().map(|(k, v)| (k.clone(), Value::from(v.as_str()))).collect();
+            proptest::prop_assert_eq!(plain.expose(), serde_json::to_vec(&want).unwrap());
+            let file = seal(&key_a(), &iv, &[7; AAD_LEN], plain.expose()).unwrap();
+            let keys = Keys::from_keys(vec![key_b(), key_a()]).unwrap();
+            let back = parse(open(&keys, &file).unwrap().expose(), None).unwrap();
+            proptest::prop_assert_eq!(&back.0, &want);
+        }
+    }
 }
