@@ -44,6 +44,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with secrets in its environment (never on its argv)')
+            [CompletionResult]::new('inject', 'inject', [CompletionResultType]::ParameterValue, 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in')
             [CompletionResult]::new('did', 'did', [CompletionResultType]::ParameterValue, 'Base58 helpers for DIDs (no vault needed)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Access tokens: the RFC''s Bearer tokens (need the passphrase)')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Vault administration')
@@ -207,6 +209,36 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;exec' {
+            [CompletionResult]::new('--sso', '--sso', [CompletionResultType]::ParameterName, 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)')
+            [CompletionResult]::new('--did', '--did', [CompletionResultType]::ParameterName, 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'sso-secrets;inject' {
+            [CompletionResult]::new('-i', '-i', [CompletionResultType]::ParameterName, 'Template to read (default or -: stdin)')
+            [CompletionResult]::new('--in-file', '--in-file', [CompletionResultType]::ParameterName, 'Template to read (default or -: stdin)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'File to write, 0600, replaced atomically (default or -: stdout)')
+            [CompletionResult]::new('--out-file', '--out-file', [CompletionResultType]::ParameterName, 'File to write, 0600, replaced atomically (default or -: stdout)')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'sso-secrets;did' {
@@ -449,6 +481,8 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)')
+            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with secrets in its environment (never on its argv)')
+            [CompletionResult]::new('inject', 'inject', [CompletionResultType]::ParameterValue, 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in')
             [CompletionResult]::new('did', 'did', [CompletionResultType]::ParameterValue, 'Base58 helpers for DIDs (no vault needed)')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Access tokens: the RFC''s Bearer tokens (need the passphrase)')
             [CompletionResult]::new('vault', 'vault', [CompletionResultType]::ParameterValue, 'Vault administration')
@@ -488,6 +522,12 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;help;export' {
+            break
+        }
+        'sso-secrets;help;exec' {
+            break
+        }
+        'sso-secrets;help;inject' {
             break
         }
         'sso-secrets;help;did' {

@@ -28,6 +28,9 @@ _sso__secrets() {
             sso__secrets,did)
                 cmd="sso__secrets__subcmd__did"
                 ;;
+            sso__secrets,exec)
+                cmd="sso__secrets__subcmd__exec"
+                ;;
             sso__secrets,export)
                 cmd="sso__secrets__subcmd__export"
                 ;;
@@ -48,6 +51,9 @@ _sso__secrets() {
                 ;;
             sso__secrets,init)
                 cmd="sso__secrets__subcmd__init"
+                ;;
+            sso__secrets,inject)
+                cmd="sso__secrets__subcmd__inject"
                 ;;
             sso__secrets,list)
                 cmd="sso__secrets__subcmd__list"
@@ -100,6 +106,9 @@ _sso__secrets() {
             sso__secrets__subcmd__help,did)
                 cmd="sso__secrets__subcmd__help__subcmd__did"
                 ;;
+            sso__secrets__subcmd__help,exec)
+                cmd="sso__secrets__subcmd__help__subcmd__exec"
+                ;;
             sso__secrets__subcmd__help,export)
                 cmd="sso__secrets__subcmd__help__subcmd__export"
                 ;;
@@ -120,6 +129,9 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__help,init)
                 cmd="sso__secrets__subcmd__help__subcmd__init"
+                ;;
+            sso__secrets__subcmd__help,inject)
+                cmd="sso__secrets__subcmd__help__subcmd__inject"
                 ;;
             sso__secrets__subcmd__help,list)
                 cmd="sso__secrets__subcmd__help__subcmd__list"
@@ -218,7 +230,7 @@ _sso__secrets() {
 
     case "${cmd}" in
         sso__secrets)
-            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did list import export did token vault completions generate-assets help"
+            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did list import export exec inject did token vault completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,6 +499,44 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__secrets__subcmd__exec)
+            opts="-h --sso --did --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sso)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --did)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__secrets__subcmd__export)
             opts="-h --apihub --apihub-key-file --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -624,7 +674,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help)
-            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help"
+            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -721,6 +771,20 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__secrets__subcmd__help__subcmd__exec)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__secrets__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -806,6 +870,20 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__inject)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1037,6 +1115,52 @@ _sso__secrets() {
                     return 0
                     ;;
                 --kdf-iterations)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__inject)
+            opts="-i -o -h --in-file --out-file --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --in-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

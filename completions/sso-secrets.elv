@@ -41,6 +41,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+            cand exec 'Run a command with secrets in its environment (never on its argv)'
+            cand inject 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
@@ -192,6 +194,34 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --no-input 'Never prompt; what is missing fails instead'
             cand -h 'Print help'
             cand --help 'Print help'
+        }
+        &'sso-secrets;exec'= {
+            cand --sso 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)'
+            cand --did 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sso-secrets;inject'= {
+            cand -i 'Template to read (default or -: stdin)'
+            cand --in-file 'Template to read (default or -: stdin)'
+            cand -o 'File to write, 0600, replaced atomically (default or -: stdout)'
+            cand --out-file 'File to write, 0600, replaced atomically (default or -: stdout)'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sso-secrets;did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
@@ -406,6 +436,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+            cand exec 'Run a command with secrets in its environment (never on its argv)'
+            cand inject 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
@@ -434,6 +466,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;import'= {
         }
         &'sso-secrets;help;export'= {
+        }
+        &'sso-secrets;help;exec'= {
+        }
+        &'sso-secrets;help;inject'= {
         }
         &'sso-secrets;help;did'= {
             cand encode 'Print the base58 form of DID text'

@@ -3,6 +3,7 @@
 use crate::crypto::KdfParams;
 use crate::names::{AppName, Did, SecretName, UserId, UserRef};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 // Macros, not consts, so `concat!` can build the long help from them.
@@ -180,6 +181,28 @@ pub enum Command {
         #[command(flatten)]
         apihub: ApihubExportArgs,
     },
+    /// Run a command with secrets in its environment (never on its argv)
+    #[command(
+        long_about = "Reads every named secret first (any failure: its exit code, and the command \
+is not run), then replaces this process with COMMAND, with each secret in its variable. The pid, \
+signals and exit status are COMMAND's own; 127 if it cannot be found, 126 if it cannot be run. \
+SSO_SECRETS_TOKEN and SSO_SECRETS_PASSPHRASE are not passed on.",
+        after_help = "Examples:\n  \
+        sso-secrets exec --sso DB_PASSWORD demo alice -- ./deploy.sh\n  \
+        sso-secrets exec --sso PGPASSWORD demo alice --did CRED \"$DID\" credential -- psql -h db"
+    )]
+    Exec(ExecArgs),
+    /// Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in
+    #[command(
+        long_about = "Copies TEMPLATE to FILE, replacing {{ sso \"APP\" \"USER_ID\" }} and \
+{{ did \"DID\" \"NAME\" }} with the secrets' bytes. Arguments are JSON strings; \\{{ is a \
+literal {{. A malformed placeholder is a usage error naming its line and column. Every secret is \
+read before anything is written; FILE is created 0600 and replaced atomically, never half-written.",
+        after_help = "Example:\n  \
+        printf 'password = {{ sso \"demo\" \"alice\" }}\\n' > app.conf.tpl\n  \
+        sso-secrets inject -i app.conf.tpl -o app.conf"
+    )]
+    Inject(InjectArgs),
     /// Base58 helpers for DIDs (no vault needed)
     #[command(subcommand)]
     Did(DidCommand),
@@ -205,6 +228,31 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         out_dir: PathBuf,
     },
+}
+
+/// `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Put the SSO secret of USER_ID of APP in variable VAR (repeatable)
+    #[arg(long, num_args = 3, value_names = ["VAR", "APP", "USER_ID"])]
+    pub sso: Vec<String>,
+    /// Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)
+    #[arg(long, num_args = 3, value_names = ["VAR", "DID", "NAME"])]
+    pub did: Vec<String>,
+    /// The command to run and its arguments, after --
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+/// `inject`.
+#[derive(Debug, Args)]
+pub struct InjectArgs {
+    /// Template to read (default or -: stdin)
+    #[arg(short = 'i', long = "in-file", value_name = "TEMPLATE")]
+    pub input: Option<PathBuf>,
+    /// File to write, 0600, replaced atomically (default or -: stdout)
+    #[arg(short = 'o', long = "out-file", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Argon2id parameters.

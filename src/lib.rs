@@ -22,6 +22,7 @@ pub mod output;
 pub mod run;
 pub mod secret;
 pub mod status;
+pub mod template;
 pub mod time;
 pub mod vault;
 

@@ -58,7 +58,7 @@ impl Sink<'_> {
                     writeln!(self.err, "sso-secrets: {l}")?;
                 }
             }
-            Outcome::Done => {}
+            Outcome::Done | Outcome::Exec(_) => {}
             Outcome::Secret(v) => {
                 self.out.write_all(v.expose())?;
                 if self.out_is_terminal && !v.expose().ends_with(b"\n") {
@@ -145,7 +145,7 @@ impl Sink<'_> {
 
 fn json_of(o: &Outcome) -> Value {
     match o {
-        Outcome::Done | Outcome::Export(_) => json!({"status": 200}),
+        Outcome::Done | Outcome::Export(_) | Outcome::Exec(_) => json!({"status": 200}),
         Outcome::Secret(v) => secret_json(v.expose()),
         Outcome::Apihub(r) => r.json(),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),

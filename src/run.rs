@@ -81,6 +81,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
             return Status::Usage.exit_code();
         }
     };
+    let err_is_terminal = io.err_is_terminal;
     let mut sink = Sink {
         out: io.out,
         err: io.err,
@@ -91,6 +92,21 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
     let result = execute(cli, io.env, io.term, &mut warnings);
     sink.warnings(&warnings);
     match result {
+        Ok(Outcome::Exec(launch)) => {
+            // Said only to a person: in a CI log it would be noise.
+            if err_is_terminal {
+                let notes: Vec<String> = launch
+                    .overridden()
+                    .iter()
+                    .map(|var| format!("note: {var} was already set; the secret replaces it"))
+                    .collect();
+                sink.warnings(&notes);
+            }
+            let _ = sink.out.flush();
+            let failure = launch.replace_process();
+            sink.error(&failure.error);
+            failure.exit_code
+        }
         Ok(outcome) => match sink.outcome(&outcome) {
             Ok(()) => 0,
             // A reader that went away (`| head`) is not an error worth a message.
@@ -215,6 +231,10 @@ fn execute(
                 name: a.name,
             })
         }),
+        Command::Exec(a) => vault.run(|ctx| cmd::exec::exec(ctx, &a.sso, &a.did, a.command)),
+        Command::Inject(a) => {
+            vault.run(|ctx| cmd::exec::inject(ctx, a.input.as_deref(), a.output.as_deref()))
+        }
         Command::List => vault.run(cmd::list),
         Command::Import { file, apihub: a } => match a.apihub {
             Some(dir) => vault

@@ -2,6 +2,7 @@
 //! Commands never print and never exit; `run` does both.
 
 pub mod apihub;
+pub mod exec;
 mod lifecycle;
 pub mod offline;
 mod tokens;
@@ -55,6 +56,8 @@ pub enum Outcome {
     Export(Vec<ExportLine>),
     /// `import --apihub` / `export --apihub`: counts, and a dry run's names.
     Apihub(apihub::Report),
+    /// `exec`: the command to replace this process with.
+    Exec(exec::Launch),
 }
 
 /// Everything a command may use besides its own arguments.
