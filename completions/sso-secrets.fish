@@ -24,14 +24,14 @@ function __fish_sso_secrets_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s V -l version -d 'Print version'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "init" -d 'Create a vault protected by a new passphrase'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
@@ -43,19 +43,19 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "get-did" -d
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "remove-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "list" -d 'List the entries the credential may see (never their values)'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "import" -d 'Bulk put from JSON Lines (all or nothing)'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "export" -d 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "vault" -d 'Vault administration'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for developers)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "man" -d 'Print the man page, or install every page for `man sso-secrets`'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-memory -d 'Argon2id memory in MiB (19 to 4096)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (2 to 64)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -64,7 +64,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l read-on
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -74,7 +74,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l no-i
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -83,7 +83,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l read
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -92,7 +92,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -101,7 +101,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -109,7 +109,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l json
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -117,7 +117,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l json
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -125,7 +125,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l j
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -133,7 +133,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l j
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -141,15 +141,20 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l json -d
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub -d 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l dry-run -d 'Print the names of what would be imported (never values); store nothing'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub -d 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -159,7 +164,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l no-in
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l sso -d 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l did -d 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -169,7 +174,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l no-inpu
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s i -l in-file -d 'Template to read (default or -: stdin)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s o -l out-file -d 'File to write, 0600, replaced atomically (default or -: stdout)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -177,7 +182,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l json 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -188,7 +193,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -196,7 +201,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -207,7 +212,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -221,8 +226,8 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l app -d 'Cover this app\'s SSO secrets (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l did -d 'Cover this DID\'s DID secrets, base58 or did:… text (repeatable)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -231,7 +236,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -239,7 +244,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -251,7 +256,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tokens: names, scopes, creation and expiry (never the tokens)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token and rotate the keys it could read'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -266,7 +271,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "upgrade" -d 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -274,7 +279,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -285,7 +290,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: prompt twice)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB, 19 to 4096 (default: keep)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-iterations -d 'New Argon2id iterations, 2 to 64 (default: keep)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -294,7 +299,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: keep the passphrase)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -302,7 +307,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -312,7 +317,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -327,7 +332,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -335,34 +340,34 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l out-dir -d 'Repository root to write into' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "init" -d 'Create a vault protected by a new passphrase'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "put-sso" -d 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "deactivate-sso" -d 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "remove-sso" -d 'RFC 4. Remove SSO Secret: erase it'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "put-did" -d 'RFC 5. Put DID Secret: store a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "get-did" -d 'RFC 6. Get DID Secret: print a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "list" -d 'List the entries the credential may see (never their values)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "import" -d 'Bulk put from JSON Lines (all or nothing)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "export" -d 'Print every entry as JSON Lines, in clear (needs the passphrase)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "vault" -d 'Vault administration'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for developers)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l install-dir -d 'Write every page into DIR/man1 (DIR is a directory of man\'s search path, e.g. ~/.local/share/man or /usr/local/share/man)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "init" -d 'Create a vault protected by a new passphrase'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "put-sso" -d 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "deactivate-sso" -d 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "remove-sso" -d 'RFC 4. Remove SSO Secret: erase it'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "put-did" -d 'RFC 5. Put DID Secret: store a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "get-did" -d 'RFC 6. Get DID Secret: print a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "list" -d 'List the entries the credential may see (never their values)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "vault" -d 'Vault administration'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "man" -d 'Print the man page, or install every page for `man sso-secrets`'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from did" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from did" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Issue an access token and print it once'

@@ -213,6 +213,16 @@ impl LocalVault {
         }
     }
 
+    /// A backend for `config` acting with an unlocker already built (and
+    /// perhaps already checked, for a passphrase typed at the terminal).
+    pub fn with_unlocker(config: VaultConfig, unlocker: Unlocker) -> Self {
+        LocalVault {
+            config,
+            unlocker,
+            session: RefCell::default(),
+        }
+    }
+
     /// How many times the credential ran Argon2 (one per process is the goal).
     pub fn kdf_runs(&self) -> u32 {
         self.unlocker.kdf_runs()
