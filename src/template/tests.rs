@@ -265,7 +265,7 @@ proptest! {
     }
 
     #[test]
-    fn any_string_survives_json_quoting(app in "[^\\p{Cc}]{1,40}", user in "[^\\p{Cc}]{1,40}") {
+    fn any_string_survives_json_quoting(app in "[^\\p{Cc}\\p{Cf}]{1,40}", user in "[^\\p{Cc}\\p{Cf}]{1,40}") {
         let t = format!(
             "{{{{ sso {} {} }}}}",
             serde_json::to_string(&app).unwrap(),
