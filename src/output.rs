@@ -144,8 +144,11 @@ impl Sink<'_> {
             }
             Outcome::Tokens(tokens) => {
                 let rows = tokens.iter().map(|t| {
-                    let mut scope: Vec<String> =
-                        t.apps.iter().map(|a| format!("app:{}", escape(a))).collect();
+                    let mut scope: Vec<String> = t
+                        .apps
+                        .iter()
+                        .map(|a| format!("app:{}", escape(a)))
+                        .collect();
                     scope.extend(
                         t.dids
                             .iter()
