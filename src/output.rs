@@ -308,6 +308,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn names_cannot_forge_fields_or_drive_the_terminal() {
+        assert_eq!(escape("alice"), "alice");
+        assert_eq!(escape("café"), "café");
+        assert_eq!(escape("a\tb\r\n"), "a\\tb\\r\\n");
+        assert_eq!(escape("\u{1b}[31mred"), "\\u{1b}[31mred");
+        assert_eq!(escape("pay\u{200b}pal\u{202e}"), "pay\\u{200b}pal\\u{202e}");
+        assert_eq!(escape("a\\tb"), "a\\\\tb");
+        assert_eq!(quote("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
+        let mut out = Vec::new();
+        let mut err = Vec::new();
+        let mut sink = Sink {
+            out: &mut out,
+            err: &mut err,
+            out_is_terminal: false,
+            err_is_terminal: false,
+            json: false,
+        };
+        sink.outcome(&Outcome::Tokens(vec![crate::vault::TokenInfo {
+            name: "evil\tall\tread-write".into(),
+            apps: vec!["x\u{1b}]0;title\u{7}".into()],
+            dids: vec![],
+            write: false,
+            created: 0,
+            expires: None,
+        }]))
+        .unwrap();
+        let line = String::from_utf8(out).unwrap();
+        assert_eq!(line.matches('\t').count(), 4, "{line:?}");
+        assert!(!line.contains('\u{1b}'), "{line:?}");
+    }
+
+    #[test]
     fn error_lines() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let mut s = Sink {
