@@ -15,6 +15,8 @@ mod unlock;
 mod write;
 
 #[cfg(test)]
+mod attacks_entries_tests;
+#[cfg(test)]
 mod attacks_tests;
 #[cfg(test)]
 mod test_support;

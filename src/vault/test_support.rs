@@ -7,6 +7,7 @@ use super::{Credential, Unlocker, Vault, store};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::Result;
 use crate::secret::{SecretBytes, SecretString};
+use crate::status::Status;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -157,5 +158,12 @@ impl Raw {
             out.extend_from_slice(b);
         }
         out
+    }
+}
+
+pub(super) fn status<T>(r: Result<T>) -> Status {
+    match r {
+        Ok(_) => panic!("the attack succeeded"),
+        Err(e) => e.status(),
     }
 }
