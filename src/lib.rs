@@ -22,6 +22,8 @@ pub mod ops;
 pub mod output;
 pub mod run;
 pub mod secret;
+pub mod serve;
+pub mod local;
 pub mod status;
 pub mod vault;
 

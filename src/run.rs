@@ -87,7 +87,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
         json: cli.global.json,
     };
     let mut warnings = Vec::new();
-    let result = execute(cli, io.env, io.term, &mut warnings);
+    let result = execute(cli, io.env, io.term, &mut warnings, &mut *sink.err);
     sink.warnings(&warnings);
     match result {
         Ok(outcome) => match sink.outcome(&outcome) {
@@ -111,6 +111,7 @@ fn execute(
     env: &Env,
     term: &dyn Terminal,
     warnings: &mut Vec<String>,
+    log: &mut dyn std::io::Write,
 ) -> Result<Outcome> {
     let g = cli.global;
     // Commands that need no vault.
@@ -176,9 +177,30 @@ fn execute(
         },
         warnings: Default::default(),
     };
-    let result = dispatch(&ctx, cli.command);
+    let result = match cli.command {
+        Command::Serve(a) => serve(&ctx, a, log),
+        command => dispatch(&ctx, command),
+    };
     warnings.append(&mut ctx.warnings.borrow_mut());
     result
+}
+
+/// `serve` runs until a signal; its log goes to stderr as it happens.
+fn serve(ctx: &Ctx<'_>, a: crate::cli::ServeArgs, log: &mut dyn std::io::Write) -> Result<Outcome> {
+    let options = crate::serve::Options {
+        vault: crate::local::VaultConfig {
+            path: ctx.vault.clone(),
+            read_only: ctx.read_only,
+            lock_timeout: ctx.lock_timeout,
+        },
+        listen: a.listen,
+        tls: a.tls_cert.zip(a.tls_key),
+        insecure_http: a.insecure_http,
+        max_connections: a.max_connections as usize,
+        header_timeout: Duration::from_secs_f64(a.header_timeout),
+        grace: Duration::from_secs(30),
+    };
+    crate::serve::run(options, log).map(|()| Outcome::Done)
 }
 
 fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
@@ -227,7 +249,10 @@ fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
             kdf_memory,
             kdf_iterations,
         ),
-        Command::Did(_) | Command::Completions { .. } | Command::GenerateAssets { .. } => Err(
+        Command::Did(_)
+        | Command::Completions { .. }
+        | Command::GenerateAssets { .. }
+        | Command::Serve(_) => Err(
             Error::failure("internal: command handled before opening the vault"),
         ),
     }
