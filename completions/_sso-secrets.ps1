@@ -22,7 +22,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
     $completions = @(switch ($command) {
         'sso-secrets' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -41,6 +41,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('get-did', 'get-did', [CompletionResultType]::ParameterValue, 'RFC 6. Get DID Secret: print a named secret of a DID')
             [CompletionResult]::new('delete-did', 'delete-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
             [CompletionResult]::new('remove-did', 'remove-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines (all or nothing)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear (needs the passphrase)')
@@ -53,10 +54,10 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;init' {
-            [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'Argon2id memory in MiB (at least 19)')
-            [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'Argon2id iterations (at least 2)')
+            [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'Argon2id memory in MiB (19 to 4096)')
+            [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'Argon2id iterations (2 to 64)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -69,7 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;get-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -83,7 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -96,7 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;deactivate-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -109,7 +110,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;remove-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -122,7 +123,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;put-did' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -134,7 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;get-did' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -146,7 +147,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;delete-did' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -158,7 +159,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;remove-did' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -168,9 +169,27 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'sso-secrets;serve' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (port 0: any free port)')
+            [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate chain: serve HTTPS (needs --tls-key)')
+            [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key for --tls-cert')
+            [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; more wait to be accepted')
+            [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Allow plain HTTP on an address other than loopback')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'sso-secrets;list' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -182,7 +201,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;import' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -194,7 +213,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;export' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -206,7 +225,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;did' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -221,7 +240,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;did;encode' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -233,7 +252,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;did;decode' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -260,7 +279,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;token' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -276,10 +295,10 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;token;create' {
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Cover this app''s SSO secrets (repeatable)')
-            [CompletionResult]::new('--did', '--did', [CompletionResultType]::ParameterName, 'Cover this DID''s DID secrets, base58 (repeatable)')
-            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire after this long: 30s, 15m, 12h, 7d')
+            [CompletionResult]::new('--did', '--did', [CompletionResultType]::ParameterName, 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)')
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--write', '--write', [CompletionResultType]::ParameterName, 'Allow writes (tokens are read-only otherwise)')
@@ -292,7 +311,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;token;list' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -304,7 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;token;revoke' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -335,7 +354,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;vault' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -351,7 +370,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;vault;info' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -363,7 +382,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;vault;read-only' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -375,10 +394,10 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;vault;passwd' {
             [CompletionResult]::new('--new-passphrase-file', '--new-passphrase-file', [CompletionResultType]::ParameterName, 'New passphrase from the first line of this file (default: prompt twice)')
-            [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'New Argon2id memory in MiB (default: keep)')
-            [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'New Argon2id iterations (default: keep)')
+            [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'New Argon2id memory in MiB, 19 to 4096 (default: keep)')
+            [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'New Argon2id iterations, 2 to 64 (default: keep)')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -409,7 +428,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;completions' {
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -422,7 +441,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;generate-assets' {
             [CompletionResult]::new('--out-dir', '--out-dir', [CompletionResultType]::ParameterName, 'Repository root to write into')
             [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file [default: ~/.local/share/sso-secrets/vault]')
-            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 1 "vault busy"')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
@@ -441,6 +460,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('put-did', 'put-did', [CompletionResultType]::ParameterValue, 'RFC 5. Put DID Secret: store a named secret of a DID')
             [CompletionResult]::new('get-did', 'get-did', [CompletionResultType]::ParameterValue, 'RFC 6. Get DID Secret: print a named secret of a DID')
             [CompletionResult]::new('delete-did', 'delete-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines (all or nothing)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear (needs the passphrase)')
@@ -474,6 +494,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;help;delete-did' {
+            break
+        }
+        'sso-secrets;help;serve' {
             break
         }
         'sso-secrets;help;list' {

@@ -19,7 +19,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
     var completions = [
         &'sso-secrets'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -38,6 +38,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
             cand remove-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
@@ -49,10 +50,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;init'= {
-            cand --kdf-memory 'Argon2id memory in MiB (at least 19)'
-            cand --kdf-iterations 'Argon2id iterations (at least 2)'
+            cand --kdf-memory 'Argon2id memory in MiB (19 to 4096)'
+            cand --kdf-iterations 'Argon2id iterations (2 to 64)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -64,7 +65,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;get-sso'= {
             cand --user-id 'User id'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -77,7 +78,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --user-id 'User id'
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -89,7 +90,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;deactivate-sso'= {
             cand --user-id 'User id'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -101,7 +102,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;remove-sso'= {
             cand --user-id 'User id'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -113,7 +114,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;put-did'= {
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -124,7 +125,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;get-did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -135,7 +136,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;delete-did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -146,7 +147,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;remove-did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -155,9 +156,26 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sso-secrets;serve'= {
+            cand --listen 'Address and port to listen on (port 0: any free port)'
+            cand --tls-cert 'PEM certificate chain: serve HTTPS (needs --tls-key)'
+            cand --tls-key 'PEM private key for --tls-cert'
+            cand --max-connections 'Connections served at once; more wait to be accepted'
+            cand --header-timeout 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open'
+            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --insecure-http 'Allow plain HTTP on an address other than loopback'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'sso-secrets;list'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -168,7 +186,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;import'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -179,7 +197,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;export'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -190,7 +208,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -204,7 +222,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;did;encode'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -215,7 +233,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;did;decode'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -237,7 +255,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -252,10 +270,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token;create'= {
             cand --app 'Cover this app''s SSO secrets (repeatable)'
-            cand --did 'Cover this DID''s DID secrets, base58 (repeatable)'
-            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d'
+            cand --did 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)'
+            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --write 'Allow writes (tokens are read-only otherwise)'
@@ -267,7 +285,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token;list'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -278,7 +296,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token;revoke'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -303,7 +321,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -318,7 +336,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;info'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -329,7 +347,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;read-only'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -340,10 +358,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;passwd'= {
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
-            cand --kdf-memory 'New Argon2id memory in MiB (default: keep)'
-            cand --kdf-iterations 'New Argon2id iterations (default: keep)'
+            cand --kdf-memory 'New Argon2id memory in MiB, 19 to 4096 (default: keep)'
+            cand --kdf-iterations 'New Argon2id iterations, 2 to 64 (default: keep)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -368,7 +386,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;completions'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -380,7 +398,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;generate-assets'= {
             cand --out-dir 'Repository root to write into'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -398,6 +416,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand put-did 'RFC 5. Put DID Secret: store a named secret of a DID'
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
@@ -423,6 +442,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;get-did'= {
         }
         &'sso-secrets;help;delete-did'= {
+        }
+        &'sso-secrets;help;serve'= {
         }
         &'sso-secrets;help;list'= {
         }

@@ -22,7 +22,7 @@ pub(crate) struct Entry<'a> {
 /// RFC 3339 in UTC with milliseconds.
 fn timestamp(t: SystemTime) -> String {
     let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = crate::output::rfc3339(d.as_secs());
+    let secs = crate::time::rfc3339(d.as_secs());
     let date_time = secs.trim_end_matches('Z');
     format!("{date_time}.{:03}Z", d.subsec_millis())
 }

@@ -318,7 +318,7 @@ impl Vault {
             return Err(Error::Unauthorized(format!(
                 "access token {:?} expired at {}",
                 u.keys.name,
-                crate::output::rfc3339(exp)
+                crate::time::rfc3339(exp)
             )));
         }
         let write = lock.map(|lock| WriteState {
@@ -399,7 +399,9 @@ impl Vault {
         let n = self.header.buckets.len();
         let fresh = match self.write.as_ref() {
             None => {
-                return Err(Error::failure("internal: write on a vault opened for reading"));
+                return Err(Error::failure(
+                    "internal: write on a vault opened for reading",
+                ));
             }
             Some(w) if w.changed[i].is_some() => None,
             Some(_) => {
@@ -529,14 +531,17 @@ impl Vault {
         if !self.dirty {
             return Ok(());
         }
-        let seed = self.keys.signing_seed.clone().ok_or_else(|| {
-            Error::Unauthorized(format!("access token {:?} is read-only", self.keys.name))
-        })?;
+        let seed = self
+            .keys
+            .signing_seed
+            .clone()
+            .ok_or_else(|| Error::token_read_only(&self.keys.name))?;
         let signer = Signer::from_seed(&seed)?;
         self.rebucket_if_needed()?;
-        let w = self.write.take().ok_or_else(|| {
-            Error::failure("internal: commit on a vault opened for reading")
-        })?;
+        let w = self
+            .write
+            .take()
+            .ok_or_else(|| Error::failure("internal: commit on a vault opened for reading"))?;
         // The plan: for each bucket, new bytes, or a range of the old file.
         let old_offsets: Vec<u64> = (0..self.header.buckets.len())
             .map(|i| self.header.bucket_offset(self.header_len, i))

@@ -98,7 +98,8 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
                 LockError::ReadOnlyFs
             } else {
                 LockError::Other(Error::io(
-                    format!("cannot open lock file {}", path.display()), e,
+                    format!("cannot open lock file {}", path.display()),
+                    e,
                 ))
             }
         })?;
@@ -110,7 +111,8 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
             Err(fs::TryLockError::WouldBlock) => {}
             Err(fs::TryLockError::Error(e)) => {
                 return Err(LockError::Other(Error::io(
-                    format!("cannot lock {}", path.display()), e,
+                    format!("cannot lock {}", path.display()),
+                    e,
                 )));
             }
         }
@@ -170,7 +172,7 @@ pub fn replace(
     let dir = parent(vault);
     let fail = |what: &str, e: io::Error| {
         if e.raw_os_error() == Some(nix::libc::EROFS) {
-            Error::ReadOnly(format!("{} is on a read-only file system", vault.display()))
+            Error::read_only_fs(vault)
         } else {
             Error::io(
                 format!(
