@@ -150,14 +150,16 @@ pub enum Command {
     )]
     DeleteDid(DidArgs),
     /// Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)
-    #[command(after_help = "The APIHub routes (GET /getSSOSecret/{app} with header user-id, PUT \
+    #[command(
+        after_help = "The APIHub routes (GET /getSSOSecret/{app} with header user-id, PUT \
         /putSSOSecret/{app} with {\"secret\":\"…\"}, DELETE /deactivateSSOSecret/{app}/{did}, DELETE \
         /removeSSOSecret/{app}, PUT /putDIDSecret/{did}/{name}, GET /getDIDSecret/{did}/{name}, DELETE \
         /removeDIDSecret/{did}/{name}) and the RFC text's spellings; GET /healthz needs no token.\n\
         Runs until SIGINT or SIGTERM, then finishes the requests in flight. The first line on \
         stderr is `listening on http://ADDR`, then one JSON line per request.\n\nExamples:\n  \
         sso-secrets serve --listen 127.0.0.1:8134\n  \
-        sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem")]
+        sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"
+    )]
     Serve(ServeArgs),
     /// List the entries the credential may see (never their values)
     #[command(after_help = "Output: one line per entry, tab-separated:\n  \

@@ -72,7 +72,11 @@ pub(crate) fn failure(error: &Error, user: Option<&UserId>) -> Answer {
 
 /// The error's detail on one line, without the user id.
 pub(crate) fn detail(error: &Error, user: Option<&UserId>) -> String {
-    let line = error.detail().split_whitespace().collect::<Vec<_>>().join(" ");
+    let line = error
+        .detail()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     match user {
         Some(u) => line.replace(&format!("{u:?}"), "(user-id)"),
         None => line,

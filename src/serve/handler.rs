@@ -36,7 +36,11 @@ pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answ
     let start = Instant::now();
     let method = req.method().clone();
     let (route, principal, response) = match route::find(&method, req.uri().path()) {
-        Err(Miss::NotFound) => (None, Principal::Unknown, answer::text(404, "no such route\n")),
+        Err(Miss::NotFound) => (
+            None,
+            Principal::Unknown,
+            answer::text(404, "no such route\n"),
+        ),
         Err(Miss::MethodNotAllowed(allow)) => {
             let mut r = answer::text(405, format!("method not allowed; use {allow}\n"));
             if let Ok(v) = HeaderValue::from_str(&allow) {
@@ -232,7 +236,12 @@ mod tests {
     fn json_errors_never_echo_the_body() {
         let s = |b: &str| json_secret(&SecretBytes::new(b.as_bytes().to_vec()));
         assert_eq!(s(r#"{"secret":"a\nb"}"#).unwrap().expose(), b"a\nb");
-        for bad in [r#"{"secret":12345}"#, r#"{"secret":{"x":"hunter2"}}"#, "hunter2", "{}"] {
+        for bad in [
+            r#"{"secret":12345}"#,
+            r#"{"secret":{"x":"hunter2"}}"#,
+            "hunter2",
+            "{}",
+        ] {
             let e = s(bad).unwrap_err();
             assert!(matches!(e, Error::WrongFormat(_)), "{bad}");
             assert!(!e.detail().contains("hunter2") && !e.detail().contains("12345"));

@@ -34,15 +34,39 @@ const ROUTES: &[(&str, Method, Kind)] = &[
     // The RFC text puts both get and put on this path.
     ("/secrets/getSSOSecret/{app}", Method::GET, Kind::GetSso),
     ("/secrets/getSSOSecret/{app}", Method::PUT, Kind::PutSso),
-    ("/deactivateSSOSecret/{app}/{did}", Method::DELETE, Kind::DeactivateSso),
-    ("/removeSSOSecret/{app}", Method::DELETE, Kind::RemoveSsoById),
-    ("/removeSSOSecret/{app}/{did}", Method::DELETE, Kind::RemoveSsoByDid),
+    (
+        "/deactivateSSOSecret/{app}/{did}",
+        Method::DELETE,
+        Kind::DeactivateSso,
+    ),
+    (
+        "/removeSSOSecret/{app}",
+        Method::DELETE,
+        Kind::RemoveSsoById,
+    ),
+    (
+        "/removeSSOSecret/{app}/{did}",
+        Method::DELETE,
+        Kind::RemoveSsoByDid,
+    ),
     ("/putDIDSecret/{did}/{name}", Method::PUT, Kind::PutDid),
     ("/getDIDSecret/{did}/{name}", Method::GET, Kind::GetDid),
-    ("/removeDIDSecret/{did}/{name}", Method::DELETE, Kind::DeleteDid),
+    (
+        "/removeDIDSecret/{did}/{name}",
+        Method::DELETE,
+        Kind::DeleteDid,
+    ),
     // The RFC text's spelling, and its method (GET) beside the proper one.
-    ("/deleteDIDSecret/{did}/{name}", Method::DELETE, Kind::DeleteDid),
-    ("/deleteDIDSecret/{did}/{name}", Method::GET, Kind::DeleteDid),
+    (
+        "/deleteDIDSecret/{did}/{name}",
+        Method::DELETE,
+        Kind::DeleteDid,
+    ),
+    (
+        "/deleteDIDSecret/{did}/{name}",
+        Method::GET,
+        Kind::DeleteDid,
+    ),
 ];
 
 /// A request that matched no route.
@@ -267,18 +291,62 @@ mod tests {
     fn every_spelling_finds_its_operation() {
         let did = crate::did::encode("did:ssi:name:v:demo/alice");
         let cases = [
-            (Method::GET, "/getSSOSecret/demo".to_string(), Operation::GetSso),
-            (Method::GET, "/secrets/getSSOSecret/demo".into(), Operation::GetSso),
+            (
+                Method::GET,
+                "/getSSOSecret/demo".to_string(),
+                Operation::GetSso,
+            ),
+            (
+                Method::GET,
+                "/secrets/getSSOSecret/demo".into(),
+                Operation::GetSso,
+            ),
             (Method::PUT, "/putSSOSecret/demo".into(), Operation::PutSso),
-            (Method::PUT, "/secrets/getSSOSecret/demo".into(), Operation::PutSso),
-            (Method::DELETE, format!("/deactivateSSOSecret/demo/{did}"), Operation::DeactivateSso),
-            (Method::DELETE, "/removeSSOSecret/demo".into(), Operation::RemoveSso),
-            (Method::DELETE, format!("/removeSSOSecret/demo/{did}"), Operation::RemoveSso),
-            (Method::PUT, format!("/putDIDSecret/{did}/credential"), Operation::PutDid),
-            (Method::GET, format!("/getDIDSecret/{did}/credential"), Operation::GetDid),
-            (Method::DELETE, format!("/removeDIDSecret/{did}/credential"), Operation::DeleteDid),
-            (Method::DELETE, format!("/deleteDIDSecret/{did}/credential"), Operation::DeleteDid),
-            (Method::GET, format!("/deleteDIDSecret/{did}/credential"), Operation::DeleteDid),
+            (
+                Method::PUT,
+                "/secrets/getSSOSecret/demo".into(),
+                Operation::PutSso,
+            ),
+            (
+                Method::DELETE,
+                format!("/deactivateSSOSecret/demo/{did}"),
+                Operation::DeactivateSso,
+            ),
+            (
+                Method::DELETE,
+                "/removeSSOSecret/demo".into(),
+                Operation::RemoveSso,
+            ),
+            (
+                Method::DELETE,
+                format!("/removeSSOSecret/demo/{did}"),
+                Operation::RemoveSso,
+            ),
+            (
+                Method::PUT,
+                format!("/putDIDSecret/{did}/credential"),
+                Operation::PutDid,
+            ),
+            (
+                Method::GET,
+                format!("/getDIDSecret/{did}/credential"),
+                Operation::GetDid,
+            ),
+            (
+                Method::DELETE,
+                format!("/removeDIDSecret/{did}/credential"),
+                Operation::DeleteDid,
+            ),
+            (
+                Method::DELETE,
+                format!("/deleteDIDSecret/{did}/credential"),
+                Operation::DeleteDid,
+            ),
+            (
+                Method::GET,
+                format!("/deleteDIDSecret/{did}/credential"),
+                Operation::DeleteDid,
+            ),
         ];
         for (method, path, want) in cases {
             assert_eq!(op(method, &path, Some("alice")).unwrap(), want, "{path}");
@@ -288,8 +356,14 @@ mod tests {
     #[test]
     fn misses_are_404_or_405() {
         assert_eq!(find(&Method::GET, "/nope").unwrap_err(), Miss::NotFound);
-        assert_eq!(find(&Method::GET, "/getSSOSecret/").unwrap_err(), Miss::NotFound);
-        assert_eq!(find(&Method::GET, "/getSSOSecret/a/b").unwrap_err(), Miss::NotFound);
+        assert_eq!(
+            find(&Method::GET, "/getSSOSecret/").unwrap_err(),
+            Miss::NotFound
+        );
+        assert_eq!(
+            find(&Method::GET, "/getSSOSecret/a/b").unwrap_err(),
+            Miss::NotFound
+        );
         assert_eq!(
             find(&Method::POST, "/getSSOSecret/demo").unwrap_err(),
             Miss::MethodNotAllowed("GET".into())
