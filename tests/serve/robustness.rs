@@ -1,4 +1,6 @@
 //! Limits, timeouts, TLS, shutdown and concurrent writers.
+// Test helpers run only inside tests; a failed setup should panic loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::{Vault, did};
 use crate::harness::{Http, Server, json_secret, vault_with_token};
