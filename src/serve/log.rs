@@ -92,6 +92,11 @@ pub(crate) fn drain(rx: std::sync::mpsc::Receiver<Option<String>>, out: &mut dyn
         // Stderr gone (closed by the parent) is no reason to stop serving.
         let _ = out.write_all(buf.as_bytes()).and_then(|()| out.flush());
         buf.clear();
+        // Lines sent while this thread sleeps cost their senders no wake-up;
+        // under load that is most of them.
+        if open {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 }
 
