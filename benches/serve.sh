@@ -89,13 +89,16 @@ PY
       out=$(TOKEN=$TOKEN N=$N OP=$OP wrk -t "$([ "$C" = 1 ] && echo 1 || echo 2)" -c "$C" -d "${DUR}s" \
         -s "$WORK/bench.lua" "$URL" | awk '/^RESULT/ {print $2, $3, $4, $5, $6}')
       ROWS+=("$N $OP $C $out $cli")
+      # After the first run the server is warm: threads, buffers, arenas.
+      [ -n "${rss_warm:-}" ] || rss_warm=$(rss "$SERVER") served_warm=$(($(wc -l <"$D/log") - 1))
     done
   done
   rss1=$(rss "$SERVER")
   requests=$(($(wc -l <"$D/log") - 1))
   kill -TERM "$SERVER" && wait "$SERVER" || true
   SERVER=
-  ROWS+=("$N rss $rss0 $rss1 $requests")
+  ROWS+=("$N rss $rss0 $rss_warm $served_warm $rss1 $requests")
+  rss_warm=
   rm -f "$D/plain.jsonl"
 done
 
@@ -110,9 +113,9 @@ for r in rows:
     if r[1] != "rss":
         print(" | ".join(r))
 print()
-print("secrets | server RSS before (KiB) | after (KiB) | requests served")
-print("--- | --- | --- | ---")
+print("secrets | RSS at start (KiB) | RSS warm (KiB) | after requests | RSS at end (KiB) | after requests")
+print("--- | --- | --- | --- | --- | ---")
 for r in rows:
     if r[1] == "rss":
-        print(" | ".join([r[0], r[2], r[3], r[4]]))
+        print(" | ".join([r[0]] + r[2:]))
 PY
