@@ -28,11 +28,11 @@ _sso__secrets() {
             sso__secrets,did)
                 cmd="sso__secrets__subcmd__did"
                 ;;
+            sso__secrets,exec)
+                cmd="sso__secrets__subcmd__exec"
+                ;;
             sso__secrets,export)
                 cmd="sso__secrets__subcmd__export"
-                ;;
-            sso__secrets,generate-assets)
-                cmd="sso__secrets__subcmd__generate__subcmd__assets"
                 ;;
             sso__secrets,get-did)
                 cmd="sso__secrets__subcmd__get__subcmd__did"
@@ -49,8 +49,14 @@ _sso__secrets() {
             sso__secrets,init)
                 cmd="sso__secrets__subcmd__init"
                 ;;
+            sso__secrets,inject)
+                cmd="sso__secrets__subcmd__inject"
+                ;;
             sso__secrets,list)
                 cmd="sso__secrets__subcmd__list"
+                ;;
+            sso__secrets,man)
+                cmd="sso__secrets__subcmd__man"
                 ;;
             sso__secrets,put-did)
                 cmd="sso__secrets__subcmd__put__subcmd__did"
@@ -103,11 +109,11 @@ _sso__secrets() {
             sso__secrets__subcmd__help,did)
                 cmd="sso__secrets__subcmd__help__subcmd__did"
                 ;;
+            sso__secrets__subcmd__help,exec)
+                cmd="sso__secrets__subcmd__help__subcmd__exec"
+                ;;
             sso__secrets__subcmd__help,export)
                 cmd="sso__secrets__subcmd__help__subcmd__export"
-                ;;
-            sso__secrets__subcmd__help,generate-assets)
-                cmd="sso__secrets__subcmd__help__subcmd__generate__subcmd__assets"
                 ;;
             sso__secrets__subcmd__help,get-did)
                 cmd="sso__secrets__subcmd__help__subcmd__get__subcmd__did"
@@ -124,8 +130,14 @@ _sso__secrets() {
             sso__secrets__subcmd__help,init)
                 cmd="sso__secrets__subcmd__help__subcmd__init"
                 ;;
+            sso__secrets__subcmd__help,inject)
+                cmd="sso__secrets__subcmd__help__subcmd__inject"
+                ;;
             sso__secrets__subcmd__help,list)
                 cmd="sso__secrets__subcmd__help__subcmd__list"
+                ;;
+            sso__secrets__subcmd__help,man)
+                cmd="sso__secrets__subcmd__help__subcmd__man"
                 ;;
             sso__secrets__subcmd__help,put-did)
                 cmd="sso__secrets__subcmd__help__subcmd__put__subcmd__did"
@@ -224,7 +236,7 @@ _sso__secrets() {
 
     case "${cmd}" in
         sso__secrets)
-            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did serve list import export did token vault completions generate-assets help"
+            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did serve list import export exec inject did token vault completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -493,13 +505,21 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__secrets__subcmd__export)
-            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+        sso__secrets__subcmd__exec)
+            opts="-h --sso --did --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --sso)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --did)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -523,17 +543,13 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__secrets__subcmd__generate__subcmd__assets)
-            opts="-h --out-dir --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+        sso__secrets__subcmd__export)
+            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --out-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -622,7 +638,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help)
-            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export did token vault completions generate-assets help"
+            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -719,7 +735,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__secrets__subcmd__help__subcmd__export)
+        sso__secrets__subcmd__help__subcmd__exec)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -733,7 +749,7 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        sso__secrets__subcmd__help__subcmd__generate__subcmd__assets)
+        sso__secrets__subcmd__help__subcmd__export)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -817,7 +833,35 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__secrets__subcmd__help__subcmd__inject)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__secrets__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1067,6 +1111,52 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__secrets__subcmd__inject)
+            opts="-i -o -h --in-file --out-file --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --in-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -i)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__secrets__subcmd__list)
             opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -1074,6 +1164,40 @@ _sso__secrets() {
                 return 0
             fi
             case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__man)
+            opts="-h --install-dir --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --install-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -18,15 +18,15 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
     }
     var completions = [
         &'sso-secrets'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
             cand init 'Create a vault protected by a new passphrase'
@@ -42,17 +42,19 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+            cand exec 'Run a command with secrets in its environment (never on its argv)'
+            cand inject 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;init'= {
             cand --kdf-memory 'Argon2id memory in MiB (19 to 4096)'
             cand --kdf-iterations 'Argon2id iterations (2 to 64)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -64,7 +66,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;get-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -77,7 +79,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;put-sso'= {
             cand --user-id 'User id'
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -89,7 +91,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;deactivate-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -101,7 +103,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;remove-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -113,7 +115,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;put-did'= {
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -124,7 +126,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;get-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -135,7 +137,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;delete-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -146,7 +148,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;remove-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -162,7 +164,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --tls-key 'PEM private key for --tls-cert'
             cand --max-connections 'Connections served at once; more wait to be accepted'
             cand --header-timeout 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -174,7 +176,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;list'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -185,7 +187,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;import'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -196,7 +198,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;export'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -206,8 +208,36 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'sso-secrets;exec'= {
+            cand --sso 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)'
+            cand --did 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sso-secrets;inject'= {
+            cand -i 'Template to read (default or -: stdin)'
+            cand --in-file 'Template to read (default or -: stdin)'
+            cand -o 'File to write, 0600, replaced atomically (default or -: stdout)'
+            cand --out-file 'File to write, 0600, replaced atomically (default or -: stdout)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
         &'sso-secrets;did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -221,7 +251,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;did;encode'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -232,7 +262,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;did;decode'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -254,7 +284,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;did;help;help'= {
         }
         &'sso-secrets;token'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -271,8 +301,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;token;create'= {
             cand --app 'Cover this app''s SSO secrets (repeatable)'
             cand --did 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)'
-            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -284,7 +314,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;list'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -295,7 +325,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;revoke'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -320,7 +350,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;token;help;help'= {
         }
         &'sso-secrets;vault'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -335,7 +365,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;info'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -346,7 +376,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;vault;read-only'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -360,7 +390,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
             cand --kdf-memory 'New Argon2id memory in MiB, 19 to 4096 (default: keep)'
             cand --kdf-iterations 'New Argon2id iterations, 2 to 64 (default: keep)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -385,7 +415,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;vault;help;help'= {
         }
         &'sso-secrets;completions'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -395,9 +425,9 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'sso-secrets;generate-assets'= {
-            cand --out-dir 'Repository root to write into'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+        &'sso-secrets;man'= {
+            cand --install-dir 'Write every page into DIR/man1 (DIR is a directory of man''s search path, e.g. ~/.local/share/man or /usr/local/share/man)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -420,11 +450,13 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+            cand exec 'Run a command with secrets in its environment (never on its argv)'
+            cand inject 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;help;init'= {
@@ -450,6 +482,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;import'= {
         }
         &'sso-secrets;help;export'= {
+        }
+        &'sso-secrets;help;exec'= {
+        }
+        &'sso-secrets;help;inject'= {
         }
         &'sso-secrets;help;did'= {
             cand encode 'Print the base58 form of DID text'
@@ -483,7 +519,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;help;completions'= {
         }
-        &'sso-secrets;help;generate-assets'= {
+        &'sso-secrets;help;man'= {
         }
         &'sso-secrets;help;help'= {
         }

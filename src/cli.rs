@@ -3,6 +3,7 @@
 use crate::crypto::KdfParams;
 use crate::names::{AppName, Did, SecretName, UserId, UserRef};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 // Macros, not consts, so `concat!` can build the long help from them.
@@ -52,7 +53,7 @@ RFC's Bearer token). Every RFC status maps to a process exit code, so scripts ca
         "\n\n",
         exit_codes!(),
         "\n\nExample:\n",
-        "  sso-secrets init\n",
+        "  sso-secrets init    # or, in a script: SSO_SECRETS_PASSPHRASE=... sso-secrets init\n",
         "  printf 's3cret' | sso-secrets put-sso demo --user-id alice\n",
         "  sso-secrets get-sso demo --user-id alice"
     )
@@ -69,14 +70,10 @@ pub struct Cli {
 /// Global options.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Vault file [default: ~/.local/share/sso-secrets/vault]
-    #[arg(
-        long,
-        global = true,
-        env = "SSO_SECRETS_VAULT",
-        hide_env_values = true,
-        value_name = "PATH"
-    )]
+    // No clap `env` here: clap takes SSO_SECRETS_VAULT= (empty) as an empty
+    // --vault; `Env` reads it instead, and an empty value counts as unset.
+    /// Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]
+    #[arg(long, global = true, value_name = "PATH")]
     pub vault: Option<PathBuf>,
     /// Success: one JSON object on stdout; failure: one JSON object on stderr
     #[arg(long, global = true)]
@@ -114,7 +111,9 @@ pub enum Command {
         SSO_SECRETS_PASSPHRASE=... sso-secrets init --kdf-memory 256 --kdf-iterations 4")]
     Init(Kdf),
     /// RFC 1. Get SSO Secret: print the secret of a user of an app
-    #[command(after_help = "Example:\n  sso-secrets get-sso demo --user-id alice > secret.bin")]
+    #[command(
+        after_help = "Example:\n  (umask 077; sso-secrets get-sso demo --user-id alice > secret.bin)"
+    )]
     GetSso(SsoArgs),
     /// RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app
     #[command(
@@ -124,12 +123,14 @@ pub enum Command {
     PutSso(PutSsoArgs),
     /// RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso
     #[command(
+        override_usage = "sso-secrets deactivate-sso [OPTIONS] <APP> (<DID> | --user-id <USER_ID>)",
         after_help = "Examples:\n  sso-secrets deactivate-sso demo --user-id alice\n  \
         sso-secrets deactivate-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
     )]
     DeactivateSso(SsoByDid),
     /// RFC 4. Remove SSO Secret: erase it
     #[command(
+        override_usage = "sso-secrets remove-sso [OPTIONS] <APP> (<DID> | --user-id <USER_ID>)",
         after_help = "Examples:\n  sso-secrets remove-sso demo --user-id alice\n  \
         sso-secrets remove-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
     )]
@@ -179,26 +180,71 @@ pub enum Command {
     },
     /// Print every entry as JSON Lines, in clear (needs the passphrase)
     #[command(
-        after_help = "Example:\n  sso-secrets export > backup.jsonl && chmod 600 backup.jsonl"
+        after_help = "Example (the output is plaintext; umask 077 keeps it yours alone):\n  \
+        (umask 077; sso-secrets export > backup.jsonl)"
     )]
     Export,
+    /// Run a command with secrets in its environment (never on its argv)
+    #[command(
+        long_about = "Reads every named secret first (any failure: its exit code, and the command \
+is not run), then replaces this process with COMMAND, with each secret in its variable. The pid, \
+signals and exit status are COMMAND's own; 127 if it cannot be found, 126 if it cannot be run. \
+SSO_SECRETS_TOKEN and SSO_SECRETS_PASSPHRASE are not passed on.",
+        after_help = "Examples:\n  \
+        sso-secrets exec --sso DB_PASSWORD demo alice -- ./deploy.sh\n  \
+        sso-secrets exec --sso PGPASSWORD demo alice --did CRED \"$DID\" credential -- psql -h db"
+    )]
+    Exec(ExecArgs),
+    /// Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in
+    #[command(
+        long_about = "Copies TEMPLATE to FILE, replacing {{ sso \"APP\" \"USER_ID\" }} and \
+{{ did \"DID\" \"NAME\" }} with the secrets' bytes. Arguments are JSON strings; \\{{ is a \
+literal {{. A malformed placeholder is a usage error naming its line and column. Every secret is \
+read before anything is written; FILE is created 0600 and replaced atomically, never half-written.",
+        after_help = "Example:\n  \
+        printf 'password = {{ sso \"demo\" \"alice\" }}\\n' > app.conf.tpl\n  \
+        sso-secrets inject -i app.conf.tpl -o app.conf"
+    )]
+    Inject(InjectArgs),
     /// Base58 helpers for DIDs (no vault needed)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sso-secrets did encode did:ssi:name:vault.example:demo/alice\n  \
+        sso-secrets did decode \"$DID\""
+    )]
     Did(DidCommand),
     /// Access tokens: the RFC's Bearer tokens (need the passphrase)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  (umask 077; sso-secrets token create ci-demo --app demo --expires-in 90d > ci.token)\n  \
+        sso-secrets token list\n  sso-secrets token revoke ci-demo"
+    )]
     Token(TokenCommand),
     /// Vault administration
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sso-secrets vault info\n  sso-secrets vault read-only on"
+    )]
     Vault(VaultCommand),
     /// Print a shell completion script
-    #[command(
-        after_help = "Example:\n  sso-secrets completions bash > ~/.local/share/bash-completion/completions/sso-secrets"
-    )]
+    #[command(after_help = "Examples (the README shows each shell's setup):\n  \
+        echo 'source <(sso-secrets completions bash)' >> ~/.bashrc\n  \
+        sso-secrets completions fish > ~/.config/fish/completions/sso-secrets.fish")]
     Completions {
         /// The shell
         #[arg(value_enum)]
         shell: Shell,
+    },
+    /// Print the man page, or install every page for `man sso-secrets`
+    #[command(
+        after_help = "Examples:\n  sso-secrets man --install-dir ~/.local/share/man\n  \
+        sso-secrets man | man -l -"
+    )]
+    Man {
+        /// Write every page into DIR/man1 (DIR is a directory of man's search
+        /// path, e.g. ~/.local/share/man or /usr/local/share/man)
+        #[arg(long, value_name = "DIR")]
+        install_dir: Option<PathBuf>,
     },
     /// Regenerate completions/ and man/ (for developers)
     #[command(hide = true)]
@@ -207,6 +253,31 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         out_dir: PathBuf,
     },
+}
+
+/// `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Put the SSO secret of USER_ID of APP in variable VAR (repeatable)
+    #[arg(long, num_args = 3, value_names = ["VAR", "APP", "USER_ID"])]
+    pub sso: Vec<String>,
+    /// Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)
+    #[arg(long, num_args = 3, value_names = ["VAR", "DID", "NAME"])]
+    pub did: Vec<String>,
+    /// The command to run and its arguments, after --
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+/// `inject`.
+#[derive(Debug, Args)]
+pub struct InjectArgs {
+    /// Template to read (default or -: stdin)
+    #[arg(short = 'i', long = "in-file", value_name = "TEMPLATE")]
+    pub input: Option<PathBuf>,
+    /// File to write, 0600, replaced atomically (default or -: stdout)
+    #[arg(short = 'o', long = "out-file", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Argon2id parameters.
@@ -372,7 +443,7 @@ pub enum DidCommand {
 pub enum TokenCommand {
     /// Issue an access token and print it once
     #[command(
-        after_help = "Examples:\n  sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token\n  \
+        after_help = "Examples:\n  (umask 077; sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token)\n  \
         sso-secrets token create deployer --did \"$DID\" --write"
     )]
     Create {
@@ -387,7 +458,7 @@ pub enum TokenCommand {
         /// Allow writes (tokens are read-only otherwise)
         #[arg(long)]
         write: bool,
-        /// Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m
+        /// Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)
         #[arg(long, value_name = "DURATION", value_parser = crate::time::parse_duration)]
         expires_in: Option<std::time::Duration>,
     },

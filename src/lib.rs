@@ -22,7 +22,10 @@ pub mod run;
 pub mod secret;
 pub mod serve;
 pub mod status;
+pub mod template;
+pub mod terminal;
 pub mod time;
+pub mod usage;
 pub mod vault;
 
 pub use run::{Io, run};
