@@ -75,7 +75,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
             .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?;
         // Handlers exist before anyone learns the address, so a signal sent
         // right after the first line is never fatal.
-        let stop = shutdown_signal()?;
+        let stop = Signals::new()?;
         Ok::<_, Error>((listener, stop))
     })?;
     let bound = listener
@@ -117,16 +117,28 @@ fn resolve(listen: &str) -> Result<SocketAddr> {
         .ok_or_else(bad)
 }
 
-fn shutdown_signal() -> Result<impl Future<Output = ()> + Send> {
-    let fail = |e| Error::io("cannot install signal handlers", e);
-    let mut term = signal(SignalKind::terminate()).map_err(fail)?;
-    let mut int = signal(SignalKind::interrupt()).map_err(fail)?;
-    Ok(async move {
+/// SIGTERM and SIGINT: the first stops accepting and lets requests in
+/// flight finish; a second stops waiting for them.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        let fail = |e| Error::io("cannot install signal handlers", e);
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).map_err(fail)?,
+            int: signal(SignalKind::interrupt()).map_err(fail)?,
+        })
+    }
+
+    async fn next(&mut self) {
         tokio::select! {
-            _ = term.recv() => {}
-            _ = int.recv() => {}
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
         }
-    })
+    }
 }
 
 async fn accept_loop(
@@ -134,20 +146,19 @@ async fn accept_loop(
     tls: Option<tokio_rustls::TlsAcceptor>,
     state: Arc<State>,
     opts: Options,
-    stop: impl Future<Output = ()>,
+    mut stop: Signals,
 ) {
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_connections.max(1)));
-    tokio::pin!(stop);
     loop {
         let permit = tokio::select! {
             p = slots.clone().acquire_owned() => p,
-            () = &mut stop => break,
+            () = stop.next() => break,
         };
         let Ok(permit) = permit else { break };
         let accepted = tokio::select! {
             a = listener.accept() => a,
-            () = &mut stop => break,
+            () = stop.next() => break,
         };
         let stream = match accepted {
             Ok((stream, _)) => stream,
@@ -174,6 +185,7 @@ async fn accept_loop(
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(opts.grace) => {}
+        () = stop.next() => {}
     }
     log.close();
 }

@@ -206,9 +206,15 @@ fn shutdown_finishes_requests_in_flight() {
     c.write_all(head.as_bytes()).unwrap();
     std::thread::sleep(Duration::from_millis(300));
     s.terminate();
-    std::thread::sleep(Duration::from_millis(300));
-    // New connections are no longer accepted…
-    assert!(TcpStream::connect(&s.addr).is_err(), "still accepting");
+    // New connections are soon no longer accepted…
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while TcpStream::connect(&s.addr).is_ok() {
+        assert!(
+            Instant::now() < deadline,
+            "still accepting 10 s after SIGTERM"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
     // …but the request in flight completes and is stored.
     c.write_all(b"56789").unwrap();
     let mut answer = String::new();
@@ -260,4 +266,28 @@ fn command_line_and_server_write_the_same_vault_with_nothing_lost() {
         let r = h.get("/getSSOSecret/demo", Some(&user));
         assert_eq!((r.status, r.text()), (200, user.clone()));
     }
+}
+
+#[test]
+fn a_second_signal_stops_waiting_for_requests_in_flight() {
+    let (v, token) = vault_with_token();
+    let s = Server::start(&v, &["--header-timeout", "60"]);
+    let mut c = TcpStream::connect(&s.addr).unwrap();
+    let head = format!(
+        "PUT /putDIDSecret/{}/n HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         Content-Length: 10\r\n\r\n01234",
+        did("did:ssi:key:stuck")
+    );
+    c.write_all(head.as_bytes()).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    s.terminate();
+    std::thread::sleep(Duration::from_millis(300));
+    let (status, _) = s.stop();
+    assert!(status.success(), "{status:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
 }
