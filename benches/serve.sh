@@ -69,7 +69,7 @@ PY
   G=("$BIN" --vault "$V" --no-input)
   "${G[@]}" --passphrase-file "$WORK/pass.txt" init >/dev/null 2>&1
   "${G[@]}" --passphrase-file "$WORK/pass.txt" import "$D/plain.jsonl" 2>/dev/null
-  "${G[@]}" --passphrase-file "$WORK/pass.txt" token create bench --write >"$D/token"
+  "${G[@]}" --passphrase-file "$WORK/pass.txt" token create bench --write >"$D/token" 2>/dev/null
   TOKEN=$(cat "$D/token")
 
   # Baseline: the command line, one process per get.
@@ -84,21 +84,25 @@ PY
   for _ in $(seq 1 100); do [ -s "$D/log" ] && break; sleep 0.05; done
   URL=$(head -1 "$D/log" | sed 's/^listening on //')
   rss0=$(rss "$SERVER")
+  run() { # OP CONNECTIONS -> "req/s p50 p99 non2xx errors"
+    TOKEN=$TOKEN N=$N OP=$1 wrk -t "$([ "$2" = 1 ] && echo 1 || echo 2)" -c "$2" -d "${DUR}s" \
+      -s "$WORK/bench.lua" "$URL" | awk '/^RESULT/ {print $2, $3, $4, $5, $6}'
+  }
   for OP in get put; do
     for C in 1 32; do
-      out=$(TOKEN=$TOKEN N=$N OP=$OP wrk -t "$([ "$C" = 1 ] && echo 1 || echo 2)" -c "$C" -d "${DUR}s" \
-        -s "$WORK/bench.lua" "$URL" | awk '/^RESULT/ {print $2, $3, $4, $5, $6}')
-      ROWS+=("$N $OP $C $out $cli")
-      # After the first run the server is warm: threads, buffers, arenas.
-      [ -n "${rss_warm:-}" ] || rss_warm=$(rss "$SERVER") served_warm=$(($(wc -l <"$D/log") - 1))
+      ROWS+=("$N $OP $C $(run "$OP" "$C") $cli")
     done
   done
+  # Warm now (threads, buffers, allocator arenas): the same load once more
+  # must not grow the RSS.
+  rss_warm=$(rss "$SERVER") served_warm=$(($(wc -l <"$D/log") - 1))
+  run get 32 >/dev/null
+  run put 32 >/dev/null
   rss1=$(rss "$SERVER")
   requests=$(($(wc -l <"$D/log") - 1))
   kill -TERM "$SERVER" && wait "$SERVER" || true
   SERVER=
   ROWS+=("$N rss $rss0 $rss_warm $served_warm $rss1 $requests")
-  rss_warm=
   rm -f "$D/plain.jsonl"
 done
 
@@ -113,7 +117,7 @@ for r in rows:
     if r[1] != "rss":
         print(" | ".join(r))
 print()
-print("secrets | RSS at start (KiB) | RSS warm (KiB) | after requests | RSS at end (KiB) | after requests")
+print("secrets | RSS at start (KiB) | RSS after the runs above (KiB) | requests | RSS after 2 more runs (KiB) | requests")
 print("--- | --- | --- | --- | --- | ---")
 for r in rows:
     if r[1] == "rss":
