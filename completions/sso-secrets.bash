@@ -544,12 +544,20 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__export)
-            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+            opts="-h --apihub --apihub-key-file --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --apihub)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --apihub-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -1044,12 +1052,20 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__import)
-            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
+            opts="-h --apihub --apihub-key-file --dry-run --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --apihub)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --apihub-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --vault)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

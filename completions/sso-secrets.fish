@@ -44,8 +44,8 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "delete-did"
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "remove-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "serve" -d 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "list" -d 'List the entries the credential may see (never their values)'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "import" -d 'Bulk put from JSON Lines (all or nothing)'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "export" -d 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
@@ -156,14 +156,19 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l json -d
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub -d 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l dry-run -d 'Print the names of what would be imported (never values); store nothing'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub -d 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
@@ -336,8 +341,8 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "serve" -d 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "list" -d 'List the entries the credential may see (never their values)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "import" -d 'Bulk put from JSON Lines (all or nothing)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "export" -d 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'

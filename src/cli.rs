@@ -167,23 +167,33 @@ pub enum Command {
         kind, app or DID, user id or name, state, created, updated\n\nExamples:\n  \
         sso-secrets list\n  sso-secrets list --json | jq '.entries[] | .app'")]
     List,
-    /// Bulk put from JSON Lines (all or nothing)
+    /// Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)
     #[command(
         after_help = "Lines:\n  {\"kind\":\"sso\",\"app\":\"demo\",\"user_id\":\"alice\",\"secret\":\"s3cret\"}\n  \
         {\"kind\":\"did\",\"did\":\"did:ssi:name:v:demo/alice\",\"name\":\"credential\",\"secret_base64\":\"AAEC\"}\n\n\
         Example:\n  sso-secrets export --passphrase-file old.pass | \
-        sso-secrets --vault new.vault --passphrase-file new.pass import"
+        sso-secrets --vault new.vault --passphrase-file new.pass import\n  \
+        SSO_SECRETS_ENCRYPTION_KEY=\"$NEW,$OLD\" sso-secrets import --apihub /srv/apihub/external-volume/secrets"
     )]
     Import {
         /// JSON Lines file (default: stdin)
+        #[arg(conflicts_with = "apihub")]
         file: Option<PathBuf>,
+        /// `--apihub` and its options.
+        #[command(flatten)]
+        apihub: ApihubImportArgs,
     },
-    /// Print every entry as JSON Lines, in clear (needs the passphrase)
+    /// Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)
     #[command(
-        after_help = "Example (the output is plaintext; umask 077 keeps it yours alone):\n  \
-        (umask 077; sso-secrets export > backup.jsonl)"
+        after_help = "Examples (the output is plaintext; umask 077 keeps it yours alone):\n  \
+        (umask 077; sso-secrets export > backup.jsonl)\n  \
+        sso-secrets export --apihub-key-file apihub.key --apihub ./secrets"
     )]
-    Export,
+    Export {
+        /// `--apihub` and its options.
+        #[command(flatten)]
+        apihub: ApihubExportArgs,
+    },
     /// Run a command with secrets in its environment (never on its argv)
     #[command(
         long_about = "Reads every named secret first (any failure: its exit code, and the command \
@@ -527,6 +537,33 @@ pub enum Shell {
     Powershell,
     /// Elvish
     Elvish,
+}
+
+/// `import --apihub`: an OpenDSU APIHub server's secrets folder.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "APIHub")]
+pub struct ApihubImportArgs {
+    /// Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines
+    #[arg(long, value_name = "DIR")]
+    pub apihub: Option<PathBuf>,
+    /// APIHub's key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH
+    #[arg(long, value_name = "PATH", requires = "apihub")]
+    pub apihub_key_file: Option<PathBuf>,
+    /// Print the names of what would be imported (never values); store nothing
+    #[arg(long, requires = "apihub")]
+    pub dry_run: bool,
+}
+
+/// `export --apihub`: write the vault as an APIHub secrets folder.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "APIHub")]
+pub struct ApihubExportArgs {
+    /// Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites
+    #[arg(long, value_name = "DIR")]
+    pub apihub: Option<PathBuf>,
+    /// APIHub's key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH
+    #[arg(long, value_name = "PATH", requires = "apihub")]
+    pub apihub_key_file: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -28,6 +28,9 @@ pub struct Env {
     pub passphrase: Option<SecretString>,
     /// SSO_SECRETS_READ_ONLY, as given
     pub read_only: Option<String>,
+    /// SSO_SECRETS_ENCRYPTION_KEY: APIHub's container key(s), for
+    /// `import --apihub` / `export --apihub`; empty counts as unset
+    pub apihub_key: Option<SecretString>,
 }
 
 impl Env {
@@ -47,6 +50,7 @@ impl Env {
             token: text("SSO_SECRETS_TOKEN").map(SecretString::new),
             passphrase: text("SSO_SECRETS_PASSPHRASE").map(SecretString::new),
             read_only: set("SSO_SECRETS_READ_ONLY").map(|v| v.to_string_lossy().into_owned()),
+            apihub_key: text("SSO_SECRETS_ENCRYPTION_KEY").map(SecretString::new),
         }
     }
 

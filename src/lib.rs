@@ -7,6 +7,7 @@
 //! Lints for every target live in Cargo.toml's `[lints]` table.
 #![deny(missing_docs)]
 
+pub mod apihub;
 pub mod assets;
 pub mod cli;
 pub mod commands;

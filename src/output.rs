@@ -54,6 +54,14 @@ impl Sink<'_> {
             }
             _ if self.json => json_line(self.out, &json_of(o))?,
             Outcome::Count { .. } => {}
+            Outcome::Apihub(r) => {
+                for l in r.stdout_lines() {
+                    writeln!(self.out, "{l}")?;
+                }
+                for l in r.stderr_lines() {
+                    writeln!(self.err, "sso-secrets: {l}")?;
+                }
+            }
             Outcome::Done | Outcome::Exec(_) => {}
             Outcome::Secret(v) => {
                 self.out.write_all(v.expose())?;
@@ -150,6 +158,7 @@ fn json_of(o: &Outcome) -> Value {
     match o {
         Outcome::Done | Outcome::Export(_) | Outcome::Exec(_) => json!({"status": 200}),
         Outcome::Secret(v) => secret_json(v.expose()),
+        Outcome::Apihub(r) => r.json(),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),
         Outcome::Value { key, value } => json!({"status": 200, *key: value}),
         Outcome::Count { key, n } => json!({"status": 200, *key: n}),

@@ -281,8 +281,17 @@ fn execute(
             vault.run(|ctx| cmd::exec::inject(ctx, a.input.as_deref(), a.output.as_deref()))
         }
         Command::List => vault.run(cmd::list),
-        Command::Import { file } => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
-        Command::Export => vault.run(cmd::export),
+        Command::Import { file, apihub: a } => match a.apihub {
+            Some(dir) => vault
+                .run(|ctx| cmd::apihub::import(ctx, &dir, a.apihub_key_file.as_deref(), a.dry_run)),
+            None => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
+        },
+        Command::Export { apihub: a } => match a.apihub {
+            Some(dir) => {
+                vault.run(|ctx| cmd::apihub::export(ctx, &dir, a.apihub_key_file.as_deref()))
+            }
+            None => vault.run(cmd::export),
+        },
         Command::Token(TokenCommand::Create {
             name,
             apps,

@@ -1,6 +1,7 @@
 //! One function per operation: typed arguments in, a typed [`Outcome`] out.
 //! Commands never print and never exit; `run` does both.
 
+pub mod apihub;
 pub mod exec;
 mod lifecycle;
 pub mod offline;
@@ -60,6 +61,8 @@ pub enum Outcome {
     Info(Info),
     /// `export`: JSON Lines, in clear.
     Export(Vec<ExportLine>),
+    /// `import --apihub` / `export --apihub`: counts, and a dry run's names.
+    Apihub(apihub::Report),
     /// `exec`: the command to replace this process with.
     Exec(exec::Launch),
 }
