@@ -38,6 +38,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
             cand remove-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
@@ -151,6 +152,23 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;serve'= {
+            cand --listen 'Address and port to listen on (port 0: any free port)'
+            cand --tls-cert 'PEM certificate chain: serve HTTPS (needs --tls-key)'
+            cand --tls-key 'PEM private key for --tls-cert'
+            cand --max-connections 'Connections served at once; more wait to be accepted'
+            cand --header-timeout 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --insecure-http 'Allow plain HTTP on an address other than loopback'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
@@ -481,6 +499,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand put-did 'RFC 5. Put DID Secret: store a named secret of a DID'
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
@@ -508,6 +527,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;get-did'= {
         }
         &'sso-secrets;help;delete-did'= {
+        }
+        &'sso-secrets;help;serve'= {
         }
         &'sso-secrets;help;list'= {
         }

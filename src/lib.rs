@@ -21,6 +21,7 @@ pub mod ops;
 pub mod output;
 pub mod run;
 pub mod secret;
+pub mod serve;
 pub mod status;
 pub mod template;
 pub mod terminal;

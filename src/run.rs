@@ -88,7 +88,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
     };
     let mut warnings = Vec::new();
     let done = confirmation(&cli.command);
-    let result = execute(cli, io.env, io.term, &mut warnings);
+    let result = execute(cli, io.env, io.term, &mut warnings, &mut *sink.err);
     sink.warnings(&warnings);
     match result {
         Ok(Outcome::Exec(launch)) => {
@@ -219,6 +219,7 @@ fn execute(
     env: &Env,
     term: &dyn Terminal,
     warnings: &mut Vec<String>,
+    log: &mut dyn std::io::Write,
 ) -> Result<Outcome> {
     let vault = VaultCommands {
         global: cli.global,
@@ -276,6 +277,7 @@ fn execute(
                 name: a.name,
             })
         }),
+        Command::Serve(a) => vault.run(|ctx| serve(ctx, a, log)),
         Command::Exec(a) => vault.run(|ctx| cmd::exec::exec(ctx, &a.sso, &a.did, a.command)),
         Command::Inject(a) => {
             vault.run(|ctx| cmd::exec::inject(ctx, a.input.as_deref(), a.output.as_deref()))
@@ -342,4 +344,18 @@ fn shorten_words(detail: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     crate::output::escape(&cut).into_owned()
+}
+
+/// `serve` runs until a signal; its log goes to stderr as it happens.
+fn serve(ctx: &Ctx<'_>, a: crate::cli::ServeArgs, log: &mut dyn std::io::Write) -> Result<Outcome> {
+    let options = crate::serve::Options {
+        vault: ctx.config(),
+        listen: a.listen,
+        tls: a.tls_cert.zip(a.tls_key),
+        insecure_http: a.insecure_http,
+        max_connections: a.max_connections as usize,
+        header_timeout: Duration::from_secs_f64(a.header_timeout),
+        grace: Duration::from_secs(30),
+    };
+    crate::serve::run(options, log).map(|()| Outcome::Done)
 }

@@ -4,6 +4,7 @@
 
 mod admin;
 pub(crate) mod bucket;
+pub mod cache;
 mod check;
 pub mod codec;
 mod entry;
@@ -108,13 +109,41 @@ enum TableCheck {
 /// Verifies, with the table key sealed in the reader's own slot `slot`,
 /// that slot's signature and the signature over the epoch and the revoked
 /// list, and that the table belongs to the reader's key epoch.
-fn table_verifies(header: &Header, keys: &Keyring, slot: usize) -> Result<bool> {
+fn table_verifies(header: &Header, keys: &Keyring, slot: usize, seen: &Seen<'_>) -> Result<bool> {
     let Some(table_key) = keys.table_key else {
         return Ok(false);
     };
+    let s = &header.slots[slot];
     Ok(keys.epoch == header.epoch
-        && admin::slot_verifies(header, &table_key, slot)
-        && crypto::verify(&table_key, &header.list_message()?, &header.table_sig))
+        && seen.verify(
+            &table_key,
+            &s.message(&header.vault_id, &header.epoch),
+            &s.sig,
+        )
+        && seen.verify(&table_key, &header.list_message()?, &header.table_sig))
+}
+
+/// Where the bytes being verified came from: the open vault file, so that
+/// [`cache::verify`] can skip a check this unchanged file already passed,
+/// or nothing (a header about to be written), which always checks.
+pub(crate) struct Seen<'a> {
+    before: Option<cache::FileId>,
+    file: Option<&'a File>,
+}
+
+impl Seen<'_> {
+    /// Nothing remembered, nothing to remember: every check runs.
+    pub(crate) const FRESH: Seen<'static> = Seen {
+        before: None,
+        file: None,
+    };
+
+    fn verify(&self, key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+        match self.file {
+            Some(file) => cache::verify(self.before, file, key, msg, sig),
+            None => crypto::verify(key, msg, sig),
+        }
+    }
 }
 
 impl Vault {
@@ -188,16 +217,21 @@ impl Vault {
         clock: Clock,
         table: TableCheck,
     ) -> Result<Vault> {
+        let before = cache::FileId::of(&file);
         let (header, head, sig, size) = read_header(&mut file)?;
         let u = unlocker.unlock(&header)?;
+        let seen = Seen {
+            before,
+            file: Some(&file),
+        };
         let table_ok =
-            header.version == format::VERSION_1 || table_verifies(&header, &u.keys, u.slot)?;
+            header.version == format::VERSION_1 || table_verifies(&header, &u.keys, u.slot, &seen)?;
         if !table_ok && table == TableCheck::Strict {
             return Err(Error::corrupt(
                 "the key slot or the revoked list fails its signature (the passphrase holder can run `sso-secrets vault check`)",
             ));
         }
-        if !crypto::verify(&u.keys.verify_key, &head, &sig) {
+        if !seen.verify(&u.keys.verify_key, &head, &sig) {
             return Err(Error::corrupt(
                 "the vault header's signature does not verify",
             ));

@@ -229,7 +229,7 @@ impl Vault {
             .map_err(|e| Error::failure(format!("internal: the new header does not parse: {e}")))?;
         let mine = parsed.slots.get(self.slot).map(|s| s.id);
         if mine != Some(self.header.slots[self.slot].id)
-            || !super::table_verifies(&parsed, &self.keys, self.slot)?
+            || !super::table_verifies(&parsed, &self.keys, self.slot, &super::Seen::FRESH)?
         {
             return Err(Error::failure(
                 "internal: the new key slot table does not verify; the vault was not changed",
