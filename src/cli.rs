@@ -93,12 +93,44 @@ pub struct Global {
     /// Vault passphrase from the first line of this file
     #[arg(long, global = true, value_name = "PATH")]
     pub passphrase_file: Option<PathBuf>,
+    /// Send the RFC operations to the RFC-134 server at URL instead of a vault
+    #[arg(
+        long,
+        global = true,
+        env = "SSO_SECRETS_REMOTE",
+        value_name = "URL",
+        help_heading = "Remote"
+    )]
+    pub remote: Option<String>,
+    /// With --remote: trust this CA certificate (PEM) instead of the system's roots
+    #[arg(long, global = true, value_name = "PEM", help_heading = "Remote")]
+    pub cacert: Option<PathBuf>,
+    /// With --remote: seconds the whole command may take, retries included
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
+          value_parser = parse_remote_timeout, help_heading = "Remote")]
+    pub timeout: f64,
+    /// With --remote: further attempts for reads and deletes on exit-75 failures (never puts)
+    #[arg(long, global = true, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Remote")]
+    pub retries: u32,
+    /// With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)
+    #[arg(long, global = true, help_heading = "Remote")]
+    pub insecure_http: bool,
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
         _ => Err(format!("{s:?} is not a number of seconds from 0 to 86400")),
+    }
+}
+
+fn parse_remote_timeout(s: &str) -> Result<f64, String> {
+    match parse_timeout(s) {
+        Ok(v) if v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds above 0, up to 86400"
+        )),
     }
 }
 

@@ -198,9 +198,7 @@ impl Sources<'_> {
             let mut buf = SecretBytes::new(Vec::new());
             std::fs::File::open(path)
                 .and_then(|f| f.take(limit).read_to_end(buf.expose_mut()))
-                .map_err(|e| {
-                    Error::io(format!("cannot read secret file {}", path.display()), e)
-                })?;
+                .map_err(|e| Error::io(format!("cannot read secret file {}", path.display()), e))?;
             return Ok(buf);
         }
         if !self.term.stdin_is_terminal() {

@@ -89,6 +89,11 @@ mod tests {
         let Error::Failure(inner) = &e else {
             unreachable!()
         };
-        assert!(inner.root_cause().downcast_ref::<std::io::Error>().is_some());
+        assert!(
+            inner
+                .root_cause()
+                .downcast_ref::<std::io::Error>()
+                .is_some()
+        );
     }
 }

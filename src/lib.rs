@@ -20,6 +20,7 @@ pub mod error;
 pub mod names;
 pub mod ops;
 pub mod output;
+pub mod remote;
 pub mod run;
 pub mod secret;
 pub mod status;

@@ -399,7 +399,9 @@ impl Vault {
         let n = self.header.buckets.len();
         let fresh = match self.write.as_ref() {
             None => {
-                return Err(Error::failure("internal: write on a vault opened for reading"));
+                return Err(Error::failure(
+                    "internal: write on a vault opened for reading",
+                ));
             }
             Some(w) if w.changed[i].is_some() => None,
             Some(_) => {
@@ -534,9 +536,10 @@ impl Vault {
         })?;
         let signer = Signer::from_seed(&seed)?;
         self.rebucket_if_needed()?;
-        let w = self.write.take().ok_or_else(|| {
-            Error::failure("internal: commit on a vault opened for reading")
-        })?;
+        let w = self
+            .write
+            .take()
+            .ok_or_else(|| Error::failure("internal: commit on a vault opened for reading"))?;
         // The plan: for each bucket, new bytes, or a range of the old file.
         let old_offsets: Vec<u64> = (0..self.header.buckets.len())
             .map(|i| self.header.bucket_offset(self.header_len, i))

@@ -98,7 +98,8 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
                 LockError::ReadOnlyFs
             } else {
                 LockError::Other(Error::io(
-                    format!("cannot open lock file {}", path.display()), e,
+                    format!("cannot open lock file {}", path.display()),
+                    e,
                 ))
             }
         })?;
@@ -110,7 +111,8 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
             Err(fs::TryLockError::WouldBlock) => {}
             Err(fs::TryLockError::Error(e)) => {
                 return Err(LockError::Other(Error::io(
-                    format!("cannot lock {}", path.display()), e,
+                    format!("cannot lock {}", path.display()),
+                    e,
                 )));
             }
         }
