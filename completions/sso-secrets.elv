@@ -19,7 +19,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
     var completions = [
         &'sso-secrets'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -49,10 +49,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;init'= {
-            cand --kdf-memory 'Argon2id memory in MiB (at least 19)'
-            cand --kdf-iterations 'Argon2id iterations (at least 2)'
+            cand --kdf-memory 'Argon2id memory in MiB (19 to 4096)'
+            cand --kdf-iterations 'Argon2id iterations (2 to 64)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -64,7 +64,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;get-sso'= {
             cand --user-id 'User id'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -77,7 +77,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --user-id 'User id'
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -89,7 +89,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;deactivate-sso'= {
             cand --user-id 'User id'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -101,7 +101,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;remove-sso'= {
             cand --user-id 'User id'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -113,7 +113,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;put-did'= {
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -124,7 +124,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;get-did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -135,7 +135,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;delete-did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -146,7 +146,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;remove-did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -157,7 +157,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;list'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -168,7 +168,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;import'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -179,7 +179,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;export'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -190,7 +190,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;did'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -204,7 +204,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;did;encode'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -215,7 +215,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;did;decode'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -237,7 +237,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -252,10 +252,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token;create'= {
             cand --app 'Cover this app''s SSO secrets (repeatable)'
-            cand --did 'Cover this DID''s DID secrets, base58 (repeatable)'
-            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d'
+            cand --did 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)'
+            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --write 'Allow writes (tokens are read-only otherwise)'
@@ -267,7 +267,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token;list'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -278,7 +278,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;token;revoke'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -303,7 +303,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -318,7 +318,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;info'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -329,7 +329,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;read-only'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -340,10 +340,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;passwd'= {
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
-            cand --kdf-memory 'New Argon2id memory in MiB (default: keep)'
-            cand --kdf-iterations 'New Argon2id iterations (default: keep)'
+            cand --kdf-memory 'New Argon2id memory in MiB, 19 to 4096 (default: keep)'
+            cand --kdf-iterations 'New Argon2id iterations, 2 to 64 (default: keep)'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -368,7 +368,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;completions'= {
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -380,7 +380,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;generate-assets'= {
             cand --out-dir 'Repository root to write into'
             cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
-            cand --lock-timeout 'Seconds a writer waits for another writer before exit 1 "vault busy"'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'

@@ -25,7 +25,7 @@ function __fish_sso_secrets_using_subcommand
 end
 
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -51,10 +51,10 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "vault" -d '
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for developers)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-memory -d 'Argon2id memory in MiB (at least 19)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (at least 2)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-memory -d 'Argon2id memory in MiB (19 to 4096)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (2 to 64)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -63,7 +63,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l no-inpu
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -73,7 +73,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -s h -l
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -82,7 +82,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l no-i
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -91,7 +91,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -100,7 +100,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l n
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -108,7 +108,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l read
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -116,7 +116,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l read
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -124,7 +124,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -132,7 +132,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -140,7 +140,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l read-on
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -148,7 +148,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l read-
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -156,7 +156,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l read-
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -167,7 +167,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -175,7 +175,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -186,7 +186,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -198,10 +198,10 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "revoke" -d 'Revoke a token and rotate the keys it could read'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l app -d 'Cover this app\'s SSO secrets (repeatable)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l did -d 'Cover this DID\'s DID secrets, base58 (repeatable)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l did -d 'Cover this DID\'s DID secrets, base58 or did:… text (repeatable)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l write -d 'Allow writes (tokens are read-only otherwise)'
@@ -210,7 +210,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -218,7 +218,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -230,7 +230,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token and rotate the keys it could read'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -242,7 +242,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -250,7 +250,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -258,10 +258,10 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: prompt twice)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB (default: keep)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-iterations -d 'New Argon2id iterations (default: keep)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB, 19 to 4096 (default: keep)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-iterations -d 'New Argon2id iterations, 2 to 64 (default: keep)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -273,7 +273,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -282,7 +282,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l out-dir -d 'Repository root to write into' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 1 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'

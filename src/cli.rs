@@ -1,5 +1,7 @@
 //! Command-line definitions (clap derive). No I/O here.
 
+use crate::crypto::KdfParams;
+use crate::names::{AppName, Did, SecretName, UserId, UserRef};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -15,7 +17,9 @@ macro_rules! exit_codes {
             entry fails authentication (corrupted, truncated, tampered)
   55  [555] read-only: a write refused by --read-only, SSO_SECRETS_READ_ONLY,
             a vault set read-only, or a read-only file system
-  1   [ - ] failure outside the RFC: no vault, I/O error, vault busy
+  1   [ - ] failure outside the RFC: no vault, I/O error, a vault others may write
+  75  [ - ] temporary, worth retrying: vault busy past --lock-timeout; with
+            --remote, a server unreachable, timed out, or answering 429/502/503/504
   2   [ - ] usage: unknown command or flag, missing or invalid argument"
     };
 }
@@ -83,7 +87,7 @@ pub struct Global {
     /// Never prompt; what is missing fails instead
     #[arg(long, global = true)]
     pub no_input: bool,
-    /// Seconds a writer waits for another writer before exit 1 "vault busy"
+    /// Seconds a writer waits for another writer before exit 75 "vault busy"
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
           value_parser = parse_timeout)]
     pub lock_timeout: f64,
@@ -228,32 +232,64 @@ pub enum Command {
 /// Argon2id parameters.
 #[derive(Debug, Args)]
 pub struct Kdf {
-    /// Argon2id memory in MiB (at least 19)
-    #[arg(long, value_name = "MiB", default_value_t = 64)]
+    /// Argon2id memory in MiB (19 to 4096)
+    #[arg(long, value_name = "MiB", default_value_t = KdfParams::DEFAULT.memory_mib,
+          value_parser = kdf_memory)]
     pub kdf_memory: u32,
-    /// Argon2id iterations (at least 2)
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Argon2id iterations (2 to 64)
+    #[arg(long, value_name = "N", default_value_t = KdfParams::DEFAULT.iterations,
+          value_parser = kdf_iterations)]
     pub kdf_iterations: u32,
+}
+
+impl Kdf {
+    /// The parameters, already range-checked by the parser.
+    pub fn params(&self) -> KdfParams {
+        KdfParams {
+            memory_mib: self.kdf_memory,
+            iterations: self.kdf_iterations,
+        }
+    }
+}
+
+fn kdf_memory(s: &str) -> Result<u32, String> {
+    let (f, c) = (KdfParams::FLOOR.memory_mib, KdfParams::CEILING.memory_mib);
+    match s.parse::<u32>() {
+        Ok(v) if (f..=c).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "Argon2id memory must be a number of MiB from {f} to {c}"
+        )),
+    }
+}
+
+fn kdf_iterations(s: &str) -> Result<u32, String> {
+    let (f, c) = (KdfParams::FLOOR.iterations, KdfParams::CEILING.iterations);
+    match s.parse::<u32>() {
+        Ok(v) if (f..=c).contains(&v) => Ok(v),
+        _ => Err(format!(
+            "Argon2id iterations must be a number from {f} to {c}"
+        )),
+    }
 }
 
 /// An SSO secret by app and user id.
 #[derive(Debug, Args)]
 pub struct SsoArgs {
     /// Application name
-    pub app: String,
+    pub app: AppName,
     /// User id
     #[arg(long, value_name = "USER_ID")]
-    pub user_id: String,
+    pub user_id: UserId,
 }
 
 /// `put-sso`.
 #[derive(Debug, Args)]
 pub struct PutSsoArgs {
     /// Application name
-    pub app: String,
+    pub app: AppName,
     /// User id
     #[arg(long, value_name = "USER_ID")]
-    pub user_id: String,
+    pub user_id: UserId,
     /// Read the secret from this file (default: stdin, or a hidden prompt)
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
@@ -264,30 +300,44 @@ pub struct PutSsoArgs {
 #[command(group = clap::ArgGroup::new("user").required(true).args(["did", "user_id"]))]
 pub struct SsoByDid {
     /// Application name
-    pub app: String,
-    /// The user's DID, base58; an OpenDSU name DID of this app names its user
-    pub did: Option<String>,
+    pub app: AppName,
+    /// The user's DID (base58, or did:… text); an OpenDSU name DID of this app names its user
+    pub did: Option<Did>,
     /// User id
     #[arg(long, value_name = "USER_ID")]
-    pub user_id: Option<String>,
+    pub user_id: Option<UserId>,
+}
+
+impl SsoByDid {
+    /// The user, by DID or by id (clap's required group makes exactly one
+    /// present; the error arm only guards direct construction).
+    pub fn user(&self) -> crate::error::Result<UserRef> {
+        match (&self.did, &self.user_id) {
+            (Some(d), None) => Ok(UserRef::Did(d.clone())),
+            (None, Some(u)) => Ok(UserRef::Id(u.clone())),
+            _ => Err(crate::error::Error::Usage(
+                "give either a <DID> or --user-id, not both".into(),
+            )),
+        }
+    }
 }
 
 /// A DID secret.
 #[derive(Debug, Args)]
 pub struct DidArgs {
-    /// The DID, base58 of its text
-    pub did: String,
+    /// The DID: base58 of its text, or the text itself (did:…)
+    pub did: Did,
     /// Secret name, e.g. credential
-    pub name: String,
+    pub name: SecretName,
 }
 
 /// `put-did`.
 #[derive(Debug, Args)]
 pub struct PutDidArgs {
-    /// The DID, base58 of its text
-    pub did: String,
+    /// The DID: base58 of its text, or the text itself (did:…)
+    pub did: Did,
     /// Secret name, e.g. credential
-    pub name: String,
+    pub name: SecretName,
     /// Read the secret from this file (default: stdin, or a hidden prompt)
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
@@ -325,16 +375,16 @@ pub enum TokenCommand {
         name: String,
         /// Cover this app's SSO secrets (repeatable)
         #[arg(long = "app", value_name = "APP")]
-        apps: Vec<String>,
-        /// Cover this DID's DID secrets, base58 (repeatable)
+        apps: Vec<AppName>,
+        /// Cover this DID's DID secrets, base58 or did:… text (repeatable)
         #[arg(long = "did", value_name = "DID")]
-        dids: Vec<String>,
+        dids: Vec<Did>,
         /// Allow writes (tokens are read-only otherwise)
         #[arg(long)]
         write: bool,
-        /// Expire after this long: 30s, 15m, 12h, 7d
-        #[arg(long, value_name = "DURATION")]
-        expires_in: Option<String>,
+        /// Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m
+        #[arg(long, value_name = "DURATION", value_parser = crate::time::parse_duration)]
+        expires_in: Option<std::time::Duration>,
     },
     /// List tokens: names, scopes, creation and expiry (never the tokens)
     #[command(after_help = "Example:\n  sso-secrets token list --json")]
@@ -379,11 +429,11 @@ pub enum VaultCommand {
         /// New passphrase from the first line of this file (default: prompt twice)
         #[arg(long, value_name = "PATH")]
         new_passphrase_file: Option<PathBuf>,
-        /// New Argon2id memory in MiB (default: keep)
-        #[arg(long, value_name = "MiB")]
+        /// New Argon2id memory in MiB, 19 to 4096 (default: keep)
+        #[arg(long, value_name = "MiB", value_parser = kdf_memory)]
         kdf_memory: Option<u32>,
-        /// New Argon2id iterations (default: keep)
-        #[arg(long, value_name = "N")]
+        /// New Argon2id iterations, 2 to 64 (default: keep)
+        #[arg(long, value_name = "N", value_parser = kdf_iterations)]
         kdf_iterations: Option<u32>,
     },
 }
@@ -417,7 +467,8 @@ mod tests {
     fn credentials_text_matches_long_help() {
         let help = Cli::command().render_long_help().to_string();
         assert!(help.contains(CREDENTIALS.lines().next().unwrap_or_default()));
-        assert!(help.contains("43  [403]"));
-        assert!(EXIT_CODES.contains("55  [555]"));
+        for code in ["43  [403]", "55  [555]", "75  [ - ]", "2   [ - ]"] {
+            assert!(help.contains(code), "long help lacks exit code {code}");
+        }
     }
 }

@@ -65,6 +65,31 @@ impl Error {
         Error::Failure(anyhow::Error::new(err).context(what.to_string()))
     }
 
+    /// 403: a token asked for what only the passphrase may do.
+    pub fn admin_only() -> Self {
+        Error::Unauthorized(
+            "access tokens cannot manage tokens, export, or change vault settings; use the passphrase"
+                .into(),
+        )
+    }
+
+    /// 403: a read-only token asked to write.
+    pub fn token_read_only(name: &str) -> Self {
+        Error::Unauthorized(format!(
+            "access token {name:?} is read-only (issue one with --write to allow writes)"
+        ))
+    }
+
+    /// 555: `--read-only` or SSO_SECRETS_READ_ONLY.
+    pub fn writes_disabled() -> Self {
+        Error::ReadOnly("writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into())
+    }
+
+    /// 555: the vault's file system is mounted read-only.
+    pub fn read_only_fs(path: &std::path::Path) -> Self {
+        Error::ReadOnly(format!("{} is on a read-only file system", path.display()))
+    }
+
     /// The vault fails authentication: 500.
     pub fn corrupt(detail: impl std::fmt::Display) -> Self {
         Error::WrongFormat(format!("vault fails authentication: {detail}"))

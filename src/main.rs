@@ -1,5 +1,4 @@
 //! The `sso-secrets` binary: builds the real surroundings and runs the library.
-#![forbid(unsafe_code)]
 
 use sso_secrets::credentials::{Env, RealTerminal};
 use std::io::IsTerminal;

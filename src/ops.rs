@@ -169,6 +169,39 @@ pub trait Backend {
     /// body and existence checks in the contract's order.
     fn call(&self, request: Request) -> Result<Reply>;
 
-    /// Who the last call acted as (for audit and access logs).
+    /// Who the calls so far acted as (for audit and access logs);
+    /// [`Principal::Unknown`] before a credential was checked.
     fn principal(&self) -> Principal;
+
+    /// Warnings for the user gathered by the calls so far (e.g. a vault
+    /// file that others can read).
+    fn take_warnings(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+/// One finished operation, as an audit trail or access log sees it: never
+/// a secret, a credential, or the names it addressed.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The operation.
+    pub operation: Operation,
+    /// Who acted.
+    pub principal: Principal,
+    /// How it ended.
+    pub status: crate::status::Status,
+}
+
+/// Sees every finished operation: the hook for an audit sink or an access
+/// log. The command line's default observer ignores them.
+pub trait Observer {
+    /// Called once per operation, after it ended.
+    fn observe(&self, event: &Event);
+}
+
+/// An observer that ignores every event.
+pub struct Ignore;
+
+impl Observer for Ignore {
+    fn observe(&self, _: &Event) {}
 }

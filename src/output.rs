@@ -3,32 +3,11 @@
 use crate::commands::Outcome;
 use crate::error::Error;
 use crate::status::Status;
+use crate::time::rfc3339;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 use std::io::{self, Write};
-
-/// Formats Unix seconds as RFC 3339 UTC (`2026-11-26T14:19:37Z`).
-pub fn rfc3339(secs: u64) -> String {
-    let days = (secs / 86_400) as i64;
-    let rem = secs % 86_400;
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
 
 /// Where output goes, and whether stdout is a terminal.
 pub struct Sink<'a> {
@@ -87,11 +66,8 @@ impl Sink<'_> {
                     )?;
                 }
             }
-            Outcome::Value {
-                key: "vault",
-                value,
-            } => {
-                writeln!(self.err, "sso-secrets: created vault {value}")?;
+            Outcome::Created { vault } => {
+                writeln!(self.err, "sso-secrets: created vault {vault}")?;
             }
             Outcome::Value { value, .. } => writeln!(self.out, "{value}")?,
             Outcome::List(items) => {
@@ -165,6 +141,7 @@ fn json_of(o: &Outcome) -> Value {
         Outcome::Secret(v) => secret_json(v.expose()),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),
         Outcome::Value { key, value } => json!({"status": 200, *key: value}),
+        Outcome::Created { vault } => json!({"status": 200, "vault": vault}),
         Outcome::List(items) => json!({"status": 200, "entries": items}),
         Outcome::Tokens(tokens) => {
             let list: Vec<Value> = tokens
@@ -228,13 +205,6 @@ pub fn usage_json(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn rfc3339_known_dates() {
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(1_795_702_777), "2026-11-26T14:19:37Z");
-    }
 
     #[test]
     fn error_lines() {

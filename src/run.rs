@@ -1,10 +1,10 @@
 //! From parsed arguments to a command, and from its outcome to an exit code.
 
-use crate::cli::{Cli, Command, DidCommand, OnOff, TokenCommand, VaultCommand};
+use crate::cli::{Cli, Command, Global, OnOff, TokenCommand, VaultCommand};
 use crate::commands::{self as cmd, Ctx, Outcome};
 use crate::credentials::{Env, Sources, Terminal};
-use crate::crypto::KdfParams;
 use crate::error::{Error, Result};
+use crate::ops::Request;
 use crate::output::{Sink, usage_json};
 use crate::status::Status;
 use clap::{CommandFactory, FromArgMatches};
@@ -64,18 +64,19 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
                 let _ = write!(io.out, "{}", paint(io.out_is_terminal));
                 return 0;
             }
+            // clap's message without its usage block, on one line.
             let text = styled.to_string();
+            let message = text.split("\nUsage:").next().unwrap_or_default();
+            let message = message
+                .split("\nFor more information")
+                .next()
+                .unwrap_or_default();
+            let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            let message = message.trim_start_matches("error: ");
             if json {
-                // clap's message without its usage block, on one line.
-                let message = text.split("\nUsage:").next().unwrap_or_default();
-                let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-                let _ = writeln!(
-                    io.err,
-                    "{}",
-                    usage_json(message.trim_start_matches("error: "))
-                );
+                let _ = writeln!(io.err, "{}", usage_json(message));
             } else {
-                let _ = write!(io.err, "{}", paint(io.err_is_terminal));
+                let _ = writeln!(io.err, "sso-secrets: usage: {message}");
             }
             return Status::Usage.exit_code();
         }
@@ -106,129 +107,143 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
     }
 }
 
+/// The surroundings of a command that works on the vault; builds its
+/// [`Ctx`] only when such a command runs, so `did`, `completions` and the
+/// like need no home directory and no valid environment.
+struct VaultCommands<'a, 'w> {
+    global: Global,
+    env: &'a Env,
+    term: &'a dyn Terminal,
+    warnings: &'w mut Vec<String>,
+}
+
+impl VaultCommands<'_, '_> {
+    fn run(self, f: impl FnOnce(&Ctx<'_>) -> Result<Outcome>) -> Result<Outcome> {
+        let g = self.global;
+        let vault = match g.vault {
+            Some(v) => v,
+            None => default_vault()?,
+        };
+        // Through a symlink, work on the file it points to: the lock and the
+        // temp file must sit beside the real vault, and a write must replace
+        // it, not the link.
+        let vault = std::fs::canonicalize(&vault).unwrap_or(vault);
+        let ctx = Ctx {
+            vault,
+            read_only: g.read_only || self.env.read_only()?,
+            lock_timeout: Duration::from_secs_f64(g.lock_timeout),
+            sources: Sources {
+                token_file: g.token_file,
+                passphrase_file: g.passphrase_file,
+                env: self.env,
+                term: self.term,
+                no_input: g.no_input,
+            },
+            observer: &crate::ops::Ignore,
+            warnings: Default::default(),
+        };
+        let result = f(&ctx);
+        self.warnings.append(&mut ctx.warnings.borrow_mut());
+        result
+    }
+
+    /// An RFC operation: `build` makes the request once the credential is
+    /// known (see [`Ctx::rfc`]).
+    fn rfc(self, build: impl FnOnce(&Ctx<'_>) -> Result<Request>) -> Result<Outcome> {
+        self.run(|ctx| ctx.rfc(build))
+    }
+}
+
 fn execute(
     cli: Cli,
     env: &Env,
     term: &dyn Terminal,
     warnings: &mut Vec<String>,
 ) -> Result<Outcome> {
-    let g = cli.global;
-    // Commands that need no vault.
-    match &cli.command {
-        Command::Did(DidCommand::Encode { text }) => {
-            if text.is_empty() {
-                return Err(Error::Usage("nothing to encode".into()));
-            }
-            // Encode what the operator asked for, but say when the other
-            // commands will not take it.
-            if let Err(e) = crate::did::check_did_text(text) {
-                warnings.push(format!(
-                    "warning: {}; the DID commands will refuse it",
-                    e.detail()
-                ));
-            }
-            return Ok(Outcome::Value {
-                key: "base58",
-                value: crate::did::encode(text),
-            });
-        }
-        Command::Did(DidCommand::Decode { base58 }) => {
-            return Ok(Outcome::Value {
-                key: "text",
-                value: crate::did::decode_text(base58)?,
-            });
-        }
-        Command::Completions { shell } => {
-            let script = String::from_utf8_lossy(&crate::assets::completion(*shell)).into_owned();
-            return Ok(Outcome::Value {
-                key: "script",
-                value: script.trim_end().to_string(),
-            });
-        }
-        Command::GenerateAssets { out_dir } => {
-            let files =
-                crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", e))?;
-            return Ok(Outcome::Value {
-                key: "files",
-                value: files.join("\n"),
-            });
-        }
-        _ => {}
-    }
-    let vault = match g.vault {
-        Some(v) => v,
-        None => default_vault()?,
+    let vault = VaultCommands {
+        global: cli.global,
+        env,
+        term,
+        warnings,
     };
-    // Through a symlink, work on the file it points to: the lock and the
-    // temp file must sit beside the real vault, and a write must replace
-    // it, not the link.
-    let vault = std::fs::canonicalize(&vault).unwrap_or(vault);
-    let ctx = Ctx {
-        vault,
-        read_only: g.read_only || env.read_only()?,
-        lock_timeout: Duration::from_secs_f64(g.lock_timeout),
-        sources: Sources {
-            token_file: g.token_file,
-            passphrase_file: g.passphrase_file,
-            env,
-            term,
-            no_input: g.no_input,
-        },
-        warnings: Default::default(),
-    };
-    let result = dispatch(&ctx, cli.command);
-    warnings.append(&mut ctx.warnings.borrow_mut());
-    result
-}
-
-fn dispatch(ctx: &Ctx<'_>, command: Command) -> Result<Outcome> {
-    match command {
-        Command::Init(k) => cmd::init(
-            ctx,
-            KdfParams {
-                memory_mib: k.kdf_memory,
-                iterations: k.kdf_iterations,
-            },
-        ),
-        Command::GetSso(a) => cmd::get_sso(ctx, &a.app, &a.user_id),
-        Command::PutSso(a) => cmd::put_sso(ctx, &a.app, &a.user_id, a.file.as_deref()),
-        Command::DeactivateSso(a) => {
-            cmd::deactivate_sso(ctx, &a.app, a.did.as_deref(), a.user_id.as_deref())
-        }
-        Command::RemoveSso(a) => {
-            cmd::remove_sso(ctx, &a.app, a.did.as_deref(), a.user_id.as_deref())
-        }
-        Command::PutDid(a) => cmd::put_did(ctx, &a.did, &a.name, a.file.as_deref()),
-        Command::GetDid(a) => cmd::get_did(ctx, &a.did, &a.name),
-        Command::DeleteDid(a) => cmd::delete_did(ctx, &a.did, &a.name),
-        Command::List => cmd::list(ctx),
-        Command::Import { file } => cmd::import(ctx, file.as_deref()),
-        Command::Export => cmd::export(ctx),
+    match cli.command {
+        Command::Did(c) => cmd::offline::did(&c, vault.warnings),
+        Command::Completions { shell } => cmd::offline::completions(shell),
+        Command::GenerateAssets { out_dir } => cmd::offline::generate_assets(&out_dir),
+        Command::Init(k) => vault.run(|ctx| cmd::init(ctx, k.params())),
+        Command::GetSso(a) => vault.rfc(|_| {
+            Ok(Request::GetSso {
+                app: a.app,
+                user: a.user_id,
+            })
+        }),
+        Command::PutSso(a) => vault.rfc(|ctx| {
+            Ok(Request::PutSso {
+                body: ctx.sources.body(a.file.as_deref())?,
+                app: a.app,
+                user: a.user_id,
+            })
+        }),
+        Command::DeactivateSso(a) => vault.rfc(|_| {
+            Ok(Request::DeactivateSso {
+                user: a.user()?,
+                app: a.app,
+            })
+        }),
+        Command::RemoveSso(a) => vault.rfc(|_| {
+            Ok(Request::RemoveSso {
+                user: a.user()?,
+                app: a.app,
+            })
+        }),
+        Command::PutDid(a) => vault.rfc(|ctx| {
+            Ok(Request::PutDid {
+                body: ctx.sources.body(a.file.as_deref())?,
+                did: a.did,
+                name: a.name,
+            })
+        }),
+        Command::GetDid(a) => vault.rfc(|_| {
+            Ok(Request::GetDid {
+                did: a.did,
+                name: a.name,
+            })
+        }),
+        Command::DeleteDid(a) => vault.rfc(|_| {
+            Ok(Request::DeleteDid {
+                did: a.did,
+                name: a.name,
+            })
+        }),
+        Command::List => vault.run(cmd::list),
+        Command::Import { file } => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
+        Command::Export => vault.run(cmd::export),
         Command::Token(TokenCommand::Create {
             name,
             apps,
             dids,
             write,
             expires_in,
-        }) => cmd::token_create(ctx, &name, &apps, &dids, write, expires_in.as_deref()),
-        Command::Token(TokenCommand::List) => cmd::token_list(ctx),
-        Command::Token(TokenCommand::Revoke { name }) => cmd::token_revoke(ctx, &name),
-        Command::Vault(VaultCommand::Info) => cmd::vault_info(ctx),
+        }) => vault.run(|ctx| cmd::token_create(ctx, &name, &apps, &dids, write, expires_in)),
+        Command::Token(TokenCommand::List) => vault.run(cmd::token_list),
+        Command::Token(TokenCommand::Revoke { name }) => {
+            vault.run(|ctx| cmd::token_revoke(ctx, &name))
+        }
+        Command::Vault(VaultCommand::Info) => vault.run(cmd::vault_info),
         Command::Vault(VaultCommand::ReadOnly { state }) => {
-            cmd::vault_read_only(ctx, matches!(state, OnOff::On))
+            vault.run(|ctx| cmd::vault_read_only(ctx, matches!(state, OnOff::On)))
         }
         Command::Vault(VaultCommand::Passwd {
             new_passphrase_file,
             kdf_memory,
             kdf_iterations,
-        }) => cmd::vault_passwd(
-            ctx,
-            new_passphrase_file.as_deref(),
-            kdf_memory,
-            kdf_iterations,
-        ),
-        Command::Did(_) | Command::Completions { .. } | Command::GenerateAssets { .. } => Err(
-            Error::failure("internal: command handled before opening the vault"),
-        ),
+        }) => vault.run(|ctx| {
+            cmd::vault_passwd(
+                ctx,
+                new_passphrase_file.as_deref(),
+                kdf_memory,
+                kdf_iterations,
+            )
+        }),
     }
 }

@@ -1,5 +1,9 @@
 //! Completions and man pages are generated from the clap definition and
 //! committed; this fails when a committed file is stale.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
+
+mod common;
+use common::unavailable;
 
 #[test]
 fn committed_completions_and_man_pages_are_fresh() {
@@ -107,7 +111,7 @@ fn bash_completes_subcommands_and_their_flags() {
         complete_words sso-secrets completions ''
     "#;
     let Some(out) = shell_output("bash", script) else {
-        eprintln!("skipped: no bash");
+        unavailable("bash is not installed");
         return;
     };
     let lines: Vec<&str> = out.lines().collect();
@@ -131,7 +135,7 @@ fn fish_completes_subcommands_and_their_flags() {
     let script = "source completions/sso-secrets.fish; complete -C 'sso-secrets put-'; \
                   complete -C 'sso-secrets token create ci --'";
     let Some(out) = shell_output("fish", script) else {
-        eprintln!("skipped: fish is not installed");
+        unavailable("fish is not installed");
         return;
     };
     assert!(out.contains("put-sso") && out.contains("put-did"), "{out}");

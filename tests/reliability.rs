@@ -1,4 +1,5 @@
 //! Reliability under concurrency, crashes, full disks and hostile bytes.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
 use common::*;
@@ -208,7 +209,7 @@ fn a_full_disk_leaves_the_previous_vault_intact() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!("skipped: cannot mount a tmpfs here");
+        unavailable("cannot mount a tmpfs here");
         return;
     }
     let path = mnt.path().join("vault");

@@ -1,4 +1,5 @@
 //! The seven RFC-134 operations, end to end, with every status they answer.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
 use common::*;
@@ -578,4 +579,48 @@ fn broken_pipe_is_not_an_error() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stderr_of(&out), "");
+}
+
+/// Argument errors are exit 2 before any vault access or prompt, for every
+/// command, even when the vault is missing or the passphrase is wrong.
+#[test]
+fn usage_errors_outrank_a_missing_vault_and_a_wrong_passphrase() {
+    let v = Vault::new();
+    let missing = Vault::empty();
+    let cases: [&[&str]; 6] = [
+        &["vault", "passwd", "--kdf-memory", "5"],
+        &["vault", "passwd", "--kdf-iterations", "1"],
+        &["init", "--kdf-memory", "99999"],
+        &["get-did", "did", "credential"],
+        &["put-sso", "", "--user-id", "u"],
+        &["token", "create", "t", "--did", "not-a-did"],
+    ];
+    for args in cases {
+        for vault in [&v, &missing] {
+            vault
+                .cmd()
+                .env("SSO_SECRETS_PASSPHRASE", "wrong passphrase")
+                .args(args)
+                .assert()
+                .code(2)
+                .stdout("")
+                .stderr(predicate::str::starts_with("sso-secrets: usage: "));
+        }
+    }
+}
+
+/// A DID may be given as its text as well as base58; both address the same secret.
+#[test]
+fn plain_did_text_and_base58_are_the_same_did() {
+    let v = Vault::new();
+    v.pass()
+        .args(["put-did", ALICE, "credential"])
+        .write_stdin("cred")
+        .assert()
+        .success();
+    v.pass()
+        .args(["get-did", &did(ALICE), "credential"])
+        .assert()
+        .success()
+        .stdout("cred");
 }

@@ -1,5 +1,6 @@
 //! Access tokens: scope, rights, expiry, revocation and rotation, and the
 //! cryptographic guarantees behind them.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
 use common::*;

@@ -1,20 +1,25 @@
 //! One function per operation: typed arguments in, a typed [`Outcome`] out.
 //! Commands never print and never exit; `run` does both.
 
-mod manage;
-mod rfc;
+mod lifecycle;
+pub mod offline;
+mod tokens;
+mod transfer;
 
-pub use manage::{
-    ExportLine, Info, ListItem, export, import, init, list, token_create, token_list, token_revoke,
-    vault_info, vault_passwd, vault_read_only,
-};
-pub use rfc::{deactivate_sso, delete_did, get_did, get_sso, put_did, put_sso, remove_sso};
+pub use lifecycle::{Info, ListItem, init, list, vault_info, vault_passwd, vault_read_only};
+pub use tokens::{token_create, token_list, token_revoke};
+pub use transfer::{ExportLine, export, import};
+
+pub use crate::local::Need;
 
 use crate::credentials::Sources;
 use crate::error::{Error, Result};
+use crate::local::{LocalVault, Session, VaultConfig};
+use crate::ops::{Backend, Event, Observer, Reply, Request};
 use crate::secret::{SecretBytes, SecretString};
-use crate::vault::keys::Scope;
-use crate::vault::{self, TokenInfo, Unlocker, Vault, store};
+use crate::status::Status;
+use crate::vault::{self, TokenInfo, Unlocker, Vault};
+use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -27,7 +32,12 @@ pub enum Outcome {
     Secret(SecretBytes),
     /// A new access token, shown once.
     Token(SecretString),
-    /// A plain value; `key` names it in JSON output.
+    /// `init`: the vault that was created (said on stderr, not stdout).
+    Created {
+        /// Its path.
+        vault: String,
+    },
+    /// A plain value for stdout; `key` names it in JSON output.
     Value {
         /// JSON field name.
         key: &'static str,
@@ -44,42 +54,6 @@ pub enum Outcome {
     Export(Vec<ExportLine>),
 }
 
-/// What a command needs of the credential.
-#[derive(Debug, Default)]
-pub struct Need {
-    scopes: Vec<Scope>,
-    write: bool,
-    admin: bool,
-    /// `vault read-only off` must work on a read-only vault.
-    ignores_read_only_flag: bool,
-}
-
-impl Need {
-    /// Read secrets of these scopes.
-    pub fn read(scopes: Vec<Scope>) -> Self {
-        Need {
-            scopes,
-            ..Need::default()
-        }
-    }
-    /// Write secrets of these scopes.
-    pub fn write(scopes: Vec<Scope>) -> Self {
-        Need {
-            scopes,
-            write: true,
-            ..Need::default()
-        }
-    }
-    /// The passphrase.
-    pub fn admin() -> Self {
-        Need {
-            admin: true,
-            write: true,
-            ..Need::default()
-        }
-    }
-}
-
 /// Everything a command may use besides its own arguments.
 pub struct Ctx<'a> {
     /// Vault file.
@@ -90,47 +64,68 @@ pub struct Ctx<'a> {
     pub lock_timeout: Duration,
     /// Credential and body sources.
     pub sources: Sources<'a>,
+    /// Sees every RFC operation's principal and final status.
+    pub observer: &'a dyn Observer,
     /// Warnings for stderr, collected as commands run.
-    pub warnings: std::cell::RefCell<Vec<String>>,
-}
-
-fn authorize(v: &Vault, need: &Need) -> Result<()> {
-    if need.admin && !v.is_admin() {
-        return Err(Error::Unauthorized(
-            "access tokens cannot manage tokens, export, or change vault settings; use the passphrase".into(),
-        ));
-    }
-    for s in &need.scopes {
-        v.scope(s)?;
-    }
-    if need.write && !v.keys.write {
-        return Err(Error::Unauthorized(format!(
-            "access token {:?} is read-only (issue one with --write to allow writes)",
-            v.keys.name
-        )));
-    }
-    Ok(())
+    pub warnings: RefCell<Vec<String>>,
 }
 
 impl Ctx<'_> {
-    /// Resolves the credential (may prompt). A missing or unusable vault
-    /// is reported first: it outranks authentication, and nobody should be
-    /// asked for a passphrase to a vault that is not there.
+    /// The vault and how it may be used.
+    pub fn config(&self) -> VaultConfig {
+        VaultConfig {
+            path: self.vault.clone(),
+            read_only: self.read_only,
+            lock_timeout: self.lock_timeout,
+        }
+    }
+
+    /// The backend the RFC operations go to, with the credential resolved
+    /// (may prompt). A missing or unusable vault is reported first: it
+    /// outranks authentication.
+    pub fn backend(&self) -> Result<Box<dyn Backend>> {
+        let config = self.config();
+        config.check_present()?;
+        Ok(Box::new(LocalVault::new(
+            config,
+            self.sources.credential()?,
+        )))
+    }
+
+    /// Runs one RFC operation: resolves the backend, builds the request
+    /// (reading a body only once the credential is known), calls it, and
+    /// reports the principal and the final status to the observer. Every
+    /// RFC command of the command line passes through here.
+    pub fn rfc(&self, build: impl FnOnce(&Self) -> Result<Request>) -> Result<Outcome> {
+        let backend = self.backend()?;
+        let request = build(self)?;
+        let operation = request.operation();
+        let result = backend.call(request);
+        self.warnings.borrow_mut().extend(backend.take_warnings());
+        self.observer.observe(&Event {
+            operation,
+            principal: backend.principal(),
+            status: result.as_ref().map_or_else(Error::status, |_| Status::Ok),
+        });
+        Ok(match result? {
+            Reply::Done => Outcome::Done,
+            Reply::Secret(s) => Outcome::Secret(s),
+        })
+    }
+
+    /// Resolves the credential (may prompt), after checking that the vault
+    /// is there.
     pub fn unlocker(&self) -> Result<Unlocker> {
-        store::open_vault(&self.vault)?;
+        self.config().check_present()?;
         Ok(Unlocker::new(self.sources.credential()?))
     }
 
     /// The passphrase alone (`vault passwd`), after the same vault check.
     pub fn passphrase_unlocker(&self) -> Result<Unlocker> {
-        store::open_vault(&self.vault)?;
+        self.config().check_present()?;
         Ok(Unlocker::new(vault::Credential::Passphrase(
             self.sources.passphrase()?,
         )))
-    }
-
-    fn keep_warnings(&self, v: &mut Vault) {
-        self.warnings.borrow_mut().append(&mut v.warnings);
     }
 
     /// Opens the vault for reading and checks `need`.
@@ -140,56 +135,23 @@ impl Ctx<'_> {
         need: Need,
         f: impl FnOnce(&Vault) -> Result<T>,
     ) -> Result<T> {
-        let mut v = Vault::open(&self.vault, u)?;
-        self.keep_warnings(&mut v);
-        authorize(&v, &need)?;
-        f(&v)
+        let mut seen = Session::default();
+        let out = self.config().read(u, &need, &mut seen, f);
+        self.warnings.borrow_mut().append(&mut seen.warnings);
+        out
     }
 
-    /// A read-modify-write under the writer lock, committed atomically.
-    /// Checks come in the contract's order: credential, scope, read-only,
-    /// then whatever `f` checks (body, existence).
+    /// A read-modify-write under the writer lock, committed atomically, with
+    /// the checks in the contract's order (see [`VaultConfig::write`]).
     pub fn write<T>(
         &self,
         u: &Unlocker,
         need: Need,
         f: impl FnOnce(&mut Vault) -> Result<T>,
     ) -> Result<T> {
-        if self.read_only {
-            return self.read(u, need, |_| {
-                Err(Error::ReadOnly(
-                    "writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into(),
-                ))
-            });
-        }
-        // A missing vault is "no vault" (exit 1); don't leave a lock file.
-        store::open_vault(&self.vault)?;
-        // Argon2 before the lock, so writers queue for milliseconds, not
-        // for one another's key derivations.
-        vault::prepare(&self.vault, u);
-        let lock = match store::lock(&self.vault, self.lock_timeout) {
-            Ok(l) => l,
-            Err(store::LockError::ReadOnlyFs) => {
-                return self.read(u, need, |_| {
-                    Err(Error::ReadOnly(format!(
-                        "{} is on a read-only file system",
-                        self.vault.display()
-                    )))
-                });
-            }
-            Err(store::LockError::Other(e)) => return Err(e),
-        };
-        let mut v = Vault::open_for_write(&self.vault, u, lock)?;
-        self.keep_warnings(&mut v);
-        authorize(&v, &need)?;
-        if v.header.read_only() && !need.ignores_read_only_flag {
-            return Err(Error::ReadOnly(
-                "the vault is set read-only (`sso-secrets vault read-only off` allows writes)"
-                    .into(),
-            ));
-        }
-        let out = f(&mut v)?;
-        v.commit()?;
-        Ok(out)
+        let mut seen = Session::default();
+        let out = self.config().write(u, &need, &mut seen, f);
+        self.warnings.borrow_mut().append(&mut seen.warnings);
+        out
     }
 }

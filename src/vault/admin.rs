@@ -99,10 +99,7 @@ pub fn create(
     let lock = match store::lock(path, lock_timeout) {
         Ok(l) => l,
         Err(store::LockError::ReadOnlyFs) => {
-            return Err(Error::ReadOnly(format!(
-                "{} is on a read-only file system",
-                path.display()
-            )));
+            return Err(Error::read_only_fs(path));
         }
         Err(store::LockError::Other(e)) => return Err(e),
     };
@@ -141,9 +138,7 @@ impl Vault {
     fn require_admin(&self) -> Result<&Key32> {
         match (&self.keys.role, &self.keys.escrow_key) {
             (Role::Admin, Some(k)) => Ok(k),
-            _ => Err(Error::Unauthorized(
-                "access tokens cannot manage tokens or vault settings; use the passphrase".into(),
-            )),
+            _ => Err(Error::admin_only()),
         }
     }
 

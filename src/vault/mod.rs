@@ -318,7 +318,7 @@ impl Vault {
             return Err(Error::Unauthorized(format!(
                 "access token {:?} expired at {}",
                 u.keys.name,
-                crate::output::rfc3339(exp)
+                crate::time::rfc3339(exp)
             )));
         }
         let write = lock.map(|lock| WriteState {
@@ -531,9 +531,11 @@ impl Vault {
         if !self.dirty {
             return Ok(());
         }
-        let seed = self.keys.signing_seed.clone().ok_or_else(|| {
-            Error::Unauthorized(format!("access token {:?} is read-only", self.keys.name))
-        })?;
+        let seed = self
+            .keys
+            .signing_seed
+            .clone()
+            .ok_or_else(|| Error::token_read_only(&self.keys.name))?;
         let signer = Signer::from_seed(&seed)?;
         self.rebucket_if_needed()?;
         let w = self

@@ -172,7 +172,7 @@ pub fn replace(
     let dir = parent(vault);
     let fail = |what: &str, e: io::Error| {
         if e.raw_os_error() == Some(nix::libc::EROFS) {
-            Error::ReadOnly(format!("{} is on a read-only file system", vault.display()))
+            Error::read_only_fs(vault)
         } else {
             Error::io(
                 format!(

@@ -1,0 +1,57 @@
+//! Access tokens: create, list, revoke (the passphrase only).
+
+use super::{Ctx, Need, Outcome};
+use crate::did::check_label;
+use crate::error::Result;
+use crate::names::{AppName, Did};
+use crate::vault::keys::Scope;
+use crate::vault::now;
+
+/// `token create`.
+pub fn token_create(
+    ctx: &Ctx<'_>,
+    name: &str,
+    apps: &[AppName],
+    dids: &[Did],
+    write: bool,
+    expires_in: Option<std::time::Duration>,
+) -> Result<Outcome> {
+    check_label("token name", name)?;
+    let mut scopes: Vec<Scope> = apps
+        .iter()
+        .map(|a| Scope::App(a.as_str().to_string()))
+        .chain(dids.iter().map(|d| Scope::Did(d.text().to_string())))
+        .collect();
+    scopes.sort();
+    scopes.dedup();
+    let expires = expires_in.map(|d| now().saturating_add(d.as_secs()));
+    let u = ctx.unlocker()?;
+    ctx.write(&u, Need::admin(), |v| {
+        Ok(Outcome::Token(
+            v.create_token(name, &scopes, write, expires)?,
+        ))
+    })
+}
+
+/// `token list`.
+pub fn token_list(ctx: &Ctx<'_>) -> Result<Outcome> {
+    let u = ctx.unlocker()?;
+    ctx.read(
+        &u,
+        Need {
+            admin: true,
+            ..Need::default()
+        },
+        |v| Ok(Outcome::Tokens(v.tokens()?)),
+    )
+}
+
+/// `token revoke`.
+pub fn token_revoke(ctx: &Ctx<'_>, name: &str) -> Result<Outcome> {
+    check_label("token name", name)?;
+    let u = ctx.unlocker()?;
+    ctx.write(&u, Need::admin(), |v| {
+        v.revoke_token(name)?;
+        Ok(Outcome::Done)
+    })
+}

@@ -1,0 +1,282 @@
+//! Moving secrets in and out in bulk: JSON Lines `import` and `export`.
+
+use super::{Ctx, Need, Outcome};
+use crate::credentials::check_body;
+use crate::did::{self, check_label};
+use crate::error::{Error, Result};
+use crate::secret::SecretBytes;
+use crate::vault::keys::{Entry, Scope, State};
+use crate::vault::now;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD as B64;
+use serde::{Deserialize, Serialize};
+use std::io::Read;
+use std::path::Path;
+
+/// Largest `import` input: a million entries of ordinary size, or hundreds
+/// of the largest secrets; more is refused before anything is stored.
+pub const MAX_IMPORT: u64 = 1 << 30;
+
+/// One line of `import` / `export`.
+#[derive(Serialize, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ExportLine {
+    /// "sso" or "did".
+    pub kind: String,
+    /// App name (SSO).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    /// User id (SSO).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    /// DID text, not base58 (DID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub did: Option<String>,
+    /// Secret name (DID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// The value, when it is UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// The value in base64, when it is not UTF-8.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_base64: Option<String>,
+    /// "deactivated" for a deactivated SSO secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+}
+
+impl std::fmt::Debug for ExportLine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ExportLine(redacted)")
+    }
+}
+
+impl Drop for ExportLine {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.secret.zeroize();
+        self.secret_base64.zeroize();
+    }
+}
+
+/// One secret to import, validated.
+pub(crate) struct Item {
+    /// The app or DID.
+    pub(crate) scope: Scope,
+    /// User id or secret name.
+    pub(crate) key: String,
+    /// Active or deactivated.
+    pub(crate) state: State,
+    /// The secret.
+    pub(crate) value: SecretBytes,
+}
+
+/// serde_json's message, except where it would quote a value: "invalid
+/// type: string \"hunter2\"" must not put a secret on stderr.
+fn json_error(e: serde_json::Error) -> String {
+    let text = e.to_string();
+    if text.starts_with("invalid type") || text.starts_with("invalid value") {
+        format!(
+            "a field has the wrong type (every field is a string), at column {}",
+            e.column()
+        )
+    } else {
+        text
+    }
+}
+
+fn parse_line(line: &str) -> std::result::Result<Item, String> {
+    let l: ExportLine = serde_json::from_str(line).map_err(json_error)?;
+    let need =
+        |v: &Option<String>, field: &str| v.clone().ok_or_else(|| format!("missing \"{field}\""));
+    let err = |e: Error| e.detail().to_string();
+    let (scope, key) = match l.kind.as_str() {
+        "sso" => {
+            let (app, user) = (need(&l.app, "app")?, need(&l.user_id, "user_id")?);
+            check_label("app name", &app).map_err(err)?;
+            check_label("user id", &user).map_err(err)?;
+            if l.did.is_some() || l.name.is_some() {
+                return Err("an SSO line has no \"did\" or \"name\"".into());
+            }
+            (Scope::App(app), user)
+        }
+        "did" => {
+            let (d, name) = (need(&l.did, "did")?, need(&l.name, "name")?);
+            did::check_did_text(&d).map_err(err)?;
+            check_label("secret name", &name).map_err(err)?;
+            if l.app.is_some() || l.user_id.is_some() {
+                return Err("a DID line has no \"app\" or \"user_id\"".into());
+            }
+            (Scope::Did(d), name)
+        }
+        other => {
+            return Err(format!(
+                "unknown kind {other:?} (expected \"sso\" or \"did\")"
+            ));
+        }
+    };
+    let value = match (&l.secret, &l.secret_base64) {
+        (Some(s), None) => SecretBytes::new(s.as_bytes().to_vec()),
+        (None, Some(b)) => SecretBytes::new(
+            B64.decode(b)
+                .map_err(|_| "secret_base64 is not valid standard base64".to_string())?,
+        ),
+        _ => return Err("give exactly one of \"secret\" and \"secret_base64\"".into()),
+    };
+    check_body(&value).map_err(err)?;
+    let state = match (l.state.as_deref(), &scope) {
+        (None | Some("active"), _) => State::Active,
+        (Some("deactivated"), Scope::App(_)) => State::Deactivated,
+        (Some(other), _) => return Err(format!("invalid state {other:?} for a {} line", l.kind)),
+    };
+    Ok(Item {
+        scope,
+        key,
+        state,
+        value,
+    })
+}
+
+/// `import`: all lines or nothing, in one atomic write.
+pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
+    let u = ctx.unlocker()?;
+    let limit = MAX_IMPORT + 1;
+    let input = match file {
+        Some(p) => {
+            let mut buf = SecretBytes::new(Vec::new());
+            std::fs::File::open(p)
+                .and_then(|f| f.take(limit).read_to_end(buf.expose_mut()))
+                .map_err(|e| Error::io(format!("cannot read {}", p.display()), e))?;
+            buf
+        }
+        None => ctx
+            .sources
+            .term
+            .read_stdin(limit)
+            .map_err(|e| Error::io("cannot read stdin", e))?,
+    };
+    if input.len() as u64 > MAX_IMPORT {
+        return Err(Error::WrongFormat(format!(
+            "the import is larger than {} MiB; split it",
+            MAX_IMPORT >> 20
+        )));
+    }
+    ctx.write(&u, Need::write(Vec::new()), |v| {
+        let text = std::str::from_utf8(input.expose()).map_err(|e| {
+            Error::WrongFormat(format!("input is not UTF-8 (byte {})", e.valid_up_to()))
+        })?;
+        let mut items = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            items.push(
+                parse_line(line).map_err(|m| Error::WrongFormat(format!("line {}: {m}", i + 1)))?,
+            );
+        }
+        store_all(v, items)?;
+        Ok(Outcome::Done)
+    })
+}
+
+/// Puts every item into an open write session (the caller commits once):
+/// the shared path of every bulk import. A scope the credential lacks is
+/// 403 and nothing is stored.
+pub(crate) fn store_all(v: &mut crate::vault::Vault, items: Vec<Item>) -> Result<usize> {
+    let t = now();
+    let n = items.len();
+    let mut keys = std::collections::HashMap::new();
+    for it in items {
+        if !keys.contains_key(&it.scope) {
+            keys.insert(it.scope.clone(), v.scope(&it.scope)?);
+        }
+        let sk = &keys[&it.scope];
+        let created = v.get(sk, &it.key)?.map_or(t, |e| e.created);
+        v.put(
+            sk,
+            &Entry {
+                state: it.state,
+                created,
+                updated: t,
+                key: it.key,
+                value: it.value,
+            },
+        )?;
+    }
+    Ok(n)
+}
+
+/// `export`: every entry as JSON Lines (needs the passphrase).
+pub fn export(ctx: &Ctx<'_>) -> Result<Outcome> {
+    let u = ctx.unlocker()?;
+    ctx.read(
+        &u,
+        Need {
+            admin: true,
+            ..Need::default()
+        },
+        |v| {
+            let lines = v
+                .entries()?
+                .into_iter()
+                .map(|(scope, e)| {
+                    let (secret, secret_base64) = match std::str::from_utf8(e.value.expose()) {
+                        Ok(s) => (Some(s.to_string()), None),
+                        Err(_) => (None, Some(B64.encode(e.value.expose()))),
+                    };
+                    let mut l = ExportLine::default();
+                    l.secret = secret;
+                    l.secret_base64 = secret_base64;
+                    match scope {
+                        Scope::App(a) => {
+                            l.kind = "sso".into();
+                            l.app = Some(a);
+                            l.user_id = Some(e.key.clone());
+                            l.state = (e.state == State::Deactivated).then(|| "deactivated".into());
+                        }
+                        Scope::Did(d) => {
+                            l.kind = "did".into();
+                            l.did = Some(d);
+                            l.name = Some(e.key.clone());
+                        }
+                    }
+                    l
+                })
+                .collect();
+            Ok(Outcome::Export(lines))
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_lines() {
+        assert!(parse_line(r#"{"kind":"sso","app":"a","user_id":"u","secret":"s"}"#).is_ok());
+        assert!(
+            parse_line(r#"{"kind":"did","did":"did:x:y","name":"n","secret_base64":"AAE="}"#)
+                .is_ok()
+        );
+        let e = |l: &str| parse_line(l).err().unwrap_or_default();
+        assert!(e(r#"{"kind":"sso","app":"a","user_id":"u"}"#).contains("exactly one"));
+        assert!(e(r#"{"kind":"did","did":"x","name":"n","secret":"s"}"#).contains("did:"));
+        assert!(e(r#"{"kind":"sso","app":"a","user_id":"u","secret":""}"#).contains("empty"));
+        assert!(
+            e(r#"{"kind":"did","did":"did:x","name":"n","secret":"s","state":"deactivated"}"#)
+                .contains("state")
+        );
+        assert!(
+            e(r#"{"kind":"sso","app":"a","user_id":"u","secret":"s","extra":1}"#)
+                .contains("unknown field")
+        );
+        assert!(e("not json").contains("expected"));
+        // Error messages never quote a value.
+        let m = e(r#"{"kind":"sso","app":"a","user_id":"u","secret":12345678}"#);
+        assert!(m.contains("wrong type") && !m.contains("12345678"), "{m}");
+        let m = e(r#"{"kind":"sso","app":"a","user_id":"u","secret_base64":"hunter2!"}"#);
+        assert!(!m.contains("hunter2") && !m.contains('!'), "{m}");
+    }
+}

@@ -1,0 +1,70 @@
+//! Time as the user reads and writes it: RFC 3339 timestamps and durations
+//! such as `30s`, `2h30m`, `1w`, through `humantime`. Lowest layer: no
+//! other module of the crate is used here.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Formats Unix seconds as RFC 3339 UTC (`2026-11-26T14:19:37Z`).
+///
+/// ```
+/// assert_eq!(sso_secrets::time::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+/// ```
+pub fn rfc3339(secs: u64) -> String {
+    humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
+}
+
+/// Parses a token lifetime for clap: `30s`, `15m`, `12h`, `7d`, `1w`,
+/// `2h30m` (a bare number is seconds). Zero and more than 100 years are
+/// refused.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let bad =
+        |why: &str| format!("{why}; use a number with s, m, h, d or w, e.g. 12h, 2h30m or 1w");
+    let d = match s.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => humantime::parse_duration(s).map_err(|_| bad("not a duration"))?,
+    };
+    if d.is_zero() {
+        return Err(bad("a duration must be longer than zero"));
+    }
+    if d > Duration::from_secs(100 * 365 * 86_400) {
+        return Err(bad("a duration must be shorter than 100 years"));
+    }
+    Ok(d)
+}
+
+/// The current time in Unix seconds, or `None` when the clock reads before
+/// 1970 or cannot be read: callers that enforce a deadline must then fail
+/// closed.
+pub fn unix_now() -> Option<u64> {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn known_dates() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(1_795_702_777), "2026-11-26T14:19:37Z");
+    }
+
+    #[test]
+    fn durations() {
+        let secs = |s: &str| parse_duration(s).map(|d| d.as_secs());
+        assert_eq!(secs("30s"), Ok(30));
+        assert_eq!(secs("15m"), Ok(900));
+        assert_eq!(secs("12h"), Ok(43_200));
+        assert_eq!(secs("7d"), Ok(604_800));
+        assert_eq!(secs("1w"), Ok(604_800));
+        assert_eq!(secs("2h30m"), Ok(9_000));
+        assert_eq!(secs("45"), Ok(45));
+        for bad in ["", "0", "0s", "x", "12x", "-5m", "1000y"] {
+            assert!(parse_duration(bad).is_err(), "{bad}");
+        }
+    }
+}
