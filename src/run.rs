@@ -112,6 +112,9 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
 /// like need no home directory and no valid environment.
 struct VaultCommands<'a, 'w> {
     global: Global,
+    /// The command's name when it has no RFC operation behind it (it
+    /// needs the vault itself, so `--remote` cannot serve it).
+    local_only: Option<&'static str>,
     env: &'a Env,
     term: &'a dyn Terminal,
     warnings: &'w mut Vec<String>,
@@ -120,6 +123,14 @@ struct VaultCommands<'a, 'w> {
 impl VaultCommands<'_, '_> {
     fn run(self, f: impl FnOnce(&Ctx<'_>) -> Result<Outcome>) -> Result<Outcome> {
         let g = self.global;
+        let remote = g.remote.filter(|url| !url.is_empty());
+        if let (Some(name), Some(_)) = (self.local_only, &remote) {
+            return Err(Error::Usage(format!(
+                "`{name}` has no RFC-134 operation behind it, so it cannot run with --remote \
+                 (or SSO_SECRETS_REMOTE); it works on a local vault only"
+            )));
+        }
+        let read_only = g.read_only || self.env.read_only()?;
         let vault = match g.vault {
             Some(v) => v,
             None => default_vault()?,
@@ -130,7 +141,7 @@ impl VaultCommands<'_, '_> {
         let vault = std::fs::canonicalize(&vault).unwrap_or(vault);
         let ctx = Ctx {
             vault,
-            read_only: g.read_only || self.env.read_only()?,
+            read_only,
             lock_timeout: Duration::from_secs_f64(g.lock_timeout),
             sources: Sources {
                 token_file: g.token_file,
@@ -139,6 +150,14 @@ impl VaultCommands<'_, '_> {
                 term: self.term,
                 no_input: g.no_input,
             },
+            remote: remote.map(|url| crate::remote::Options {
+                url,
+                cacert: g.cacert,
+                timeout: Duration::from_secs_f64(g.timeout),
+                retries: g.retries,
+                insecure_http: g.insecure_http,
+                read_only,
+            }),
             observer: &crate::ops::Ignore,
             warnings: Default::default(),
         };
@@ -160,8 +179,18 @@ fn execute(
     term: &dyn Terminal,
     warnings: &mut Vec<String>,
 ) -> Result<Outcome> {
+    let local_only = match &cli.command {
+        Command::Init(_) => Some("init"),
+        Command::List => Some("list"),
+        Command::Import { .. } => Some("import"),
+        Command::Export => Some("export"),
+        Command::Token(_) => Some("token"),
+        Command::Vault(_) => Some("vault"),
+        _ => None,
+    };
     let vault = VaultCommands {
         global: cli.global,
+        local_only,
         env,
         term,
         warnings,

@@ -30,6 +30,7 @@ pub fn build(
         .http_status_as_error(false)
         // A redirect would carry the token to an address nobody chose.
         .max_redirects(0)
+        .max_redirects_will_error(false)
         .timeout_global(Some(timeout))
         .user_agent(concat!("sso-secrets/", env!("CARGO_PKG_VERSION")))
         .proxy(None);

@@ -5,7 +5,7 @@ use crate::error::Error;
 
 /// The error for a non-2xx HTTP status. `body` is the server's text, used
 /// as the detail so that a server's own explanation reaches the user.
-pub fn status_error(status: u16, body: &[u8], host: &str) -> Error {
+pub fn status_error(status: u16, body: &[u8], host: &str, location: Option<&str>) -> Error {
     let text = super::shorten(&String::from_utf8_lossy(body));
     let said = |fallback: String| {
         if text.is_empty() {
@@ -28,8 +28,11 @@ pub fn status_error(status: u16, body: &[u8], host: &str) -> Error {
             format!("{plain}: {text}")
         }),
         300..=399 => Error::failure(format!(
-            "{plain}, a redirect; give the final URL with --remote (a token is never sent on \
-             to another address)"
+            "{plain}, a redirect{}; give the final URL with --remote (a token is never sent \
+             on to another address)",
+            location
+                .map(|l| format!(" to {}", super::shorten(l)))
+                .unwrap_or_default()
         )),
         _ => Error::failure(if text.is_empty() {
             plain
@@ -57,6 +60,10 @@ pub fn transport_error(e: ureq::Error, host: &str) -> Error {
         U::Timeout(t) => Error::Temporary(format!("{host} did not answer in time ({t})")),
         U::HostNotFound => Error::Temporary(format!("cannot resolve the host name {host}")),
         U::ConnectionFailed => Error::Temporary(format!("cannot connect to {host}")),
+        // rustls reports a refused certificate through the stream's io::Error.
+        U::Io(io) if io.get_ref().is_some_and(|e| e.is::<rustls::Error>()) => {
+            Error::failure(format!("TLS with {host} failed: {io}"))
+        }
         U::Io(io) => Error::Temporary(format!("connection to {host} failed: {io}")),
         U::ConnectProxyFailed(why) => {
             Error::Temporary(format!("the proxy did not connect to {host}: {why}"))
@@ -93,25 +100,32 @@ mod tests {
             (501, Status::Failure),
         ];
         for (code, want) in table {
-            assert_eq!(status_error(code, b"", "h").status(), want, "{code}");
+            assert_eq!(status_error(code, b"", "h", None).status(), want, "{code}");
         }
     }
 
     #[test]
     fn the_body_is_the_detail_shortened_and_escaped() {
-        let e = status_error(404, b"Fail", "h");
+        let e = status_error(404, b"Fail", "h", None);
         assert_eq!(e.detail(), "Fail");
-        let e = status_error(404, b"", "h");
+        let e = status_error(404, b"", "h", None);
         assert_eq!(e.detail(), "h answered 404 Not Found");
-        let e = status_error(405, b"read only mode is active", "h");
+        let e = status_error(405, b"read only mode is active", "h", None);
         assert_eq!(e.detail(), "read only mode is active");
-        let e = status_error(500, b"line1\nline2\x1b[31m\r\n", "h");
+        let e = status_error(500, b"line1\nline2\x1b[31m\r\n", "h", None);
         assert_eq!(e.detail(), "line1\\nline2\\u{1b}[31m");
         let long = "x".repeat(1000);
-        let e = status_error(403, long.as_bytes(), "h");
+        let e = status_error(403, long.as_bytes(), "h", None);
         assert!(e.detail().chars().count() <= 201);
         assert!(e.detail().ends_with('…'));
-        let e = status_error(503, b"busy", "h");
+        let e = status_error(503, b"busy", "h", None);
+        assert_eq!(e.detail(), "h answered 503 Service Unavailable: busy");
+        let e = status_error(301, b"moved", "h", Some("https://elsewhere/"));
+        assert!(
+            e.detail().contains("redirect to https://elsewhere/"),
+            "{}",
+            e.detail()
+        );
         assert_eq!(e.detail(), "h answered 503 Service Unavailable: busy");
     }
 }

@@ -90,10 +90,10 @@ impl Endpoint {
         if is_loopback(&self.host) {
             return None;
         }
-        if let Some((_, list)) = get(&["NO_PROXY", "no_proxy"]) {
-            if no_proxy_matches(&list, &self.host) {
-                return None;
-            }
+        if let Some((_, list)) = get(&["NO_PROXY", "no_proxy"])
+            && no_proxy_matches(&list, &self.host)
+        {
+            return None;
         }
         let scheme_vars: &[&str] = if self.https {
             &["HTTPS_PROXY", "https_proxy"]

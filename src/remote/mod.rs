@@ -238,7 +238,11 @@ impl RemoteBackend {
             // The detail is all we want of an error body; a broken one
             // still leaves the status to go by.
             let _ = (&mut reader).take(4096).read_to_end(&mut text);
-            Err(answer::status_error(status, &text, host))
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok());
+            Err(answer::status_error(status, &text, host, location))
         };
         Attempt {
             result,
