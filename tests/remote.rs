@@ -10,6 +10,7 @@ mod fake_apihub;
 use assert_cmd::Command;
 use common::{bin, did, stderr_of};
 use fake_apihub::{ConnectProxy, FakeApiHub};
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -373,6 +374,8 @@ fn plain_http_to_another_host_is_refused_unless_allowed() {
 
 struct Pki {
     ca_pem: String,
+    cert_pem: String,
+    key_pem: String,
     server: Arc<rustls::ServerConfig>,
 }
 
@@ -399,8 +402,29 @@ fn pki() -> Pki {
         .unwrap();
     Pki {
         ca_pem: ca_cert.pem(),
+        cert_pem: cert.pem(),
+        key_pem: key.serialize_pem(),
         server: Arc::new(server),
     }
+}
+
+/// The test PKI as PEM files in `dir`: (CA, server certificate, its key).
+#[allow(dead_code)]
+fn pki_files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let pki = pki();
+    let files = [
+        ("ca.pem", &pki.ca_pem),
+        ("cert.pem", &pki.cert_pem),
+        ("key.pem", &pki.key_pem),
+    ];
+    for (name, pem) in files {
+        std::fs::write(dir.join(name), pem).unwrap();
+    }
+    (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    )
 }
 
 #[test]

@@ -270,9 +270,7 @@ impl Backend for RemoteBackend {
     fn call(&self, request: Request) -> Result<Reply> {
         let op = request.operation();
         if op.is_write() && self.read_only {
-            return Err(Error::ReadOnly(
-                "writes are disabled by --read-only or SSO_SECRETS_READ_ONLY".into(),
-            ));
+            return Err(Error::writes_disabled());
         }
         let prepared = self.prepare(request)?;
         let deadline = Instant::now() + self.timeout;
