@@ -18,8 +18,8 @@ use std::time::Duration;
 use ureq::Agent;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
 
-/// Builds the agent for `endpoint`. Roots are loaded only for https, so a
-/// loopback `serve` costs no certificate parsing.
+/// Builds the agent for `endpoint`. Roots are loaded only when TLS is used,
+/// so a loopback `serve` over http costs no certificate parsing.
 pub fn build(
     endpoint: &Endpoint,
     cacert: Option<&Path>,
@@ -34,30 +34,36 @@ pub fn build(
         .timeout_global(Some(timeout))
         .user_agent(concat!("sso-secrets/", env!("CARGO_PKG_VERSION")))
         .proxy(None);
-    if let Some((var, url)) = endpoint.proxy_from(&env) {
+    let proxy = endpoint.proxy_from(&env);
+    // TLS is needed for an https server, or to reach an https:// proxy.
+    let tls = endpoint.is_https()
+        || proxy
+            .as_ref()
+            .is_some_and(|(_, url)| url.to_ascii_lowercase().starts_with("https://"));
+    if let Some((var, url)) = proxy {
         let proxy = ureq::Proxy::new(&url)
             .map_err(|e| Error::failure(format!("{var} is not a usable proxy URL: {e}")))?;
         config = config.proxy(Some(proxy));
     }
-    if endpoint.is_https() {
-        let roots = match cacert {
-            Some(path) => roots_from_pem(path)?,
-            None => system_roots()?,
-        };
-        config = config.tls_config(
-            TlsConfig::builder()
-                .provider(TlsProvider::Rustls)
-                .root_certs(roots)
-                .unversioned_rustls_crypto_provider(Arc::new(
-                    rustls::crypto::ring::default_provider(),
-                ))
-                .build(),
-        );
-    } else if cacert.is_some() {
+    if cacert.is_some() && !endpoint.is_https() {
         return Err(Error::Usage(
             "--cacert applies to https:// URLs only".into(),
         ));
     }
+    let roots = match (tls, cacert) {
+        (false, _) => RootCerts::new_with_certs(&[]),
+        (true, Some(path)) => roots_from_pem(path)?,
+        (true, None) => system_roots()?,
+    };
+    // The provider is always given: ureq would otherwise look for a
+    // process-wide default and panic when there is none.
+    config = config.tls_config(
+        TlsConfig::builder()
+            .provider(TlsProvider::Rustls)
+            .root_certs(roots)
+            .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .build(),
+    );
     Ok(config.build().new_agent())
 }
 

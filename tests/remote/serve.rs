@@ -187,7 +187,7 @@ fn the_seven_operations_answer_the_same_through_serve() {
 #[test]
 fn serve_over_tls_with_a_test_ca() {
     let v = Vault::new();
-    let token = v.create_token(&["--write"]);
+    let token = v.create_token(&["w", "--write"]);
     let (ca, cert, key) = pki_files(v.dir());
     let server = Serve::start(
         &v.path,
