@@ -18,11 +18,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
     }
     var completions = [
         &'sso-secrets'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -30,8 +30,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
             cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
             cand -V 'Print version'
             cand --version 'Print version'
             cand init 'Create a vault protected by a new passphrase'
@@ -44,23 +44,25 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
             cand remove-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
             cand list 'List the entries the credential may see (never their values)'
-            cand import 'Bulk put from JSON Lines (all or nothing)'
-            cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+            cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+            cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+            cand exec 'Run a command with secrets in its environment (never on its argv)'
+            cand inject 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;init'= {
             cand --kdf-memory 'Argon2id memory in MiB (19 to 4096)'
             cand --kdf-iterations 'Argon2id iterations (2 to 64)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -73,11 +75,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;get-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -91,11 +93,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;put-sso'= {
             cand --user-id 'User id'
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -108,11 +110,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;deactivate-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -125,11 +127,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;remove-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -142,11 +144,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;put-did'= {
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -158,11 +160,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;get-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -174,11 +176,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;delete-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -190,11 +192,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;remove-did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -206,11 +208,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;list'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -222,14 +224,17 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;import'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --apihub 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines'
+            cand --apihub-key-file 'APIHub''s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --dry-run 'Print the names of what would be imported (never values); store nothing'
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
@@ -238,11 +243,13 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;export'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --apihub 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites'
+            cand --apihub-key-file 'APIHub''s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -253,12 +260,50 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'sso-secrets;did'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+        &'sso-secrets;exec'= {
+            cand --sso 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)'
+            cand --did 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds the whole command may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sso-secrets;inject'= {
+            cand -i 'Template to read (default or -: stdin)'
+            cand --in-file 'Template to read (default or -: stdin)'
+            cand -o 'File to write, 0600, replaced atomically (default or -: stdout)'
+            cand --out-file 'File to write, 0600, replaced atomically (default or -: stdout)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds the whole command may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+        }
+        &'sso-secrets;did'= {
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -273,11 +318,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;did;encode'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -289,11 +334,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;did;decode'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -316,11 +361,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;did;help;help'= {
         }
         &'sso-secrets;token'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -338,12 +383,12 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;token;create'= {
             cand --app 'Cover this app''s SSO secrets (repeatable)'
             cand --did 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)'
-            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -356,11 +401,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;list'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -372,11 +417,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;revoke'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -402,11 +447,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;token;help;help'= {
         }
         &'sso-secrets;vault'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -422,11 +467,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;info'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -438,11 +483,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;vault;read-only'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -457,11 +502,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
             cand --kdf-memory 'New Argon2id memory in MiB, 19 to 4096 (default: keep)'
             cand --kdf-iterations 'New Argon2id iterations, 2 to 64 (default: keep)'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -487,11 +532,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;vault;help;help'= {
         }
         &'sso-secrets;completions'= {
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -502,13 +547,13 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
-        &'sso-secrets;generate-assets'= {
-            cand --out-dir 'Repository root to write into'
-            cand --vault 'Vault file [default: ~/.local/share/sso-secrets/vault]'
+        &'sso-secrets;man'= {
+            cand --install-dir 'Write every page into DIR/man1 (DIR is a directory of man''s search path, e.g. ~/.local/share/man or /usr/local/share/man)'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
-            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
             cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
             cand --timeout 'With --remote: seconds the whole command may take, retries included'
             cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
@@ -529,13 +574,15 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
             cand list 'List the entries the credential may see (never their values)'
-            cand import 'Bulk put from JSON Lines (all or nothing)'
-            cand export 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+            cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+            cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+            cand exec 'Run a command with secrets in its environment (never on its argv)'
+            cand inject 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
             cand completions 'Print a shell completion script'
-            cand generate-assets 'Regenerate completions/ and man/ (for developers)'
+            cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;help;init'= {
@@ -559,6 +606,10 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;import'= {
         }
         &'sso-secrets;help;export'= {
+        }
+        &'sso-secrets;help;exec'= {
+        }
+        &'sso-secrets;help;inject'= {
         }
         &'sso-secrets;help;did'= {
             cand encode 'Print the base58 form of DID text'
@@ -592,7 +643,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;help;completions'= {
         }
-        &'sso-secrets;help;generate-assets'= {
+        &'sso-secrets;help;man'= {
         }
         &'sso-secrets;help;help'= {
         }

@@ -24,11 +24,11 @@ function __fish_sso_secrets_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -36,7 +36,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l json -d 'Succes
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s V -l version -d 'Print version'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "init" -d 'Create a vault protected by a new passphrase'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
@@ -48,21 +48,23 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "get-did" -d
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "remove-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "list" -d 'List the entries the credential may see (never their values)'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "import" -d 'Bulk put from JSON Lines (all or nothing)'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "export" -d 'Print every entry as JSON Lines, in clear (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "vault" -d 'Vault administration'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for developers)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "man" -d 'Print the man page, or install every page for `man sso-secrets`'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-memory -d 'Argon2id memory in MiB (19 to 4096)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (2 to 64)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -72,11 +74,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l no-inpu
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -87,11 +89,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l inse
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -101,11 +103,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l no-i
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -115,11 +117,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -129,11 +131,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l n
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -142,11 +144,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l read
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -155,11 +157,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l read
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -168,11 +170,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -181,11 +183,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -194,24 +196,29 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l read-on
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub -d 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l dry-run -d 'Print the names of what would be imported (never values); store nothing'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub -d 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -220,11 +227,41 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l read-
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l sso -d 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l did -d 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s i -l in-file -d 'Template to read (default or -: stdin)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s o -l out-file -d 'File to write, 0600, replaced atomically (default or -: stdout)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -236,11 +273,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -249,11 +286,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -265,11 +302,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -284,12 +321,12 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l app -d 'Cover this app\'s SSO secrets (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l did -d 'Cover this DID\'s DID secrets, base58 or did:… text (repeatable)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -299,11 +336,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -312,11 +349,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -329,11 +366,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tokens: names, scopes, creation and expiry (never the tokens)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token and rotate the keys it could read'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -346,11 +383,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -359,11 +396,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -375,11 +412,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: prompt twice)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB, 19 to 4096 (default: keep)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-iterations -d 'New Argon2id iterations, 2 to 64 (default: keep)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -392,11 +429,11 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
@@ -405,37 +442,39 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l out-dir -d 'Repository root to write into' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l vault -d 'Vault file [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand generate-assets" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "init" -d 'Create a vault protected by a new passphrase'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "put-sso" -d 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "deactivate-sso" -d 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "remove-sso" -d 'RFC 4. Remove SSO Secret: erase it'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "put-did" -d 'RFC 5. Put DID Secret: store a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "get-did" -d 'RFC 6. Get DID Secret: print a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "list" -d 'List the entries the credential may see (never their values)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "import" -d 'Bulk put from JSON Lines (all or nothing)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "export" -d 'Print every entry as JSON Lines, in clear (needs the passphrase)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "vault" -d 'Vault administration'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "generate-assets" -d 'Regenerate completions/ and man/ (for developers)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export did token vault completions generate-assets help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l install-dir -d 'Write every page into DIR/man1 (DIR is a directory of man\'s search path, e.g. ~/.local/share/man or /usr/local/share/man)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "init" -d 'Create a vault protected by a new passphrase'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "put-sso" -d 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "deactivate-sso" -d 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "remove-sso" -d 'RFC 4. Remove SSO Secret: erase it'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "put-did" -d 'RFC 5. Put DID Secret: store a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "get-did" -d 'RFC 6. Get DID Secret: print a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "list" -d 'List the entries the credential may see (never their values)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "vault" -d 'Vault administration'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "man" -d 'Print the man page, or install every page for `man sso-secrets`'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from did" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from did" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Issue an access token and print it once'

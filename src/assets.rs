@@ -4,9 +4,30 @@ use crate::cli::{Cli, EXIT_CODES, Shell};
 use clap::CommandFactory;
 use std::path::Path;
 
+/// The command line as completions offer it: without hidden subcommands
+/// (`generate-assets` is for developers; clap_complete would offer it).
+fn visible_command() -> clap::Command {
+    // clap cannot take a subcommand out of a definition, so build a new
+    // top level from the visible parts.
+    let full = Cli::command();
+    let subs: Vec<clap::Command> = full
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .cloned()
+        .collect();
+    let mut out = clap::Command::new("sso-secrets")
+        .about(full.get_about().cloned().unwrap_or_default())
+        .version(env!("CARGO_PKG_VERSION"))
+        .subcommand_required(true);
+    for arg in full.get_arguments() {
+        out = out.arg(arg.clone());
+    }
+    out.subcommands(subs)
+}
+
 /// The completion script for `shell`.
 pub fn completion(shell: Shell) -> Vec<u8> {
-    let mut cmd = Cli::command();
+    let mut cmd = visible_command();
     let mut buf = Vec::new();
     let target = match shell {
         Shell::Bash => clap_complete::Shell::Bash,
@@ -107,11 +128,12 @@ fn main_page_extra() -> String {
     s.push_str(".SH EXAMPLES\n.nf\n");
     s.push_str(&roff_escape(
         "sso-secrets init
+SSO_SECRETS_PASSPHRASE=... sso-secrets init    # in a script: no prompt
 printf 's3cret' | sso-secrets put-sso demo --user-id alice
 sso-secrets get-sso demo --user-id alice
 DID=$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)
 sso-secrets put-did \"$DID\" credential --file cred.json
-sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token
+(umask 077; sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token)
 SSO_SECRETS_TOKEN=$(cat ci.token) sso-secrets get-sso demo --user-id alice",
     ));
     s.push_str("\n.fi\n.SH SECURITY\n");
@@ -144,16 +166,138 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
     man.render_version_section(&mut main)?;
     out.push(("sso-secrets.1".to_string(), main));
 
-    fn walk(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) -> std::io::Result<()> {
+    fn walk(
+        cmd: &clap::Command,
+        path: &str,
+        out: &mut Vec<(String, Vec<u8>)>,
+    ) -> std::io::Result<()> {
         for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-            let man = clap_mangen::Man::new(sub.clone());
-            let mut page = Vec::new();
-            man.render(&mut page)?;
-            out.push((man.get_filename(), page));
-            walk(sub, out)?;
+            let path = format!("{path} {}", sub.get_name());
+            out.push((
+                format!("{}.1", path.replace(' ', "-")),
+                subcommand_page(sub, &path)?,
+            ));
+            walk(sub, &path, out)?;
         }
         Ok(())
     }
-    walk(&cmd, &mut out)?;
+    walk(&cmd, "sso-secrets", &mut out)?;
     Ok(out)
+}
+
+/// `[--app <APP>]...`, `<NAME>`, `--user-id <USER_ID>`: one argument as the
+/// synopsis shows it, with its value.
+fn synopsis_arg(a: &clap::Arg) -> String {
+    let value = a
+        .get_value_names()
+        .and_then(|v| v.first())
+        .map(|v| v.to_string())
+        .unwrap_or_else(|| a.get_id().to_string().to_uppercase());
+    let takes_value = a.get_num_args().is_some_and(|n| n.takes_values());
+    let many = matches!(a.get_action(), clap::ArgAction::Append);
+    let text = match a.get_long() {
+        Some(long) if takes_value => {
+            format!("\\fB\\-\\-{}\\fR \\fI<{value}>\\fR", roff_escape(long))
+        }
+        Some(long) => format!("\\fB\\-\\-{}\\fR", roff_escape(long)),
+        None => format!("\\fI<{value}>\\fR"),
+    };
+    let text = if a.is_required_set() {
+        text
+    } else {
+        format!("[{text}]")
+    };
+    if many { format!("{text}...") } else { text }
+}
+
+/// One subcommand's page: clap_mangen's NAME, DESCRIPTION, OPTIONS and
+/// SUBCOMMANDS, with a SYNOPSIS that shows option values, the exit codes,
+/// and the `after_help` blocks under their own titles (EXAMPLES, OUTPUT…)
+/// instead of clap_mangen's single "EXTRA".
+fn subcommand_page(sub: &clap::Command, path: &str) -> std::io::Result<Vec<u8>> {
+    let mut page = Vec::new();
+    let man = clap_mangen::Man::new(
+        sub.clone()
+            .after_help(None::<&str>)
+            .after_long_help(None::<&str>),
+    );
+    let title = path.replace(' ', "-");
+    page.extend_from_slice(
+        format!(
+            ".ie \\n(.g .ds Aq \\(aq\n.el .ds Aq '\n.TH {} 1 \"\" \"sso-secrets {}\"\n",
+            roff_escape(&title),
+            env!("CARGO_PKG_VERSION")
+        )
+        .as_bytes(),
+    );
+    man.render_name_section(&mut page)?;
+    page.extend_from_slice(b".SH SYNOPSIS\n");
+    if let Some(usage) = sub.get_overridden_usage() {
+        page.extend_from_slice(format!("{}\n", roff_escape(&usage.to_string())).as_bytes());
+    } else {
+        let mut words = vec![format!("\\fB{}\\fR", roff_escape(path))];
+        let own = sub
+            .get_arguments()
+            .filter(|a| !a.is_global_set() && !a.is_hide_set() && a.get_id() != "help");
+        let (positional, options): (Vec<_>, Vec<_>) = own.partition(|a| a.is_positional());
+        words.extend(options.into_iter().map(synopsis_arg));
+        if sub.has_subcommands() {
+            words.push("\\fI<COMMAND>\\fR".into());
+        } else {
+            words.push("[\\fIGLOBAL OPTIONS\\fR]".into());
+        }
+        words.extend(positional.into_iter().map(synopsis_arg));
+        page.extend_from_slice(format!("{}\n", words.join(" ")).as_bytes());
+    }
+    man.render_description_section(&mut page)?;
+    man.render_options_section(&mut page)?;
+    if sub.has_subcommands() {
+        man.render_subcommands_section(&mut page)?;
+    }
+    let after = sub
+        .get_after_help()
+        .map(|h| h.to_string())
+        .unwrap_or_default();
+    for block in after.split("\n\n").filter(|b| !b.trim().is_empty()) {
+        let (label, body) = block.split_once('\n').unwrap_or((block, ""));
+        let label = label.trim().trim_end_matches(':');
+        // "Example (why):" becomes EXAMPLES, with the why as its first line.
+        let (label, note) = match label.split_once(" (") {
+            Some((l, note)) => (l, Some(note.trim_end_matches(')'))),
+            None => (label, None),
+        };
+        let label = match label.to_uppercase() {
+            l if l == "EXAMPLE" => "EXAMPLES".to_string(),
+            l => l,
+        };
+        let mut body: Vec<&str> = body
+            .lines()
+            .map(|l| l.strip_prefix("  ").unwrap_or(l))
+            .collect();
+        let note = note.map(|n| format!("# {n}"));
+        if let Some(n) = &note {
+            body.insert(0, n);
+        }
+        page.extend_from_slice(
+            format!(".SH {label}\n.nf\n{}\n.fi\n", roff_escape(&body.join("\n"))).as_bytes(),
+        );
+    }
+    page.extend_from_slice(b".SH \"EXIT STATUS\"\n.nf\n");
+    page.extend_from_slice(roff_escape(EXIT_CODES).as_bytes());
+    page.extend_from_slice(b"\n.fi\n.SH \"SEE ALSO\"\n\\fBsso\\-secrets\\fR(1)\n");
+    Ok(page)
+}
+
+/// Writes every man page into `dir/man1`, where `man` looks for section 1
+/// under each directory of its search path.
+pub fn install_man_pages(dir: &Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let man1 = dir.join("man1");
+    std::fs::create_dir_all(&man1)?;
+    let mut written = Vec::new();
+    for (name, page) in man_pages()? {
+        let path = man1.join(name);
+        std::fs::write(&path, page)?;
+        written.push(path);
+    }
+    Ok(written)
 }

@@ -3,6 +3,7 @@
 use crate::crypto::KdfParams;
 use crate::names::{AppName, Did, SecretName, UserId, UserRef};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 // Macros, not consts, so `concat!` can build the long help from them.
@@ -52,7 +53,7 @@ RFC's Bearer token). Every RFC status maps to a process exit code, so scripts ca
         "\n\n",
         exit_codes!(),
         "\n\nExample:\n",
-        "  sso-secrets init\n",
+        "  sso-secrets init    # or, in a script: SSO_SECRETS_PASSPHRASE=... sso-secrets init\n",
         "  printf 's3cret' | sso-secrets put-sso demo --user-id alice\n",
         "  sso-secrets get-sso demo --user-id alice"
     )
@@ -69,14 +70,10 @@ pub struct Cli {
 /// Global options.
 #[derive(Debug, Args)]
 pub struct Global {
-    /// Vault file [default: ~/.local/share/sso-secrets/vault]
-    #[arg(
-        long,
-        global = true,
-        env = "SSO_SECRETS_VAULT",
-        hide_env_values = true,
-        value_name = "PATH"
-    )]
+    // No clap `env` here: clap takes SSO_SECRETS_VAULT= (empty) as an empty
+    // --vault; `Env` reads it instead, and an empty value counts as unset.
+    /// Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]
+    #[arg(long, global = true, value_name = "PATH")]
     pub vault: Option<PathBuf>,
     /// Success: one JSON object on stdout; failure: one JSON object on stderr
     #[arg(long, global = true)]
@@ -97,14 +94,10 @@ pub struct Global {
     /// Vault passphrase from the first line of this file
     #[arg(long, global = true, value_name = "PATH")]
     pub passphrase_file: Option<PathBuf>,
-    /// Send the RFC operations to the RFC-134 server at URL instead of a vault
-    #[arg(
-        long,
-        global = true,
-        env = "SSO_SECRETS_REMOTE",
-        value_name = "URL",
-        help_heading = "Remote"
-    )]
+    // No clap `env`, as for --vault: `Env` reads SSO_SECRETS_REMOTE, and an
+    // empty value counts as unset.
+    /// Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)
+    #[arg(long, global = true, value_name = "URL", help_heading = "Remote")]
     pub remote: Option<String>,
     /// With --remote: trust this CA certificate (PEM) instead of the system's roots
     #[arg(long, global = true, value_name = "PEM", help_heading = "Remote")]
@@ -146,7 +139,9 @@ pub enum Command {
         SSO_SECRETS_PASSPHRASE=... sso-secrets init --kdf-memory 256 --kdf-iterations 4")]
     Init(Kdf),
     /// RFC 1. Get SSO Secret: print the secret of a user of an app
-    #[command(after_help = "Example:\n  sso-secrets get-sso demo --user-id alice > secret.bin")]
+    #[command(
+        after_help = "Example:\n  (umask 077; sso-secrets get-sso demo --user-id alice > secret.bin)"
+    )]
     GetSso(SsoArgs),
     /// RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app
     #[command(
@@ -156,12 +151,14 @@ pub enum Command {
     PutSso(PutSsoArgs),
     /// RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso
     #[command(
+        override_usage = "sso-secrets deactivate-sso [OPTIONS] <APP> (<DID> | --user-id <USER_ID>)",
         after_help = "Examples:\n  sso-secrets deactivate-sso demo --user-id alice\n  \
         sso-secrets deactivate-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
     )]
     DeactivateSso(SsoByDid),
     /// RFC 4. Remove SSO Secret: erase it
     #[command(
+        override_usage = "sso-secrets remove-sso [OPTIONS] <APP> (<DID> | --user-id <USER_ID>)",
         after_help = "Examples:\n  sso-secrets remove-sso demo --user-id alice\n  \
         sso-secrets remove-sso demo \"$(sso-secrets did encode did:ssi:name:vault.example:demo/alice)\""
     )]
@@ -186,39 +183,94 @@ pub enum Command {
         kind, app or DID, user id or name, state, created, updated\n\nExamples:\n  \
         sso-secrets list\n  sso-secrets list --json | jq '.entries[] | .app'")]
     List,
-    /// Bulk put from JSON Lines (all or nothing)
+    /// Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)
     #[command(
         after_help = "Lines:\n  {\"kind\":\"sso\",\"app\":\"demo\",\"user_id\":\"alice\",\"secret\":\"s3cret\"}\n  \
         {\"kind\":\"did\",\"did\":\"did:ssi:name:v:demo/alice\",\"name\":\"credential\",\"secret_base64\":\"AAEC\"}\n\n\
         Example:\n  sso-secrets export --passphrase-file old.pass | \
-        sso-secrets --vault new.vault --passphrase-file new.pass import"
+        sso-secrets --vault new.vault --passphrase-file new.pass import\n  \
+        SSO_SECRETS_ENCRYPTION_KEY=\"$NEW,$OLD\" sso-secrets import --apihub /srv/apihub/external-volume/secrets"
     )]
     Import {
         /// JSON Lines file (default: stdin)
+        #[arg(conflicts_with = "apihub")]
         file: Option<PathBuf>,
+        /// `--apihub` and its options.
+        #[command(flatten)]
+        apihub: ApihubImportArgs,
     },
-    /// Print every entry as JSON Lines, in clear (needs the passphrase)
+    /// Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)
     #[command(
-        after_help = "Example:\n  sso-secrets export > backup.jsonl && chmod 600 backup.jsonl"
+        after_help = "Examples (the output is plaintext; umask 077 keeps it yours alone):\n  \
+        (umask 077; sso-secrets export > backup.jsonl)\n  \
+        sso-secrets export --apihub-key-file apihub.key --apihub ./secrets"
     )]
-    Export,
+    Export {
+        /// `--apihub` and its options.
+        #[command(flatten)]
+        apihub: ApihubExportArgs,
+    },
+    /// Run a command with secrets in its environment (never on its argv)
+    #[command(
+        long_about = "Reads every named secret first (any failure: its exit code, and the command \
+is not run), then replaces this process with COMMAND, with each secret in its variable. The pid, \
+signals and exit status are COMMAND's own; 127 if it cannot be found, 126 if it cannot be run. \
+SSO_SECRETS_TOKEN and SSO_SECRETS_PASSPHRASE are not passed on.",
+        after_help = "Examples:\n  \
+        sso-secrets exec --sso DB_PASSWORD demo alice -- ./deploy.sh\n  \
+        sso-secrets exec --sso PGPASSWORD demo alice --did CRED \"$DID\" credential -- psql -h db"
+    )]
+    Exec(ExecArgs),
+    /// Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in
+    #[command(
+        long_about = "Copies TEMPLATE to FILE, replacing {{ sso \"APP\" \"USER_ID\" }} and \
+{{ did \"DID\" \"NAME\" }} with the secrets' bytes. Arguments are JSON strings; \\{{ is a \
+literal {{. A malformed placeholder is a usage error naming its line and column. Every secret is \
+read before anything is written; FILE is created 0600 and replaced atomically, never half-written.",
+        after_help = "Example:\n  \
+        printf 'password = {{ sso \"demo\" \"alice\" }}\\n' > app.conf.tpl\n  \
+        sso-secrets inject -i app.conf.tpl -o app.conf"
+    )]
+    Inject(InjectArgs),
     /// Base58 helpers for DIDs (no vault needed)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sso-secrets did encode did:ssi:name:vault.example:demo/alice\n  \
+        sso-secrets did decode \"$DID\""
+    )]
     Did(DidCommand),
     /// Access tokens: the RFC's Bearer tokens (need the passphrase)
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  (umask 077; sso-secrets token create ci-demo --app demo --expires-in 90d > ci.token)\n  \
+        sso-secrets token list\n  sso-secrets token revoke ci-demo"
+    )]
     Token(TokenCommand),
     /// Vault administration
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  sso-secrets vault info\n  sso-secrets vault read-only on"
+    )]
     Vault(VaultCommand),
     /// Print a shell completion script
-    #[command(
-        after_help = "Example:\n  sso-secrets completions bash > ~/.local/share/bash-completion/completions/sso-secrets"
-    )]
+    #[command(after_help = "Examples (the README shows each shell's setup):\n  \
+        echo 'source <(sso-secrets completions bash)' >> ~/.bashrc\n  \
+        sso-secrets completions fish > ~/.config/fish/completions/sso-secrets.fish")]
     Completions {
         /// The shell
         #[arg(value_enum)]
         shell: Shell,
+    },
+    /// Print the man page, or install every page for `man sso-secrets`
+    #[command(
+        after_help = "Examples:\n  sso-secrets man --install-dir ~/.local/share/man\n  \
+        sso-secrets man | man -l -"
+    )]
+    Man {
+        /// Write every page into DIR/man1 (DIR is a directory of man's search
+        /// path, e.g. ~/.local/share/man or /usr/local/share/man)
+        #[arg(long, value_name = "DIR")]
+        install_dir: Option<PathBuf>,
     },
     /// Regenerate completions/ and man/ (for developers)
     #[command(hide = true)]
@@ -227,6 +279,31 @@ pub enum Command {
         #[arg(long, default_value = ".")]
         out_dir: PathBuf,
     },
+}
+
+/// `exec`.
+#[derive(Debug, Args)]
+pub struct ExecArgs {
+    /// Put the SSO secret of USER_ID of APP in variable VAR (repeatable)
+    #[arg(long, num_args = 3, value_names = ["VAR", "APP", "USER_ID"])]
+    pub sso: Vec<String>,
+    /// Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)
+    #[arg(long, num_args = 3, value_names = ["VAR", "DID", "NAME"])]
+    pub did: Vec<String>,
+    /// The command to run and its arguments, after --
+    #[arg(last = true, required = true, value_name = "COMMAND")]
+    pub command: Vec<OsString>,
+}
+
+/// `inject`.
+#[derive(Debug, Args)]
+pub struct InjectArgs {
+    /// Template to read (default or -: stdin)
+    #[arg(short = 'i', long = "in-file", value_name = "TEMPLATE")]
+    pub input: Option<PathBuf>,
+    /// File to write, 0600, replaced atomically (default or -: stdout)
+    #[arg(short = 'o', long = "out-file", value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// Argon2id parameters.
@@ -367,7 +444,7 @@ pub enum DidCommand {
 pub enum TokenCommand {
     /// Issue an access token and print it once
     #[command(
-        after_help = "Examples:\n  sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token\n  \
+        after_help = "Examples:\n  (umask 077; sso-secrets token create ci-demo --app demo --expires-in 30d > ci.token)\n  \
         sso-secrets token create deployer --did \"$DID\" --write"
     )]
     Create {
@@ -382,7 +459,7 @@ pub enum TokenCommand {
         /// Allow writes (tokens are read-only otherwise)
         #[arg(long)]
         write: bool,
-        /// Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m
+        /// Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)
         #[arg(long, value_name = "DURATION", value_parser = crate::time::parse_duration)]
         expires_in: Option<std::time::Duration>,
     },
@@ -451,6 +528,33 @@ pub enum Shell {
     Powershell,
     /// Elvish
     Elvish,
+}
+
+/// `import --apihub`: an OpenDSU APIHub server's secrets folder.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "APIHub")]
+pub struct ApihubImportArgs {
+    /// Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines
+    #[arg(long, value_name = "DIR")]
+    pub apihub: Option<PathBuf>,
+    /// APIHub's key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH
+    #[arg(long, value_name = "PATH", requires = "apihub")]
+    pub apihub_key_file: Option<PathBuf>,
+    /// Print the names of what would be imported (never values); store nothing
+    #[arg(long, requires = "apihub")]
+    pub dry_run: bool,
+}
+
+/// `export --apihub`: write the vault as an APIHub secrets folder.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "APIHub")]
+pub struct ApihubExportArgs {
+    /// Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites
+    #[arg(long, value_name = "DIR")]
+    pub apihub: Option<PathBuf>,
+    /// APIHub's key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH
+    #[arg(long, value_name = "PATH", requires = "apihub")]
+    pub apihub_key_file: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -3,70 +3,57 @@
 
 use crate::error::{Error, Result};
 use crate::secret::{SecretBytes, SecretString};
+use crate::terminal::TRIES;
 use crate::vault::Credential;
-use std::io::{self, IsTerminal, Read};
+use std::cell::RefCell;
+use std::io::Read;
 use std::path::{Path, PathBuf};
-use subtle::ConstantTimeEq;
+
+pub use crate::terminal::{RealTerminal, Terminal, weakness};
 
 /// Largest secret body, in bytes (1 MiB).
 pub const MAX_BODY: usize = 1 << 20;
 
-/// The terminal and standard input, behind a trait so tests can stand in.
-pub trait Terminal {
-    /// True when a hidden prompt can be shown (a controlling terminal exists).
-    fn can_prompt(&self) -> bool;
-    /// Shows `prompt` and reads a line without echo.
-    fn prompt_hidden(&self, prompt: &str) -> io::Result<SecretString>;
-    /// True when standard input is a terminal.
-    fn stdin_is_terminal(&self) -> bool;
-    /// Reads standard input, at most `limit` bytes.
-    fn read_stdin(&self, limit: u64) -> io::Result<SecretBytes>;
-}
-
-/// The real terminal: rpassword on /dev/tty, and the process's stdin.
-pub struct RealTerminal;
-
-impl Terminal for RealTerminal {
-    fn can_prompt(&self) -> bool {
-        std::fs::File::open("/dev/tty").is_ok()
-    }
-    fn prompt_hidden(&self, prompt: &str) -> io::Result<SecretString> {
-        rpassword::prompt_password(prompt).map(SecretString::new)
-    }
-    fn stdin_is_terminal(&self) -> bool {
-        io::stdin().is_terminal()
-    }
-    fn read_stdin(&self, limit: u64) -> io::Result<SecretBytes> {
-        let mut buf = SecretBytes::new(Vec::with_capacity(8192));
-        io::stdin()
-            .lock()
-            .take(limit)
-            .read_to_end(buf.expose_mut())?;
-        Ok(buf)
-    }
-}
-
-/// Credential-bearing environment variables, read once at start-up.
+/// The SSO_SECRETS_* environment variables, read once at start-up. A
+/// variable that is set but empty counts as unset: a CI secret that is not
+/// available to a job usually arrives as an empty string, and it must not
+/// hide the next credential source (or become a vault path of "").
 #[derive(Debug, Default)]
 pub struct Env {
+    /// SSO_SECRETS_VAULT
+    pub vault: Option<PathBuf>,
     /// SSO_SECRETS_TOKEN
     pub token: Option<SecretString>,
     /// SSO_SECRETS_PASSPHRASE
     pub passphrase: Option<SecretString>,
     /// SSO_SECRETS_READ_ONLY, as given
     pub read_only: Option<String>,
+    /// SSO_SECRETS_ENCRYPTION_KEY: APIHub's container key(s), for
+    /// `import --apihub` / `export --apihub`; empty counts as unset
+    pub apihub_key: Option<SecretString>,
+    /// SSO_SECRETS_REMOTE: the RFC-134 server for `--remote`
+    pub remote: Option<String>,
 }
 
 impl Env {
     /// Reads the process environment. Non-UTF-8 values count as unset for
     /// credentials (they could not be a token) and as invalid for READ_ONLY.
     pub fn from_process() -> Self {
-        let var = |k: &str| std::env::var(k).ok();
+        Self::from_vars(|k| std::env::var_os(k))
+    }
+
+    /// Reads the variables through `var` (the process environment, or a
+    /// test's), treating empty values as unset.
+    pub fn from_vars(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Self {
+        let set = |k: &str| var(k).filter(|v| !v.is_empty());
+        let text = |k: &str| set(k).and_then(|v| v.into_string().ok());
         Env {
-            token: var("SSO_SECRETS_TOKEN").map(SecretString::new),
-            passphrase: var("SSO_SECRETS_PASSPHRASE").map(SecretString::new),
-            read_only: std::env::var_os("SSO_SECRETS_READ_ONLY")
-                .map(|v| v.to_string_lossy().into_owned()),
+            vault: set("SSO_SECRETS_VAULT").map(PathBuf::from),
+            token: text("SSO_SECRETS_TOKEN").map(SecretString::new),
+            passphrase: text("SSO_SECRETS_PASSPHRASE").map(SecretString::new),
+            read_only: set("SSO_SECRETS_READ_ONLY").map(|v| v.to_string_lossy().into_owned()),
+            apihub_key: text("SSO_SECRETS_ENCRYPTION_KEY").map(SecretString::new),
+            remote: text("SSO_SECRETS_REMOTE"),
         }
     }
 
@@ -94,6 +81,8 @@ pub struct Sources<'a> {
     pub term: &'a dyn Terminal,
     /// --no-input
     pub no_input: bool,
+    /// Warnings for stderr, collected while reading (e.g. a blank secret).
+    pub warnings: RefCell<Vec<String>>,
 }
 
 /// Reads the first line of a small file, without its `\n` or `\r\n`.
@@ -126,93 +115,180 @@ impl Sources<'_> {
         !self.no_input && self.term.can_prompt()
     }
 
+    /// Why nothing can be prompted for, for the end of an error message.
+    fn why_no_prompt(&self) -> &'static str {
+        if self.no_input {
+            "--no-input forbids prompting"
+        } else {
+            "no terminal to prompt on"
+        }
+    }
+
     fn prompt(&self, prompt: &str) -> Result<SecretString> {
-        self.term
-            .prompt_hidden(prompt)
-            .map_err(|e| Error::Unauthorized(format!("cannot read from the terminal: {e}")))
+        crate::terminal::prompt(self.term, prompt)
+    }
+
+    fn say(&self, line: &str) {
+        crate::terminal::say(self.term, line);
+    }
+
+    /// The credential from a file or the environment, if one is given.
+    fn given_credential(&self, passphrase_only: bool) -> Result<Option<Credential>> {
+        if !passphrase_only {
+            if let Some(p) = &self.token_file {
+                return Ok(Some(token(first_line(p, "token")?)));
+            }
+            if let Some(t) = &self.env.token {
+                return Ok(Some(token(t.clone())));
+            }
+        }
+        if let Some(p) = &self.passphrase_file {
+            return Ok(Some(Credential::Passphrase(first_line(p, "passphrase")?)));
+        }
+        Ok(self.env.passphrase.clone().map(Credential::Passphrase))
+    }
+
+    fn no_credential(&self) -> Error {
+        Error::Unauthorized(format!(
+            "no credential: set SSO_SECRETS_TOKEN or SSO_SECRETS_PASSPHRASE, or pass --token-file \
+             or --passphrase-file ({})",
+            self.why_no_prompt()
+        ))
     }
 
     /// The credential for a command, in the contract's order.
     pub fn credential(&self) -> Result<Credential> {
-        if let Some(p) = &self.token_file {
-            return Ok(token(first_line(p, "token")?));
-        }
-        if let Some(t) = &self.env.token {
-            return Ok(token(t.clone()));
+        if let Some(c) = self.given_credential(false)? {
+            return Ok(c);
         }
         self.passphrase().map(Credential::Passphrase)
     }
 
     /// The passphrase only (init, vault passwd, and the fallback above).
     pub fn passphrase(&self) -> Result<SecretString> {
-        if let Some(p) = &self.passphrase_file {
-            return first_line(p, "passphrase");
-        }
-        if let Some(p) = &self.env.passphrase {
-            return Ok(p.clone());
+        if let Some(Credential::Passphrase(p)) = self.given_credential(true)? {
+            return Ok(p);
         }
         if self.can_prompt() {
             return self.prompt("Vault passphrase: ");
         }
-        Err(Error::Unauthorized(
-            "no credential: set SSO_SECRETS_TOKEN or SSO_SECRETS_PASSPHRASE, or pass --token-file or \
-             --passphrase-file (no terminal to prompt on)"
-                .into(),
-        ))
+        Err(self.no_credential())
     }
 
-    /// A new passphrase: from `file`, or prompted twice.
+    /// Builds `T` (an unlocker) from the credential. A passphrase typed at
+    /// the terminal is first `check`ed, and a mistyped one (`check` answers
+    /// 403) is asked for again, up to three tries in all; a credential from
+    /// a file or the environment is never retried, so a script fails at
+    /// once. `passphrase_only` skips the token sources.
+    pub fn unlock_with<T>(
+        &self,
+        passphrase_only: bool,
+        make: impl Fn(Credential) -> T,
+        check: impl Fn(&T) -> Result<()>,
+    ) -> Result<T> {
+        if let Some(c) = self.given_credential(passphrase_only)? {
+            return Ok(make(c));
+        }
+        if !self.can_prompt() {
+            return Err(self.no_credential());
+        }
+        let mut tries = 1;
+        loop {
+            let t = make(Credential::Passphrase(self.prompt("Vault passphrase: ")?));
+            match check(&t) {
+                Err(Error::Unauthorized(why)) if tries < TRIES => {
+                    self.say(&format!("{why}; try again"));
+                    tries += 1;
+                }
+                Err(e) => return Err(e),
+                Ok(()) => return Ok(t),
+            }
+        }
+    }
+
+    /// The passphrase of a new vault (`init`): from the passphrase sources,
+    /// else typed twice at the terminal.
+    pub fn init_passphrase(&self) -> Result<SecretString> {
+        if let Some(Credential::Passphrase(p)) = self.given_credential(true)? {
+            return not_empty(p);
+        }
+        if self.can_prompt() {
+            return crate::terminal::ask_new(
+                self.term,
+                "New vault passphrase: ",
+                "Repeat the passphrase: ",
+            );
+        }
+        Err(Error::Unauthorized(format!(
+            "no passphrase for the new vault: set SSO_SECRETS_PASSPHRASE or pass --passphrase-file ({})",
+            self.why_no_prompt()
+        )))
+    }
+
+    /// A new passphrase (`vault passwd`): from `file`, else `fallback`,
+    /// else typed twice at the terminal.
     pub fn new_passphrase(
         &self,
         file: Option<&Path>,
         fallback: Option<SecretString>,
     ) -> Result<SecretString> {
-        let pass = if let Some(f) = file {
-            first_line(f, "passphrase")?
-        } else if let Some(p) = fallback {
-            p
-        } else if self.can_prompt() {
-            let a = self.prompt("New vault passphrase: ")?;
-            let b = self.prompt("Repeat the passphrase: ")?;
-            if !bool::from(a.expose().as_bytes().ct_eq(b.expose().as_bytes())) {
-                return Err(Error::Usage("the two passphrases differ".into()));
-            }
-            a
-        } else {
-            return Err(Error::Unauthorized(
-                "no new passphrase: pass --new-passphrase-file (no terminal to prompt on)".into(),
-            ));
-        };
-        if pass.expose().is_empty() {
-            return Err(Error::Usage("the passphrase must not be empty".into()));
+        if let Some(f) = file {
+            return not_empty(first_line(f, "passphrase")?);
         }
-        Ok(pass)
+        if let Some(p) = fallback {
+            return not_empty(p);
+        }
+        if self.can_prompt() {
+            return crate::terminal::ask_new(
+                self.term,
+                "New vault passphrase: ",
+                "Repeat the new passphrase: ",
+            );
+        }
+        Err(Error::Unauthorized(format!(
+            "no new passphrase: pass --new-passphrase-file ({})",
+            self.why_no_prompt()
+        )))
     }
 
     /// The body of `put-*`: `--file`, else stdin when it is not a terminal,
-    /// else a hidden prompt. Reads at most one byte past the limit, so
-    /// oversized input is detected without reading it all.
+    /// else a hidden prompt (typed twice). Reads at most one byte past the
+    /// limit, so oversized input is detected without reading it all.
     pub fn body(&self, file: Option<&Path>) -> Result<SecretBytes> {
         let limit = MAX_BODY as u64 + 1;
-        if let Some(path) = file {
+        let body = if let Some(path) = file {
             let mut buf = SecretBytes::new(Vec::new());
             std::fs::File::open(path)
                 .and_then(|f| f.take(limit).read_to_end(buf.expose_mut()))
                 .map_err(|e| Error::io(format!("cannot read secret file {}", path.display()), e))?;
-            return Ok(buf);
-        }
-        if !self.term.stdin_is_terminal() {
-            return self
-                .term
+            buf
+        } else if !self.term.stdin_is_terminal() {
+            self.term
                 .read_stdin(limit)
-                .map_err(|e| Error::io("cannot read the secret from stdin", e));
+                .map_err(|e| Error::io("cannot read the secret from stdin", e))?
+        } else if self.can_prompt() {
+            crate::terminal::ask_secret(self.term)?
+        } else {
+            return Err(Error::WrongFormat(format!(
+                "no secret given: pipe it or use --file ({})",
+                self.why_no_prompt()
+            )));
+        };
+        if !body.is_empty() && body.expose().iter().all(u8::is_ascii_whitespace) {
+            self.warnings.borrow_mut().push(
+                "warning: the secret is only whitespace or newlines (an unset variable piped in?)"
+                    .into(),
+            );
         }
-        if self.can_prompt() {
-            let s = self.prompt("Secret: ")?;
-            return Ok(SecretBytes::new(s.expose().as_bytes().to_vec()));
-        }
-        Ok(SecretBytes::default())
+        Ok(body)
     }
+}
+
+fn not_empty(p: SecretString) -> Result<SecretString> {
+    if p.expose().is_empty() {
+        return Err(Error::Usage("the passphrase must not be empty".into()));
+    }
+    Ok(p)
 }
 
 /// Checks a secret body's size: 1 byte to 1 MiB, else 500.
@@ -256,6 +332,21 @@ mod tests {
             panic!("not a token")
         };
         assert_eq!(t.expose(), "ssos_abc");
+    }
+
+    #[test]
+    fn empty_variables_count_as_unset() {
+        let vars = |k: &str| match k {
+            "SSO_SECRETS_TOKEN" | "SSO_SECRETS_VAULT" => Some("".into()),
+            "SSO_SECRETS_PASSPHRASE" => Some("pw".into()),
+            _ => None,
+        };
+        let env = Env::from_vars(vars);
+        assert!(env.token.is_none() && env.vault.is_none());
+        assert_eq!(
+            env.passphrase.map(|p| p.expose().to_string()).as_deref(),
+            Some("pw")
+        );
     }
 
     #[test]

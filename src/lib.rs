@@ -7,6 +7,7 @@
 //! Lints for every target live in Cargo.toml's `[lints]` table.
 #![deny(missing_docs)]
 
+pub mod apihub;
 pub mod assets;
 pub mod cli;
 pub mod commands;
@@ -22,7 +23,10 @@ pub mod remote;
 pub mod run;
 pub mod secret;
 pub mod status;
+pub mod template;
+pub mod terminal;
 pub mod time;
+pub mod usage;
 pub mod vault;
 
 pub use run::{Io, run};

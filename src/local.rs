@@ -208,6 +208,16 @@ impl LocalVault {
         }
     }
 
+    /// A backend for `config` acting with an unlocker already built (and
+    /// perhaps already checked, for a passphrase typed at the terminal).
+    pub fn with_unlocker(config: VaultConfig, unlocker: Unlocker) -> Self {
+        LocalVault {
+            config,
+            unlocker,
+            session: RefCell::default(),
+        }
+    }
+
     /// How many times the credential ran Argon2 (one per process is the goal).
     pub fn kdf_runs(&self) -> u32 {
         self.unlocker.kdf_runs()
@@ -234,6 +244,31 @@ impl Backend for LocalVault {
 
     fn take_warnings(&self) -> Vec<String> {
         std::mem::take(&mut self.session.borrow_mut().warnings)
+    }
+
+    /// Reads from one open of the vault: the vault and credential checks
+    /// once, then each request's scope and existence on its own.
+    fn call_all(&self, requests: Vec<Request>) -> Vec<Result<Reply>> {
+        if requests.iter().any(|r| r.operation().is_write()) {
+            return requests.into_iter().map(|r| self.call(r)).collect();
+        }
+        let n = requests.len();
+        let seen = &mut self.session.borrow_mut();
+        let answers = self
+            .config
+            .read(&self.unlocker, &Need::default(), seen, |v| {
+                Ok(requests
+                    .into_iter()
+                    .map(|r| {
+                        authorize(v, &Need::read(vec![scope_of(&r)]))?;
+                        apply_read(v, r)
+                    })
+                    .collect::<Vec<_>>())
+            });
+        match answers {
+            Ok(answers) => answers,
+            Err(e) => (0..n).map(|_| Err(same_error(&e))).collect(),
+        }
     }
 }
 

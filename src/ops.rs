@@ -178,6 +178,15 @@ pub trait Backend {
     fn take_warnings(&self) -> Vec<String> {
         Vec::new()
     }
+
+    /// Answers several requests, one answer each, in order, every one
+    /// checked as [`Backend::call`] checks it (`exec` and `inject`). A
+    /// backend may answer reads from one view of its store: the local vault
+    /// opens its file once, so they come from one snapshot that a writer
+    /// cannot tear halfway. Default: one call each.
+    fn call_all(&self, requests: Vec<Request>) -> Vec<Result<Reply>> {
+        requests.into_iter().map(|r| self.call(r)).collect()
+    }
 }
 
 /// One finished operation, as an audit trail or access log sees it: never

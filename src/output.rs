@@ -15,8 +15,11 @@ pub struct Sink<'a> {
     pub out: &'a mut dyn Write,
     /// Standard error.
     pub err: &'a mut dyn Write,
-    /// True when stdout is a terminal (a missing final newline is added).
+    /// True when stdout is a terminal (a missing final newline is added,
+    /// tables get a header and aligned columns).
     pub out_is_terminal: bool,
+    /// True when stderr is a terminal (a write confirms itself there).
+    pub err_is_terminal: bool,
     /// `--json`.
     pub json: bool,
 }
@@ -50,7 +53,16 @@ impl Sink<'_> {
                 self.out.write_all(&buf)?;
             }
             _ if self.json => json_line(self.out, &json_of(o))?,
-            Outcome::Done => {}
+            Outcome::Count { .. } => {}
+            Outcome::Apihub(r) => {
+                for l in r.stdout_lines() {
+                    writeln!(self.out, "{l}")?;
+                }
+                for l in r.stderr_lines() {
+                    writeln!(self.err, "sso-secrets: {l}")?;
+                }
+            }
+            Outcome::Done | Outcome::Exec(_) => {}
             Outcome::Secret(v) => {
                 self.out.write_all(v.expose())?;
                 if self.out_is_terminal && !v.expose().ends_with(b"\n") {
@@ -71,25 +83,32 @@ impl Sink<'_> {
             }
             Outcome::Value { value, .. } => writeln!(self.out, "{value}")?,
             Outcome::List(items) => {
-                for i in items {
+                let rows = items.iter().map(|i| {
                     let (scope, key) = match i.kind {
                         "sso" => (&i.app, &i.user_id),
                         _ => (&i.did, &i.name),
                     };
-                    writeln!(
-                        self.out,
-                        "{}\t{}\t{}\t{}\t{}\t{}",
-                        i.kind,
-                        scope.as_deref().unwrap_or_default(),
-                        key.as_deref().unwrap_or_default(),
-                        i.state,
-                        i.created,
-                        i.updated
-                    )?;
-                }
+                    vec![
+                        i.kind.to_string(),
+                        scope.clone().unwrap_or_default(),
+                        key.clone().unwrap_or_default(),
+                        i.state.to_string(),
+                        i.created.clone(),
+                        i.updated.clone(),
+                    ]
+                });
+                let header = [
+                    "KIND",
+                    "APP OR DID",
+                    "USER ID OR NAME",
+                    "STATE",
+                    "CREATED",
+                    "UPDATED",
+                ];
+                self.table(&header, rows.collect())?;
             }
             Outcome::Tokens(tokens) => {
-                for t in tokens {
+                let rows = tokens.iter().map(|t| {
                     let mut scope: Vec<String> =
                         t.apps.iter().map(|a| format!("app:{a}")).collect();
                     scope.extend(
@@ -102,16 +121,16 @@ impl Sink<'_> {
                     } else {
                         scope.join(",")
                     };
-                    writeln!(
-                        self.out,
-                        "{}\t{}\t{}\t{}\t{}",
-                        t.name,
+                    vec![
+                        t.name.clone(),
                         scope,
-                        if t.write { "read-write" } else { "read-only" },
+                        (if t.write { "read-write" } else { "read-only" }).to_string(),
                         rfc3339(t.created),
-                        t.expires.map_or_else(|| "never".to_string(), rfc3339)
-                    )?;
-                }
+                        t.expires.map_or_else(|| "never".to_string(), rfc3339),
+                    ]
+                });
+                let header = ["NAME", "SCOPE", "RIGHTS", "CREATED", "EXPIRES"];
+                self.table(&header, rows.collect())?;
             }
             Outcome::Info(i) => {
                 writeln!(self.out, "vault:          {}", i.path)?;
@@ -137,10 +156,12 @@ impl Sink<'_> {
 
 fn json_of(o: &Outcome) -> Value {
     match o {
-        Outcome::Done | Outcome::Export(_) => json!({"status": 200}),
+        Outcome::Done | Outcome::Export(_) | Outcome::Exec(_) => json!({"status": 200}),
         Outcome::Secret(v) => secret_json(v.expose()),
+        Outcome::Apihub(r) => r.json(),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),
         Outcome::Value { key, value } => json!({"status": 200, *key: value}),
+        Outcome::Count { key, n } => json!({"status": 200, *key: n}),
         Outcome::Created { vault } => json!({"status": 200, "vault": vault}),
         Outcome::List(items) => json!({"status": 200, "entries": items}),
         Outcome::Tokens(tokens) => {
@@ -171,6 +192,48 @@ fn json_of(o: &Outcome) -> Value {
 }
 
 impl Sink<'_> {
+    /// Rows of a table: tab-separated for scripts; at a terminal, under a
+    /// header, in aligned columns.
+    fn table(&mut self, header: &[&str], rows: Vec<Vec<String>>) -> io::Result<()> {
+        if !self.out_is_terminal {
+            for r in rows {
+                writeln!(self.out, "{}", r.join("\t"))?;
+            }
+            return Ok(());
+        }
+        if rows.is_empty() {
+            return writeln!(self.err, "sso-secrets: nothing to list");
+        }
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+        for r in &rows {
+            for (w, cell) in widths.iter_mut().zip(r) {
+                *w = (*w).max(cell.chars().count());
+            }
+        }
+        let header: Vec<String> = header.iter().map(|h| h.to_string()).collect();
+        for r in std::iter::once(&header).chain(&rows) {
+            let mut line = String::new();
+            for (cell, w) in r.iter().zip(&widths) {
+                line.push_str(&format!("{cell:<w$}  "));
+            }
+            writeln!(self.out, "{}", line.trim_end())?;
+        }
+        Ok(())
+    }
+
+    /// After a write that printed nothing: one line on stderr saying what
+    /// was done, for a person at a terminal only (scripts see exit 0).
+    pub fn confirm(&mut self, o: &Outcome, what: Option<&str>) -> io::Result<()> {
+        if self.json || !self.err_is_terminal {
+            return Ok(());
+        }
+        match (o, what) {
+            (Outcome::Done, Some(what)) => writeln!(self.err, "sso-secrets: {what}"),
+            (Outcome::Count { key, n }, _) => writeln!(self.err, "sso-secrets: {key} {n}"),
+            _ => Ok(()),
+        }
+    }
+
     /// Writes the one-line error.
     pub fn error(&mut self, e: &Error) {
         let status = e.status();
@@ -213,6 +276,7 @@ mod tests {
             out: &mut out,
             err: &mut err,
             out_is_terminal: false,
+            err_is_terminal: false,
             json: false,
         };
         s.error(&Error::NotFound("no DID secret \"x\" for did:a".into()));

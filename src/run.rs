@@ -4,6 +4,7 @@ use crate::cli::{Cli, Command, Global, OnOff, TokenCommand, VaultCommand};
 use crate::commands::{self as cmd, Ctx, Outcome};
 use crate::credentials::{Env, Sources, Terminal};
 use crate::error::{Error, Result};
+use crate::names::{Did, UserId};
 use crate::ops::Request;
 use crate::output::{Sink, usage_json};
 use crate::status::Status;
@@ -64,34 +65,50 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
                 let _ = write!(io.out, "{}", paint(io.out_is_terminal));
                 return 0;
             }
-            // clap's message without its usage block, on one line.
-            let text = styled.to_string();
-            let message = text.split("\nUsage:").next().unwrap_or_default();
-            let message = message
-                .split("\nFor more information")
-                .next()
-                .unwrap_or_default();
-            let message = message.split_whitespace().collect::<Vec<_>>().join(" ");
-            let message = message.trim_start_matches("error: ");
+            let usage = crate::usage::render(&e);
             if json {
-                let _ = writeln!(io.err, "{}", usage_json(message));
+                let _ = writeln!(io.err, "{}", usage_json(&usage.detail));
             } else {
-                let _ = writeln!(io.err, "sso-secrets: usage: {message}");
+                let _ = writeln!(io.err, "sso-secrets: usage: {}", usage.detail);
+                if let Some(hint) = usage.hint {
+                    let _ = writeln!(io.err, "sso-secrets: hint: {hint}");
+                }
             }
             return Status::Usage.exit_code();
         }
     };
+    let err_is_terminal = io.err_is_terminal;
     let mut sink = Sink {
         out: io.out,
         err: io.err,
         out_is_terminal: io.out_is_terminal,
+        err_is_terminal: io.err_is_terminal,
         json: cli.global.json,
     };
     let mut warnings = Vec::new();
+    let done = confirmation(&cli.command);
     let result = execute(cli, io.env, io.term, &mut warnings);
     sink.warnings(&warnings);
     match result {
-        Ok(outcome) => match sink.outcome(&outcome) {
+        Ok(Outcome::Exec(launch)) => {
+            // Said only to a person: in a CI log it would be noise.
+            if err_is_terminal {
+                let notes: Vec<String> = launch
+                    .overridden()
+                    .iter()
+                    .map(|var| format!("note: {var} was already set; the secret replaces it"))
+                    .collect();
+                sink.warnings(&notes);
+            }
+            let _ = sink.out.flush();
+            let failure = launch.replace_process();
+            sink.error(&failure.error);
+            failure.exit_code
+        }
+        Ok(outcome) => match sink
+            .outcome(&outcome)
+            .and_then(|()| sink.confirm(&outcome, done.as_deref()))
+        {
             Ok(()) => 0,
             // A reader that went away (`| head`) is not an error worth a message.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
@@ -105,6 +122,45 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
             e.status().exit_code()
         }
     }
+}
+
+/// What a write that prints nothing says at a terminal when it succeeds.
+fn confirmation(command: &Command) -> Option<String> {
+    let user = |did: &Option<Did>, id: &Option<UserId>| match (did, id) {
+        (Some(d), _) => format!("the user of {d}"),
+        (_, Some(u)) => format!("user \"{u}\""),
+        _ => "the user".to_string(),
+    };
+    Some(match command {
+        Command::PutSso(a) => format!(
+            "stored the SSO secret of user \"{}\" of app \"{}\"",
+            a.user_id, a.app
+        ),
+        Command::PutDid(a) => format!("stored DID secret \"{}\" of {}", a.name, a.did),
+        Command::DeactivateSso(a) => format!(
+            "deactivated the SSO secret of {} of app \"{}\" (put-sso re-activates it)",
+            user(&a.did, &a.user_id),
+            a.app
+        ),
+        Command::RemoveSso(a) => format!(
+            "removed the SSO secret of {} of app \"{}\"",
+            user(&a.did, &a.user_id),
+            a.app
+        ),
+        Command::DeleteDid(a) => format!("deleted DID secret \"{}\" of {}", a.name, a.did),
+        Command::Token(TokenCommand::Revoke { name }) => {
+            format!("revoked token \"{name}\"; the keys it could read are new")
+        }
+        Command::Vault(VaultCommand::ReadOnly { state: OnOff::On }) => {
+            "the vault is read-only: every write answers 55 until `vault read-only off`".into()
+        }
+        Command::Vault(VaultCommand::ReadOnly { state: OnOff::Off }) => {
+            "the vault accepts writes again".into()
+        }
+        Command::Vault(VaultCommand::Passwd { .. }) => "passphrase changed".into(),
+        Command::Inject(a) => format!("wrote {} (mode 0600)", a.output.as_ref()?.display()),
+        _ => return None,
+    })
 }
 
 /// The surroundings of a command that works on the vault; builds its
@@ -123,7 +179,10 @@ struct VaultCommands<'a, 'w> {
 impl VaultCommands<'_, '_> {
     fn run(self, f: impl FnOnce(&Ctx<'_>) -> Result<Outcome>) -> Result<Outcome> {
         let g = self.global;
-        let remote = g.remote.filter(|url| !url.is_empty());
+        let remote = g
+            .remote
+            .or_else(|| self.env.remote.clone())
+            .filter(|url| !url.is_empty());
         if let (Some(name), Some(_)) = (self.local_only, &remote) {
             return Err(Error::Usage(format!(
                 "`{name}` has no RFC-134 operation behind it, so it cannot run with --remote \
@@ -131,7 +190,7 @@ impl VaultCommands<'_, '_> {
             )));
         }
         let read_only = g.read_only || self.env.read_only()?;
-        let vault = match g.vault {
+        let vault = match g.vault.or_else(|| self.env.vault.clone()) {
             Some(v) => v,
             None => default_vault()?,
         };
@@ -149,6 +208,7 @@ impl VaultCommands<'_, '_> {
                 env: self.env,
                 term: self.term,
                 no_input: g.no_input,
+                warnings: Default::default(),
             },
             remote: remote.map(|url| crate::remote::Options {
                 url,
@@ -162,6 +222,7 @@ impl VaultCommands<'_, '_> {
             warnings: Default::default(),
         };
         let result = f(&ctx);
+        self.warnings.append(&mut ctx.sources.warnings.borrow_mut());
         self.warnings.append(&mut ctx.warnings.borrow_mut());
         result
     }
@@ -183,7 +244,7 @@ fn execute(
         Command::Init(_) => Some("init"),
         Command::List => Some("list"),
         Command::Import { .. } => Some("import"),
-        Command::Export => Some("export"),
+        Command::Export { .. } => Some("export"),
         Command::Token(_) => Some("token"),
         Command::Vault(_) => Some("vault"),
         _ => None,
@@ -198,6 +259,7 @@ fn execute(
     match cli.command {
         Command::Did(c) => cmd::offline::did(&c, vault.warnings),
         Command::Completions { shell } => cmd::offline::completions(shell),
+        Command::Man { install_dir } => cmd::offline::man(install_dir.as_deref(), vault.warnings),
         Command::GenerateAssets { out_dir } => cmd::offline::generate_assets(&out_dir),
         Command::Init(k) => vault.run(|ctx| cmd::init(ctx, k.params())),
         Command::GetSso(a) => vault.rfc(|_| {
@@ -244,9 +306,22 @@ fn execute(
                 name: a.name,
             })
         }),
+        Command::Exec(a) => vault.run(|ctx| cmd::exec::exec(ctx, &a.sso, &a.did, a.command)),
+        Command::Inject(a) => {
+            vault.run(|ctx| cmd::exec::inject(ctx, a.input.as_deref(), a.output.as_deref()))
+        }
         Command::List => vault.run(cmd::list),
-        Command::Import { file } => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
-        Command::Export => vault.run(cmd::export),
+        Command::Import { file, apihub: a } => match a.apihub {
+            Some(dir) => vault
+                .run(|ctx| cmd::apihub::import(ctx, &dir, a.apihub_key_file.as_deref(), a.dry_run)),
+            None => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
+        },
+        Command::Export { apihub: a } => match a.apihub {
+            Some(dir) => {
+                vault.run(|ctx| cmd::apihub::export(ctx, &dir, a.apihub_key_file.as_deref()))
+            }
+            None => vault.run(cmd::export),
+        },
         Command::Token(TokenCommand::Create {
             name,
             apps,

@@ -555,6 +555,8 @@ fn help_lists_exit_codes_and_every_subcommand_has_an_example() {
         vec!["vault", "info"],
         vec!["vault", "read-only"],
         vec!["vault", "passwd"],
+        vec!["exec"],
+        vec!["inject"],
         vec!["completions"],
     ] {
         let out = String::from_utf8(stdout_of(bin().args(&sub).arg("--help"))).unwrap();

@@ -15,13 +15,7 @@ pub fn init(ctx: &Ctx<'_>, kdf: KdfParams) -> Result<Outcome> {
     if ctx.read_only {
         return Err(Error::writes_disabled());
     }
-    let explicit = ctx.sources.passphrase_file.is_some() || ctx.sources.env.passphrase.is_some();
-    let pass = if explicit {
-        ctx.sources
-            .new_passphrase(None, Some(ctx.sources.passphrase()?))?
-    } else {
-        ctx.sources.new_passphrase(None, None)?
-    };
+    let pass = ctx.sources.init_passphrase()?;
     vault::create(&ctx.vault, &pass, kdf, ctx.lock_timeout)?;
     Ok(Outcome::Created {
         vault: ctx.vault.display().to_string(),

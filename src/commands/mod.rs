@@ -1,6 +1,8 @@
 //! One function per operation: typed arguments in, a typed [`Outcome`] out.
 //! Commands never print and never exit; `run` does both.
 
+pub mod apihub;
+pub mod exec;
 mod lifecycle;
 pub mod offline;
 mod tokens;
@@ -19,7 +21,7 @@ use crate::ops::{Backend, Event, Observer, Reply, Request};
 use crate::remote::RemoteBackend;
 use crate::secret::{SecretBytes, SecretString};
 use crate::status::Status;
-use crate::vault::{self, TokenInfo, Unlocker, Vault};
+use crate::vault::{TokenInfo, Unlocker, Vault};
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -45,6 +47,13 @@ pub enum Outcome {
         /// The value.
         value: String,
     },
+    /// A count; `key` names it (`imported`), in JSON and at a terminal.
+    Count {
+        /// JSON field name.
+        key: &'static str,
+        /// How many.
+        n: usize,
+    },
     /// `list`.
     List(Vec<ListItem>),
     /// `token list`.
@@ -53,6 +62,10 @@ pub enum Outcome {
     Info(Info),
     /// `export`: JSON Lines, in clear.
     Export(Vec<ExportLine>),
+    /// `import --apihub` / `export --apihub`: counts, and a dry run's names.
+    Apihub(apihub::Report),
+    /// `exec`: the command to replace this process with.
+    Exec(exec::Launch),
 }
 
 /// Everything a command may use besides its own arguments.
@@ -91,11 +104,9 @@ impl Ctx<'_> {
         if let Some(remote) = &self.remote {
             return Ok(Box::new(RemoteBackend::connect(remote, &self.sources)?));
         }
-        let config = self.config();
-        config.check_present()?;
-        Ok(Box::new(LocalVault::new(
-            config,
-            self.sources.credential()?,
+        Ok(Box::new(LocalVault::with_unlocker(
+            self.config(),
+            self.unlocker()?,
         )))
     }
 
@@ -124,15 +135,22 @@ impl Ctx<'_> {
     /// is there.
     pub fn unlocker(&self) -> Result<Unlocker> {
         self.config().check_present()?;
-        Ok(Unlocker::new(self.sources.credential()?))
+        self.sources
+            .unlock_with(false, Unlocker::new, |u| self.check(u))
     }
 
     /// The passphrase alone (`vault passwd`), after the same vault check.
     pub fn passphrase_unlocker(&self) -> Result<Unlocker> {
         self.config().check_present()?;
-        Ok(Unlocker::new(vault::Credential::Passphrase(
-            self.sources.passphrase()?,
-        )))
+        self.sources
+            .unlock_with(true, Unlocker::new, |u| self.check(u))
+    }
+
+    /// Opens the vault with a passphrase typed at the terminal, so that a
+    /// typo can be retried; the Argon2 key stays cached in the unlocker, so
+    /// the real open does not run it again.
+    fn check(&self, u: &Unlocker) -> Result<()> {
+        Vault::open(&self.vault, u).map(drop)
     }
 
     /// Opens the vault for reading and checks `need`.

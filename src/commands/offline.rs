@@ -41,6 +41,30 @@ pub fn completions(shell: Shell) -> Result<Outcome> {
     })
 }
 
+/// `man`: the main page on stdout, or every page installed into
+/// `dir/man1` (one line on stderr says where).
+pub fn man(install_dir: Option<&Path>, warnings: &mut Vec<String>) -> Result<Outcome> {
+    let Some(dir) = install_dir else {
+        let pages = crate::assets::man_pages().map_err(|e| Error::io("cannot render", e))?;
+        let main = pages.into_iter().next().map(|(_, p)| p).unwrap_or_default();
+        return Ok(Outcome::Value {
+            key: "page",
+            value: String::from_utf8_lossy(&main).trim_end().to_string(),
+        });
+    };
+    let files = crate::assets::install_man_pages(dir)
+        .map_err(|e| Error::io(format!("cannot install man pages in {}", dir.display()), e))?;
+    warnings.push(format!(
+        "installed {} man pages in {}",
+        files.len(),
+        dir.join("man1").display()
+    ));
+    Ok(Outcome::Count {
+        key: "installed",
+        n: files.len(),
+    })
+}
+
 /// `generate-assets` (for developers): completions/ and man/.
 pub fn generate_assets(out_dir: &Path) -> Result<Outcome> {
     let files = crate::assets::write(out_dir).map_err(|e| Error::io("cannot write assets", e))?;

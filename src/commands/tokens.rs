@@ -26,11 +26,16 @@ pub fn token_create(
     scopes.dedup();
     let expires = expires_in.map(|d| now().saturating_add(d.as_secs()));
     let u = ctx.unlocker()?;
-    ctx.write(&u, Need::admin(), |v| {
-        Ok(Outcome::Token(
-            v.create_token(name, &scopes, write, expires)?,
-        ))
-    })
+    let token = ctx.write(&u, Need::admin(), |v| {
+        v.create_token(name, &scopes, write, expires)
+    })?;
+    if expires.is_none() {
+        ctx.warnings.borrow_mut().push(format!(
+            "warning: token \"{name}\" never expires; pass --expires-in (e.g. 90d) to limit a \
+             leak, or revoke it with `sso-secrets token revoke {name}`"
+        ));
+    }
+    Ok(Outcome::Token(token))
 }
 
 /// `token list`.

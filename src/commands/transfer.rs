@@ -175,8 +175,8 @@ pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
                 parse_line(line).map_err(|m| Error::WrongFormat(format!("line {}: {m}", i + 1)))?,
             );
         }
-        store_all(v, items)?;
-        Ok(Outcome::Done)
+        let n = store_all(v, items)?;
+        Ok(Outcome::Count { key: "imported", n })
     })
 }
 

@@ -22,8 +22,9 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
         .open(path)
         .map_err(|e| match e.kind() {
             io::ErrorKind::NotFound => Error::failure(format!(
-                "no vault at {} (create one with `sso-secrets init`)",
-                path.display()
+                "no vault at {} (create one with `{}`)",
+                path.display(),
+                init_command(path)
             )),
             _ => Error::io(format!("cannot open vault {}", path.display()), e),
         })?;
@@ -50,6 +51,27 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
         )
     });
     Ok((file, warning))
+}
+
+/// The command that creates a vault at `path`: plain `sso-secrets init` for
+/// the default location, else with the `--vault` the user gave, quoted for
+/// a POSIX shell when it needs to be.
+fn init_command(path: &Path) -> String {
+    let default =
+        directories::ProjectDirs::from("", "", "sso-secrets").map(|d| d.data_dir().join("vault"));
+    if default.as_deref() == Some(path) {
+        return "sso-secrets init".into();
+    }
+    let text = path.display().to_string();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c));
+    if plain {
+        format!("sso-secrets --vault {text} init")
+    } else {
+        format!("sso-secrets --vault '{}' init", text.replace('\'', "'\\''"))
+    }
 }
 
 /// Reads exactly `len` bytes at `offset`.

@@ -1,0 +1,610 @@
+//! `import --apihub` and `export --apihub` through the real binary, against
+//! folders written by the APIHub server itself (tests/fixtures/apihub), and
+//! an exported folder opened by an independent implementation of the
+//! layout (Python's `cryptography`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
+
+mod common;
+use common::{Vault, stderr_of, unavailable};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/apihub");
+
+fn fixture(folder: &str) -> PathBuf {
+    Path::new(FIXTURES).join(folder)
+}
+
+fn key(name: &str) -> String {
+    let env = std::fs::read_to_string(format!("{FIXTURES}/keys.env")).unwrap();
+    env.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}=")))
+        .unwrap()
+        .to_string()
+}
+
+fn rotation() -> String {
+    format!("{},{}", key("KEY_B"), key("KEY_A"))
+}
+
+fn expected(folder: &str) -> BTreeSet<String> {
+    lines_of(&std::fs::read(format!("{FIXTURES}/{folder}.expected.jsonl")).unwrap())
+}
+
+/// JSON Lines as a set of normalised objects (order of lines and keys aside).
+fn lines_of(bytes: &[u8]) -> BTreeSet<String> {
+    String::from_utf8(bytes.to_vec())
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap().to_string())
+        .collect()
+}
+
+fn exported(v: &Vault) -> BTreeSet<String> {
+    lines_of(&common::stdout_of(v.pass().arg("export")))
+}
+
+/// Runs `c`, expects `code` and exactly one stderr line (a usage error may
+/// add a `hint:` line, as the contract allows), returns the first.
+fn fails(c: &mut assert_cmd::Command, code: i32) -> String {
+    let out = c.output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    let lines: Vec<&str> = err.lines().collect();
+    let hint = lines.len() == 2 && code == 2 && lines[1].starts_with("sso-secrets: hint: ");
+    assert!(lines.len() == 1 || hint, "one line: {err}");
+    assert!(out.stdout.is_empty());
+    lines[0].to_string()
+}
+
+#[test]
+fn every_fixture_folder_imports_exactly_its_expected_lines() {
+    for folder in [
+        "keyA-phaseA",
+        "keyA-later",
+        "keyB-rotated",
+        "keyA-non-string",
+        "worked-example",
+    ] {
+        let v = Vault::new();
+        v.pass()
+            .env("SSO_SECRETS_ENCRYPTION_KEY", rotation())
+            .args(["import", "--apihub"])
+            .arg(fixture(folder))
+            .assert()
+            .success();
+        assert_eq!(exported(&v), expected(folder), "{folder}");
+    }
+}
+
+#[test]
+fn key_file_with_a_rotation_pair_and_json_counts() {
+    let v = Vault::new();
+    let kf = v.file(
+        "apihub.key",
+        format!("{}\r\nignored\n", rotation()).as_bytes(),
+    );
+    let out = v
+        .pass()
+        .args(["--json", "import", "--apihub"])
+        .arg(fixture("keyA-later"))
+        .arg("--apihub-key-file")
+        .arg(&kf)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["status"], 200);
+    assert_eq!(j["imported"], 3);
+    let skipped: Vec<_> = j["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        skipped,
+        ["Demiurge.secret", "apiKeys.secret", "myApp.secret"]
+    );
+    assert_eq!(exported(&v), expected("keyA-later"));
+
+    // The key file wins over the environment.
+    let v = Vault::new();
+    let kf = v.file("apihub.key", key("KEY_B").as_bytes());
+    v.pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["import", "--apihub"])
+        .arg(fixture("keyB-rotated"))
+        .arg("--apihub-key-file")
+        .arg(&kf)
+        .assert()
+        .success();
+}
+
+#[test]
+fn text_output_counts_skips_and_notes_non_string_values() {
+    let v = Vault::new();
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["import", "--apihub"])
+        .arg(fixture("keyA-non-string"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let err = stderr_of(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(lines[0].starts_with("sso-secrets: note: ") && lines[0].contains("obj@example.com"));
+    assert!(lines[0].contains("compact JSON text"));
+    assert!(
+        lines[1].starts_with("sso-secrets: imported 2 secrets from ")
+            && lines[1].ends_with(", skipped 0")
+    );
+}
+
+#[test]
+fn dry_run_prints_names_only_and_stores_nothing() {
+    let v = Vault::new();
+    let before = v.bytes();
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", rotation())
+        .args(["import", "--dry-run", "--apihub"])
+        .arg(fixture("keyA-phaseA"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let names = lines_of(&out.stdout);
+    let want: BTreeSet<String> = expected("keyA-phaseA")
+        .iter()
+        .map(|l| {
+            let mut j: Value = serde_json::from_str(l).unwrap();
+            j.as_object_mut().unwrap().remove("secret");
+            j.to_string()
+        })
+        .collect();
+    assert_eq!(names, want);
+    let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(!stdout.contains("secret\"") && !stdout.contains("sso-secret-alice"));
+    assert!(stderr_of(&out).contains("dry run: would import 6 secrets"));
+    assert_eq!(v.bytes(), before);
+}
+
+#[test]
+fn bad_input_is_one_line_with_its_exit_code_and_stores_nothing() {
+    let v = Vault::new();
+    v.put_sso("keep", "me", b"untouched");
+    let before = v.bytes();
+    let import = |dir: &Path| {
+        let mut c = v.pass();
+        c.env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+            .args(["import", "--apihub"])
+            .arg(dir);
+        c
+    };
+    let t = tempfile::tempdir().unwrap();
+    let copy = |name: &str, bytes: &[u8]| {
+        let d = t.path().join(name);
+        std::fs::create_dir(&d).unwrap();
+        for e in std::fs::read_dir(fixture("keyA-phaseA")).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), d.join(e.file_name())).unwrap();
+        }
+        std::fs::write(d.join("zzz.secret"), bytes).unwrap();
+        d
+    };
+
+    // A key that opens nothing.
+    let err = fails(
+        import(&fixture("keyB-rotated")).env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A")),
+        50,
+    );
+    assert!(
+        err.starts_with("sso-secrets: 500 wrong secret format: ")
+            && err.contains("keyB-rotated/DSU_Fabric.secret: the key does not open it"),
+        "{err}"
+    );
+    let err = fails(
+        import(&fixture("keyB-rotated")).env(
+            "SSO_SECRETS_ENCRYPTION_KEY",
+            format!("{},{}", key("KEY_A"), key("KEY_A")),
+        ),
+        50,
+    );
+    assert!(err.contains("none of the 2 keys opens it"), "{err}");
+
+    // Good files, then one truncated: still nothing stored.
+    let good = std::fs::read(fixture("keyA-phaseA/myApp.secret")).unwrap();
+    let err = fails(&mut import(&copy("truncated", &good[..63])), 50);
+    assert!(
+        err.contains("truncated/zzz.secret: truncated: 63 bytes"),
+        "{err}"
+    );
+    let err = fails(&mut import(&copy("cut", &good[..good.len() - 1])), 50);
+    assert!(
+        err.contains("cut/zzz.secret: the key does not open it"),
+        "{err}"
+    );
+
+    // Opens, but is not JSON inside.
+    let not_json = seal_worked_example_layout(b"this is not json");
+    let err = fails(&mut import(&copy("notjson", &not_json)), 50);
+    assert!(
+        err.contains("notjson/zzz.secret: opens, but does not hold JSON"),
+        "{err}"
+    );
+
+    // No folder, a folder without .secret files.
+    let err = fails(&mut import(&t.path().join("nope")), 1);
+    assert!(
+        err.starts_with("sso-secrets: error: cannot read APIHub folder ") && err.contains("nope"),
+        "{err}"
+    );
+    let empty = t.path().join("empty");
+    std::fs::create_dir_all(empty.join("secret.lock")).unwrap();
+    std::fs::write(empty.join("notes.txt"), "x").unwrap();
+    let err = fails(&mut import(&empty), 1);
+    assert!(
+        err.ends_with(
+            "holds no .secret file: not an APIHub secrets folder (its external-volume/secrets)"
+        ),
+        "{err}"
+    );
+
+    // Garbage keys: in a file, in the environment, none at all.
+    let garbage = v.file("garbage.key", b"hunter2-is-not-a-key\n");
+    let err = fails(
+        import(&fixture("keyA-phaseA"))
+            .arg("--apihub-key-file")
+            .arg(&garbage),
+        2,
+    );
+    assert!(
+        err.starts_with("sso-secrets: usage: --apihub-key-file ")
+            && err.ends_with(
+                "key 1 is not base64 of 32 bytes (APIHub's SSO_SECRETS_ENCRYPTION_KEY form)"
+            ),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"));
+    let binary = v.file("binary.key", &[0xff, 0xfe, b'\n']);
+    assert!(
+        fails(
+            import(&fixture("keyA-phaseA"))
+                .arg("--apihub-key-file")
+                .arg(&binary),
+            2
+        )
+        .contains("not text")
+    );
+    let err = fails(
+        import(&fixture("keyA-phaseA"))
+            .arg("--apihub-key-file")
+            .arg(t.path().join("missing.key")),
+        1,
+    );
+    assert!(err.contains("cannot read --apihub-key-file"), "{err}");
+    let err = fails(
+        import(&fixture("keyA-phaseA")).env(
+            "SSO_SECRETS_ENCRYPTION_KEY",
+            format!("{},xyz", key("KEY_A")),
+        ),
+        2,
+    );
+    assert!(err.ends_with("SSO_SECRETS_ENCRYPTION_KEY: key 2 is not base64 of 32 bytes (APIHub's SSO_SECRETS_ENCRYPTION_KEY form)"), "{err}");
+    let err = fails(
+        import(&fixture("keyA-phaseA")).env("SSO_SECRETS_ENCRYPTION_KEY", ""),
+        2,
+    );
+    assert!(err.contains("is encrypted: give APIHub's key"), "{err}");
+
+    // --json failures are one JSON object on stderr.
+    let err = fails(import(&fixture("keyB-rotated")).arg("--json"), 50);
+    let j: Value = serde_json::from_str(&err).unwrap();
+    assert_eq!(j["status"], 500);
+
+    assert_eq!(v.bytes(), before, "nothing stored by any of these");
+}
+
+/// The worked example's layout around `plaintext`, KEY_A, fixed IV and AAD.
+fn seal_worked_example_layout(plaintext: &[u8]) -> Vec<u8> {
+    use aes_gcm::aead::array::Array;
+    use aes_gcm::aead::consts::U16;
+    use aes_gcm::{AeadInOut, AesGcm, KeyInit, aes::Aes256};
+    let k: [u8; 32] = std::array::from_fn(|i| i as u8);
+    let iv: [u8; 16] = std::array::from_fn(|i| i as u8);
+    let aad = [0xaa; 32];
+    let mut buf = plaintext.to_vec();
+    let tag = AesGcm::<Aes256, U16>::new(&Array::from(k))
+        .encrypt_inout_detached(&Array::from(iv), &aad, buf.as_mut_slice().into())
+        .unwrap();
+    buf.extend_from_slice(&iv);
+    buf.extend_from_slice(&aad);
+    buf.extend_from_slice(&tag);
+    buf
+}
+
+#[test]
+fn import_follows_scope_rights_and_read_only_as_json_lines_import_does() {
+    let v = Vault::new();
+    let import = |c: &mut assert_cmd::Command| {
+        c.env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+            .args(["import", "--apihub"])
+            .arg(fixture("keyA-phaseA"));
+    };
+    let before = v.bytes();
+    let narrow = v.create_token(&["narrow", "--app", "DSU_Fabric", "--write"]);
+    let reader = v.create_token(&["reader"]);
+    let before_tokens = v.bytes();
+    let mut c = v.token(&narrow);
+    import(&mut c);
+    assert!(
+        fails(&mut c, 43)
+            .starts_with("sso-secrets: 403 unauthorized: access token \"narrow\" does not cover")
+    );
+    let mut c = v.token(&reader);
+    import(&mut c);
+    fails(&mut c, 43);
+    let mut c = v.pass();
+    import(c.arg("--read-only"));
+    fails(&mut c, 55);
+    assert_eq!(v.bytes(), before_tokens);
+    assert_ne!(before, before_tokens);
+
+    let all = v.create_token(&["all", "--write"]);
+    let mut c = v.token(&all);
+    import(&mut c);
+    c.assert().success();
+    assert_eq!(exported(&v), expected("keyA-phaseA"));
+}
+
+fn mode(p: &Path) -> u32 {
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+/// A vault with SSO and DID secrets, one deactivated, and tricky values.
+fn populated() -> Vault {
+    let v = Vault::new();
+    v.put_sso("DSU_Fabric", "alice@example.com", b"sso-secret-alice");
+    v.put_sso(
+        "DSU_Fabric",
+        "bob",
+        "quotes \" and \\ and\nnewlines, é, 🔑".as_bytes(),
+    );
+    v.put_sso("myApp", "carol", b"gone soon");
+    v.pass()
+        .args(["deactivate-sso", "myApp", "--user-id", "carol"])
+        .assert()
+        .success();
+    v.put_did(
+        "did:ssi:name:vault:DSU_Fabric/alice",
+        "credential",
+        br#"{"encryptedFor":"alice"}"#,
+    );
+    v.put_did("did:ssi:name:vault:DSU_Fabric/alice", "mqMigration", b"mq");
+    v.put_did("did:web:example.com", "credential", b"web");
+    v
+}
+
+fn active_lines(v: &Vault) -> BTreeSet<String> {
+    exported(v)
+        .into_iter()
+        .filter(|l| !l.contains("\"deactivated\""))
+        .collect()
+}
+
+#[test]
+fn export_then_import_round_trips() {
+    let v = populated();
+    let out_dir = v.dir().join("out/secrets");
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", rotation())
+        .args(["export", "--apihub"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(out.stdout.is_empty());
+    assert_eq!(
+        stderr_of(&out).trim_end(),
+        format!(
+            "sso-secrets: exported 5 secrets in 3 containers to {}; left out 1 deactivated SSO secret",
+            out_dir.display()
+        )
+    );
+    assert_eq!(mode(&out_dir), 0o700);
+    let mut files: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        [
+            "DSU_Fabric.secret",
+            "credential.secret",
+            "mqMigration.secret"
+        ]
+    );
+    for f in &files {
+        assert_eq!(mode(&out_dir.join(f)), 0o600, "{f}");
+    }
+
+    // Written with the first key (KEY_B): KEY_A alone does not open it.
+    let w = Vault::new();
+    let mut c = w.pass();
+    c.env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["import", "--apihub"])
+        .arg(&out_dir);
+    fails(&mut c, 50);
+    w.pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_B"))
+        .args(["import", "--apihub"])
+        .arg(&out_dir)
+        .assert()
+        .success();
+    assert_eq!(exported(&w), active_lines(&v));
+    assert_eq!(active_lines(&v).len(), 5);
+}
+
+#[test]
+fn export_refuses_to_overwrite_and_needs_the_passphrase_and_a_key() {
+    let v = populated();
+    let dir = v.dir().join("secrets");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(dir.join("mqMigration.secret"), b"APIHub's own").unwrap();
+    let export = |c: &mut assert_cmd::Command| {
+        c.env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+            .args(["export", "--apihub"])
+            .arg(&dir);
+    };
+    let mut c = v.pass();
+    export(&mut c);
+    let err = fails(&mut c, 1);
+    assert!(
+        err.starts_with("sso-secrets: error: ") && err.contains("mqMigration.secret exists"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        1,
+        "nothing written"
+    );
+    assert_eq!(
+        std::fs::read(dir.join("mqMigration.secret")).unwrap(),
+        b"APIHub's own"
+    );
+
+    let token = v.create_token(&["all", "--write"]);
+    let mut c = v.token(&token);
+    export(&mut c);
+    assert!(fails(&mut c, 43).starts_with("sso-secrets: 403 unauthorized: "));
+
+    let err = fails(
+        v.pass()
+            .args(["export", "--apihub"])
+            .arg(v.dir().join("other")),
+        2,
+    );
+    assert!(err.contains("needs the key APIHub will read with"), "{err}");
+    assert!(!v.dir().join("other").exists());
+
+    let err = fails(v.pass().args(["export", "--apihub-key-file", "k"]), 2);
+    assert!(err.starts_with("sso-secrets: usage: "), "{err}");
+}
+
+#[test]
+fn an_independent_implementation_decrypts_the_export_byte_exact() {
+    let v = populated();
+    let dir = v.dir().join("secrets");
+    v.pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["export", "--apihub"])
+        .arg(&dir)
+        .assert()
+        .success();
+    // Python's `cryptography` (OpenSSL underneath) takes GCM nonces of any
+    // length; it opens each file with the layout ciphertext ‖ iv ‖ aad ‖ tag.
+    let script = r#"
+import base64, json, os, sys
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+key, folder = base64.b64decode(sys.argv[1]), sys.argv[2]
+out = {}
+for name in sorted(os.listdir(folder)):
+    data = open(os.path.join(folder, name), "rb").read()
+    ct, iv, aad, tag = data[:-64], data[-64:-48], data[-48:-16], data[-16:]
+    plain = AESGCM(key).decrypt(iv, ct + tag, aad)
+    out[name] = plain.decode("utf-8")
+    # V8's JSON.stringify of the parsed object gives the same bytes back.
+    assert json.dumps(json.loads(plain), ensure_ascii=False, separators=(",", ":")) == out[name]
+print(json.dumps(out))
+"#;
+    let run = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(key("KEY_A"))
+        .arg(&dir)
+        .output();
+    let out = match run {
+        Err(e) => return unavailable(&format!("python3 cannot run ({e})")),
+        Ok(o) if stderr_of(&o).contains("No module named 'cryptography'") => {
+            return unavailable("Python's cryptography package is not installed");
+        }
+        Ok(o) => o,
+    };
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let files: std::collections::BTreeMap<String, String> =
+        serde_json::from_slice(&out.stdout).unwrap();
+    let alice = common::did("did:ssi:name:vault:DSU_Fabric/alice");
+    let web = common::did("did:web:example.com");
+    assert_eq!(
+        files["DSU_Fabric.secret"],
+        r#"{"alice@example.com":"sso-secret-alice","bob":"quotes \" and \\ and\nnewlines, é, 🔑"}"#
+    );
+    assert_eq!(
+        files["credential.secret"],
+        format!(r#"{{"{alice}":"{{\"encryptedFor\":\"alice\"}}","{web}":"web"}}"#)
+    );
+    assert_eq!(
+        files["mqMigration.secret"],
+        format!(r#"{{"{alice}":"mq"}}"#)
+    );
+    assert_eq!(files.len(), 3);
+}
+
+#[test]
+fn older_layouts_per_user_files_need_no_key() {
+    let v = Vault::new();
+    let d = v.dir().join("secrets");
+    std::fs::create_dir_all(d.join("DSU_Fabric")).unwrap();
+    std::fs::create_dir_all(d.join("secret.lock")).unwrap();
+    std::fs::write(
+        d.join("DSU_Fabric/alice@example.com.secret"),
+        b"2022-10 secret",
+    )
+    .unwrap();
+    std::fs::write(d.join("DSU_Fabric/bob.json"), b"2022-08 secret").unwrap();
+    let out = v
+        .pass()
+        .args(["--json", "import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        j,
+        serde_json::json!({"status": 200, "imported": 2, "skipped": []})
+    );
+    let want: BTreeSet<String> = [
+        ("alice@example.com", "2022-10 secret"),
+        ("bob", "2022-08 secret"),
+    ]
+    .iter()
+    .map(|(u, s)| {
+        serde_json::json!({"kind": "sso", "app": "DSU_Fabric", "user_id": u, "secret": s})
+            .to_string()
+    })
+    .collect();
+    assert_eq!(exported(&v), want);
+
+    // The dry run's --json form: names and counts in one object.
+    let out = v
+        .cmd()
+        .args(["--json", "import", "--dry-run", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["would_import"], 2);
+    assert_eq!(
+        j["entries"][1],
+        serde_json::json!({"kind": "sso", "app": "DSU_Fabric", "user_id": "bob"})
+    );
+}
