@@ -498,3 +498,52 @@ fn https_proxy_is_used_unless_no_proxy_covers_the_host() {
         "the proxy was not asked"
     );
 }
+
+#[test]
+fn exec_and_inject_read_their_secrets_from_the_server() {
+    let hub = FakeApiHub::start();
+    let url = hub.url();
+    remote(&url)
+        .args(["put-sso", "DSU_Fabric", "--user-id", "alice"])
+        .write_stdin("pw")
+        .assert()
+        .code(0);
+    remote(&url)
+        .args(["put-did", ALICE, "credential"])
+        .write_stdin("cred")
+        .assert()
+        .code(0);
+    let (code, out, err) = run(remote(&url).args([
+        "exec",
+        "--sso",
+        "A",
+        "DSU_Fabric",
+        "alice",
+        "--did",
+        "B",
+        ALICE,
+        "credential",
+        "--",
+        "sh",
+        "-c",
+        "printf '%s/%s' \"$A\" \"$B\"",
+    ]));
+    assert_eq!((code, out.as_slice()), (0, b"pw/cred".as_slice()), "{err}");
+    let (code, out, _) = run(remote(&url).arg("inject").write_stdin(format!(
+        "p={{{{ sso \"DSU_Fabric\" \"alice\" }}}} c={{{{ did \"{ALICE}\" \"credential\" }}}}"
+    )));
+    assert_eq!((code, out.as_slice()), (0, b"p=pw c=cred".as_slice()));
+    // A secret the server does not have: exec does not run the command.
+    let (code, out, _) = run(remote(&url).args([
+        "exec",
+        "--sso",
+        "A",
+        "DSU_Fabric",
+        "bob",
+        "--",
+        "sh",
+        "-c",
+        "echo ran",
+    ]));
+    assert_eq!((code, out.as_slice()), (44, b"".as_slice()));
+}

@@ -1,6 +1,7 @@
 use super::*;
-use crate::credentials::{Env, Terminal};
+use crate::credentials::Env;
 use crate::names::SecretName;
+use crate::terminal::Terminal;
 use std::io;
 
 struct NoTerminal;
@@ -12,6 +13,7 @@ impl Terminal for NoTerminal {
     fn prompt_hidden(&self, _: &str) -> io::Result<SecretString> {
         Err(io::ErrorKind::Unsupported.into())
     }
+    fn say(&self, _: &str) {}
     fn stdin_is_terminal(&self) -> bool {
         false
     }
@@ -38,6 +40,7 @@ fn sources(env: &Env) -> Sources<'_> {
         env,
         term: &NoTerminal,
         no_input: true,
+        warnings: Default::default(),
     }
 }
 
