@@ -10,12 +10,12 @@
 mod agent;
 mod answer;
 mod endpoint;
+mod route;
 
 pub use endpoint::{Endpoint, is_loopback};
 
-use crate::credentials::{MAX_BODY, Sources, check_body};
+use crate::credentials::{MAX_BODY, Sources};
 use crate::error::{Error, Result};
-use crate::names::{AppName, Did, UserId, UserRef};
 use crate::ops::{Backend, Operation, Principal, Reply, Request};
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::Credential;
@@ -23,7 +23,7 @@ use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use ureq::Agent;
-use ureq::http::{HeaderValue, Method, Response};
+use ureq::http::{HeaderValue, Response};
 
 /// How to reach the server, from the command line.
 #[derive(Debug, Clone)]
@@ -50,14 +50,6 @@ pub struct RemoteBackend {
     timeout: Duration,
     retries: u32,
     read_only: bool,
-}
-
-/// One request, ready to send (and to send again).
-struct Prepared {
-    method: Method,
-    url: String,
-    user: Option<HeaderValue>,
-    body: Option<(SecretBytes, &'static str)>,
 }
 
 /// What one attempt produced, and how long the server asked us to wait.
@@ -98,80 +90,7 @@ impl RemoteBackend {
         })
     }
 
-    fn prepare(&self, request: Request) -> Result<Prepared> {
-        let ep = &self.endpoint;
-        let p = |method, url, user: Option<&UserId>, body| -> Result<Prepared> {
-            Ok(Prepared {
-                method,
-                url,
-                user: user.map(user_header).transpose()?,
-                body,
-            })
-        };
-        match request {
-            Request::GetSso { app, user } => p(
-                Method::GET,
-                ep.url(&["getSSOSecret", app.as_str()]),
-                Some(&user),
-                None,
-            ),
-            Request::PutSso { app, user, body } => {
-                check_body(&body)?;
-                let json = sso_json(&body)?;
-                p(
-                    Method::PUT,
-                    ep.url(&["putSSOSecret", app.as_str()]),
-                    Some(&user),
-                    Some((json, "application/json")),
-                )
-            }
-            Request::DeactivateSso { app, user } => {
-                let id = user.resolve(&app)?;
-                let did = match &user {
-                    UserRef::Did(d) => d.base58(),
-                    UserRef::Id(u) => stand_in_did(&app, u),
-                };
-                p(
-                    Method::DELETE,
-                    ep.url(&["deactivateSSOSecret", app.as_str(), &did]),
-                    Some(&id),
-                    None,
-                )
-            }
-            Request::RemoveSso { app, user } => {
-                let id = user.resolve(&app)?;
-                p(
-                    Method::DELETE,
-                    ep.url(&["removeSSOSecret", app.as_str()]),
-                    Some(&id),
-                    None,
-                )
-            }
-            Request::PutDid { did, name, body } => {
-                check_body(&body)?;
-                p(
-                    Method::PUT,
-                    ep.url(&["putDIDSecret", &did.base58(), name.as_str()]),
-                    None,
-                    Some((body, "application/octet-stream")),
-                )
-            }
-            Request::GetDid { did, name } => p(
-                Method::GET,
-                ep.url(&["getDIDSecret", &did.base58(), name.as_str()]),
-                None,
-                None,
-            ),
-            Request::DeleteDid { did, name } => p(
-                Method::DELETE,
-                ep.url(&["removeDIDSecret", &did.base58(), name.as_str()]),
-                None,
-                None,
-            ),
-        }
-    }
-
-    fn attempt(&self, op: Operation, req: &Prepared, deadline: Instant) -> Attempt {
+    fn attempt(&self, op: Operation, req: &route::Prepared, deadline: Instant) -> Attempt {
         let host = self.endpoint.host();
         let remaining = deadline.saturating_duration_since(Instant::now());
         if remaining.is_zero() {
@@ -272,7 +191,7 @@ impl Backend for RemoteBackend {
         if op.is_write() && self.read_only {
             return Err(Error::writes_disabled());
         }
-        let prepared = self.prepare(request)?;
+        let prepared = route::prepare(&self.endpoint, request)?;
         let deadline = Instant::now() + self.timeout;
         // A put whose answer was lost may have been stored; sending it again
         // could overwrite a newer value, so only reads and deletes retry.
@@ -322,59 +241,6 @@ fn token(sources: &Sources<'_>) -> Result<SecretString> {
         Credential::Token(t) if !t.expose().is_empty() => Ok(t),
         _ => Err(Error::Unauthorized("the access token is empty".into())),
     }
-}
-
-fn user_header(user: &UserId) -> Result<HeaderValue> {
-    let s = user.as_str();
-    // HTTP trims blanks around a header value, so the server would see
-    // another user than the one named.
-    if s.trim_matches([' ', '\t']) != s {
-        return Err(Error::Usage(format!(
-            "user id {s:?} starts or ends with a blank, which the user-id header cannot carry"
-        )));
-    }
-    // Bytes as given: UTF-8 goes through as obs-text; servers read it back
-    // the same way they stored it.
-    HeaderValue::from_bytes(s.as_bytes())
-        .map_err(|_| Error::Usage(format!("user id {s:?} cannot travel in the user-id header")))
-}
-
-/// putSSOSecret's body, `{"secret":"…"}`, built without a copy outside
-/// zeroized memory. JSON carries text only: other bytes would arrive
-/// changed, so they are refused before anything is sent.
-fn sso_json(body: &SecretBytes) -> Result<SecretBytes> {
-    let text = std::str::from_utf8(body.expose()).map_err(|_| {
-        Error::WrongFormat(
-            "the secret is not UTF-8 text, and an RFC-134 server takes putSSOSecret as a JSON \
-             string; nothing was sent (use put-did for binary secrets)"
-                .into(),
-        )
-    })?;
-    let mut out = SecretBytes::new(Vec::with_capacity(text.len() + 16));
-    out.expose_mut().extend_from_slice(b"{\"secret\":");
-    serde_json::to_writer(out.expose_mut(), text)
-        .map_err(|e| Error::failure(format!("cannot encode the secret as JSON: {e}")))?;
-    out.expose_mut().push(b'}');
-    Ok(out)
-}
-
-/// The DID for the path of deactivateSSOSecret when the user was named by
-/// id. APIHub ignores the segment and reads `user-id`; a server that reads
-/// the DID (as the RFC says) gets an OpenDSU name DID of this app, which
-/// names exactly this user. If no such DID can name the user (an app name
-/// with `/`), the user's id itself is tried as DID text; failing both, the
-/// name DID still fills the segment and `user-id` carries the user.
-fn stand_in_did(app: &AppName, user: &UserId) -> String {
-    let names_user = |d: &Did| UserRef::Did(d.clone()).resolve(app).ok().as_ref() == Some(user);
-    let name_did = Did::from_text(format!("did:ssi:name:sso-secrets:{app}/{user}")).ok();
-    let candidates = [name_did.clone(), Did::from_text(user.as_str()).ok()];
-    candidates
-        .into_iter()
-        .flatten()
-        .find(names_user)
-        .or(name_did)
-        .map(|d| d.base58())
-        .unwrap_or_else(|| crate::did::encode(user.as_str()))
 }
 
 /// Exponential backoff from 100 ms, capped at 2 s, with "equal jitter"

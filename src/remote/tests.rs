@@ -1,6 +1,6 @@
 use super::*;
 use crate::credentials::Env;
-use crate::names::SecretName;
+use crate::names::{AppName, Did, SecretName, UserId, UserRef};
 use crate::terminal::Terminal;
 use std::io;
 
@@ -86,7 +86,7 @@ fn route(
     Option<Vec<u8>>,
     Option<&'static str>,
 ) {
-    let p = backend().prepare(r).unwrap();
+    let p = route::prepare(&backend().endpoint, r).ok().unwrap();
     (
         p.method.to_string(),
         p.url,
@@ -185,32 +185,36 @@ fn deactivate_by_id_sends_a_did_that_names_the_same_user() {
     assert_eq!(r.2.as_deref(), Some("bob"));
     // An app with '/' cannot appear in a name DID; a DID user id names itself.
     let me = "did:ssi:key:xyz";
-    let got = stand_in_did(&app("a/b"), &user(me));
+    let got = route::stand_in_did(&app("a/b"), &user(me));
     assert_eq!(got, crate::did::encode(me));
 }
 
 #[test]
 fn non_utf8_sso_secret_and_bad_bodies_are_refused_before_sending() {
     let b = backend();
-    let e = b
-        .prepare(Request::PutSso {
+    let e = route::prepare(
+        &b.endpoint,
+        Request::PutSso {
             app: app("demo"),
             user: user("a"),
             body: body(b"\xff\xfe"),
-        })
-        .err()
-        .unwrap();
+        },
+    )
+    .err()
+    .unwrap();
     assert_eq!(e.status(), crate::status::Status::WrongFormat);
     assert!(e.detail().contains("not UTF-8"), "{}", e.detail());
     for bad in [Vec::new(), vec![b'x'; MAX_BODY + 1]] {
-        let e = b
-            .prepare(Request::PutDid {
+        let e = route::prepare(
+            &b.endpoint,
+            Request::PutDid {
                 did: did("did:x:y"),
                 name: name("n"),
                 body: SecretBytes::new(bad),
-            })
-            .err()
-            .unwrap();
+            },
+        )
+        .err()
+        .unwrap();
         assert_eq!(e.status(), crate::status::Status::WrongFormat);
     }
 }
@@ -218,13 +222,15 @@ fn non_utf8_sso_secret_and_bad_bodies_are_refused_before_sending() {
 #[test]
 fn user_ids_the_header_would_change_are_usage_errors() {
     for u in [" alice", "alice\u{a0}x "] {
-        let e = backend()
-            .prepare(Request::GetSso {
+        let e = route::prepare(
+            &backend().endpoint,
+            Request::GetSso {
                 app: app("demo"),
                 user: user(u),
-            })
-            .err()
-            .unwrap();
+            },
+        )
+        .err()
+        .unwrap();
         assert_eq!(e.status(), crate::status::Status::Usage, "{u:?}");
     }
     let r = route(Request::GetSso {

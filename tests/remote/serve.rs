@@ -3,7 +3,8 @@
 //! vault made the same way. Every step must end the same on both sides:
 //! exit code, stdout bytes and stderr.
 
-use super::{ALICE, PROXY_VARS, pki_files, run};
+use super::{ALICE, PROXY_VARS, run};
+use crate::tls::pki_files;
 use crate::common::{PASS, Vault, bin, did};
 use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
