@@ -30,7 +30,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l token-file -d '
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -66,7 +66,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l token-f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -80,7 +80,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l toke
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -95,7 +95,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l toke
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -109,7 +109,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -123,7 +123,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l t
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -137,7 +137,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l toke
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -150,7 +150,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l toke
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -163,7 +163,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l t
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -176,7 +176,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l t
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -189,7 +189,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l token-f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -204,7 +204,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l token
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l dry-run -d 'Print the names of what would be imported (never values); store nothing'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -220,7 +220,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l token
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -235,7 +235,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l token-f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -250,7 +250,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l token
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -263,7 +263,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -279,7 +279,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -292,7 +292,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -308,7 +308,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -328,7 +328,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l write -d 'Allow writes (tokens are read-only otherwise)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
@@ -342,7 +342,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -355,7 +355,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -372,7 +372,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -389,7 +389,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -402,7 +402,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -418,7 +418,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -435,7 +435,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
@@ -449,7 +449,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l token-fi
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l timeout -d 'With --remote: seconds the whole command may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'

@@ -103,7 +103,7 @@ pub struct Global {
     /// With --remote: trust this CA certificate (PEM) instead of the system's roots
     #[arg(long, global = true, value_name = "PEM", help_heading = "Remote")]
     pub cacert: Option<PathBuf>,
-    /// With --remote: seconds the whole command may take, retries included
+    /// With --remote: seconds each request may take, retries included
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
           value_parser = parse_remote_timeout, help_heading = "Remote")]
     pub timeout: f64,

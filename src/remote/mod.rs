@@ -12,7 +12,7 @@ mod answer;
 mod endpoint;
 mod route;
 
-pub use endpoint::{Endpoint, is_loopback};
+use endpoint::Endpoint;
 
 use crate::credentials::{MAX_BODY, Sources};
 use crate::error::{Error, Result};
@@ -32,7 +32,7 @@ pub struct Options {
     pub url: String,
     /// `--cacert`: trust this CA (PEM) instead of the system's roots.
     pub cacert: Option<PathBuf>,
-    /// `--timeout`: the whole command's budget, retries included.
+    /// `--timeout`: each operation's budget, retries included.
     pub timeout: Duration,
     /// `--retries`: further attempts for reads and deletes.
     pub retries: u32,
