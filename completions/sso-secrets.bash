@@ -70,6 +70,9 @@ _sso__secrets() {
             sso__secrets,remove-sso)
                 cmd="sso__secrets__subcmd__remove__subcmd__sso"
                 ;;
+            sso__secrets,serve)
+                cmd="sso__secrets__subcmd__serve"
+                ;;
             sso__secrets,token)
                 cmd="sso__secrets__subcmd__token"
                 ;;
@@ -144,6 +147,9 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__help,remove-sso)
                 cmd="sso__secrets__subcmd__help__subcmd__remove__subcmd__sso"
+                ;;
+            sso__secrets__subcmd__help,serve)
+                cmd="sso__secrets__subcmd__help__subcmd__serve"
                 ;;
             sso__secrets__subcmd__help,token)
                 cmd="sso__secrets__subcmd__help__subcmd__token"
@@ -230,7 +236,7 @@ _sso__secrets() {
 
     case "${cmd}" in
         sso__secrets)
-            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did list import export exec inject did token vault completions man help"
+            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did serve list import export exec inject did token vault completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -816,7 +822,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help)
-            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help"
+            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1082,6 +1088,20 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help__subcmd__remove__subcmd__sso)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__serve)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1585,6 +1605,72 @@ _sso__secrets() {
             fi
             case "${prev}" in
                 --user-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__serve)
+            opts="-h --listen --tls-cert --tls-key --max-connections --header-timeout --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -29,7 +29,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -43,6 +43,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
             cand remove-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
@@ -69,7 +70,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -86,7 +87,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -104,7 +105,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -121,7 +122,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -138,7 +139,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -155,7 +156,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -171,7 +172,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -187,7 +188,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -203,7 +204,28 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;serve'= {
+            cand --listen 'Address and port to listen on (port 0: any free port)'
+            cand --tls-cert 'PEM certificate chain: serve HTTPS (needs --tls-key)'
+            cand --tls-key 'PEM private key for --tls-cert'
+            cand --max-connections 'Connections served at once; more wait to be accepted'
+            cand --header-timeout 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open'
+            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds each request may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -219,7 +241,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -238,7 +260,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -256,7 +278,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -274,7 +296,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -294,7 +316,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -310,7 +332,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
             cand encode 'Print the base58 form of DID text'
@@ -329,7 +351,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -345,7 +367,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -372,7 +394,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
             cand create 'Issue an access token and print it once'
@@ -396,7 +418,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -412,7 +434,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -428,7 +450,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -458,7 +480,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
             cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
@@ -478,7 +500,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -494,7 +516,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -513,7 +535,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -543,7 +565,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
         }
@@ -560,7 +582,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
             cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
             cand --no-input 'Never prompt; what is missing fails instead'
-            cand --insecure-http 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -573,6 +595,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand put-did 'RFC 5. Put DID Secret: store a named secret of a DID'
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
@@ -600,6 +623,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;get-did'= {
         }
         &'sso-secrets;help;delete-did'= {
+        }
+        &'sso-secrets;help;serve'= {
         }
         &'sso-secrets;help;list'= {
         }

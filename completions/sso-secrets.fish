@@ -35,7 +35,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l retries -d 'Wit
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -s V -l version -d 'Print version'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "init" -d 'Create a vault protected by a new passphrase'
@@ -47,6 +47,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "put-did" -d
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "get-did" -d 'RFC 6. Get DID Secret: print a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "remove-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "serve" -d 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "list" -d 'List the entries the credential may see (never their values)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
@@ -71,7 +72,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l retries
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
@@ -85,7 +86,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l retr
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
@@ -100,7 +101,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l retr
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
@@ -114,7 +115,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
@@ -128,7 +129,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
@@ -142,7 +143,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l retr
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -155,7 +156,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l retr
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -168,7 +169,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -181,8 +182,26 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l listen -d 'Address and port to listen on (port 0: any free port)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-cert -d 'PEM certificate chain: serve HTTPS (needs --tls-key)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-key -d 'PEM private key for --tls-cert' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections -d 'Connections served at once; more wait to be accepted' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l header-timeout -d 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
@@ -194,7 +213,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l retries
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub -d 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH' -r -F
@@ -210,7 +229,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l dry-r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub -d 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH' -r -F
@@ -225,7 +244,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l retri
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l sso -d 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l did -d 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)' -r
@@ -240,7 +259,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l retries
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s i -l in-file -d 'Template to read (default or -: stdin)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s o -l out-file -d 'File to write, 0600, replaced atomically (default or -: stdout)' -r -F
@@ -255,7 +274,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l retri
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -268,7 +287,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "decode" -d 'Print the text of a base58 DID'
@@ -284,7 +303,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -297,7 +316,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "decode" -d 'Print the text of a base58 DID'
@@ -313,7 +332,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "create" -d 'Issue an access token and print it once'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -f -a "list" -d 'List tokens: names, scopes, creation and expiry (never the tokens)'
@@ -334,7 +353,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -347,7 +366,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -360,7 +379,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "create" -d 'Issue an access token and print it once'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tokens: names, scopes, creation and expiry (never the tokens)'
@@ -377,7 +396,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
@@ -394,7 +413,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
@@ -407,7 +426,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: prompt twice)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB, 19 to 4096 (default: keep)' -r
@@ -423,7 +442,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
@@ -440,7 +459,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l install-dir -d 'Write every page into DIR/man1 (DIR is a directory of man\'s search path, e.g. ~/.local/share/man or /usr/local/share/man)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
@@ -454,27 +473,28 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l retries 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l insecure-http -d 'With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "init" -d 'Create a vault protected by a new passphrase'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "put-sso" -d 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "deactivate-sso" -d 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "remove-sso" -d 'RFC 4. Remove SSO Secret: erase it'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "put-did" -d 'RFC 5. Put DID Secret: store a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "get-did" -d 'RFC 6. Get DID Secret: print a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "list" -d 'List the entries the credential may see (never their values)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "vault" -d 'Vault administration'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "man" -d 'Print the man page, or install every page for `man sso-secrets`'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did list import export exec inject did token vault completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "init" -d 'Create a vault protected by a new passphrase'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "get-sso" -d 'RFC 1. Get SSO Secret: print the secret of a user of an app'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "put-sso" -d 'RFC 2. Put SSO Secret: store (or re-activate) the secret of a user of an app'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "deactivate-sso" -d 'RFC 3. Deactivate SSO Secret: keep it, but get-sso answers 404 until the next put-sso'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "remove-sso" -d 'RFC 4. Remove SSO Secret: erase it'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "put-did" -d 'RFC 5. Put DID Secret: store a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "get-did" -d 'RFC 6. Get DID Secret: print a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "delete-did" -d 'RFC 7. Delete DID Secret: erase a named secret of a DID'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "serve" -d 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "list" -d 'List the entries the credential may see (never their values)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "import" -d 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "export" -d 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "exec" -d 'Run a command with secrets in its environment (never on its argv)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "inject" -d 'Copy a template with its {{ sso … }} and {{ did … }} placeholders filled in'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "did" -d 'Base58 helpers for DIDs (no vault needed)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "token" -d 'Access tokens: the RFC\'s Bearer tokens (need the passphrase)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "vault" -d 'Vault administration'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "man" -d 'Print the man page, or install every page for `man sso-secrets`'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and not __fish_seen_subcommand_from init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from did" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from did" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "create" -d 'Issue an access token and print it once'

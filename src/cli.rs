@@ -111,7 +111,7 @@ pub struct Global {
     #[arg(long, global = true, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Remote")]
     pub retries: u32,
-    /// With --remote: allow plain http:// to a host that is not loopback (the token travels in clear)
+    /// Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS
     #[arg(long, global = true, help_heading = "Remote")]
     pub insecure_http: bool,
 }
@@ -179,6 +179,18 @@ pub enum Command {
         after_help = "Example:\n  sso-secrets delete-did \"$DID\" credential"
     )]
     DeleteDid(DidArgs),
+    /// Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)
+    #[command(
+        after_help = "The APIHub routes (GET /getSSOSecret/{app} with header user-id, PUT \
+        /putSSOSecret/{app} with {\"secret\":\"…\"}, DELETE /deactivateSSOSecret/{app}/{did}, DELETE \
+        /removeSSOSecret/{app}, PUT /putDIDSecret/{did}/{name}, GET /getDIDSecret/{did}/{name}, DELETE \
+        /removeDIDSecret/{did}/{name}) and the RFC text's spellings; GET /healthz needs no token.\n\
+        Runs until SIGINT or SIGTERM, then finishes the requests in flight. The first line on \
+        stderr is `listening on http://ADDR`, then one JSON line per request.\n\nExamples:\n  \
+        sso-secrets serve --listen 127.0.0.1:8134\n  \
+        sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"
+    )]
+    Serve(ServeArgs),
     /// List the entries the credential may see (never their values)
     #[command(after_help = "Output: one line per entry, tab-separated:\n  \
         kind, app or DID, user id or name, state, created, updated\n\nExamples:\n  \
@@ -419,6 +431,28 @@ pub struct PutDidArgs {
     /// Read the secret from this file (default: stdin, or a hidden prompt)
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
+}
+
+/// `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on (port 0: any free port)
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8134")]
+    pub listen: String,
+    /// PEM certificate chain: serve HTTPS (needs --tls-key)
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// Connections served at once; more wait to be accepted
+    #[arg(long, value_name = "N", default_value_t = 512,
+          value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub max_connections: u32,
+    /// Seconds a client may take to send its headers, its TLS handshake or
+    /// each part of its body; also how long an idle connection stays open
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_timeout)]
+    pub header_timeout: f64,
 }
 
 /// `did ...`.

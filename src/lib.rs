@@ -22,6 +22,7 @@ pub mod output;
 pub mod remote;
 pub mod run;
 pub mod secret;
+pub mod serve;
 pub mod status;
 pub mod template;
 pub mod terminal;

@@ -87,7 +87,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
     };
     let mut warnings = Vec::new();
     let done = confirmation(&cli.command);
-    let result = execute(cli, io.env, io.term, &mut warnings);
+    let result = execute(cli, io.env, io.term, &mut warnings, &mut *sink.err);
     sink.warnings(&warnings);
     match result {
         Ok(Outcome::Exec(launch)) => {
@@ -239,6 +239,7 @@ fn execute(
     env: &Env,
     term: &dyn Terminal,
     warnings: &mut Vec<String>,
+    log: &mut dyn std::io::Write,
 ) -> Result<Outcome> {
     let local_only = match &cli.command {
         Command::Init(_) => Some("init"),
@@ -247,8 +248,12 @@ fn execute(
         Command::Export { .. } => Some("export"),
         Command::Token(_) => Some("token"),
         Command::Vault(_) => Some("vault"),
+        Command::Serve(_) => Some("serve"),
         _ => None,
     };
+    // Global, so --remote and serve share it; serve's copy is taken before
+    // the command line moves into the vault commands.
+    let insecure_http = cli.global.insecure_http;
     let vault = VaultCommands {
         global: cli.global,
         local_only,
@@ -306,6 +311,7 @@ fn execute(
                 name: a.name,
             })
         }),
+        Command::Serve(a) => vault.run(|ctx| serve(ctx, a, insecure_http, log)),
         Command::Exec(a) => vault.run(|ctx| cmd::exec::exec(ctx, &a.sso, &a.did, a.command)),
         Command::Inject(a) => {
             vault.run(|ctx| cmd::exec::inject(ctx, a.input.as_deref(), a.output.as_deref()))
@@ -350,4 +356,23 @@ fn execute(
             )
         }),
     }
+}
+
+/// `serve` runs until a signal; its log goes to stderr as it happens.
+fn serve(
+    ctx: &Ctx<'_>,
+    a: crate::cli::ServeArgs,
+    insecure_http: bool,
+    log: &mut dyn std::io::Write,
+) -> Result<Outcome> {
+    let options = crate::serve::Options {
+        vault: ctx.config(),
+        listen: a.listen,
+        tls: a.tls_cert.zip(a.tls_key),
+        insecure_http,
+        max_connections: a.max_connections as usize,
+        header_timeout: Duration::from_secs_f64(a.header_timeout),
+        grace: Duration::from_secs(30),
+    };
+    crate::serve::run(options, log).map(|()| Outcome::Done)
 }

@@ -6,6 +6,8 @@
 mod common;
 #[path = "remote/fake_apihub.rs"]
 mod fake_apihub;
+#[path = "remote/serve.rs"]
+mod serve;
 #[path = "remote/tls.rs"]
 mod tls;
 
@@ -232,6 +234,7 @@ fn commands_without_an_rfc_operation_answer_2() {
         &["export"],
         &["token", "list"],
         &["vault", "info"],
+        &["serve"],
     ] {
         let (code, _, err) = run(remote("http://127.0.0.1:9").args(args));
         assert_eq!(code, 2, "{args:?}");

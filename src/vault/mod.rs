@@ -2,6 +2,7 @@
 //! bucket for a lookup, and buffering changes for one atomic write.
 
 mod admin;
+pub mod cache;
 pub mod codec;
 pub mod format;
 pub mod keys;
@@ -299,9 +300,10 @@ impl Vault {
         unlocker: &Unlocker,
         lock: Option<store::WriteLock>,
     ) -> Result<Vault> {
+        let before = cache::FileId::of(&file);
         let (header, head, sig, size) = read_header(&mut file)?;
         let u = unlocker.unlock(&header)?;
-        if !crypto::verify(&u.keys.verify_key, &head, &sig) {
+        if !cache::verify(before, &file, &u.keys.verify_key, &head, &sig) {
             return Err(Error::corrupt(
                 "the vault header's signature does not verify",
             ));

@@ -4,8 +4,8 @@
 //! exit code, stdout bytes and stderr.
 
 use super::{ALICE, PROXY_VARS, run};
-use crate::tls::pki_files;
 use crate::common::{PASS, Vault, bin, did};
+use crate::tls::pki_files;
 use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -70,9 +70,16 @@ impl Side {
             let mut a = vec![name];
             a.extend_from_slice(args);
             let token = vault.create_token(&a);
-            tokens.push((name.to_string(), vault.file(&format!("{name}.token"), token.as_bytes())));
+            tokens.push((
+                name.to_string(),
+                vault.file(&format!("{name}.token"), token.as_bytes()),
+            ));
         }
-        vault.pass().args(["token", "revoke", "revoked"]).assert().code(0);
+        vault
+            .pass()
+            .args(["token", "revoke", "revoked"])
+            .assert()
+            .code(0);
         let server = remote.then(|| Serve::start(&vault.path, &[]));
         Side {
             vault,
@@ -103,7 +110,11 @@ impl Side {
 type Step = (&'static str, Vec<String>, Vec<u8>);
 
 fn step(token: &'static str, args: &[&str], stdin: &[u8]) -> Step {
-    (token, args.iter().map(|s| s.to_string()).collect(), stdin.to_vec())
+    (
+        token,
+        args.iter().map(|s| s.to_string()).collect(),
+        stdin.to_vec(),
+    )
 }
 
 /// serve keeps a user id that came in the `user-id` header out of its
@@ -127,9 +138,21 @@ fn the_seven_operations_answer_the_same_through_serve() {
         step("all", &["put-sso", "demo", "--user-id", "alice"], b"s3cret"),
         step("all", &["get-sso", "demo", "--user-id", "alice"], b""),
         step("reader", &["get-sso", "demo", "--user-id", "alice"], b""),
-        step("all", &["--json", "get-sso", "demo", "--user-id", "alice"], b""),
-        step("all", &["deactivate-sso", "demo", "--user-id", "alice"], b""),
-        step("all", &["deactivate-sso", "demo", "--user-id", "alice"], b""),
+        step(
+            "all",
+            &["--json", "get-sso", "demo", "--user-id", "alice"],
+            b"",
+        ),
+        step(
+            "all",
+            &["deactivate-sso", "demo", "--user-id", "alice"],
+            b"",
+        ),
+        step(
+            "all",
+            &["deactivate-sso", "demo", "--user-id", "alice"],
+            b"",
+        ),
         step("all", &["get-sso", "demo", "--user-id", "alice"], b""),
         step("all", &["put-sso", "demo", "--user-id", "alice"], b"new\n"),
         step("all", &["get-sso", "demo", "--user-id", "alice"], b""),
@@ -137,14 +160,22 @@ fn the_seven_operations_answer_the_same_through_serve() {
         step("all", &["get-sso", "demo", "--user-id", "alice"], b""),
         step("all", &["remove-sso", "demo", &name_did], b""),
         step("all", &["remove-sso", "demo", "--user-id", "alice"], b""),
-        step("all", &["deactivate-sso", "demo", "--user-id", "alice"], b""),
+        step(
+            "all",
+            &["deactivate-sso", "demo", "--user-id", "alice"],
+            b"",
+        ),
         step("all", &["put-sso", "other", "--user-id", ALICE], b"b"),
         step("all", &["remove-sso", "other", &d], b""),
         step("all", &["get-sso", "other", "--user-id", ALICE], b""),
         step("reader", &["put-sso", "demo", "--user-id", "bob"], b"x"),
         step("demo-writer", &["put-did", &d, "credential"], b"x"),
         step("revoked", &["get-sso", "demo", "--user-id", "alice"], b""),
-        step("all", &["--read-only", "put-sso", "demo", "--user-id", "bob"], b"x"),
+        step(
+            "all",
+            &["--read-only", "put-sso", "demo", "--user-id", "bob"],
+            b"x",
+        ),
         step("all", &["put-did", &d, "credential"], b"{\"k\":1}"),
         step("all", &["get-did", &d, "credential"], b""),
         step("all", &["get-did", ALICE, "credential"], b""),
@@ -173,14 +204,18 @@ fn the_seven_operations_answer_the_same_through_serve() {
         let r = run(remote.cmd(token).args(args).write_stdin(stdin.clone()));
         assert_eq!(l.0, r.0, "exit of {args:?}: local {} / remote {}", l.2, r.2);
         assert!(l.1 == r.1, "stdout of {args:?} differs");
-        assert_eq!(normalise(&l.2, args), normalise(&r.2, args), "stderr of {args:?}");
+        assert_eq!(
+            normalise(&l.2, args),
+            normalise(&r.2, args),
+            "stderr of {args:?}"
+        );
         codes.push(l.0);
     }
     assert_eq!(
         codes,
         [
-            0, 0, 0, 0, 0, 0, 44, 0, 0, 0, 44, 0, 44, 44, 0, 0, 44, 43, 43, 43, 55, 0, 0, 0, 0,
-            0, 44, 44, 44, 0, 0, 0, 0, 0, 50, 50, 44, 2, 2, 2
+            0, 0, 0, 0, 0, 0, 44, 0, 0, 0, 44, 0, 44, 44, 0, 0, 44, 43, 43, 43, 55, 0, 0, 0, 0, 0,
+            44, 44, 44, 0, 0, 0, 0, 0, 50, 50, 44, 2, 2, 2
         ]
     );
 }
@@ -192,7 +227,12 @@ fn serve_over_tls_with_a_test_ca() {
     let (ca, cert, key) = pki_files(v.dir());
     let server = Serve::start(
         &v.path,
-        &["--tls-cert".as_ref(), cert.as_os_str(), "--tls-key".as_ref(), key.as_os_str()],
+        &[
+            "--tls-cert".as_ref(),
+            cert.as_os_str(),
+            "--tls-key".as_ref(),
+            key.as_os_str(),
+        ],
     );
     assert!(server.url.starts_with("https://"), "{}", server.url);
     // serve reports its bound address; the certificate names localhost.
@@ -202,7 +242,11 @@ fn serve_over_tls_with_a_test_ca() {
         c.env("SSO_SECRETS_TOKEN", &token).arg("--cacert").arg(&ca);
         c
     };
-    cmd().args(["put-did", ALICE, "credential"]).write_stdin("tls").assert().code(0);
+    cmd()
+        .args(["put-did", ALICE, "credential"])
+        .write_stdin("tls")
+        .assert()
+        .code(0);
     let (code, out, _) = run(cmd().args(["get-did", ALICE, "credential"]));
     assert_eq!((code, out.as_slice()), (0, b"tls".as_slice()));
     // A passphrase is refused before anything is sent.

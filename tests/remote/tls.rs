@@ -44,7 +44,6 @@ pub fn pki() -> Pki {
 }
 
 /// The test PKI as PEM files in `dir`: (CA, server certificate, its key).
-#[allow(dead_code)]
 pub fn pki_files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let pki = pki();
     let files = [

@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# HTTP benchmark of `sso-secrets serve` with wrk: getSSOSecret and
+# putSSOSecret throughput and p50/p99 latency, with 1 and 32 connections, on
+# vaults of 1,000 / 10,000 / 100,000 SSO secrets; the command line's own
+# get rate as the baseline; the server's RSS before and after.
+#
+#   benches/serve.sh                   # all sizes
+#   benches/serve.sh 10000             # some sizes
+#   SECONDS_PER_RUN=10 benches/serve.sh
+#
+# Installs wrk with apt when missing (CI does not run this). Traffic goes to
+# 127.0.0.1 only; every run is bounded by SECONDS_PER_RUN.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SIZES=("${@:-1000 10000 100000}")
+read -r -a SIZES <<<"${SIZES[*]}"
+DUR=${SECONDS_PER_RUN:-5}
+CLI_RUNS=${CLI_RUNS:-200}
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk with apt" >&2
+  apt-get update -qq >/dev/null && apt-get install -y -qq wrk >/dev/null
+fi
+
+cargo build --release --locked -q
+BIN=$PWD/target/release/sso-secrets
+WORK=$(mktemp -d)
+SERVER=
+cleanup() { [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"; }
+trap cleanup EXIT
+unset SSO_SECRETS_VAULT SSO_SECRETS_TOKEN SSO_SECRETS_PASSPHRASE SSO_SECRETS_READ_ONLY
+printf 'bench passphrase\n' >"$WORK/pass.txt"
+
+# Requests pick a random existing user; done() prints one parsable line.
+cat >"$WORK/bench.lua" <<'LUA'
+local token, n, op = os.getenv("TOKEN"), tonumber(os.getenv("N")), os.getenv("OP")
+local body = '{"secret":"a fresh forty-byte value for putSSOSecret.."}'
+request = function()
+  local h = { ["Authorization"] = "Bearer " .. token, ["user-id"] = "u" .. math.random(0, n - 1) }
+  if op == "put" then
+    h["Content-Type"] = "application/json"
+    return wrk.format("PUT", "/putSSOSecret/bench", h, body)
+  end
+  return wrk.format("GET", "/getSSOSecret/bench", h)
+end
+done = function(summary, latency, requests)
+  local s = summary.duration / 1e6
+  io.write(string.format("RESULT %.0f %.3f %.3f %d %d\n", summary.requests / s,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status, summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+LUA
+
+rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+ROWS=()
+for N in "${SIZES[@]}"; do
+  D=$WORK/n$N
+  mkdir -p "$D"
+  python3 - "$N" "$D/plain.jsonl" <<'PY'
+import json, sys
+n, out = int(sys.argv[1]), sys.argv[2]
+with open(out, "w") as f:
+    for i in range(n):
+        f.write(json.dumps({"kind": "sso", "app": "bench", "user_id": f"u{i}",
+                            "secret": f"value-{i:06d}-" + "x" * 27}) + "\n")
+PY
+  V=$D/vault
+  G=("$BIN" --vault "$V" --no-input)
+  "${G[@]}" --passphrase-file "$WORK/pass.txt" init >/dev/null 2>&1
+  "${G[@]}" --passphrase-file "$WORK/pass.txt" import "$D/plain.jsonl" 2>/dev/null
+  "${G[@]}" --passphrase-file "$WORK/pass.txt" token create bench --write >"$D/token" 2>/dev/null
+  TOKEN=$(cat "$D/token")
+
+  # Baseline: the command line, one process per get.
+  start=$(date +%s.%N)
+  for i in $(seq 1 "$CLI_RUNS"); do
+    "${G[@]}" --token-file "$D/token" get-sso bench --user-id "u$((i % N))" >/dev/null
+  done
+  cli=$(python3 -c "import sys; print('%.0f' % ($CLI_RUNS / ($(date +%s.%N) - $start)))")
+
+  "${G[@]}" serve --listen 127.0.0.1:0 2>"$D/log" &
+  SERVER=$!
+  for _ in $(seq 1 100); do [ -s "$D/log" ] && break; sleep 0.05; done
+  URL=$(head -1 "$D/log" | sed 's/^listening on //')
+  rss0=$(rss "$SERVER")
+  run() { # OP CONNECTIONS -> "req/s p50 p99 non2xx errors"
+    TOKEN=$TOKEN N=$N OP=$1 wrk -t "$([ "$2" = 1 ] && echo 1 || echo 2)" -c "$2" -d "${DUR}s" \
+      -s "$WORK/bench.lua" "$URL" | awk '/^RESULT/ {print $2, $3, $4, $5, $6}'
+  }
+  for OP in get put; do
+    for C in 1 32; do
+      ROWS+=("$N $OP $C $(run "$OP" "$C") $cli")
+    done
+  done
+  # Warm now (threads, buffers, allocator arenas): the same load once more
+  # must not grow the RSS.
+  rss_warm=$(rss "$SERVER") served_warm=$(($(wc -l <"$D/log") - 1))
+  run get 32 >/dev/null
+  run put 32 >/dev/null
+  rss1=$(rss "$SERVER")
+  requests=$(($(wc -l <"$D/log") - 1))
+  kill -TERM "$SERVER" && wait "$SERVER" || true
+  SERVER=
+  ROWS+=("$N rss $rss0 $rss_warm $served_warm $rss1 $requests")
+  rm -f "$D/plain.jsonl"
+done
+
+echo
+echo "sso-secrets serve benchmark: $(nproc) cores (wrk shares them), $(uname -m), $(date -u +%Y-%m-%d), ${DUR}s per run"
+python3 - "${ROWS[@]}" <<'PY'
+import sys
+rows = [r.split() for r in sys.argv[1:]]
+print("secrets | operation | connections | requests/s | p50 ms | p99 ms | non-2xx | socket errors | CLI gets/s")
+print("--- | --- | --- | --- | --- | --- | --- | --- | ---")
+for r in rows:
+    if r[1] != "rss":
+        print(" | ".join(r))
+print()
+print("secrets | RSS at start (KiB) | RSS after the runs above (KiB) | requests | RSS after 2 more runs (KiB) | requests")
+print("--- | --- | --- | --- | --- | ---")
+for r in rows:
+    if r[1] == "rss":
+        print(" | ".join([r[0]] + r[2:]))
+PY

@@ -1,0 +1,250 @@
+//! One HTTP request: route it, parse it into an operation, take the Bearer
+//! token as the credential, read the body (puts), and let the local
+//! backend answer. Reads run on the request's task (they are short and
+//! touch only the page cache); writes go to the group-commit writer.
+
+use super::answer::{self, Answer};
+use super::log::{Entry, Log};
+use super::route::{self, BodyForm, Miss, Target};
+use super::writer::Writer;
+use crate::credentials::MAX_BODY;
+use crate::error::{Error, Result};
+use crate::local::{LocalVault, VaultConfig};
+use crate::ops::{Backend, Principal};
+use crate::secret::{SecretBytes, SecretString};
+use crate::vault::Credential;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
+use std::time::{Duration, Instant};
+
+/// What every request task shares.
+pub(crate) struct State {
+    pub vault: VaultConfig,
+    pub writes: Writer,
+    pub log: Log,
+    /// Longest wait for each piece of a request body.
+    pub body_timeout: Duration,
+}
+
+/// Room for the JSON around a 1 MiB secret and a few escapes in it; a
+/// larger body is refused as an oversized secret without being read.
+const JSON_SLACK: usize = 4096;
+
+/// Answers one request and logs it.
+pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answer {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let (route, principal, response) = match route::find(&method, req.uri().path()) {
+        Err(Miss::NotFound) => (
+            None,
+            Principal::Unknown,
+            answer::text(404, "no such route\n"),
+        ),
+        Err(Miss::MethodNotAllowed(allow)) => {
+            let mut r = answer::text(405, format!("method not allowed; use {allow}\n"));
+            if let Ok(v) = HeaderValue::from_str(&allow) {
+                r.headers_mut().insert(ALLOW, v);
+            }
+            (None, Principal::Unknown, r)
+        }
+        Ok(m) => {
+            let (principal, response) = operation(state, &m, req).await;
+            (Some(m.template), principal, response)
+        }
+    };
+    state.log.request(&Entry {
+        method: method.as_str(),
+        route,
+        status: response.status().as_u16(),
+        duration: start.elapsed(),
+        principal: &principal,
+    });
+    response
+}
+
+async fn operation(
+    state: &State,
+    m: &route::Matched,
+    req: hyper::Request<Incoming>,
+) -> (Principal, Answer) {
+    let (head, body) = req.into_parts();
+    let unknown = |r| (Principal::Unknown, r);
+    let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
+    let (parts, form) = match m.parse(user_header) {
+        Ok(Target::Health) => return unknown(answer::text(200, "ok\n")),
+        Ok(Target::Ready(parts)) => (parts, None),
+        Ok(Target::Put(parts, form)) => (parts, Some(form)),
+        Err(e) => return unknown(answer::failure(&e, None)),
+    };
+    let user = parts.user_id().cloned();
+    // A request without a token is refused before its body is read.
+    let credential = match bearer(&head.headers) {
+        Ok(c) => c,
+        Err(e) => return unknown(answer::failure(&e, user.as_ref())),
+    };
+    let body = match form {
+        None => SecretBytes::default(),
+        Some(form) => match read_body(&head.headers, body, form, state.body_timeout).await {
+            Ok(b) => b,
+            Err(r) => return unknown(r),
+        },
+    };
+    let request = match parts.into_request(body) {
+        Ok(r) => r,
+        Err(e) => return unknown(answer::failure(&e, user.as_ref())),
+    };
+    let (principal, result) = if request.operation().is_write() {
+        state.writes.write(credential, request).await
+    } else {
+        let local = LocalVault::new(state.vault.clone(), credential);
+        let result = local.call(request);
+        (local.principal(), result)
+    };
+    let response = match result {
+        Ok(reply) => answer::success(reply),
+        Err(e) => answer::failure(&e, user.as_ref()),
+    };
+    (principal, response)
+}
+
+/// The credential: `Authorization: Bearer <token>`.
+fn bearer(headers: &HeaderMap) -> Result<Credential> {
+    let value = headers.get(AUTHORIZATION).ok_or_else(|| {
+        Error::Unauthorized("missing header Authorization: Bearer <token>".into())
+    })?;
+    let text = value
+        .to_str()
+        .map_err(|_| Error::Unauthorized("malformed Authorization header".into()))?;
+    let token = match text.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim(),
+        _ => {
+            return Err(Error::Unauthorized(
+                "the Authorization header must be Bearer <token>".into(),
+            ));
+        }
+    };
+    if token.is_empty() {
+        return Err(Error::Unauthorized("empty Bearer token".into()));
+    }
+    Ok(Credential::Token(SecretString::new(token.to_string())))
+}
+
+fn is_octet_stream(headers: &HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/octet-stream"))
+}
+
+/// A body the backend will refuse as larger than 1 MiB, after its
+/// credential, scope and read-only checks (which outrank the body's).
+fn oversized() -> SecretBytes {
+    SecretBytes::new(vec![0; MAX_BODY + 1])
+}
+
+/// The secret of a put: the raw body, or the `secret` of a JSON body.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Incoming,
+    form: BodyForm,
+    timeout: Duration,
+) -> std::result::Result<SecretBytes, Answer> {
+    let raw = form == BodyForm::Raw || is_octet_stream(headers);
+    let cap = if raw { MAX_BODY } else { MAX_BODY + JSON_SLACK };
+    let Some(bytes) = collect(headers, body, cap, timeout).await? else {
+        return Ok(oversized());
+    };
+    if raw {
+        return Ok(bytes);
+    }
+    json_secret(&bytes).map_err(|e| answer::failure(&e, None))
+}
+
+/// Reads at most `cap` bytes; `None` when the body is longer (the rest is
+/// never read).
+async fn collect(
+    headers: &HeaderMap,
+    mut body: Incoming,
+    cap: usize,
+    timeout: Duration,
+) -> std::result::Result<Option<SecretBytes>, Answer> {
+    let declared = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > cap as u64) {
+        return Ok(None);
+    }
+    let mut out = SecretBytes::new(Vec::with_capacity(declared.unwrap_or(0) as usize));
+    loop {
+        let frame = match tokio::time::timeout(timeout, body.frame()).await {
+            Err(_) => return Err(answer::text(408, "the request body came too slowly\n")),
+            Ok(None) => return Ok(Some(out)),
+            Ok(Some(Err(_))) => return Err(answer::text(400, "cannot read the request body\n")),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            if out.len() + data.len() > cap {
+                return Ok(None);
+            }
+            out.expose_mut().extend_from_slice(&data);
+        }
+    }
+}
+
+/// putSSOSecret's JSON: `{"secret":"…"}`. Errors never quote the body.
+fn json_secret(body: &SecretBytes) -> Result<SecretBytes> {
+    #[derive(serde::Deserialize)]
+    struct Put {
+        secret: String,
+    }
+    match serde_json::from_slice::<Put>(body.expose()) {
+        Ok(p) => Ok(SecretBytes::new(p.secret.into_bytes())),
+        Err(e) if e.classify() == serde_json::error::Category::Data => Err(Error::WrongFormat(
+            "the body must be a JSON object with a string field \"secret\" \
+             (or send the raw secret with Content-Type: application/octet-stream)"
+                .into(),
+        )),
+        Err(e) => Err(Error::WrongFormat(format!(
+            "the body is not JSON (line {}, column {}); send {{\"secret\":\"…\"}} \
+             or the raw secret with Content-Type: application/octet-stream",
+            e.line(),
+            e.column()
+        ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bearer_tokens_are_parsed_strictly() {
+        let mut h = HeaderMap::new();
+        assert!(bearer(&h).is_err());
+        for bad in ["Basic abc", "Bearer", "Bearer ", "ssos_abc"] {
+            h.insert(AUTHORIZATION, HeaderValue::from_static(bad));
+            assert!(bearer(&h).is_err(), "{bad}");
+        }
+        h.insert(AUTHORIZATION, HeaderValue::from_static("bearer ssos_abc"));
+        assert!(matches!(bearer(&h), Ok(Credential::Token(t)) if t.expose() == "ssos_abc"));
+    }
+
+    #[test]
+    fn json_errors_never_echo_the_body() {
+        let s = |b: &str| json_secret(&SecretBytes::new(b.as_bytes().to_vec()));
+        assert_eq!(s(r#"{"secret":"a\nb"}"#).unwrap().expose(), b"a\nb");
+        for bad in [
+            r#"{"secret":12345}"#,
+            r#"{"secret":{"x":"hunter2"}}"#,
+            "hunter2",
+            "{}",
+        ] {
+            let e = s(bad).unwrap_err();
+            assert!(matches!(e, Error::WrongFormat(_)), "{bad}");
+            assert!(!e.detail().contains("hunter2") && !e.detail().contains("12345"));
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! The access log: one JSON object per request on stderr, written by the
+//! thread that owns stderr so request tasks never block on it.
+//!
+//! A line holds the time, the method, the route template (never the raw
+//! path, which carries names and DIDs), the status, the duration and the
+//! token's name: never a secret, a token, a user id or a DID.
+
+use crate::ops::Principal;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// One finished request.
+pub(crate) struct Entry<'a> {
+    pub method: &'a str,
+    /// The matched template; `None` for a path no route knows.
+    pub route: Option<&'static str>,
+    pub status: u16,
+    pub duration: Duration,
+    pub principal: &'a Principal,
+}
+
+/// RFC 3339 in UTC with milliseconds.
+fn timestamp(t: SystemTime) -> String {
+    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    let secs = crate::time::rfc3339(d.as_secs());
+    let date_time = secs.trim_end_matches('Z');
+    format!("{date_time}.{:03}Z", d.subsec_millis())
+}
+
+impl Entry<'_> {
+    /// The log line, without its newline.
+    pub(crate) fn line(&self, now: SystemTime) -> String {
+        let token = match self.principal {
+            Principal::Token(name) => Some(name.as_str()),
+            _ => None,
+        };
+        serde_json::json!({
+            "time": timestamp(now),
+            "method": self.method,
+            "route": self.route,
+            "status": self.status,
+            "duration_ms": (self.duration.as_secs_f64() * 1e6).round() / 1e3,
+            "token": token,
+        })
+        .to_string()
+    }
+}
+
+/// Where log lines go: the thread that writes stderr. `None` closes it.
+#[derive(Clone)]
+pub(crate) struct Log(pub Sender<Option<String>>);
+
+impl Log {
+    /// Sends one line; a closed log (shutting down) drops it.
+    pub(crate) fn write(&self, line: String) {
+        let _ = self.0.send(Some(line));
+    }
+
+    /// Ends [`drain`], even while request tasks still hold senders.
+    pub(crate) fn close(&self) {
+        let _ = self.0.send(None);
+    }
+
+    /// Logs one finished request.
+    pub(crate) fn request(&self, entry: &Entry<'_>) {
+        self.write(entry.line(SystemTime::now()));
+    }
+}
+
+/// Writes lines from `rx` to `out` until the log is closed, one write per
+/// burst of lines rather than one per line.
+pub(crate) fn drain(rx: std::sync::mpsc::Receiver<Option<String>>, out: &mut dyn std::io::Write) {
+    let mut buf = String::new();
+    let mut open = true;
+    while open {
+        let Ok(first) = rx.recv() else { break };
+        let mut next = Some(first);
+        while let Some(item) = next {
+            match item {
+                Some(line) => {
+                    buf.push_str(&line);
+                    buf.push('\n');
+                }
+                None => open = false,
+            }
+            next = if open && buf.len() < 64 * 1024 {
+                rx.try_recv().ok()
+            } else {
+                None
+            };
+        }
+        // Stderr gone (closed by the parent) is no reason to stop serving.
+        let _ = out.write_all(buf.as_bytes()).and_then(|()| out.flush());
+        buf.clear();
+        // Lines sent while this thread sleeps cost their senders no wake-up;
+        // under load that is most of them.
+        if open {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_line_is_one_json_object_without_names() {
+        let p = Principal::Token("ci".into());
+        let e = Entry {
+            method: "GET",
+            route: Some("/getSSOSecret/{app}"),
+            status: 404,
+            duration: Duration::from_micros(1234),
+            principal: &p,
+        };
+        let t = UNIX_EPOCH + Duration::from_millis(1_764_374_400_042);
+        let v: serde_json::Value = serde_json::from_str(&e.line(t)).unwrap();
+        assert_eq!(v["time"], "2025-11-29T00:00:00.042Z");
+        assert_eq!(v["route"], "/getSSOSecret/{app}");
+        assert_eq!(v["status"], 404);
+        assert_eq!(v["duration_ms"], 1.234);
+        assert_eq!(v["token"], "ci");
+        let anon = Entry {
+            principal: &Principal::Unknown,
+            route: None,
+            ..e
+        };
+        let v: serde_json::Value = serde_json::from_str(&anon.line(t)).unwrap();
+        assert!(v["token"].is_null() && v["route"].is_null());
+    }
+}

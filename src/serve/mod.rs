@@ -1,0 +1,224 @@
+//! `sso-secrets serve`: the vault as an RFC-134 server.
+//!
+//! The server is one more caller of the operation seam: each HTTP request
+//! is parsed into an [`ops::Request`](crate::ops::Request) ([`route`]), its
+//! Bearer token becomes the credential, and the local backend answers:
+//! reads directly, writes through the group-commit [`writer`]. The server
+//! holds no key and no passphrase; each request opens its own token's slot,
+//! so a revoked token fails on its next request.
+
+mod answer;
+mod handler;
+mod log;
+mod route;
+mod tls;
+mod writer;
+
+use crate::error::{Error, Result};
+use crate::local::VaultConfig;
+use handler::State;
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::signal::unix::{SignalKind, signal};
+
+/// How the server runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The vault and how it may be used.
+    pub vault: VaultConfig,
+    /// `ADDR:PORT` to listen on (a host name is resolved).
+    pub listen: String,
+    /// PEM certificate chain and private key: serve HTTPS.
+    pub tls: Option<(PathBuf, PathBuf)>,
+    /// Allow plain HTTP on an address other than loopback.
+    pub insecure_http: bool,
+    /// Connections served at once; more wait to be accepted.
+    pub max_connections: usize,
+    /// How long a client may take to send a request's headers (also how
+    /// long an idle keep-alive connection stays open), its TLS handshake,
+    /// and each chunk of its body.
+    pub header_timeout: Duration,
+    /// How long shutdown waits for requests in flight.
+    pub grace: Duration,
+}
+
+/// Runs the server until SIGINT or SIGTERM, then lets requests in flight
+/// finish. The first line on `log` is `listening on http(s)://ADDR`; then
+/// one JSON line per request.
+pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
+    let addr = resolve(&opts.listen)?;
+    if opts.tls.is_none() && !opts.insecure_http && !addr.ip().is_loopback() {
+        return Err(Error::Usage(format!(
+            "refusing plain HTTP on {addr}, which is not a loopback address: \
+             give --tls-cert and --tls-key, or --insecure-http"
+        )));
+    }
+    let tls = match &opts.tls {
+        Some((cert, key)) => Some(tls::acceptor(cert, key)?),
+        None => None,
+    };
+    // Exit 1 now rather than a 500 on every request.
+    let (_, warning) = crate::vault::store::open_vault(&opts.vault.path)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("cannot start the async runtime", e))?;
+    let (listener, stop) = runtime.block_on(async {
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?;
+        // Handlers exist before anyone learns the address, so a signal sent
+        // right after the first line is never fatal.
+        let stop = Signals::new()?;
+        Ok::<_, Error>((listener, stop))
+    })?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::io("cannot read the bound address", e))?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let _ = writeln!(log, "listening on {scheme}://{bound}");
+    if let Some(w) = warning {
+        let _ = writeln!(log, "{w}");
+    }
+    let _ = log.flush();
+
+    let (log_tx, log_rx) = std::sync::mpsc::channel();
+    let (writes, writer_thread) = writer::Writer::start(opts.vault.clone())?;
+    let state = Arc::new(State {
+        vault: opts.vault.clone(),
+        writes,
+        log: log::Log(log_tx),
+        body_timeout: opts.header_timeout,
+    });
+    let grace = opts.grace;
+    runtime.spawn(accept_loop(listener, tls, state, opts, stop));
+    // Returns once the accept loop has closed the log, after the requests
+    // in flight (or the grace period).
+    log::drain(log_rx, log);
+    // Drops what outlived the grace period, and with it the last handles
+    // on the writer's queue; the writer finishes the batch it is on.
+    runtime.shutdown_timeout(grace);
+    let _ = writer_thread.join();
+    Ok(())
+}
+
+fn resolve(listen: &str) -> Result<SocketAddr> {
+    let bad = || Error::Usage(format!("--listen {listen:?} is not ADDR:PORT"));
+    listen
+        .to_socket_addrs()
+        .map_err(|_| bad())?
+        .next()
+        .ok_or_else(bad)
+}
+
+/// SIGTERM and SIGINT: the first stops accepting and lets requests in
+/// flight finish; a second stops waiting for them.
+struct Signals {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn new() -> Result<Signals> {
+        let fail = |e| Error::io("cannot install signal handlers", e);
+        Ok(Signals {
+            term: signal(SignalKind::terminate()).map_err(fail)?,
+            int: signal(SignalKind::interrupt()).map_err(fail)?,
+        })
+    }
+
+    async fn next(&mut self) {
+        tokio::select! {
+            _ = self.term.recv() => {}
+            _ = self.int.recv() => {}
+        }
+    }
+}
+
+async fn accept_loop(
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    state: Arc<State>,
+    opts: Options,
+    mut stop: Signals,
+) {
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_connections.max(1)));
+    loop {
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => p,
+            () = stop.next() => break,
+        };
+        let Ok(permit) = permit else { break };
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            () = stop.next() => break,
+        };
+        let stream = match accepted {
+            Ok((stream, _)) => stream,
+            // Out of descriptors or a connection reset before accept: the
+            // listener itself is fine; pause instead of spinning.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let watcher = graceful.watcher();
+        let state = state.clone();
+        let tls = tls.clone();
+        let timeout = opts.header_timeout;
+        tokio::spawn(async move {
+            let _permit = permit;
+            connection(stream, tls, state, timeout, watcher).await;
+        });
+    }
+    drop(listener);
+    let log = state.log.clone();
+    drop(state);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(opts.grace) => {}
+        () = stop.next() => {}
+    }
+    log.close();
+}
+
+async fn connection(
+    stream: TcpStream,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    state: Arc<State>,
+    timeout: Duration,
+    watcher: hyper_util::server::graceful::Watcher,
+) {
+    let mut http = http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(timeout)
+        .max_buf_size(64 * 1024);
+    let service = hyper::service::service_fn(move |req| {
+        let state = state.clone();
+        async move { Ok::<_, std::convert::Infallible>(handler::handle(&state, req).await) }
+    });
+    match tls {
+        None => {
+            let _ = watcher
+                .watch(http.serve_connection(TokioIo::new(stream), service))
+                .await;
+        }
+        Some(acceptor) => {
+            let Ok(Ok(stream)) = tokio::time::timeout(timeout, acceptor.accept(stream)).await
+            else {
+                return;
+            };
+            let _ = watcher
+                .watch(http.serve_connection(TokioIo::new(stream), service))
+                .await;
+        }
+    }
+}
