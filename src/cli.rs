@@ -29,7 +29,8 @@ macro_rules! credentials {
     () => {
         "Credentials (first found wins): --token-file, SSO_SECRETS_TOKEN, --passphrase-file,
 SSO_SECRETS_PASSPHRASE, then a hidden prompt on the terminal (never with --no-input
-or without a terminal: then exit 43). Secrets are never taken on the command line."
+or without a terminal: then exit 43). Secrets are never taken on the command line.
+With --remote only the token sources count: a passphrase never leaves the machine."
     };
 }
 
@@ -94,12 +95,40 @@ pub struct Global {
     /// Vault passphrase from the first line of this file
     #[arg(long, global = true, value_name = "PATH")]
     pub passphrase_file: Option<PathBuf>,
+    // No clap `env`, as for --vault: `Env` reads SSO_SECRETS_REMOTE, and an
+    // empty value counts as unset.
+    /// Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)
+    #[arg(long, global = true, value_name = "URL", help_heading = "Remote")]
+    pub remote: Option<String>,
+    /// With --remote: trust this CA certificate (PEM) instead of the system's roots
+    #[arg(long, global = true, value_name = "PEM", help_heading = "Remote")]
+    pub cacert: Option<PathBuf>,
+    /// With --remote: seconds each request may take, retries included
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
+          value_parser = parse_remote_timeout, help_heading = "Remote")]
+    pub timeout: f64,
+    /// With --remote: further attempts for reads and deletes on exit-75 failures (never puts)
+    #[arg(long, global = true, value_name = "N", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Remote")]
+    pub retries: u32,
+    /// Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS
+    #[arg(long, global = true, help_heading = "Remote")]
+    pub insecure_http: bool,
 }
 
 fn parse_timeout(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && (0.0..=86_400.0).contains(&v) => Ok(v),
         _ => Err(format!("{s:?} is not a number of seconds from 0 to 86400")),
+    }
+}
+
+fn parse_remote_timeout(s: &str) -> Result<f64, String> {
+    match parse_timeout(s) {
+        Ok(v) if v > 0.0 => Ok(v),
+        _ => Err(format!(
+            "{s:?} is not a number of seconds above 0, up to 86400"
+        )),
     }
 }
 
@@ -416,9 +445,6 @@ pub struct ServeArgs {
     /// PEM private key for --tls-cert
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     pub tls_key: Option<PathBuf>,
-    /// Allow plain HTTP on an address other than loopback
-    #[arg(long)]
-    pub insecure_http: bool,
     /// Connections served at once; more wait to be accepted
     #[arg(long, value_name = "N", default_value_t = 512,
           value_parser = clap::value_parser!(u32).range(1..=65_536))]

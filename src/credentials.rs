@@ -31,6 +31,8 @@ pub struct Env {
     /// SSO_SECRETS_ENCRYPTION_KEY: APIHub's container key(s), for
     /// `import --apihub` / `export --apihub`; empty counts as unset
     pub apihub_key: Option<SecretString>,
+    /// SSO_SECRETS_REMOTE: the RFC-134 server for `--remote`
+    pub remote: Option<String>,
 }
 
 impl Env {
@@ -51,6 +53,7 @@ impl Env {
             passphrase: text("SSO_SECRETS_PASSPHRASE").map(SecretString::new),
             read_only: set("SSO_SECRETS_READ_ONLY").map(|v| v.to_string_lossy().into_owned()),
             apihub_key: text("SSO_SECRETS_ENCRYPTION_KEY").map(SecretString::new),
+            remote: text("SSO_SECRETS_REMOTE"),
         }
     }
 

@@ -19,6 +19,7 @@ pub mod local;
 pub mod names;
 pub mod ops;
 pub mod output;
+pub mod remote;
 pub mod run;
 pub mod secret;
 pub mod serve;

@@ -170,6 +170,9 @@ fn confirmation(command: &Command) -> Option<String> {
 /// like need no home directory and no valid environment.
 struct VaultCommands<'a, 'w> {
     global: Global,
+    /// The command's name when it has no RFC operation behind it (it
+    /// needs the vault itself, so `--remote` cannot serve it).
+    local_only: Option<&'static str>,
     env: &'a Env,
     term: &'a dyn Terminal,
     warnings: &'w mut Vec<String>,
@@ -178,6 +181,17 @@ struct VaultCommands<'a, 'w> {
 impl VaultCommands<'_, '_> {
     fn run(self, f: impl FnOnce(&Ctx<'_>) -> Result<Outcome>) -> Result<Outcome> {
         let g = self.global;
+        let remote = g
+            .remote
+            .or_else(|| self.env.remote.clone())
+            .filter(|url| !url.is_empty());
+        if let (Some(name), Some(_)) = (self.local_only, &remote) {
+            return Err(Error::Usage(format!(
+                "`{name}` has no RFC-134 operation behind it, so it cannot run with --remote \
+                 (or SSO_SECRETS_REMOTE); it works on a local vault only"
+            )));
+        }
+        let read_only = g.read_only || self.env.read_only()?;
         let vault = match g.vault.or_else(|| self.env.vault.clone()) {
             Some(v) => v,
             None => default_vault()?,
@@ -188,7 +202,7 @@ impl VaultCommands<'_, '_> {
         let vault = std::fs::canonicalize(&vault).unwrap_or(vault);
         let ctx = Ctx {
             vault,
-            read_only: g.read_only || self.env.read_only()?,
+            read_only,
             lock_timeout: Duration::from_secs_f64(g.lock_timeout),
             sources: Sources {
                 token_file: g.token_file,
@@ -198,6 +212,14 @@ impl VaultCommands<'_, '_> {
                 no_input: g.no_input,
                 warnings: Default::default(),
             },
+            remote: remote.map(|url| crate::remote::Options {
+                url,
+                cacert: g.cacert,
+                timeout: Duration::from_secs_f64(g.timeout),
+                retries: g.retries,
+                insecure_http: g.insecure_http,
+                read_only,
+            }),
             observer: &crate::ops::Ignore,
             warnings: Default::default(),
         };
@@ -221,8 +243,22 @@ fn execute(
     warnings: &mut Vec<String>,
     log: &mut dyn std::io::Write,
 ) -> Result<Outcome> {
+    let local_only = match &cli.command {
+        Command::Init(_) => Some("init"),
+        Command::List => Some("list"),
+        Command::Import { .. } => Some("import"),
+        Command::Export { .. } => Some("export"),
+        Command::Token(_) => Some("token"),
+        Command::Vault(_) => Some("vault"),
+        Command::Serve(_) => Some("serve"),
+        _ => None,
+    };
+    // Global, so --remote and serve share it; serve's copy is taken before
+    // the command line moves into the vault commands.
+    let insecure_http = cli.global.insecure_http;
     let vault = VaultCommands {
         global: cli.global,
+        local_only,
         env,
         term,
         warnings,
@@ -277,7 +313,7 @@ fn execute(
                 name: a.name,
             })
         }),
-        Command::Serve(a) => vault.run(|ctx| serve(ctx, a, log)),
+        Command::Serve(a) => vault.run(|ctx| serve(ctx, a, insecure_http, log)),
         Command::Exec(a) => vault.run(|ctx| cmd::exec::exec(ctx, &a.sso, &a.did, a.command)),
         Command::Inject(a) => {
             vault.run(|ctx| cmd::exec::inject(ctx, a.input.as_deref(), a.output.as_deref()))
@@ -347,12 +383,17 @@ fn shorten_words(detail: &str) -> String {
 }
 
 /// `serve` runs until a signal; its log goes to stderr as it happens.
-fn serve(ctx: &Ctx<'_>, a: crate::cli::ServeArgs, log: &mut dyn std::io::Write) -> Result<Outcome> {
+fn serve(
+    ctx: &Ctx<'_>,
+    a: crate::cli::ServeArgs,
+    insecure_http: bool,
+    log: &mut dyn std::io::Write,
+) -> Result<Outcome> {
     let options = crate::serve::Options {
         vault: ctx.config(),
         listen: a.listen,
         tls: a.tls_cert.zip(a.tls_key),
-        insecure_http: a.insecure_http,
+        insecure_http,
         max_connections: a.max_connections as usize,
         header_timeout: Duration::from_secs_f64(a.header_timeout),
         grace: Duration::from_secs(30),

@@ -20,6 +20,7 @@ use crate::credentials::Sources;
 use crate::error::{Error, Result};
 use crate::local::{LocalVault, Session, VaultConfig};
 use crate::ops::{Backend, Event, Observer, Reply, Request};
+use crate::remote::RemoteBackend;
 use crate::secret::{SecretBytes, SecretString};
 use crate::status::Status;
 use crate::vault::{TokenInfo, Unlocker, Vault};
@@ -79,6 +80,8 @@ pub struct Ctx<'a> {
     pub lock_timeout: Duration,
     /// Credential and body sources.
     pub sources: Sources<'a>,
+    /// `--remote`: the RFC operations go to this server instead.
+    pub remote: Option<crate::remote::Options>,
     /// Sees every RFC operation's principal and final status.
     pub observer: &'a dyn Observer,
     /// Warnings for stderr, collected as commands run.
@@ -96,9 +99,13 @@ impl Ctx<'_> {
     }
 
     /// The backend the RFC operations go to, with the credential resolved
-    /// (may prompt). A missing or unusable vault is reported first: it
-    /// outranks authentication.
+    /// (may prompt): the server of `--remote`, else the local vault. A
+    /// missing or unusable vault is reported first: it outranks
+    /// authentication.
     pub fn backend(&self) -> Result<Box<dyn Backend>> {
+        if let Some(remote) = &self.remote {
+            return Ok(Box::new(RemoteBackend::connect(remote, &self.sources)?));
+        }
         Ok(Box::new(LocalVault::with_unlocker(
             self.config(),
             self.unlocker()?,

@@ -1,16 +1,24 @@
-//! Remembers which signatures of which vault file have verified, so that a
-//! long-running process (`serve`) does not re-run Ed25519 verification on
-//! every request while the file is unchanged.
+//! Remembers what was checked about a vault file while it stays unchanged,
+//! so that a long-running process (`serve`) does not parse the header,
+//! verify its Ed25519 signature and hash the bucket it reads on every
+//! request: the parsed header, which signatures verified, and which
+//! buckets matched their hash.
 //!
 //! A file is identified by device, inode, size, and modification and
 //! change times in nanoseconds. Writers replace the vault by rename (a new
 //! inode); an in-place change to the same inode moves its ctime, which no
 //! unprivileged process can set back. So while the identity is the same,
-//! the bytes are the ones that verified, and the verdict still holds. Only
-//! successes are remembered, never plaintext or keys: the entry is the
-//! file identity, the public key and the signature.
+//! the bytes are the ones that were checked, and the verdict still holds.
+//! (Timestamps tick coarsely, a few ms; an in-place rewrite of the same size
+//! within the tick of the last change would go unnoticed, which needs write
+//! access to the owner's 0600 file.) Only successes are remembered, never
+//! plaintext or keys: file identities, public keys, signatures, bucket
+//! hashes, and the header as it is on disk.
 
 use crate::crypto;
+use crate::error::Result;
+use std::any::Any;
+use std::collections::HashMap;
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
 use std::sync::Mutex;
@@ -78,6 +86,87 @@ pub fn verify(
     ok
 }
 
+/// How many files' entries are kept; the oldest go first.
+const FILES: usize = 8;
+
+/// The entry of file `id` in `list`, made with `new` if missing.
+fn entry<V>(list: &mut Vec<(FileId, V)>, id: FileId, new: impl FnOnce() -> V) -> &mut V {
+    let i = match list.iter().position(|(f, _)| *f == id) {
+        Some(i) => i,
+        None => {
+            if list.len() >= FILES {
+                list.remove(0);
+            }
+            list.push((id, new()));
+            list.len() - 1
+        }
+    };
+    &mut list[i].1
+}
+
+/// Per file, the buckets whose hash matched: (offset, length) → hash.
+/// Bounded by the vault's bucket count.
+type Hashes = HashMap<(u64, usize), [u8; 32]>;
+static HASHED: Mutex<Vec<(FileId, Hashes)>> = Mutex::new(Vec::new());
+
+/// True when SHA-256 of `bytes`, read at `offset` of `file`, is `expected`;
+/// skipped when this file, unchanged, already matched it there.
+pub fn hash_matches(
+    before: Option<FileId>,
+    file: &File,
+    offset: u64,
+    bytes: &[u8],
+    expected: &[u8; 32],
+) -> bool {
+    let id = match (before, FileId::of(file)) {
+        (Some(a), Some(b)) if a == b => a,
+        _ => return crypto::sha256(bytes) == *expected,
+    };
+    let key = (offset, bytes.len());
+    if let Ok(mut seen) = HASHED.lock()
+        && entry(&mut seen, id, HashMap::new).get(&key) == Some(expected)
+    {
+        return true;
+    }
+    let ok = crypto::sha256(bytes) == *expected;
+    if ok && let Ok(mut seen) = HASHED.lock() {
+        entry(&mut seen, id, HashMap::new).insert(key, *expected);
+    }
+    ok
+}
+
+/// Per file, its parsed header (an opaque value to this module; a clone is
+/// handed out).
+type Parsed = Option<Box<dyn Any + Send>>;
+static PARSED: Mutex<Vec<(FileId, Parsed)>> = Mutex::new(Vec::new());
+
+/// `read(file)`, or a clone of what it returned for this file, unchanged.
+/// `before` is the file's identity before anything was read from it.
+pub fn parsed<T: Clone + Send + 'static>(
+    before: Option<FileId>,
+    file: &mut File,
+    read: impl FnOnce(&mut File) -> Result<T>,
+) -> Result<T> {
+    let Some(id) = before else {
+        return read(file);
+    };
+    if let Ok(mut seen) = PARSED.lock()
+        && let Some(v) = entry(&mut seen, id, || None)
+            .as_ref()
+            .and_then(|v| v.downcast_ref::<T>())
+    {
+        return Ok(v.clone());
+    }
+    let value = read(file)?;
+    // Only what was read from a file that stayed the same meanwhile.
+    if FileId::of(file) == Some(id)
+        && let Ok(mut seen) = PARSED.lock()
+    {
+        *entry(&mut seen, id, || None) = Some(Box::new(value.clone()));
+    }
+    Ok(value)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +198,34 @@ mod tests {
         assert!(!verify(id, &f, &key, b"massage", &sig));
         let changed = FileId::of(&f);
         assert!(!verify(changed, &f, &key, b"massage", &sig));
+    }
+
+    #[test]
+    fn bucket_hashes_and_parsed_headers_follow_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("g");
+        std::fs::write(&path, b"bucket").unwrap();
+        let mut f = File::open(&path).unwrap();
+        let id = FileId::of(&f);
+        let good = crypto::sha256(b"bucket");
+        assert!(hash_matches(id, &f, 0, b"bucket", &good));
+        assert!(!hash_matches(id, &f, 0, b"bucket", &[0; 32]));
+        // Remembered for this file, offset and length only.
+        assert!(hash_matches(id, &f, 0, b"tekcub", &good));
+        assert!(!hash_matches(id, &f, 1, b"tekcub", &good));
+
+        let reads = std::cell::Cell::new(0);
+        let read = |_: &mut File| {
+            reads.set(reads.get() + 1);
+            Ok(String::from("parsed"))
+        };
+        assert_eq!(parsed(id, &mut f, read).unwrap(), "parsed");
+        assert_eq!(parsed(id, &mut f, read).unwrap(), "parsed");
+        assert_eq!(reads.get(), 1);
+        std::fs::write(&path, b"bucket2").unwrap();
+        let changed = FileId::of(&f);
+        assert!(!hash_matches(changed, &f, 0, b"tekcub", &good));
+        assert_eq!(parsed(changed, &mut f, read).unwrap(), "parsed");
+        assert_eq!(reads.get(), 2);
     }
 }

@@ -218,7 +218,7 @@ impl Vault {
         table: TableCheck,
     ) -> Result<Vault> {
         let before = cache::FileId::of(&file);
-        let (header, head, sig, size) = read_header(&mut file)?;
+        let (header, head, sig, size) = cache::parsed(before, &mut file, read_header)?;
         let u = unlocker.unlock(&header)?;
         let seen = Seen {
             before,
@@ -306,8 +306,10 @@ impl Vault {
     fn read_bucket(&self, i: usize) -> Result<Vec<u8>> {
         let r = &self.header.buckets[i];
         let off = self.header.bucket_offset(self.header_len, i);
-        let bytes = store::read_at(&mut self.file.borrow_mut(), off, r.len as usize)?;
-        if crypto::sha256(&bytes) != r.hash {
+        let mut file = self.file.borrow_mut();
+        let before = cache::FileId::of(&file);
+        let bytes = store::read_at(&mut file, off, r.len as usize)?;
+        if !cache::hash_matches(before, &file, off, &bytes, &r.hash) {
             return Err(Error::corrupt("a vault bucket fails its hash"));
         }
         Ok(bytes)

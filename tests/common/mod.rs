@@ -16,11 +16,12 @@ pub struct Vault {
 }
 
 /// Variables the binary reads; tests never inherit them.
-pub const VARS: [&str; 5] = [
+pub const VARS: [&str; 6] = [
     "SSO_SECRETS_VAULT",
     "SSO_SECRETS_TOKEN",
     "SSO_SECRETS_PASSPHRASE",
     "SSO_SECRETS_READ_ONLY",
+    "SSO_SECRETS_REMOTE",
     "SSO_SECRETS_ENCRYPTION_KEY",
 ];
 

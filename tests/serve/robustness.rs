@@ -291,3 +291,21 @@ fn a_second_signal_stops_waiting_for_requests_in_flight() {
         start.elapsed()
     );
 }
+
+#[test]
+fn a_vault_tampered_with_while_serving_is_noticed_on_the_next_request() {
+    let (v, token) = vault_with_token();
+    v.put_sso("demo", "alice", b"s3cret");
+    let s = Server::start(&v, &[]);
+    let h = s.client(&token);
+    assert_eq!(h.get("/getSSOSecret/demo", Some("alice")).status, 200);
+    std::thread::sleep(Duration::from_millis(50));
+    // In place, same size: only the file's change time tells.
+    let mut bytes = v.bytes();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    v.write_bytes(&bytes);
+    let r = h.get("/getSSOSecret/demo", Some("alice"));
+    assert_eq!(r.status, 500, "{}", r.text());
+    assert!(r.text().contains("fails authentication"), "{}", r.text());
+}
