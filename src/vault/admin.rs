@@ -115,8 +115,8 @@ pub(super) fn passphrase_slot(
     )
 }
 
-/// Signs every slot, the epoch and the revoked list of `header` with the
-/// admin keyring's table key.
+/// Signs every slot of `header`, bound to the epoch and the revoked list,
+/// with the admin keyring's table key.
 pub(super) fn sign_table(header: &mut Header, admin: &Keyring) -> Result<()> {
     let seed = admin
         .table_seed
@@ -124,21 +124,24 @@ pub(super) fn sign_table(header: &mut Header, admin: &Keyring) -> Result<()> {
         .ok_or_else(|| Error::failure("internal: signing the slot table without its key"))?;
     let signer = Signer::from_seed(seed)?;
     header.epoch = admin.epoch;
+    let list = header.list_digest()?;
     for s in &mut header.slots {
-        s.sig = signer.sign(&s.message(&header.vault_id, &header.epoch));
+        s.sig = signer.sign(&s.message(&header.vault_id, &header.epoch, &list));
     }
-    header.table_sig = signer.sign(&header.list_message()?);
     Ok(())
 }
 
-/// True when slot `i` carries a valid signature by `table_key`.
+/// True when slot `i` carries a valid signature by `table_key` over itself,
+/// the epoch and the revoked list.
 pub(super) fn slot_verifies(header: &Header, table_key: &[u8; 32], i: usize) -> bool {
     let s = &header.slots[i];
-    crypto::verify(
-        table_key,
-        &s.message(&header.vault_id, &header.epoch),
-        &s.sig,
-    )
+    header.list_digest().is_ok_and(|list| {
+        crypto::verify(
+            table_key,
+            &s.message(&header.vault_id, &header.epoch, &list),
+            &s.sig,
+        )
+    })
 }
 
 /// Creates a new, empty vault at `path`; refuses to replace an existing one.
@@ -177,7 +180,6 @@ pub fn create(
         epoch: keys.epoch,
         slots: vec![slot],
         revoked: Vec::new(),
-        table_sig: [0; SIG_LEN],
         buckets: vec![BucketRef {
             count: 0,
             len: 0,

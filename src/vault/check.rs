@@ -106,11 +106,22 @@ impl Vault {
             return Ok(dropped);
         }
         if !report.bad_slots.is_empty() {
+            // Re-signing must never make a slot valid that is not signed
+            // now: besides what the report found, drop any slot failing its
+            // signature under the current revoked list (checked before the
+            // list changes).
+            let key = self
+                .keys
+                .table_key
+                .ok_or_else(|| Error::failure("internal: repair without the table key"))?;
+            let unsigned: Vec<bool> = (0..self.header.slots.len())
+                .map(|i| !super::admin::slot_verifies(&self.header, &key, i))
+                .collect();
             let slots = std::mem::take(&mut self.header.slots);
             let (bad, kept): (Vec<_>, Vec<_>) = slots
                 .into_iter()
                 .enumerate()
-                .partition(|(i, _)| report.bad_slots.contains(i));
+                .partition(|(i, _)| report.bad_slots.contains(i) || unsigned[*i]);
             let kept: Vec<_> = kept.into_iter().map(|(_, s)| s).collect();
             // A planted slot may carry a good token's id: revoke an id only
             // when no authenticated slot holds it.
@@ -128,7 +139,6 @@ impl Vault {
                 .header
                 .passphrase_slot()
                 .ok_or_else(|| Error::failure("internal: repair lost the passphrase slot"))?;
-            self.drop_unsigned_slots()?;
             super::admin::sign_table(&mut self.header, &self.keys)?;
             self.dirty = true;
         }

@@ -6,7 +6,7 @@
 //! file    = prefix header signature bucket*
 //! prefix  = "SSOSVLT\0" version:u16 header_len:u32
 //! header  = vault_id:16 flags:u8 created:u64 generation:u64
-//!           table_len:u32 table list_sig:64                        (v2)
+//!           table_len:u32 table                                    (v2)
 //!           bucket_count:u32 (count:u32 len:u32 sha256:32)*
 //! table   = epoch:16 slot_count:u16 (slot slot_sig:64)* revoked_count:u16 slot_id:16*
 //! signature = Ed25519 (data key) over prefix||header (64 bytes)
@@ -63,9 +63,6 @@ pub struct Header {
     pub slots: Vec<Slot>,
     /// Slot ids of revoked tokens, checked before any slot is looked at.
     pub revoked: Vec<[u8; 16]>,
-    /// Ed25519 signature of the epoch and the revoked list by the
-    /// passphrase holder's table key (v2 only).
-    pub table_sig: [u8; SIG_LEN],
     /// Length and SHA-256 of each bucket, in file order.
     pub buckets: Vec<BucketRef>,
 }
@@ -175,12 +172,15 @@ impl Slot {
         w.put_bytes32(&self.sealed);
     }
 
-    /// What the table key signs for this slot.
-    pub fn message(&self, vault_id: &[u8; 16], epoch: &[u8; 16]) -> Vec<u8> {
-        let mut m = Vec::with_capacity(128 + self.sealed.len());
+    /// What the table key signs for this slot: the slot, bound to the
+    /// vault, the epoch and the revoked list (by its digest), so that a
+    /// reader checks all three with one signature, its own slot's.
+    pub fn message(&self, vault_id: &[u8; 16], epoch: &[u8; 16], list: &[u8; 32]) -> Vec<u8> {
+        let mut m = Vec::with_capacity(160 + self.sealed.len());
         m.put(b"sso-secrets slot sig v2");
         m.put(vault_id);
         m.put(epoch);
+        m.put(list);
         self.encode(&mut m);
         m
     }
@@ -244,18 +244,15 @@ impl Header {
         Ok(t)
     }
 
-    /// What the table key signs besides the slots: the epoch and the
-    /// revoked list.
-    pub fn list_message(&self) -> Result<Vec<u8>> {
-        let mut m = Vec::with_capacity(64 + self.revoked.len() * 16);
+    /// SHA-256 of the revoked list, which every slot signature covers.
+    pub fn list_digest(&self) -> Result<[u8; 32]> {
+        let mut m = Vec::with_capacity(32 + self.revoked.len() * 16);
         m.put(b"sso-secrets revoked list v2");
-        m.put(&self.vault_id);
-        m.put(&self.epoch);
         m.put_u16(count_u16(self.revoked.len())?);
         for id in &self.revoked {
             m.put(id);
         }
-        Ok(m)
+        Ok(crate::crypto::sha256(&m))
     }
 
     /// Encodes prefix and header (always the current version): the bytes the
@@ -269,7 +266,6 @@ impl Header {
         body.put_u64(self.generation);
         body.put_u32(count_u32(table.len())?);
         body.put(&table);
-        body.put(&self.table_sig);
         body.put_u32(count_u32(self.buckets.len())?);
         for b in &self.buckets {
             body.put_u32(b.count);
@@ -291,16 +287,16 @@ impl Header {
         let flags = r.u8()?;
         let created = r.u64()?;
         let generation = r.u64()?;
-        let (epoch, slots, revoked, table_sig) = if version == VERSION_1 {
+        let (epoch, slots, revoked) = if version == VERSION_1 {
             let (slots, revoked) = parse_slots(&mut r, false)?;
-            ([0; 16], slots, revoked, [0; SIG_LEN])
+            ([0; 16], slots, revoked)
         } else {
             let table = r.bytes32()?;
             let mut t = Reader::new(table, "key slot table");
             let epoch = t.array()?;
             let (slots, revoked) = parse_slots(&mut t, true)?;
             t.finish()?;
-            (epoch, slots, revoked, r.array()?)
+            (epoch, slots, revoked)
         };
         let bucket_count = r.u32()?;
         if bucket_count == 0 || bucket_count > MAX_BUCKETS || !bucket_count.is_power_of_two() {
@@ -330,7 +326,6 @@ impl Header {
             epoch,
             slots,
             revoked,
-            table_sig,
             buckets,
         };
         h.data_len()?;

@@ -4,7 +4,6 @@ fn sample() -> Header {
     Header {
         version: VERSION,
         epoch: [3; 16],
-        table_sig: [4; 64],
         vault_id: [9; 16],
         flags: FLAG_READ_ONLY,
         created: 1,

@@ -107,20 +107,20 @@ enum TableCheck {
 }
 
 /// Verifies, with the table key sealed in the reader's own slot `slot`,
-/// that slot's signature and the signature over the epoch and the revoked
-/// list, and that the table belongs to the reader's key epoch.
+/// that slot's signature (which covers the epoch and the revoked list too),
+/// and that the table belongs to the reader's key epoch.
 fn table_verifies(header: &Header, keys: &Keyring, slot: usize, seen: &Seen<'_>) -> Result<bool> {
     let Some(table_key) = keys.table_key else {
         return Ok(false);
     };
     let s = &header.slots[slot];
+    let list = header.list_digest()?;
     Ok(keys.epoch == header.epoch
         && seen.verify(
             &table_key,
-            &s.message(&header.vault_id, &header.epoch),
+            &s.message(&header.vault_id, &header.epoch, &list),
             &s.sig,
-        )
-        && seen.verify(&table_key, &header.list_message()?, &header.table_sig))
+        ))
 }
 
 /// Where the bytes being verified came from: the open vault file, so that
