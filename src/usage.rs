@@ -99,17 +99,20 @@ pub fn render(e: &clap::Error) -> Usage {
         ErrorKind::UnknownArgument => {
             let typed = context_str(e, ContextKind::InvalidArg).unwrap_or_default();
             match flag_name(&typed) {
+                // A flag that looks like it carries a secret gets the secret
+                // hint, not clap's nearest flag name (`--secret` would be
+                // offered `--insecure-http`).
+                Some(flag) if looks_like_secret_flag(flag) => Usage {
+                    detail: format!("unknown option {flag}{for_command}"),
+                    hint: Some(SECRET_HINT.to_string()),
+                },
                 Some(flag) => {
                     let suggestion = context_str(e, ContextKind::SuggestedArg)
                         .map(|s| format!("; did you mean {s}?"))
                         .unwrap_or_default();
                     Usage {
                         detail: format!("unknown option {flag}{for_command}{suggestion}"),
-                        hint: if looks_like_secret_flag(flag) {
-                            Some(SECRET_HINT.to_string())
-                        } else {
-                            usage_hint
-                        },
+                        hint: usage_hint,
                     }
                 }
                 None => Usage {
