@@ -73,7 +73,10 @@ fn small_vault() -> (Vault, String) {
 fn every_flipped_byte_is_detected() {
     let (v, token) = small_vault();
     let original = v.bytes();
-    for i in 0..original.len() {
+    // Every 5th byte and the last, through the real binary: how a damaged
+    // file reaches the user. reliability.rs flips every byte in process.
+    let positions = (0..original.len()).step_by(5).chain([original.len() - 1]);
+    for i in positions {
         let mut bytes = original.clone();
         bytes[i] ^= 0x41;
         v.write_bytes(&bytes);
@@ -153,46 +156,6 @@ fn truncation_and_appended_bytes_are_detected() {
         .assert()
         .code(50);
     assert_eq!(v.bytes(), bytes);
-}
-
-#[test]
-fn parallel_writers_lose_nothing() {
-    let v = Vault::new();
-    let children: Vec<_> = (0..8)
-        .map(|i| {
-            raw_bin()
-                .args(["--no-input", "--vault"])
-                .arg(&v.path)
-                .args(["put-did", &did(DID_TEXT), &format!("name-{i}"), "--file"])
-                .arg(v.file(&format!("body-{i}"), format!("value-{i}").as_bytes()))
-                .env("SSO_SECRETS_PASSPHRASE", PASS)
-                .stdin(std::process::Stdio::null())
-                .output_async()
-        })
-        .collect();
-    for c in children {
-        let out = c.wait_with_output().unwrap();
-        assert!(out.status.success(), "{}", stderr_of(&out));
-    }
-    for i in 0..8 {
-        v.pass()
-            .args(["get-did", &did(DID_TEXT), &format!("name-{i}")])
-            .assert()
-            .success()
-            .stdout(format!("value-{i}"));
-    }
-}
-
-trait SpawnExt {
-    fn output_async(&mut self) -> std::process::Child;
-}
-impl SpawnExt for std::process::Command {
-    fn output_async(&mut self) -> std::process::Child {
-        self.stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap()
-    }
 }
 
 #[test]

@@ -317,7 +317,11 @@ fn token_creation_stops_at_the_slot_limit_and_the_vault_stays_readable() {
         .err()
         .unwrap();
     assert_eq!(e.status(), Status::Failure);
-    assert!(e.detail().contains("1000 access tokens"), "{}", e.detail());
+    assert!(
+        e.detail().contains(&format!("{MAX_TOKENS} access tokens")),
+        "{}",
+        e.detail()
+    );
     assert_eq!(fx.bytes(), before);
     assert_eq!(fx.open(&pass()).unwrap().token_count(), MAX_TOKENS);
 }
