@@ -27,8 +27,8 @@ pub const MAX_B58_LEN: usize = 5600;
 pub fn shorten(s: &str) -> String {
     const SHOW: usize = 48;
     match s.char_indices().nth(SHOW) {
-        Some((cut, _)) => format!("{}... ({} bytes)", crate::output::quote(&s[..cut]), s.len()),
-        None => crate::output::quote(s),
+        Some((cut, _)) => format!("{}... ({} bytes)", crate::text::quote(&s[..cut]), s.len()),
+        None => crate::text::quote(s),
     }
 }
 
@@ -52,7 +52,7 @@ pub fn decode_text(b58: &str) -> Result<String> {
     })?;
     if let Some(c) = text
         .chars()
-        .find(|&c| c.is_control() || crate::output::is_format_char(c))
+        .find(|&c| c.is_control() || crate::text::is_format_char(c))
     {
         return Err(Error::Usage(format!(
             "base58 {} decodes to text with the invisible character U+{:04X}",
@@ -105,7 +105,7 @@ pub fn check_name(what: &str, value: &str, max: usize) -> Result<()> {
             shorten(value)
         )));
     }
-    if let Some(c) = value.chars().find(|&c| crate::output::is_format_char(c)) {
+    if let Some(c) = value.chars().find(|&c| crate::text::is_format_char(c)) {
         return Err(Error::Usage(format!(
             "{what} {} contains the invisible format character U+{:04X} (zero-width or bidi control)",
             shorten(value),

@@ -77,7 +77,7 @@ impl Error {
     pub fn token_read_only(name: &str) -> Self {
         Error::Unauthorized(format!(
             "access token {} is read-only (issue one with --write to allow writes)",
-            crate::output::quote(name)
+            crate::text::quote(name)
         ))
     }
 

@@ -26,6 +26,7 @@ pub mod serve;
 pub mod status;
 pub mod template;
 pub mod terminal;
+pub mod text;
 pub mod time;
 pub mod usage;
 pub mod vault;

@@ -379,7 +379,7 @@ fn shorten_words(detail: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ");
-    crate::output::escape(&cut).into_owned()
+    crate::text::escape(&cut).into_owned()
 }
 
 /// `serve` runs until a signal; its log goes to stderr as it happens.

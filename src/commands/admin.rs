@@ -3,7 +3,7 @@
 
 use super::{Ctx, Need, Outcome};
 use crate::error::{Error, Result};
-use crate::output::quote;
+use crate::text::quote;
 use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault, store};
 use std::path::Path;
 

@@ -332,7 +332,7 @@ impl Vault {
         if self.tokens()?.iter().any(|t| t.name == name) {
             return Err(Error::Usage(format!(
                 "a token named {} already exists",
-                crate::output::quote(name)
+                crate::text::quote(name)
             )));
         }
         let vid = self.header.vault_id;

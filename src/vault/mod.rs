@@ -247,7 +247,7 @@ impl Vault {
         {
             return Err(Error::Unauthorized(format!(
                 "access token {} expired at {}",
-                crate::output::quote(&u.keys.name),
+                crate::text::quote(&u.keys.name),
                 crate::time::rfc3339(exp)
             )));
         }
@@ -295,7 +295,7 @@ impl Vault {
         let key = self.keys.scope_key(scope).ok_or_else(|| {
             Error::Unauthorized(format!(
                 "access token {} does not cover {}",
-                crate::output::quote(&self.keys.name),
+                crate::text::quote(&self.keys.name),
                 scope.describe()
             ))
         })?;

@@ -127,7 +127,7 @@ impl Vault {
         if !self.token_slots()?.iter().any(|t| t.keys.name == name) {
             return Err(Error::NotFound(format!(
                 "no access token named {}",
-                crate::output::quote(name)
+                crate::text::quote(name)
             )));
         }
         self.rekey(Keep::AllBut(name), None).map(|_| ())

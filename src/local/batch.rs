@@ -1,0 +1,117 @@
+//! Group commit for `serve`: many callers' writes in as few commits as
+//! possible, each checked as a single call would be.
+
+use super::apply::{apply_write, scope_of};
+use super::session::{Need, Session, VaultConfig, admit};
+use crate::error::{Error, Result};
+use crate::ops::{Principal, Reply, Request};
+use crate::vault::{Credential, Unlocker};
+
+/// Writes from many callers applied in as few commits as possible (group
+/// commit, for `serve`). Each request is checked exactly as a single
+/// [`Backend::call`] would check it, and a failing request does not stop the
+/// others. Requests that share a credential share one locked, atomic,
+/// durable commit: every `Ok` answer is on disk when this returns. Answers
+/// come back in the order of `batch`.
+pub fn write_batch(
+    config: &VaultConfig,
+    batch: Vec<(Credential, Request)>,
+) -> Vec<(Principal, Result<Reply>)> {
+    let n = batch.len();
+    // A vault session opens one slot, so requests are grouped by credential.
+    let mut groups: Vec<(Credential, Vec<(usize, Request)>)> = Vec::new();
+    for (i, (cred, req)) in batch.into_iter().enumerate() {
+        match groups.iter_mut().find(|(c, _)| same_credential(c, &cred)) {
+            Some((_, reqs)) => reqs.push((i, req)),
+            None => groups.push((cred, vec![(i, req)])),
+        }
+    }
+    let mut answers: Vec<Option<(Principal, Result<Reply>)>> = (0..n).map(|_| None).collect();
+    for (cred, reqs) in groups {
+        let u = Unlocker::new(cred);
+        let mut seen = Session::default();
+        for (i, result) in commit_group(config, &u, &mut seen, reqs) {
+            let who = seen.principal.clone().unwrap_or(Principal::Unknown);
+            answers[i] = Some((who, result));
+        }
+    }
+    answers
+        .into_iter()
+        .map(|a| {
+            a.unwrap_or((
+                Principal::Unknown,
+                Err(Error::failure("internal: no answer")),
+            ))
+        })
+        .collect()
+}
+
+/// Constant time: credentials are secrets.
+fn same_credential(a: &Credential, b: &Credential) -> bool {
+    use subtle::ConstantTimeEq;
+    match (a, b) {
+        (Credential::Passphrase(x), Credential::Passphrase(y))
+        | (Credential::Token(x), Credential::Token(y)) => {
+            bool::from(x.expose().as_bytes().ct_eq(y.expose().as_bytes()))
+        }
+        _ => false,
+    }
+}
+
+fn commit_group(
+    config: &VaultConfig,
+    u: &Unlocker,
+    seen: &mut Session,
+    reqs: Vec<(usize, Request)>,
+) -> Vec<(usize, Result<Reply>)> {
+    let refuse_all = |e: &Error, reqs: Vec<(usize, Request)>| {
+        reqs.into_iter()
+            .map(|(i, _)| (i, Err(same_error(e))))
+            .collect::<Vec<_>>()
+    };
+    let mut v = match config.open_for_write(u, seen) {
+        Ok(Ok(v)) => v,
+        Ok(Err(refusal)) => {
+            // Each request still gets its own credential and scope verdict.
+            return reqs
+                .into_iter()
+                .map(|(i, req)| {
+                    let need = Need::write(vec![scope_of(&req)]);
+                    (
+                        i,
+                        config.read(u, &need, seen, |_| Err(same_error(&refusal))),
+                    )
+                })
+                .collect();
+        }
+        Err(e) => return refuse_all(&e, reqs),
+    };
+    let mut out = Vec::with_capacity(reqs.len());
+    let mut applied = Vec::new();
+    for (i, req) in reqs {
+        match admit(&v, &Need::write(vec![scope_of(&req)])).and_then(|()| apply_write(&mut v, req))
+        {
+            Ok(reply) => applied.push((i, reply)),
+            Err(e) => out.push((i, Err(e))),
+        }
+    }
+    match v.commit() {
+        Ok(()) => out.extend(applied.into_iter().map(|(i, r)| (i, Ok(r)))),
+        Err(e) => out.extend(applied.into_iter().map(|(i, _)| (i, Err(same_error(&e))))),
+    }
+    out
+}
+
+/// Errors are not `Clone` (a failure holds its cause chain); callers of one
+/// failed commit each get the same status and text.
+pub(super) fn same_error(e: &Error) -> Error {
+    match e {
+        Error::Unauthorized(d) => Error::Unauthorized(d.clone()),
+        Error::NotFound(d) => Error::NotFound(d.clone()),
+        Error::WrongFormat(d) => Error::WrongFormat(d.clone()),
+        Error::ReadOnly(d) => Error::ReadOnly(d.clone()),
+        Error::Temporary(d) => Error::Temporary(d.clone()),
+        Error::Usage(d) => Error::Usage(d.clone()),
+        Error::Failure(f) => Error::failure(format!("{f:#}")),
+    }
+}

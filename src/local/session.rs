@@ -1,0 +1,187 @@
+//! Vault sessions: where the vault is, what a command needs of the
+//! credential, and the checks, in the contract's order, before any work.
+
+use crate::error::{Error, Result};
+use crate::ops::Principal;
+use crate::vault::keys::Scope;
+use crate::vault::{self, Unlocker, Vault, store};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Where the vault is and how it may be used; no credential.
+#[derive(Debug, Clone)]
+pub struct VaultConfig {
+    /// The vault file (symlinks already resolved).
+    pub path: PathBuf,
+    /// `--read-only` or SSO_SECRETS_READ_ONLY: every write answers 555.
+    pub read_only: bool,
+    /// How long a writer waits for another (then exit 75).
+    pub lock_timeout: Duration,
+}
+
+/// What a session needs of the credential.
+#[derive(Debug, Default)]
+pub struct Need {
+    pub(crate) scopes: Vec<Scope>,
+    pub(crate) write: bool,
+    pub(crate) admin: bool,
+    /// `vault read-only off` must work on a read-only vault.
+    pub(crate) ignores_read_only_flag: bool,
+}
+
+impl Need {
+    /// Read secrets of these scopes.
+    pub fn read(scopes: Vec<Scope>) -> Self {
+        Need {
+            scopes,
+            ..Need::default()
+        }
+    }
+    /// Write secrets of these scopes.
+    pub fn write(scopes: Vec<Scope>) -> Self {
+        Need {
+            scopes,
+            write: true,
+            ..Need::default()
+        }
+    }
+    /// The passphrase.
+    pub fn admin() -> Self {
+        Need {
+            admin: true,
+            write: true,
+            ..Need::default()
+        }
+    }
+    /// The passphrase, also on a vault set read-only (`vault read-only off`).
+    pub fn admin_ignoring_read_only_flag() -> Self {
+        Need {
+            ignores_read_only_flag: true,
+            ..Need::admin()
+        }
+    }
+}
+
+/// Who an opened vault says the credential is.
+pub fn principal_of(v: &Vault) -> Principal {
+    if v.is_admin() {
+        Principal::Passphrase
+    } else {
+        Principal::Token(v.keys.name.clone())
+    }
+}
+
+pub(super) fn authorize(v: &Vault, need: &Need) -> Result<()> {
+    if need.admin && !v.is_admin() {
+        return Err(Error::admin_only());
+    }
+    for s in &need.scopes {
+        v.scope(s)?;
+    }
+    if need.write && !v.keys.write {
+        return Err(Error::token_read_only(&v.keys.name));
+    }
+    Ok(())
+}
+
+impl VaultConfig {
+    /// Fails with exit 1 when there is no usable vault file. Checked before
+    /// any credential is resolved: nobody should be asked for a passphrase
+    /// to a vault that is not there.
+    pub fn check_present(&self) -> Result<()> {
+        store::open_vault(&self.path).map(drop)
+    }
+
+    /// Opens the vault for reading and checks `need`, then runs `f`.
+    /// `seen` learns who the credential is as soon as it is known.
+    pub fn read<T>(
+        &self,
+        u: &Unlocker,
+        need: &Need,
+        seen: &mut Session,
+        f: impl FnOnce(&Vault) -> Result<T>,
+    ) -> Result<T> {
+        let v = Vault::open(&self.path, u)?;
+        seen.learn(&v);
+        authorize(&v, need)?;
+        let out = f(&v);
+        // Entries or slots skipped while `f` ran are reported too.
+        seen.learn(&v);
+        out
+    }
+
+    /// A read-modify-write under the writer lock, committed atomically and
+    /// durably. Checks come in the contract's order: credential, scope,
+    /// read-only, then whatever `f` checks (body, existence).
+    pub fn write<T>(
+        &self,
+        u: &Unlocker,
+        need: &Need,
+        seen: &mut Session,
+        f: impl FnOnce(&mut Vault) -> Result<T>,
+    ) -> Result<T> {
+        let mut v = match self.open_for_write(u, seen)? {
+            Ok(v) => v,
+            // Refused before opening (555): authentication and scope still
+            // outrank it, so they are checked on a read first.
+            Err(refusal) => return self.read(u, need, seen, |_| Err(refusal)),
+        };
+        admit(&v, need)?;
+        let out = f(&mut v);
+        seen.learn(&v);
+        let out = out?;
+        v.commit()?;
+        Ok(out)
+    }
+
+    /// Takes the writer lock and opens the vault under it. The inner error
+    /// is a refusal to write (555) that the caller reports only after the
+    /// credential and scope checks.
+    pub(super) fn open_for_write(&self, u: &Unlocker, seen: &mut Session) -> Result<Result<Vault>> {
+        if self.read_only {
+            return Ok(Err(Error::writes_disabled()));
+        }
+        self.check_present()?;
+        // Argon2 before the lock, so writers queue for milliseconds, not
+        // for one another's key derivations.
+        vault::prepare(&self.path, u);
+        let lock = match store::lock(&self.path, self.lock_timeout) {
+            Ok(l) => l,
+            Err(store::LockError::ReadOnlyFs) => {
+                return Ok(Err(Error::read_only_fs(&self.path)));
+            }
+            Err(store::LockError::Other(e)) => return Err(e),
+        };
+        let v = Vault::open_for_write(&self.path, u, lock)?;
+        seen.learn(&v);
+        Ok(Ok(v))
+    }
+}
+
+/// Credential, scope and rights, then the vault's own read-only flag.
+pub(super) fn admit(v: &Vault, need: &Need) -> Result<()> {
+    authorize(v, need)?;
+    if v.header.read_only() && !need.ignores_read_only_flag {
+        return Err(Error::ReadOnly(
+            "the vault is set read-only (`sso-secrets vault read-only off` allows writes)".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// What a session learnt while opening the vault: who the credential is,
+/// and warnings for the user (a vault file others can read).
+#[derive(Debug, Default)]
+pub struct Session {
+    /// Who acted; [`Principal::Unknown`] until a slot opened.
+    pub principal: Option<Principal>,
+    /// Warnings for stderr.
+    pub warnings: Vec<String>,
+}
+
+impl Session {
+    fn learn(&mut self, v: &Vault) {
+        self.principal = Some(principal_of(v));
+        self.warnings.extend(v.take_warnings());
+    }
+}
