@@ -37,7 +37,8 @@ With --remote only the token sources count: a passphrase never leaves the machin
 /// Exit codes, shown in the long help and the man page.
 pub const EXIT_CODES: &str = exit_codes!();
 /// How credentials are found.
-pub const CREDENTIALS: &str = credentials!();
+#[cfg(test)]
+const CREDENTIALS: &str = credentials!();
 
 /// Keeps SSO and DID secrets (RFC-134) in a local encrypted vault.
 #[derive(Debug, Parser)]

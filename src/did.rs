@@ -8,12 +8,6 @@ pub const MAX_NAME_LEN: usize = 256;
 pub const MAX_DID_LEN: usize = 4096;
 
 /// Encodes DID text as base58 (Bitcoin alphabet) over its UTF-8 bytes.
-///
-/// ```
-/// use sso_secrets::did;
-/// let b58 = did::encode("did:ssi:name:vault.example:demo/alice");
-/// assert_eq!(did::decode_did(&b58).unwrap(), "did:ssi:name:vault.example:demo/alice");
-/// ```
 pub fn encode(text: &str) -> String {
     bs58::encode(text.as_bytes()).into_string()
 }
@@ -124,13 +118,6 @@ pub fn check_label(what: &str, value: &str) -> Result<()> {
 ///
 /// An OpenDSU name DID `did:ssi:name:<domain>:<app>/<user>` of the same app
 /// names `<user>`; any other DID names the user whose id is the DID text.
-///
-/// ```
-/// use sso_secrets::did::user_id_for;
-/// assert_eq!(user_id_for("demo", "did:ssi:name:vault.example:demo/alice"), "alice");
-/// assert_eq!(user_id_for("other", "did:ssi:name:vault.example:demo/alice"),
-///            "did:ssi:name:vault.example:demo/alice");
-/// ```
 pub fn user_id_for(app: &str, did: &str) -> String {
     did.strip_prefix("did:ssi:name:")
         .and_then(|rest| rest.split_once(':'))

@@ -7,28 +7,28 @@
 //! Lints for every target live in Cargo.toml's `[lints]` table.
 #![deny(missing_docs)]
 
-pub mod apihub;
+pub(crate) mod apihub;
 pub mod assets;
-pub mod cli;
+pub(crate) mod cli;
 pub mod commands;
 pub mod credentials;
 pub mod crypto;
-pub mod did;
+pub(crate) mod did;
 pub mod error;
 pub mod local;
 pub mod names;
 pub mod ops;
-pub mod output;
-pub mod remote;
+pub(crate) mod output;
+pub(crate) mod remote;
 pub mod run;
 pub mod secret;
-pub mod serve;
+pub(crate) mod serve;
 pub mod status;
 pub mod template;
-pub mod terminal;
-pub mod text;
-pub mod time;
-pub mod usage;
+pub(crate) mod terminal;
+pub(crate) mod text;
+pub(crate) mod time;
+pub(crate) mod usage;
 pub mod vault;
 
 pub use run::{Io, run};

@@ -9,7 +9,7 @@ use base64::engine::general_purpose::STANDARD as B64;
 use serde_json::{Value, json};
 use std::io::{self, Write};
 
-pub use crate::text::{escape, is_format_char, quote};
+use crate::text::escape;
 
 /// Where output goes, and whether stdout is a terminal.
 pub struct Sink<'a> {
@@ -282,7 +282,7 @@ mod tests {
         assert_eq!(escape("\u{1b}[31mred"), "\\u{1b}[31mred");
         assert_eq!(escape("pay\u{200b}pal\u{202e}"), "pay\\u{200b}pal\\u{202e}");
         assert_eq!(escape("a\\tb"), "a\\\\tb");
-        assert_eq!(quote("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
+        assert_eq!(crate::text::quote("say \"hi\"\n"), "\"say \\\"hi\\\"\\n\"");
         let mut out = Vec::new();
         let mut err = Vec::new();
         let mut sink = Sink {

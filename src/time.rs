@@ -2,13 +2,9 @@
 //! such as `30s`, `2h30m`, `1w`, through `humantime`. Lowest layer: no
 //! other module of the crate is used here.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
 /// Formats Unix seconds as RFC 3339 UTC (`2026-11-26T14:19:37Z`).
-///
-/// ```
-/// assert_eq!(sso_secrets::time::rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-/// ```
 pub fn rfc3339(secs: u64) -> String {
     humantime::format_rfc3339_seconds(UNIX_EPOCH + Duration::from_secs(secs)).to_string()
 }
@@ -30,16 +26,6 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
         return Err(bad("a duration must be shorter than 100 years"));
     }
     Ok(d)
-}
-
-/// The current time in Unix seconds, or `None` when the clock reads before
-/// 1970 or cannot be read: callers that enforce a deadline must then fail
-/// closed.
-pub fn unix_now() -> Option<u64> {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()
-        .map(|d| d.as_secs())
 }
 
 #[cfg(test)]

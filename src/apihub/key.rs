@@ -47,7 +47,8 @@ impl Keys {
         &self.0
     }
 
-    /// The keys from raw bytes (tests, and callers that already hold keys).
+    /// The keys from raw bytes (tests).
+    #[cfg(test)]
     pub fn from_keys(keys: Vec<Key32>) -> Option<Self> {
         (!keys.is_empty()).then_some(Keys(keys))
     }

@@ -12,9 +12,9 @@ pub mod key;
 pub mod read;
 pub mod write;
 
-pub use classify::{Address, CREDENTIAL_CONTAINERS};
+pub use classify::Address;
 pub use key::Keys;
-pub use read::{Found, Reading, Skipped, read};
+pub use read::{Skipped, read};
 
 #[cfg(test)]
 mod tests;
