@@ -1,19 +1,17 @@
-//! Remembers what was checked about a vault file while it stays unchanged,
-//! so that a long-running process (`serve`) does not parse the header,
-//! verify its Ed25519 signature and hash the bucket it reads on every
-//! request: the parsed header, which signatures verified, and which
-//! buckets matched their hash.
+//! Remembers what was checked, so that a long-running process (`serve`)
+//! does not parse the header, verify Ed25519 signatures and hash the bucket
+//! it reads on every request.
 //!
-//! A file is identified by device, inode, size, and modification and
-//! change times in nanoseconds. Writers replace the vault by rename (a new
-//! inode); an in-place change to the same inode moves its ctime, which no
-//! unprivileged process can set back. So while the identity is the same,
-//! the bytes are the ones that were checked, and the verdict still holds.
-//! (Timestamps tick coarsely, a few ms; an in-place rewrite of the same size
-//! within the tick of the last change would go unnoticed, which needs write
-//! access to the owner's 0600 file.) Only successes are remembered, never
-//! plaintext or keys: file identities, public keys, signatures, bucket
-//! hashes, and the header as it is on disk.
+//! Verdicts are keyed on *content*, never on file metadata: a signature is
+//! trusted again only for the exact (public key, message, signature) it
+//! verified, and a bucket only when its bytes are exactly the bytes whose
+//! hash matched. So no in-place rewrite, copied signature or timestamp
+//! trick can make a cached verdict cover bytes that were not checked.
+//! Only the parsed header is keyed on the file's identity (device, inode,
+//! size, mtime, ctime): it is a parse, not a verdict, and everything it
+//! says is still checked through the two content-keyed caches above.
+//! Nothing secret is kept: public keys, signatures, and bytes as they are
+//! on disk (encrypted).
 
 use crate::crypto;
 use crate::error::Result;
@@ -21,7 +19,7 @@ use std::any::Any;
 use std::collections::HashMap;
 use std::fs::File;
 use std::os::unix::fs::MetadataExt;
-use std::sync::Mutex;
+use std::sync::{LazyLock, Mutex};
 
 /// The identity of an open file's current contents.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -47,41 +45,36 @@ impl FileId {
     }
 }
 
-type Verified = (FileId, [u8; 32], Vec<u8>, usize);
+/// (public key, signature, message) that verified.
+type Verified = ([u8; 32], Vec<u8>, Vec<u8>);
 
-/// Bounded by the number of distinct files, keys and signatures a process
+/// Bounded by the number of distinct keys and signed messages a process
 /// sees between writes, not by the number of requests.
 const MAX_ENTRIES: usize = 64;
+/// Messages larger than this are verified every time (keeping them would
+/// cost more memory than the check costs time).
+const MAX_MESSAGE: usize = 1 << 20;
 
 static VERIFIED: Mutex<Vec<Verified>> = Mutex::new(Vec::new());
 
-/// [`crypto::verify`] of `msg` read from `file`, skipped when this file,
-/// unchanged, already passed the same check with the same key and
-/// signature. `before` is the file's identity from before `msg` was read:
-/// if it changed meanwhile, nothing is assumed.
-pub fn verify(
-    before: Option<FileId>,
-    file: &File,
-    public_key: &[u8; 32],
-    msg: &[u8],
-    sig: &[u8],
-) -> bool {
-    let id = match (before, FileId::of(file)) {
-        (Some(a), Some(b)) if a == b => a,
-        _ => return crypto::verify(public_key, msg, sig),
-    };
-    let hit = |v: &Verified| v.0 == id && v.1 == *public_key && v.2 == sig && v.3 == msg.len();
+/// [`crypto::verify`], skipped when this exact (key, message, signature)
+/// already verified: the verdict depends on the bytes alone.
+pub fn verify(public_key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+    let hit = |v: &Verified| v.0 == *public_key && v.1 == sig && v.2 == msg;
     if let Ok(seen) = VERIFIED.lock()
         && seen.iter().any(hit)
     {
         return true;
     }
     let ok = crypto::verify(public_key, msg, sig);
-    if ok && let Ok(mut seen) = VERIFIED.lock() {
+    if ok
+        && msg.len() <= MAX_MESSAGE
+        && let Ok(mut seen) = VERIFIED.lock()
+    {
         if seen.len() >= MAX_ENTRIES {
             seen.clear();
         }
-        seen.push((id, *public_key, sig.to_vec(), msg.len()));
+        seen.push((*public_key, sig.to_vec(), msg.to_vec()));
     }
     ok
 }
@@ -104,33 +97,31 @@ fn entry<V>(list: &mut Vec<(FileId, V)>, id: FileId, new: impl FnOnce() -> V) ->
     &mut list[i].1
 }
 
-/// Per file, the buckets whose hash matched: (offset, length) → hash.
-/// Bounded by the vault's bucket count.
-type Hashes = HashMap<(u64, usize), [u8; 32]>;
-static HASHED: Mutex<Vec<(FileId, Hashes)>> = Mutex::new(Vec::new());
+/// Buckets whose hash matched: (offset, expected hash) → the bytes that
+/// matched it. Bounded in total bytes.
+type Hashes = HashMap<(u64, [u8; 32]), Vec<u8>>;
+static HASHED: LazyLock<Mutex<(Hashes, usize)>> = LazyLock::new(Mutex::default);
+/// At most this many bucket bytes are kept (about a 64 MiB vault's worth).
+const MAX_HASHED_BYTES: usize = 64 << 20;
 
-/// True when SHA-256 of `bytes`, read at `offset` of `file`, is `expected`;
-/// skipped when this file, unchanged, already matched it there.
-pub fn hash_matches(
-    before: Option<FileId>,
-    file: &File,
-    offset: u64,
-    bytes: &[u8],
-    expected: &[u8; 32],
-) -> bool {
-    let id = match (before, FileId::of(file)) {
-        (Some(a), Some(b)) if a == b => a,
-        _ => return crypto::sha256(bytes) == *expected,
-    };
-    let key = (offset, bytes.len());
-    if let Ok(mut seen) = HASHED.lock()
-        && entry(&mut seen, id, HashMap::new).get(&key) == Some(expected)
+/// True when SHA-256 of `bytes` is `expected`; skipped when these exact
+/// bytes already matched `expected` at this offset: the verdict depends on
+/// the bytes alone.
+pub fn hash_matches(offset: u64, bytes: &[u8], expected: &[u8; 32]) -> bool {
+    let key = (offset, *expected);
+    if let Ok(seen) = HASHED.lock()
+        && seen.0.get(&key).is_some_and(|b| b.as_slice() == bytes)
     {
         return true;
     }
     let ok = crypto::sha256(bytes) == *expected;
     if ok && let Ok(mut seen) = HASHED.lock() {
-        entry(&mut seen, id, HashMap::new).insert(key, *expected);
+        if seen.1 + bytes.len() > MAX_HASHED_BYTES {
+            *seen = (HashMap::new(), 0);
+        }
+        if seen.0.insert(key, bytes.to_vec()).is_none() {
+            seen.1 += bytes.len();
+        }
     }
     ok
 }
@@ -173,46 +164,34 @@ mod tests {
     use crate::crypto::Signer;
 
     #[test]
-    fn a_changed_file_is_verified_again() {
+    fn a_verdict_covers_exactly_the_bytes_that_were_checked() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
         std::fs::write(&path, b"one").unwrap();
         let signer = Signer::from_seed(&crate::secret::Key32::new([9; 32])).unwrap();
         let key = signer.public_key();
         let sig = signer.sign(b"message");
-        let f = File::open(&path).unwrap();
+        let mut f = File::open(&path).unwrap();
         let id = FileId::of(&f);
-        assert!(verify(id, &f, &key, b"message", &sig));
-        assert!(verify(id, &f, &key, b"message", &sig));
+        assert!(verify(&key, b"message", &sig));
+        assert!(verify(&key, b"message", &sig));
         // A wrong signature is never remembered as good.
         let mut bad = sig;
         bad[0] ^= 1;
-        assert!(!verify(id, &f, &key, b"message", &bad));
-        // Same identity, other message length: checked for real.
-        assert!(!verify(id, &f, &key, b"messag", &sig));
-        // The identity stands for the bytes: an unchanged file is trusted.
-        assert!(verify(id, &f, &key, b"massage", &sig));
-        // Changed in place while being read, or since: checked for real.
-        std::fs::write(&path, b"two!").unwrap();
-        assert!(FileId::of(&f) != id);
-        assert!(!verify(id, &f, &key, b"massage", &sig));
-        let changed = FileId::of(&f);
-        assert!(!verify(changed, &f, &key, b"massage", &sig));
-    }
+        assert!(!verify(&key, b"message", &bad));
+        // A signature copied onto another message of the same length, in
+        // the same unchanged file: checked for real, and refused.
+        assert!(!verify(&key, b"massage", &sig));
+        assert!(!verify(&key, b"messag", &sig));
 
-    #[test]
-    fn bucket_hashes_and_parsed_headers_follow_the_file() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("g");
-        std::fs::write(&path, b"bucket").unwrap();
-        let mut f = File::open(&path).unwrap();
-        let id = FileId::of(&f);
+        // Buckets: only the exact bytes that matched are trusted again,
+        // whatever the file's identity says.
         let good = crypto::sha256(b"bucket");
-        assert!(hash_matches(id, &f, 0, b"bucket", &good));
-        assert!(!hash_matches(id, &f, 0, b"bucket", &[0; 32]));
-        // Remembered for this file, offset and length only.
-        assert!(hash_matches(id, &f, 0, b"tekcub", &good));
-        assert!(!hash_matches(id, &f, 1, b"tekcub", &good));
+        assert!(hash_matches(0, b"bucket", &good));
+        assert!(hash_matches(0, b"bucket", &good));
+        assert!(!hash_matches(0, b"bucket", &[0; 32]));
+        assert!(!hash_matches(0, b"tekcub", &good));
+        assert!(!hash_matches(1, b"tekcub", &good));
 
         let reads = std::cell::Cell::new(0);
         let read = |_: &mut File| {
@@ -224,7 +203,7 @@ mod tests {
         assert_eq!(reads.get(), 1);
         std::fs::write(&path, b"bucket2").unwrap();
         let changed = FileId::of(&f);
-        assert!(!hash_matches(changed, &f, 0, b"tekcub", &good));
+        assert!(!hash_matches(0, b"tekcub", &good));
         assert_eq!(parsed(changed, &mut f, read).unwrap(), "parsed");
         assert_eq!(reads.get(), 2);
     }

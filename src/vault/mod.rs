@@ -109,7 +109,7 @@ enum TableCheck {
 /// Verifies, with the table key sealed in the reader's own slot `slot`,
 /// that slot's signature (which covers the epoch and the revoked list too),
 /// and that the table belongs to the reader's key epoch.
-fn table_verifies(header: &Header, keys: &Keyring, slot: usize, seen: &Seen<'_>) -> Result<bool> {
+fn table_verifies(header: &Header, keys: &Keyring, slot: usize, seen: &Seen) -> Result<bool> {
     let Some(table_key) = keys.table_key else {
         return Ok(false);
     };
@@ -123,25 +123,25 @@ fn table_verifies(header: &Header, keys: &Keyring, slot: usize, seen: &Seen<'_>)
         ))
 }
 
-/// Where the bytes being verified came from: the open vault file, so that
-/// [`cache::verify`] can skip a check this unchanged file already passed,
-/// or nothing (a header about to be written), which always checks.
-pub(crate) struct Seen<'a> {
-    before: Option<cache::FileId>,
-    file: Option<&'a File>,
+/// Where the bytes being verified came from: the vault file, whose checks
+/// [`cache::verify`] may remember (keyed on the exact bytes), or a header
+/// about to be written, which is always checked afresh.
+#[derive(Clone, Copy)]
+pub(crate) enum Seen {
+    /// Read from the vault file.
+    OnDisk,
+    /// About to be written: nothing remembered, nothing to remember.
+    Fresh,
 }
 
-impl Seen<'_> {
+impl Seen {
     /// Nothing remembered, nothing to remember: every check runs.
-    pub(crate) const FRESH: Seen<'static> = Seen {
-        before: None,
-        file: None,
-    };
+    pub(crate) const FRESH: Seen = Seen::Fresh;
 
-    fn verify(&self, key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
-        match self.file {
-            Some(file) => cache::verify(self.before, file, key, msg, sig),
-            None => crypto::verify(key, msg, sig),
+    fn verify(self, key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+        match self {
+            Seen::OnDisk => cache::verify(key, msg, sig),
+            Seen::Fresh => crypto::verify(key, msg, sig),
         }
     }
 }
@@ -220,10 +220,7 @@ impl Vault {
         let before = cache::FileId::of(&file);
         let (header, head, sig, size) = cache::parsed(before, &mut file, read_header)?;
         let u = unlocker.unlock(&header)?;
-        let seen = Seen {
-            before,
-            file: Some(&file),
-        };
+        let seen = Seen::OnDisk;
         let table_ok =
             header.version == format::VERSION_1 || table_verifies(&header, &u.keys, u.slot, &seen)?;
         if !table_ok && table == TableCheck::Strict {
@@ -307,9 +304,8 @@ impl Vault {
         let r = &self.header.buckets[i];
         let off = self.header.bucket_offset(self.header_len, i);
         let mut file = self.file.borrow_mut();
-        let before = cache::FileId::of(&file);
         let bytes = store::read_at(&mut file, off, r.len as usize)?;
-        if !cache::hash_matches(before, &file, off, &bytes, &r.hash) {
+        if !cache::hash_matches(off, &bytes, &r.hash) {
             return Err(Error::corrupt("a vault bucket fails its hash"));
         }
         Ok(bytes)
