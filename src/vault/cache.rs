@@ -97,20 +97,24 @@ fn entry<V>(list: &mut Vec<(FileId, V)>, id: FileId, new: impl FnOnce() -> V) ->
     &mut list[i].1
 }
 
-/// Buckets whose hash matched: (offset, expected hash) → the bytes that
-/// matched it. Bounded in total bytes.
-type Hashes = HashMap<(u64, [u8; 32]), Vec<u8>>;
+/// Buckets whose hash matched: offset → (hash, the bytes that matched it).
+/// A newer bucket at the same offset replaces the older one; in all, at
+/// most [`MAX_HASHED_BYTES`] are kept, then everything is dropped and
+/// checked afresh, so memory stays bounded however many requests come.
+type Hashes = HashMap<u64, ([u8; 32], Vec<u8>)>;
 static HASHED: LazyLock<Mutex<(Hashes, usize)>> = LazyLock::new(Mutex::default);
-/// At most this many bucket bytes are kept (about a 64 MiB vault's worth).
-const MAX_HASHED_BYTES: usize = 64 << 20;
+/// Bucket bytes kept at most (a vault of about 100,000 secrets).
+const MAX_HASHED_BYTES: usize = 24 << 20;
 
 /// True when SHA-256 of `bytes` is `expected`; skipped when these exact
 /// bytes already matched `expected` at this offset: the verdict depends on
 /// the bytes alone.
 pub fn hash_matches(offset: u64, bytes: &[u8], expected: &[u8; 32]) -> bool {
-    let key = (offset, *expected);
     if let Ok(seen) = HASHED.lock()
-        && seen.0.get(&key).is_some_and(|b| b.as_slice() == bytes)
+        && seen
+            .0
+            .get(&offset)
+            .is_some_and(|(h, b)| h == expected && b.as_slice() == bytes)
     {
         return true;
     }
@@ -119,9 +123,8 @@ pub fn hash_matches(offset: u64, bytes: &[u8], expected: &[u8; 32]) -> bool {
         if seen.1 + bytes.len() > MAX_HASHED_BYTES {
             *seen = (HashMap::new(), 0);
         }
-        if seen.0.insert(key, bytes.to_vec()).is_none() {
-            seen.1 += bytes.len();
-        }
+        let old = seen.0.insert(offset, (*expected, bytes.to_vec()));
+        seen.1 = seen.1 + bytes.len() - old.map_or(0, |(_, b)| b.len());
     }
     ok
 }

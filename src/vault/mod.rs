@@ -20,6 +20,8 @@ mod attacks_entries_tests;
 #[cfg(test)]
 mod attacks_tests;
 #[cfg(test)]
+mod review_attacks_tests;
+#[cfg(test)]
 mod test_support;
 
 use crate::crypto::{self, SIG_LEN};

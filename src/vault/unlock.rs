@@ -12,7 +12,7 @@ use subtle::ConstantTimeEq;
 /// Prefix of every access token.
 pub const TOKEN_PREFIX: &str = "ssos_";
 
-/// Longest token text decoded: `ssos_` plus base58 of 48 bytes is at most 71
+/// Longest token text decoded: `ssos_` plus base58 of 49 bytes is at most 72
 /// characters; anything much longer is refused before base58 runs.
 const MAX_TOKEN_TEXT: usize = 128;
 
@@ -40,6 +40,12 @@ pub(super) struct Unlocked {
 }
 
 pub(super) struct ParsedToken {
+    /// The vault format that issued it: format 1 tokens are 48 bytes (slot
+    /// id, secret); format 2 tokens start with the byte 2. A token knows the
+    /// format of its vault, so a file rewritten as format 1 (whose slot table
+    /// is not authenticated) cannot pass for the vault a format 2 token
+    /// belongs to.
+    pub(super) format: u16,
     pub(super) id: [u8; 16],
     pub(super) secret: Key32,
 }
@@ -51,22 +57,26 @@ pub(super) fn parse_token(text: &str) -> Result<ParsedToken> {
     }
     let body = text.strip_prefix(TOKEN_PREFIX).ok_or_else(bad)?;
     let raw = zeroize::Zeroizing::new(bs58::decode(body).into_vec().map_err(|_| bad())?);
-    if raw.len() != 48 {
-        return Err(bad());
-    }
+    let (format, rest) = match raw.len() {
+        48 => (1, &raw[..]),
+        49 if raw[0] == 2 => (2, &raw[1..]),
+        _ => return Err(bad()),
+    };
     let mut id = [0u8; 16];
-    id.copy_from_slice(&raw[..16]);
+    id.copy_from_slice(&rest[..16]);
     let mut secret = [0u8; 32];
-    secret.copy_from_slice(&raw[16..]);
+    secret.copy_from_slice(&rest[16..]);
     Ok(ParsedToken {
+        format,
         id,
         secret: Key32::new(secret),
     })
 }
 
-/// Formats a token from its slot id and secret.
+/// Formats a token of this (format 2) vault from its slot id and secret.
 pub(super) fn format_token(id: &[u8; 16], secret: &Key32) -> SecretString {
-    let mut raw = zeroize::Zeroizing::new(Vec::with_capacity(48));
+    let mut raw = zeroize::Zeroizing::new(Vec::with_capacity(49));
+    raw.push(2);
     raw.extend_from_slice(id);
     raw.extend_from_slice(secret.expose());
     SecretString::new(format!(
@@ -165,6 +175,13 @@ impl Unlocker {
             }
             Credential::Token(t) => {
                 let tok = parse_token(t.expose())?;
+                if tok.format > header.version {
+                    return Err(Error::corrupt(format!(
+                        "this access token was issued by a format {} vault, but the file says \
+                         format {}: it was replaced by an older or forged file",
+                        tok.format, header.version
+                    )));
+                }
                 if header.revoked.contains(&tok.id) {
                     return Err(Error::Unauthorized(
                         "this access token has been revoked".into(),
