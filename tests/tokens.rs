@@ -286,6 +286,9 @@ fn token_keyring(file: &[u8], token: &str) -> (Header, Keyring) {
     )
     .unwrap();
     let raw = bs58::decode(&token[5..]).into_vec().unwrap();
+    // Format 2 tokens: the format byte, then slot id and secret.
+    assert_eq!(raw[0], 2);
+    let raw = &raw[1..];
     let slot = header.slots.iter().find(|s| s.id[..] == raw[..16]).unwrap();
     let SlotLock::Token { salt, .. } = &slot.lock else {
         panic!("not a token slot")
