@@ -33,12 +33,36 @@ pub mod vault;
 
 pub use run::{Io, run};
 
-/// Keeps secrets out of core dumps: sets RLIMIT_CORE to zero and marks the
-/// process non-dumpable (which also keeps other processes of the same user
-/// from ptrace-attaching to read our memory). Best effort: failure to do so
-/// is not a reason to refuse work, so errors are ignored.
+/// The core-dump limits the process started with, so that a command run by
+/// `exec` gets them back.
+static CORE_LIMITS: std::sync::OnceLock<(u64, u64)> = std::sync::OnceLock::new();
+
+/// Keeps secrets out of core dumps: sets the soft RLIMIT_CORE to zero and
+/// marks the process non-dumpable (which also keeps other processes of the
+/// same user from ptrace-attaching to read our memory). The hard limit is
+/// left as it was, so [`restore_core_limits`] can hand a command run by
+/// `exec` the user's own limits; nothing in this process raises it, and a
+/// non-dumpable process writes no core file whatever its limit. Best effort:
+/// failure to do so is not a reason to refuse work, so errors are ignored.
 pub fn harden_process() {
-    use nix::sys::resource::{Resource, setrlimit};
-    let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+    use nix::sys::resource::{Resource, getrlimit, setrlimit};
+    let hard = match getrlimit(Resource::RLIMIT_CORE) {
+        Ok(limits) => {
+            let _ = CORE_LIMITS.set(limits);
+            limits.1
+        }
+        Err(_) => 0,
+    };
+    let _ = setrlimit(Resource::RLIMIT_CORE, 0, hard);
     let _ = nix::sys::prctl::set_dumpable(false);
+}
+
+/// Gives back the core-dump limits the process started with, just before it
+/// is replaced by another program (`exec`); the non-dumpable mark still
+/// covers this process until then, and the new program starts dumpable.
+pub(crate) fn restore_core_limits() {
+    use nix::sys::resource::{Resource, setrlimit};
+    if let Some(&(soft, hard)) = CORE_LIMITS.get() {
+        let _ = setrlimit(Resource::RLIMIT_CORE, soft, hard);
+    }
 }

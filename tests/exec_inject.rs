@@ -597,3 +597,28 @@ fn exec_the_first_failure_in_order_wins() {
     assert_eq!(out.status.code(), Some(43), "{}", stderr_of(&out));
     assert!(!ran(&v).exists());
 }
+
+/// Our own core dumps are off, but the command we become gets the user's
+/// core-dump limit back: it is their program, not a holder of our secrets
+/// beyond the ones it was given.
+#[test]
+fn exec_hands_the_command_the_users_core_dump_limit() {
+    let v = vault();
+    let out = std::process::Command::new("sh")
+        .args([
+            "-c",
+            "ulimit -c unlimited 2>/dev/null || exit 99; exec \"$0\" \"$@\"",
+        ])
+        .arg(assert_cmd::cargo::cargo_bin("sso-secrets"))
+        .arg("--vault")
+        .arg(&v.path)
+        .args(["--no-input", "exec", "--sso", "PW", "demo", "alice", "--"])
+        .args(["sh", "-c", "ulimit -c"])
+        .env_remove("SSO_SECRETS_TOKEN")
+        .env("SSO_SECRETS_PASSPHRASE", PASS)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "unlimited");
+}

@@ -207,6 +207,7 @@ impl Launch {
         for (name, value) in &self.vars {
             command.env(name, OsStr::from_bytes(value.expose()));
         }
+        crate::restore_core_limits();
         let err = command.exec();
         let exit_code = match err.kind() {
             std::io::ErrorKind::NotFound => EXIT_NOT_FOUND,
