@@ -238,16 +238,16 @@ fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
         &[],
     );
     p.exp_string("New vault passphrase: ").unwrap();
-    p.send_line("a").unwrap();
+    type_line(&mut p, "a");
     p.exp_string("warning: weak passphrase").unwrap();
     p.exp_string("Repeat the passphrase: ").unwrap();
-    p.send_line("b").unwrap();
+    type_line(&mut p, "b");
     p.exp_string("the two passphrases differ; try again")
         .unwrap();
     p.exp_string("New vault passphrase: ").unwrap();
-    p.send_line(PASS).unwrap();
+    type_line(&mut p, PASS);
     p.exp_string("Repeat the passphrase: ").unwrap();
-    p.send_line(PASS).unwrap();
+    type_line(&mut p, PASS);
     let (rest, code) = exit_code(p);
     assert_eq!(code, 0, "{rest}");
     assert!(
@@ -258,15 +258,15 @@ fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
     // A mistyped passphrase may be typed again.
     let mut p = at_terminal(&v, &["put-sso", "demo", "--user-id", "alice"], &[]);
     p.exp_string("Vault passphrase: ").unwrap();
-    p.send_line("wrong").unwrap();
+    type_line(&mut p, "wrong");
     p.exp_string("wrong passphrase; try again").unwrap();
     p.exp_string("Vault passphrase: ").unwrap();
-    p.send_line(PASS).unwrap();
+    type_line(&mut p, PASS);
     // A typed secret is asked for twice.
     p.exp_string("Secret: ").unwrap();
-    p.send_line("s3cret").unwrap();
+    type_line(&mut p, "s3cret");
     p.exp_string("Repeat the secret: ").unwrap();
-    p.send_line("s3cret").unwrap();
+    type_line(&mut p, "s3cret");
     let (rest, code) = exit_code(p);
     assert_eq!(code, 0, "{rest}");
     v.pass()
@@ -278,7 +278,7 @@ fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
     let mut p = at_terminal(&v, &["get-sso", "demo", "--user-id", "alice"], &[]);
     for _ in 0..3 {
         p.exp_string("Vault passphrase: ").unwrap();
-        p.send_line("wrong").unwrap();
+        type_line(&mut p, "wrong");
     }
     let (rest, code) = exit_code(p);
     assert_eq!(code, 43, "{rest}");
@@ -442,4 +442,11 @@ fn item8_completions_and_man_pages() {
         .map(|(_, p)| String::from_utf8_lossy(p).into_owned())
         .unwrap();
     assert!(get.contains("\\fI<USER_ID>\\fR"), "{get}");
+}
+
+/// Types `line` at the prompt as a person would: after the prompt has
+/// turned echo off, not in the instant between the prompt and that change.
+fn type_line(p: &mut rexpect::session::PtySession, line: &str) {
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    p.send_line(line).unwrap();
 }

@@ -316,6 +316,10 @@ fn readme_interactive_first_use_works_at_a_terminal() {
         "Vault passphrase: ",
     ] {
         p.exp_string(prompt).expect(prompt);
+        // Type as a person would, after the prompt has turned echo off:
+        // a line sent in the instant between the prompt and the terminal
+        // mode change could be echoed or, on a loaded machine, raced.
+        std::thread::sleep(std::time::Duration::from_millis(50));
         p.send_line(pass).expect("type");
     }
     p.exp_string("s3cret").expect("the secret, read back");
