@@ -143,6 +143,55 @@ impl UserRef {
     }
 }
 
+/// Where one secret lives: an SSO secret (app, user id) or a DID secret
+/// (DID, name). A template placeholder names one, so does an APIHub
+/// (container, key) pair.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum SecretAddress {
+    /// An SSO secret.
+    Sso {
+        /// Application.
+        app: AppName,
+        /// User.
+        user: UserId,
+    },
+    /// A DID secret.
+    Did {
+        /// The DID.
+        did: Did,
+        /// Secret name.
+        name: SecretName,
+    },
+}
+
+impl SecretAddress {
+    /// The RFC operation that reads this secret.
+    pub fn request(&self) -> crate::ops::Request {
+        use crate::ops::Request;
+        match self {
+            SecretAddress::Sso { app, user } => Request::GetSso {
+                app: app.clone(),
+                user: user.clone(),
+            },
+            SecretAddress::Did { did, name } => Request::GetDid {
+                did: did.clone(),
+                name: name.clone(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for SecretAddress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SecretAddress::Sso { app, user } => {
+                write!(f, "the SSO secret of user {user:?} of app {app:?}")
+            }
+            SecretAddress::Did { did, name } => write!(f, "the DID secret {name:?} of {did}"),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

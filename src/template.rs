@@ -19,56 +19,12 @@
 
 use crate::error::Result;
 use crate::names::{AppName, Did, SecretName, UserId};
-use crate::ops::Request;
 use crate::secret::SecretBytes;
 use std::collections::HashMap;
 use std::fmt;
 
-/// One secret named by a template placeholder or an `exec` option.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SecretRef {
-    /// `sso "APP" "USER_ID"`.
-    Sso {
-        /// Application.
-        app: AppName,
-        /// User.
-        user: UserId,
-    },
-    /// `did "DID" "NAME"`.
-    Did {
-        /// The DID.
-        did: Did,
-        /// Secret name.
-        name: SecretName,
-    },
-}
-
-impl SecretRef {
-    /// The RFC operation that reads this secret.
-    pub fn request(&self) -> Request {
-        match self {
-            SecretRef::Sso { app, user } => Request::GetSso {
-                app: app.clone(),
-                user: user.clone(),
-            },
-            SecretRef::Did { did, name } => Request::GetDid {
-                did: did.clone(),
-                name: name.clone(),
-            },
-        }
-    }
-}
-
-impl fmt::Display for SecretRef {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            SecretRef::Sso { app, user } => {
-                write!(f, "the SSO secret of user {user:?} of app {app:?}")
-            }
-            SecretRef::Did { did, name } => write!(f, "the DID secret {name:?} of {did}"),
-        }
-    }
-}
+/// A placeholder's secret (the same address the rest of the crate uses).
+pub type SecretRef = crate::names::SecretAddress;
 
 /// A piece of a parsed template.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,23 +19,7 @@ pub const CREDENTIAL_CONTAINERS: [&str; 4] =
     ["apiKeys", "adminApiKeys", "userApiKeys", "simpleAuth"];
 
 /// Which secret a (container, key) pair holds.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Address {
-    /// An SSO secret.
-    Sso {
-        /// App = container.
-        app: AppName,
-        /// User id = key, as stored.
-        user: UserId,
-    },
-    /// A DID secret.
-    Did {
-        /// The DID the key names.
-        did: Did,
-        /// Secret name = container.
-        name: SecretName,
-    },
-}
+pub type Address = crate::names::SecretAddress;
 
 /// How a key spelled its DID. When two keys of one container name the same
 /// DID, the base58 one wins: it is the one real clients read.

@@ -282,10 +282,7 @@ pub fn export(ctx: &Ctx<'_>, dir: &Path, key_file: Option<&Path>) -> Result<Outc
         )
     })?;
     let u = ctx.unlocker()?;
-    let admin = Need {
-        admin: true,
-        ..Need::default()
-    };
+    let admin = Need::admin_read();
     let (planned, deactivated, warnings) = ctx.read(&u, admin, |v| {
         let mut secrets = Vec::new();
         let mut deactivated = 0;

@@ -41,14 +41,7 @@ pub fn token_create(
 /// `token list`.
 pub fn token_list(ctx: &Ctx<'_>) -> Result<Outcome> {
     let u = ctx.unlocker()?;
-    ctx.read(
-        &u,
-        Need {
-            admin: true,
-            ..Need::default()
-        },
-        |v| Ok(Outcome::Tokens(v.tokens()?)),
-    )
+    ctx.read(&u, Need::admin_read(), |v| Ok(Outcome::Tokens(v.tokens()?)))
 }
 
 /// `token revoke`.

@@ -210,43 +210,36 @@ pub(crate) fn store_all(v: &mut crate::vault::Vault, items: Vec<Item>) -> Result
 /// `export`: every entry as JSON Lines (needs the passphrase).
 pub fn export(ctx: &Ctx<'_>) -> Result<Outcome> {
     let u = ctx.unlocker()?;
-    ctx.read(
-        &u,
-        Need {
-            admin: true,
-            ..Need::default()
-        },
-        |v| {
-            let lines = v
-                .entries()?
-                .into_iter()
-                .map(|(scope, e)| {
-                    let (secret, secret_base64) = match std::str::from_utf8(e.value.expose()) {
-                        Ok(s) => (Some(s.to_string()), None),
-                        Err(_) => (None, Some(B64.encode(e.value.expose()))),
-                    };
-                    let mut l = ExportLine::default();
-                    l.secret = secret;
-                    l.secret_base64 = secret_base64;
-                    match scope {
-                        Scope::App(a) => {
-                            l.kind = "sso".into();
-                            l.app = Some(a);
-                            l.user_id = Some(e.key.clone());
-                            l.state = (e.state == State::Deactivated).then(|| "deactivated".into());
-                        }
-                        Scope::Did(d) => {
-                            l.kind = "did".into();
-                            l.did = Some(d);
-                            l.name = Some(e.key.clone());
-                        }
+    ctx.read(&u, Need::admin_read(), |v| {
+        let lines = v
+            .entries()?
+            .into_iter()
+            .map(|(scope, e)| {
+                let (secret, secret_base64) = match std::str::from_utf8(e.value.expose()) {
+                    Ok(s) => (Some(s.to_string()), None),
+                    Err(_) => (None, Some(B64.encode(e.value.expose()))),
+                };
+                let mut l = ExportLine::default();
+                l.secret = secret;
+                l.secret_base64 = secret_base64;
+                match scope {
+                    Scope::App(a) => {
+                        l.kind = "sso".into();
+                        l.app = Some(a);
+                        l.user_id = Some(e.key.clone());
+                        l.state = (e.state == State::Deactivated).then(|| "deactivated".into());
                     }
-                    l
-                })
-                .collect();
-            Ok(Outcome::Export(lines))
-        },
-    )
+                    Scope::Did(d) => {
+                        l.kind = "did".into();
+                        l.did = Some(d);
+                        l.name = Some(e.key.clone());
+                    }
+                }
+                l
+            })
+            .collect();
+        Ok(Outcome::Export(lines))
+    })
 }
 
 #[cfg(test)]

@@ -53,6 +53,13 @@ impl Need {
             ..Need::default()
         }
     }
+    /// Read with the passphrase only (`export`, `token list`).
+    pub fn admin_read() -> Self {
+        Need {
+            admin: true,
+            ..Need::default()
+        }
+    }
     /// The passphrase, also on a vault set read-only (`vault read-only off`).
     pub fn admin_ignoring_read_only_flag() -> Self {
         Need {

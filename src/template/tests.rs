@@ -1,5 +1,6 @@
 use super::*;
 use crate::error::Error;
+use crate::ops::Request;
 use proptest::prelude::*;
 
 fn sso(app: &str, user: &str) -> Part {
