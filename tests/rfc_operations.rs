@@ -610,19 +610,3 @@ fn usage_errors_outrank_a_missing_vault_and_a_wrong_passphrase() {
         }
     }
 }
-
-/// A DID may be given as its text as well as base58; both address the same secret.
-#[test]
-fn plain_did_text_and_base58_are_the_same_did() {
-    let v = Vault::new();
-    v.pass()
-        .args(["put-did", ALICE, "credential"])
-        .write_stdin("cred")
-        .assert()
-        .success();
-    v.pass()
-        .args(["get-did", &did(ALICE), "credential"])
-        .assert()
-        .success()
-        .stdout("cred");
-}
