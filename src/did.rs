@@ -187,11 +187,11 @@ mod tests {
     #[test]
     fn long_arguments_are_refused_before_decoding_and_quoted_short() {
         let long = "1".repeat(120_000);
-        let start = std::time::Instant::now();
         let Err(Error::Usage(m)) = decode_did(&long) else {
             panic!("accepted")
         };
-        assert!(start.elapsed() < std::time::Duration::from_secs(1));
+        // The length limit answered, not base58 (which costs seconds here).
+        assert!(m.contains("is longer than"), "{m}");
         assert!(m.len() < 200, "{m}");
         assert!(m.contains("120000 bytes"), "{m}");
         let esc = encode("did:x\u{1b}[31m");
