@@ -19,31 +19,29 @@ pub(crate) struct Entry<'a> {
     pub principal: &'a Principal,
 }
 
-/// RFC 3339 in UTC with milliseconds.
-fn timestamp(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = crate::time::rfc3339(d.as_secs());
-    let date_time = secs.trim_end_matches('Z');
-    format!("{date_time}.{:03}Z", d.subsec_millis())
-}
-
 impl Entry<'_> {
-    /// The log line, without its newline.
+    /// The log line, without its newline: one JSON object, written
+    /// directly (no intermediate map), since it is built for every request.
     pub(crate) fn line(&self, now: SystemTime) -> String {
         let token = match self.principal {
-            Principal::Token(name) => Some(name.as_str()),
-            _ => None,
+            Principal::Token(name) => json_string(name),
+            _ => "null".into(),
         };
-        serde_json::json!({
-            "time": timestamp(now),
-            "method": self.method,
-            "route": self.route,
-            "status": self.status,
-            "duration_ms": (self.duration.as_secs_f64() * 1e6).round() / 1e3,
-            "token": token,
-        })
-        .to_string()
+        let route = self.route.map_or_else(|| "null".into(), json_string);
+        let ms = serde_json::Number::from_f64((self.duration.as_secs_f64() * 1e6).round() / 1e3)
+            .map_or_else(|| "null".into(), |n| n.to_string());
+        format!(
+            r#"{{"time":"{}","method":{},"route":{route},"status":{},"duration_ms":{ms},"token":{token}}}"#,
+            humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
+            json_string(self.method),
+            self.status,
+        )
     }
+}
+
+/// `s` as a JSON string literal.
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_else(|_| "null".into())
 }
 
 /// Where log lines go: the thread that writes stderr. `None` closes it.
@@ -95,7 +93,7 @@ pub(crate) fn drain(rx: std::sync::mpsc::Receiver<Option<String>>, out: &mut dyn
         // Lines sent while this thread sleeps cost their senders no wake-up;
         // under load that is most of them.
         if open {
-            std::thread::sleep(std::time::Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 }

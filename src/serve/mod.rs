@@ -65,11 +65,21 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
     };
     // Exit 1 now rather than a 500 on every request.
     let (_, warning) = crate::vault::store::open_vault(&opts.vault.path)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::io("cannot start the async runtime", e))?;
-    let (listener, stop) = runtime.block_on(async {
+    // One single-threaded runtime per core, each with its own connections:
+    // a request is read, answered and written by one thread, with no
+    // hand-off between threads (on two cores, cross-thread wake-ups cost
+    // more than the vault work of a get). Runtime 0 also accepts, and
+    // hands connections out in turn.
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    let runtimes = (0..cores)
+        .map(|_| {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| Error::io("cannot start the async runtime", e))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let (listener, stop) = runtimes[0].block_on(async {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?;
@@ -96,16 +106,51 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         log: log::Log(log_tx),
         body_timeout: opts.header_timeout,
     });
-    let grace = opts.grace;
-    runtime.spawn(accept_loop(listener, tls, state, opts, stop));
+    let handles: Vec<_> = runtimes.iter().map(|r| r.handle().clone()).collect();
+    // Runtime 0 accepts until a signal, lets requests in flight finish,
+    // closes the log, then tells the other runtimes to stop.
+    let (done, _) = tokio::sync::watch::channel(false);
+    let mut runtimes = runtimes.into_iter();
+    let first = runtimes.next();
+    let mut threads = Vec::new();
+    for (i, runtime) in runtimes.enumerate() {
+        let mut finished = done.subscribe();
+        threads.push(spawn_thread(i + 1, move || {
+            runtime.block_on(async move {
+                let _ = finished.wait_for(|d| *d).await;
+            });
+            // Drops what outlived the grace period.
+            runtime.shutdown_timeout(Duration::ZERO);
+        })?);
+    }
+    if let Some(runtime) = first {
+        let accept = accept_loop(listener, tls, state, opts, stop, handles);
+        threads.push(spawn_thread(0, move || {
+            runtime.block_on(accept);
+            let _ = done.send(true);
+            runtime.shutdown_timeout(Duration::ZERO);
+        })?);
+    }
     // Returns once the accept loop has closed the log, after the requests
     // in flight (or the grace period).
     log::drain(log_rx, log);
-    // Drops what outlived the grace period, and with it the last handles
-    // on the writer's queue; the writer finishes the batch it is on.
-    runtime.shutdown_timeout(grace);
+    for t in threads {
+        let _ = t.join();
+    }
+    // The last handles on the writer's queue are gone with the runtimes;
+    // the writer finishes the batch it is on.
     let _ = writer_thread.join();
     Ok(())
+}
+
+fn spawn_thread(
+    i: usize,
+    f: impl FnOnce() + Send + 'static,
+) -> Result<std::thread::JoinHandle<()>> {
+    std::thread::Builder::new()
+        .name(format!("sso-secrets serve {i}"))
+        .spawn(f)
+        .map_err(|e| Error::io("cannot start a server thread", e))
 }
 
 fn resolve(listen: &str) -> Result<SocketAddr> {
@@ -147,8 +192,10 @@ async fn accept_loop(
     state: Arc<State>,
     opts: Options,
     mut stop: Signals,
+    runtimes: Vec<tokio::runtime::Handle>,
 ) {
     let graceful = GracefulShutdown::new();
+    let mut next = 0usize;
     let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_connections.max(1)));
     loop {
         let permit = tokio::select! {
@@ -174,9 +221,20 @@ async fn accept_loop(
         let state = state.clone();
         let tls = tls.clone();
         let timeout = opts.header_timeout;
-        tokio::spawn(async move {
+        // Connections go to the runtimes in turn; each stays on its own.
+        next = next.wrapping_add(1);
+        let Some(runtime) = runtimes.get(next % runtimes.len()) else {
+            continue;
+        };
+        let Ok(stream) = stream.into_std() else {
+            continue;
+        };
+        runtime.spawn(async move {
             let _permit = permit;
-            connection(stream, tls, state, timeout, watcher).await;
+            // Registered with the runtime that serves it.
+            if let Ok(stream) = TcpStream::from_std(stream) {
+                connection(stream, tls, state, timeout, watcher).await;
+            }
         });
     }
     drop(listener);

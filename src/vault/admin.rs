@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretString};
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 /// What `token list` shows of a token. Never the token itself.
 #[derive(Debug, Clone)]
@@ -291,7 +292,7 @@ impl Vault {
         let dropped = keep.iter().filter(|k| !**k).count();
         if dropped > 0 {
             let mut it = keep.iter();
-            self.header
+            Arc::make_mut(&mut self.header)
                 .slots
                 .retain(|_| it.next().copied().unwrap_or(false));
             self.slot = self
@@ -361,8 +362,8 @@ impl Vault {
         };
         let slot = seal_slot(&vid, id, lock, &slot_key, &keys)?;
         self.drop_unsigned_slots()?;
-        self.header.slots.push(slot);
-        sign_table(&mut self.header, &self.keys)?;
+        Arc::make_mut(&mut self.header).slots.push(slot);
+        sign_table(Arc::make_mut(&mut self.header), &self.keys)?;
         self.dirty = true;
         Ok(format_token(&id, &secret))
     }

@@ -38,19 +38,63 @@ impl RawEntry {
         w.put_bytes32(&self.body_ct);
     }
 
-    fn parse(r: &mut Reader<'_>) -> Result<Self> {
+    /// The entry as a borrowed view.
+    pub fn view(&self) -> EntryRef<'_> {
+        EntryRef {
+            lookup: self.lookup,
+            kind: self.kind,
+            tag: self.tag,
+            salt: self.salt,
+            scope_ct: &self.scope_ct,
+            body_ct: &self.body_ct,
+        }
+    }
+}
+
+/// An entry as it lies in a bucket's bytes: nothing copied, so scanning a
+/// bucket for one lookup id allocates nothing.
+#[derive(Clone, Copy)]
+pub struct EntryRef<'a> {
+    /// See [`RawEntry::lookup`].
+    pub lookup: [u8; 32],
+    /// See [`RawEntry::kind`].
+    pub kind: u8,
+    /// See [`RawEntry::tag`].
+    pub tag: [u8; 16],
+    /// See [`RawEntry::salt`].
+    pub salt: [u8; 24],
+    /// See [`RawEntry::scope_ct`].
+    pub scope_ct: &'a [u8],
+    /// See [`RawEntry::body_ct`].
+    pub body_ct: &'a [u8],
+}
+
+impl<'a> EntryRef<'a> {
+    /// An owned copy.
+    pub fn to_owned(&self) -> RawEntry {
+        RawEntry {
+            lookup: self.lookup,
+            kind: self.kind,
+            tag: self.tag,
+            salt: self.salt,
+            scope_ct: self.scope_ct.to_vec(),
+            body_ct: self.body_ct.to_vec(),
+        }
+    }
+
+    fn parse(r: &mut Reader<'a>) -> Result<Self> {
         let lookup = r.array()?;
         let kind = r.u8()?;
         if kind != KIND_SSO && kind != KIND_DID {
             return Err(Error::corrupt(format!("unknown entry kind {kind}")));
         }
-        Ok(RawEntry {
+        Ok(EntryRef {
             lookup,
             kind,
             tag: r.array()?,
             salt: r.array()?,
-            scope_ct: r.bytes16()?.to_vec(),
-            body_ct: r.bytes32()?.to_vec(),
+            scope_ct: r.bytes16()?,
+            body_ct: r.bytes32()?,
         })
     }
 }
@@ -99,24 +143,24 @@ pub fn parse_bucket(
     entries: u32,
 ) -> Result<Vec<RawEntry>> {
     let mut out = Vec::new();
-    for_each_entry(bytes, index, count, entries, |e| out.push(e))?;
+    for_each_entry(bytes, index, count, entries, |e| out.push(e.to_owned()))?;
     Ok(out)
 }
 
 /// Calls `f` on each entry of bucket `index` of `count`, in order; fails
 /// unless there are exactly `entries` of them.
-pub fn for_each_entry(
-    bytes: &[u8],
+pub fn for_each_entry<'a>(
+    bytes: &'a [u8],
     index: usize,
     count: usize,
     entries: u32,
-    mut f: impl FnMut(RawEntry),
+    mut f: impl FnMut(EntryRef<'a>),
 ) -> Result<()> {
     let mut r = Reader::new(bytes, "vault bucket");
     let mut last: Option<[u8; 32]> = None;
     let mut seen = 0u32;
     while !r.is_empty() {
-        let e = RawEntry::parse(&mut r)?;
+        let e = EntryRef::parse(&mut r)?;
         if bucket_of(&e.lookup, count) != index || last.is_some_and(|p| p >= e.lookup) {
             return Err(Error::corrupt("vault bucket is out of order"));
         }

@@ -5,6 +5,7 @@ use super::format::{self, SlotLock};
 use super::{BadList, Vault};
 use crate::error::{Error, Result};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// What `vault check` found.
 #[derive(Debug, Default)]
@@ -117,7 +118,7 @@ impl Vault {
             let unsigned: Vec<bool> = (0..self.header.slots.len())
                 .map(|i| !super::admin::slot_verifies(&self.header, &key, i))
                 .collect();
-            let slots = std::mem::take(&mut self.header.slots);
+            let slots = std::mem::take(&mut Arc::make_mut(&mut self.header).slots);
             let (bad, kept): (Vec<_>, Vec<_>) = slots
                 .into_iter()
                 .enumerate()
@@ -127,19 +128,19 @@ impl Vault {
             // when no authenticated slot holds it.
             for (_, s) in bad {
                 if !kept.iter().any(|k| k.id == s.id) && !self.header.revoked.contains(&s.id) {
-                    self.header.revoked.push(s.id);
+                    Arc::make_mut(&mut self.header).revoked.push(s.id);
                 }
             }
             if self.header.revoked.len() > format::MAX_REVOKED {
                 let extra = self.header.revoked.len() - format::MAX_REVOKED;
-                self.header.revoked.drain(..extra);
+                Arc::make_mut(&mut self.header).revoked.drain(..extra);
             }
-            self.header.slots = kept;
+            Arc::make_mut(&mut self.header).slots = kept;
             self.slot = self
                 .header
                 .passphrase_slot()
                 .ok_or_else(|| Error::failure("internal: repair lost the passphrase slot"))?;
-            super::admin::sign_table(&mut self.header, &self.keys)?;
+            super::admin::sign_table(Arc::make_mut(&mut self.header), &self.keys)?;
             self.dirty = true;
         }
         let mut by_bucket: BTreeMap<usize, Vec<Option<usize>>> = BTreeMap::new();

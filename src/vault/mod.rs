@@ -29,12 +29,13 @@ use crate::error::{Error, Result};
 use crate::secret::Key32;
 pub use admin::{TokenInfo, create};
 pub use check::CheckReport;
-use format::{Header, PREFIX_LEN, RawEntry};
+use format::{EntryRef, Header, PREFIX_LEN, RawEntry};
 use keys::{Entry, Keyring, Scope, ScopeKeys};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 pub use unlock::{Clock, Credential, TOKEN_PREFIX, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
@@ -42,15 +43,16 @@ type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 /// An opened, authenticated vault.
 pub struct Vault {
     path: PathBuf,
-    /// The verified header (slots, flags, bucket table).
-    pub header: Header,
+    /// The verified header (slots, flags, bucket table), shared with the
+    /// parse cache until a write changes it.
+    pub header: Arc<Header>,
     header_len: usize,
     /// What the credential unlocked.
     pub keys: Keyring,
     slot: usize,
     slot_key: Key32,
     /// The vault file as opened (the old file, during a write).
-    file: RefCell<File>,
+    file: Arc<File>,
     write: Option<write::WriteState>,
     dirty: bool,
     /// Warnings to show the user (file mode, skipped entries or slots).
@@ -62,7 +64,7 @@ pub struct Vault {
 
 /// Reads and parses prefix and header; returns them with the header bytes,
 /// the data signature and the file size.
-fn read_header(file: &mut File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
+fn read_header(file: &File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
     let size = file
         .metadata()
         .map_err(|e| Error::io("cannot stat vault", e))?
@@ -92,8 +94,8 @@ pub fn prepare(path: &Path, unlocker: &Unlocker) {
     if !unlocker.is_passphrase() {
         return;
     }
-    if let Ok((mut f, _)) = store::open_vault(path)
-        && let Ok((header, ..)) = read_header(&mut f)
+    if let Ok((f, _)) = store::open_vault(path)
+        && let Ok((header, ..)) = read_header(&f)
     {
         unlocker.prepare(&header);
     }
@@ -196,8 +198,9 @@ impl Vault {
         clock: Clock,
         table: TableCheck,
     ) -> Result<Vault> {
-        let (file, warning) = store::open_vault(path)?;
-        let v = Self::open_file(path, file, unlocker, lock, clock, table);
+        let (file, meta, warning) = store::open_vault_meta(path)?;
+        let id = cache::FileId::from_meta(&meta);
+        let v = Self::open_file(path, file, id, unlocker, lock, clock, table);
         // The permission warning matters most when the open fails.
         match (v, warning) {
             (Ok(v), w) => {
@@ -213,14 +216,17 @@ impl Vault {
 
     fn open_file(
         path: &Path,
-        mut file: File,
+        file: Arc<File>,
+        before: cache::FileId,
         unlocker: &Unlocker,
         lock: Option<store::WriteLock>,
         clock: Clock,
         table: TableCheck,
     ) -> Result<Vault> {
-        let before = cache::FileId::of(&file);
-        let (header, head, sig, size) = cache::parsed(before, &mut file, read_header)?;
+        let read = cache::parsed(Some(before), &file, |f| {
+            read_header(f).map(|(h, head, sig, size)| Arc::new((Arc::new(h), head, sig, size)))
+        })?;
+        let (header, head, sig, size) = (read.0.clone(), &read.1, &read.2, read.3);
         let u = unlocker.unlock(&header)?;
         let seen = Seen::OnDisk;
         let table_ok =
@@ -230,7 +236,7 @@ impl Vault {
                 "the key slot or the revoked list fails its signature (the passphrase holder can run `sso-secrets vault check`)",
             ));
         }
-        if !seen.verify(&u.keys.verify_key, &head, &sig) {
+        if !seen.verify(&u.keys.verify_key, head, sig) {
             return Err(Error::corrupt(
                 "the vault header's signature does not verify",
             ));
@@ -258,7 +264,7 @@ impl Vault {
             keys: u.keys,
             slot: u.slot,
             slot_key: u.slot_key,
-            file: RefCell::new(file),
+            file,
             write,
             dirty: false,
             warnings: RefCell::new(Vec::new()),
@@ -305,9 +311,8 @@ impl Vault {
     fn read_bucket(&self, i: usize) -> Result<Vec<u8>> {
         let r = &self.header.buckets[i];
         let off = self.header.bucket_offset(self.header_len, i);
-        let mut file = self.file.borrow_mut();
-        let bytes = store::read_at(&mut file, off, r.len as usize)?;
-        if !cache::hash_matches(off, &bytes, &r.hash) {
+        let bytes = store::read_at(&self.file, off, r.len as usize)?;
+        if !cache::hash_matches(i, &bytes, &r.hash) {
             return Err(Error::corrupt("a vault bucket fails its hash"));
         }
         Ok(bytes)
@@ -318,14 +323,14 @@ impl Vault {
     }
 
     /// Calls `f` on every entry of bucket `i`, as this session sees it.
-    fn for_each_in_bucket(&self, i: usize, mut f: impl FnMut(&RawEntry)) -> Result<()> {
+    fn for_each_in_bucket(&self, i: usize, mut f: impl FnMut(EntryRef<'_>)) -> Result<()> {
         if let Some(m) = self.changed(i) {
-            m.values().for_each(f);
+            m.values().for_each(|e| f(e.view()));
             return Ok(());
         }
         let n = self.header.buckets.len();
         let count = self.header.buckets[i].count;
-        format::for_each_entry(&self.read_bucket(i)?, i, n, count, |e| f(&e))
+        format::for_each_entry(&self.read_bucket(i)?, i, n, count, f)
     }
 
     /// Every entry of bucket `i`. The outer error is fatal (I/O, or bytes
@@ -353,7 +358,7 @@ impl Vault {
         let mut found = None;
         self.for_each_in_bucket(i, |e| {
             if e.lookup == lookup {
-                found = Some(sk.open(&self.header.vault_id, e));
+                found = Some(sk.open(&self.header.vault_id, &e.to_owned()));
             }
         })?;
         found.transpose()

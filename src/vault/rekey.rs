@@ -10,6 +10,7 @@ use super::{Vault, format};
 use crate::crypto::{self, KdfParams};
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
+use std::sync::Arc;
 
 /// Which token slots a rekey keeps.
 enum Keep<'a> {
@@ -102,12 +103,12 @@ impl Vault {
         if revoked.len() > MAX_REVOKED {
             revoked.drain(..revoked.len() - MAX_REVOKED);
         }
-        self.header.version = VERSION;
-        self.header.slots = slots;
-        self.header.revoked = revoked;
+        Arc::make_mut(&mut self.header).version = VERSION;
+        Arc::make_mut(&mut self.header).slots = slots;
+        Arc::make_mut(&mut self.header).revoked = revoked;
         self.slot = 0;
         self.keys = admin;
-        sign_table(&mut self.header, &self.keys)?;
+        sign_table(Arc::make_mut(&mut self.header), &self.keys)?;
 
         self.clear_entries()?;
         for (scope, entry) in &entries {

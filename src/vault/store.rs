@@ -6,17 +6,68 @@
 //! an open descriptor sees either the old or the new vault, never a mix.
 
 use crate::error::{Error, Result};
+use std::cell::RefCell;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom};
-use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// Opens the vault for reading, refusing anything but a regular file that
 /// only its owner can write. Returns the file and any warning to print.
-pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
+pub fn open_vault(path: &Path) -> Result<(Arc<File>, Option<String>)> {
+    open_vault_meta(path).map(|(file, _, warning)| (file, warning))
+}
+
+/// A vault file kept open: its path, (device, inode), and the file.
+type Opened = (PathBuf, (u64, u64), Arc<File>);
+
+thread_local! {
+    /// The vault file this thread opened last, by path and (device, inode).
+    /// A server reads the same file for every request: while `path` still
+    /// leads to that file, one `stat` replaces an open and a close. A
+    /// renamed-in vault is another inode, so it is opened afresh.
+    static OPENED: RefCell<Option<Opened>> = const { RefCell::new(None) };
+}
+
+/// The file last opened at `path`, if `path` still leads to it.
+fn still_open(path: &Path) -> Option<(Arc<File>, fs::Metadata)> {
+    let (id, file) = OPENED.with_borrow(|o| {
+        o.as_ref()
+            .filter(|(p, ..)| p == path)
+            .map(|(_, id, f)| (*id, f.clone()))
+    })?;
+    let meta = fs::metadata(path).ok()?;
+    ((meta.dev(), meta.ino()) == id).then_some((file, meta))
+}
+
+/// [`open_vault`], also returning the file's metadata as checked.
+pub fn open_vault_meta(path: &Path) -> Result<(Arc<File>, fs::Metadata, Option<String>)> {
+    let (file, meta) = match still_open(path) {
+        Some(open) => open,
+        None => {
+            OPENED.set(None);
+            let file = open_file(path)?;
+            let meta = file.metadata().map_err(|e| Error::io(path.display(), e))?;
+            let file = Arc::new(file);
+            if meta.is_file() {
+                OPENED.set(Some((
+                    path.to_path_buf(),
+                    (meta.dev(), meta.ino()),
+                    file.clone(),
+                )));
+            }
+            (file, meta)
+        }
+    };
+    check_file(path, &meta)?;
+    Ok((file, meta.clone(), warning(path, &meta)))
+}
+
+fn open_file(path: &Path) -> Result<File> {
     // O_NONBLOCK: opening a FIFO for reading would otherwise block forever.
-    let file = OpenOptions::new()
+    OpenOptions::new()
         .read(true)
         .custom_flags(nix::libc::O_NONBLOCK)
         .open(path)
@@ -27,16 +78,20 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
                 init_command(path)
             )),
             _ => Error::io(format!("cannot open vault {}", path.display()), e),
-        })?;
-    let meta = file.metadata().map_err(|e| Error::io(path.display(), e))?;
+        })
+}
+
+/// Refuses anything but a regular file of ours, in a safe directory, that
+/// others cannot write.
+fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
     if !meta.is_file() {
         return Err(Error::failure(format!(
             "{} is not a regular file",
             path.display()
         )));
     }
-    check_owner(path, "vault", &meta)?;
-    check_dir(path)?;
+    check_owner(path, "vault", meta)?;
+    check_dir_once(path, meta)?;
     let mode = meta.mode() & 0o777;
     if mode & 0o022 != 0 {
         return Err(Error::failure(format!(
@@ -45,14 +100,19 @@ pub fn open_vault(path: &Path) -> Result<(File, Option<String>)> {
             path.display()
         )));
     }
-    let warning = (mode & 0o044 != 0).then(|| {
+    Ok(())
+}
+
+/// The warning for a vault that others can read.
+fn warning(path: &Path, meta: &fs::Metadata) -> Option<String> {
+    let mode = meta.mode() & 0o777;
+    (mode & 0o044 != 0).then(|| {
         format!(
             "warning: vault {} is readable by group or others (mode {mode:03o}); run: chmod 600 {}",
             path.display(),
             path.display()
         )
-    });
-    Ok((file, warning))
+    })
 }
 
 fn my_uid() -> u32 {
@@ -68,6 +128,29 @@ fn check_owner(path: &Path, what: &str, meta: &fs::Metadata) -> Result<()> {
             meta.uid()
         )));
     }
+    Ok(())
+}
+
+thread_local! {
+    /// The last vault file whose directories passed [`check_dir`], by path and
+    /// (device, inode). A server opens the same file for every request; what
+    /// was checked (owner and mode of the directories) can only be changed by
+    /// their owner, who passed as us, or by root, so it is checked again only
+    /// when the path leads to another file (every write renames a new one in).
+    static DIR_CHECKED: RefCell<Option<(PathBuf, u64, u64)>> = const { RefCell::new(None) };
+}
+
+fn check_dir_once(path: &Path, meta: &fs::Metadata) -> Result<()> {
+    let id = (meta.dev(), meta.ino());
+    let seen = |c: &Option<(PathBuf, u64, u64)>| {
+        c.as_ref()
+            .is_some_and(|(p, dev, ino)| p == path && (*dev, *ino) == id)
+    };
+    if DIR_CHECKED.with_borrow(seen) {
+        return Ok(());
+    }
+    check_dir(path)?;
+    DIR_CHECKED.set(Some((path.to_path_buf(), id.0, id.1)));
     Ok(())
 }
 
@@ -122,11 +205,11 @@ fn init_command(path: &Path) -> String {
     }
 }
 
-/// Reads exactly `len` bytes at `offset`.
-pub fn read_at(file: &mut File, offset: u64, len: usize) -> Result<Vec<u8>> {
+/// Reads exactly `len` bytes at `offset` (one `pread`; the file position
+/// is not used).
+pub fn read_at(file: &File, offset: u64, len: usize) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; len];
-    file.seek(SeekFrom::Start(offset))
-        .and_then(|_| file.read_exact(&mut buf))
+    file.read_exact_at(&mut buf, offset)
         .map_err(|e| match e.kind() {
             io::ErrorKind::UnexpectedEof => Error::corrupt("vault file is truncated"),
             _ => Error::io("cannot read vault", e),
@@ -348,5 +431,50 @@ mod tests {
         })
         .unwrap();
         assert_eq!(std::fs::read(&vault).unwrap(), b"next");
+    }
+
+    /// The file kept open for a path is used only while the path still
+    /// leads to it, and every check runs on a fresh `stat` each time.
+    #[test]
+    fn a_kept_file_is_checked_afresh_and_dropped_when_replaced() {
+        use std::io::Read;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+        let vault = dir.path().join("vault");
+        let read = |f: &File| {
+            let mut s = String::new();
+            (&*f).read_to_string(&mut s).unwrap();
+            s
+        };
+        let write = |text: &str, mode: u32| {
+            let tmp = dir.path().join("next");
+            std::fs::write(&tmp, text).unwrap();
+            std::fs::set_permissions(&tmp, fs::Permissions::from_mode(mode)).unwrap();
+            std::fs::rename(&tmp, &vault).unwrap();
+        };
+        write("one", 0o600);
+        let (first, warning) = open_vault(&vault).unwrap();
+        assert!(warning.is_none());
+        let (again, _) = open_vault(&vault).unwrap();
+        assert!(Arc::ptr_eq(&first, &again), "the same file is not reopened");
+
+        // A mode change on the same file is seen at once.
+        std::fs::set_permissions(&vault, fs::Permissions::from_mode(0o644)).unwrap();
+        let (_, warning) = open_vault(&vault).unwrap();
+        assert!(warning.unwrap().contains("readable by group or others"));
+        std::fs::set_permissions(&vault, fs::Permissions::from_mode(0o666)).unwrap();
+        let err = open_vault(&vault).unwrap_err();
+        assert!(err.detail().contains("writable by group or others"));
+
+        // A file renamed over the path is opened afresh.
+        write("two", 0o600);
+        let (second, _) = open_vault(&vault).unwrap();
+        assert!(!Arc::ptr_eq(&first, &second));
+        assert_eq!(read(&second), "two");
+
+        // A removed vault is missing, not served from the kept file.
+        std::fs::remove_file(&vault).unwrap();
+        let err = open_vault(&vault).unwrap_err();
+        assert!(err.detail().contains("no vault at"), "{}", err.detail());
     }
 }

@@ -87,9 +87,13 @@ pub(super) fn format_token(id: &[u8; 16], secret: &Key32) -> SecretString {
 
 /// A token's slot key and its verifier.
 pub(super) fn token_keys(secret: &Key32, salt: &[u8; 16]) -> (Key32, [u8; 32]) {
-    let slot_key = crypto::hkdf(salt, secret.expose(), &[b"sso-secrets token slot"]);
-    let check = *crypto::hkdf(salt, secret.expose(), &[b"sso-secrets token check"]).expose();
-    (slot_key, check)
+    let (slot_key, check) = crypto::hkdf_pair(
+        salt,
+        secret.expose(),
+        &[b"sso-secrets token slot"],
+        &[b"sso-secrets token check"],
+    );
+    (slot_key, *check.expose())
 }
 
 pub(super) fn escrow_aad(vault_id: &[u8; 16], slot_id: &[u8; 16]) -> Vec<u8> {

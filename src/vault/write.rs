@@ -8,6 +8,7 @@ use crate::crypto::{self, Signer};
 use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::sync::Arc;
 
 /// Write-mode state: the lock, and the buckets this write changes. A bucket
 /// with no entry in `changed` is still the bytes in the old file, at the
@@ -52,7 +53,7 @@ impl Vault {
                 let mut m = BTreeMap::new();
                 let count = self.header.buckets[i].count;
                 format::for_each_entry(&self.read_bucket(i)?, i, n, count, |e| {
-                    m.insert(e.lookup, e);
+                    m.insert(e.lookup, e.to_owned());
                 })?;
                 Some(m)
             }
@@ -66,7 +67,7 @@ impl Vault {
 
     /// Replaces bucket `i`'s entries (after a check or a repair).
     pub(super) fn set_bucket(&mut self, i: usize, m: ParsedBucket) -> Result<()> {
-        self.header.buckets[i].count = count_of(&m)?;
+        Arc::make_mut(&mut self.header).buckets[i].count = count_of(&m)?;
         let w = self
             .write
             .as_mut()
@@ -83,7 +84,7 @@ impl Vault {
             .as_mut()
             .ok_or_else(|| Error::failure("internal: not writing"))?;
         w.changed = vec![Some(BTreeMap::new())];
-        self.header.buckets = vec![BucketRef {
+        Arc::make_mut(&mut self.header).buckets = vec![BucketRef {
             count: 0,
             len: 0,
             hash: [0; 32],
@@ -103,7 +104,7 @@ impl Vault {
         let m = self.parsed_bucket(i)?;
         m.insert(raw.lookup, raw);
         let count = count_of(m)?;
-        self.header.buckets[i].count = count;
+        Arc::make_mut(&mut self.header).buckets[i].count = count;
         self.dirty = true;
         Ok(())
     }
@@ -116,7 +117,7 @@ impl Vault {
         let removed = m.remove(&lookup).is_some();
         let count = count_of(m)?;
         if removed {
-            self.header.buckets[i].count = count;
+            Arc::make_mut(&mut self.header).buckets[i].count = count;
             self.dirty = true;
         }
         Ok(removed)
@@ -130,7 +131,7 @@ impl Vault {
             self.header.flags & !format::FLAG_READ_ONLY
         };
         if flags != self.header.flags {
-            self.header.flags = flags;
+            Arc::make_mut(&mut self.header).flags = flags;
             self.dirty = true;
         }
     }
@@ -170,7 +171,7 @@ impl Vault {
                     };
                     // What readers will check, checked before publishing.
                     format::parse_bucket(&bytes, i, n, r.count)?;
-                    self.header.buckets[i] = r;
+                    Arc::make_mut(&mut self.header).buckets[i] = r;
                     parts.push(Part::New(bytes));
                 }
                 None => {
@@ -187,11 +188,11 @@ impl Vault {
                 }
             }
         }
-        self.header.generation = self.header.generation.wrapping_add(1);
+        Arc::make_mut(&mut self.header).generation = self.header.generation.wrapping_add(1);
         let head = self.header.encode()?;
         let sig = signer.sign(&head);
         self.verify_before_publishing(&head, &sig)?;
-        let old = self.file.into_inner();
+        let old = self.file;
         store::replace(&self.path, false, &w.lock, |tmp| {
             tmp.write_all(&head)?;
             tmp.write_all(&sig)?;
@@ -199,7 +200,7 @@ impl Vault {
                 match p {
                     Part::New(bytes) => tmp.write_all(bytes)?,
                     Part::Old { offset, len } => {
-                        let mut src = &old;
+                        let mut src = &*old;
                         src.seek(SeekFrom::Start(*offset))?;
                         // File-to-file io::copy uses copy_file_range: the
                         // unchanged bytes never pass through this process.
@@ -253,10 +254,10 @@ impl Vault {
         let mut out: Vec<ParsedBucket> = (0..new_count).map(|_| BTreeMap::new()).collect();
         for i in 0..count {
             self.for_each_in_bucket(i, |e| {
-                out[format::bucket_of(&e.lookup, new_count)].insert(e.lookup, e.clone());
+                out[format::bucket_of(&e.lookup, new_count)].insert(e.lookup, e.to_owned());
             })?;
         }
-        self.header.buckets = out
+        Arc::make_mut(&mut self.header).buckets = out
             .iter()
             .map(|m| {
                 Ok(BucketRef {
