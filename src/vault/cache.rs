@@ -14,11 +14,11 @@
 //! on disk (encrypted).
 //!
 //! Each thread keeps its own caches (a server's request threads never wait
-//! on one another for them); each is bounded, and a server runs one request
-//! thread per core, so memory does not grow with requests.
+//! on one another for them); each kind is bounded in items per thread and
+//! in bytes for all threads together, so memory does not grow with
+//! requests, files or threads. Only a header that verified is kept.
 
 use crate::crypto;
-use crate::error::Result;
 use std::any::Any;
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -54,6 +54,101 @@ impl FileId {
     }
 }
 
+/// Bytes one kind of cache keeps, all threads together: a thread that
+/// cannot reserve room drops what it kept itself, and if others hold the
+/// room, keeps nothing new (and checks afresh), so memory stays bounded
+/// whatever the number of threads, files or requests.
+struct Budget {
+    used: AtomicUsize,
+    max: usize,
+}
+
+impl Budget {
+    const fn new(max: usize) -> Budget {
+        Budget {
+            used: AtomicUsize::new(0),
+            max,
+        }
+    }
+
+    /// Reserves `n` bytes; false when that would pass the maximum.
+    fn take(&self, n: usize) -> bool {
+        self.used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |u| {
+                u.checked_add(n).filter(|t| *t <= self.max)
+            })
+            .is_ok()
+    }
+
+    fn give(&self, n: usize) {
+        self.used.fetch_sub(n, Ordering::Relaxed);
+    }
+
+    #[cfg(test)]
+    fn used(&self) -> usize {
+        self.used.load(Ordering::Relaxed)
+    }
+}
+
+/// One thread's short list of kept values with their weights in bytes,
+/// oldest first, charged to a [`Budget`].
+struct Kept<T: 'static> {
+    items: Vec<(T, usize)>,
+    budget: &'static Budget,
+    max_items: usize,
+}
+
+impl<T> Kept<T> {
+    const fn new(budget: &'static Budget, max_items: usize) -> Kept<T> {
+        Kept {
+            items: Vec::new(),
+            budget,
+            max_items,
+        }
+    }
+
+    fn find(&self, f: impl Fn(&T) -> bool) -> Option<&T> {
+        self.items.iter().map(|(v, _)| v).find(|v| f(v))
+    }
+
+    fn remove_where(&mut self, f: impl Fn(&T) -> bool) {
+        let budget = self.budget;
+        self.items.retain(|(v, w)| {
+            let keep = !f(v);
+            if !keep {
+                budget.give(*w);
+            }
+            keep
+        });
+    }
+
+    fn push(&mut self, value: T, weight: usize) {
+        if self.items.len() >= self.max_items && !self.items.is_empty() {
+            let (_, w) = self.items.remove(0);
+            self.budget.give(w);
+        }
+        if !self.budget.take(weight) {
+            self.clear();
+            if !self.budget.take(weight) {
+                return;
+            }
+        }
+        self.items.push((value, weight));
+    }
+
+    fn clear(&mut self) {
+        for (_, w) in self.items.drain(..) {
+            self.budget.give(w);
+        }
+    }
+}
+
+impl<T> Drop for Kept<T> {
+    fn drop(&mut self) {
+        self.clear();
+    }
+}
+
 /// (public key, signature, message) that verified.
 type Verified = ([u8; 32], Vec<u8>, Vec<u8>);
 
@@ -63,60 +158,38 @@ const MAX_ENTRIES: usize = 64;
 /// Messages larger than this are verified every time (keeping them would
 /// cost more memory than the check costs time).
 const MAX_MESSAGE: usize = 1 << 20;
+static VERIFIED_BYTES: Budget = Budget::new(16 << 20);
 
 thread_local! {
-    static VERIFIED: RefCell<Vec<Verified>> = const { RefCell::new(Vec::new()) };
+    static VERIFIED: RefCell<Kept<Verified>> = const { RefCell::new(Kept::new(&VERIFIED_BYTES, MAX_ENTRIES)) };
 }
 
 /// [`crypto::verify`], skipped when this exact (key, message, signature)
 /// already verified: the verdict depends on the bytes alone.
 pub fn verify(public_key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
     let hit = |v: &Verified| v.0 == *public_key && v.1 == sig && v.2 == msg;
-    if VERIFIED.with_borrow(|seen| seen.iter().any(hit)) {
+    if VERIFIED.with_borrow(|seen| seen.find(hit).is_some()) {
         return true;
     }
     let ok = crypto::verify(public_key, msg, sig);
     if ok && msg.len() <= MAX_MESSAGE {
+        let weight = msg.len() + sig.len() + 32;
         VERIFIED.with_borrow_mut(|seen| {
-            if seen.len() >= MAX_ENTRIES {
-                seen.clear();
-            }
-            seen.push((*public_key, sig.to_vec(), msg.to_vec()));
+            seen.push((*public_key, sig.to_vec(), msg.to_vec()), weight);
         });
     }
     ok
 }
 
-/// How many files' entries are kept; the oldest go first.
-const FILES: usize = 8;
-
-/// The entry of file `id` in `list`, made with `new` if missing.
-fn entry<V>(list: &mut Vec<(FileId, V)>, id: FileId, new: impl FnOnce() -> V) -> &mut V {
-    let i = match list.iter().position(|(f, _)| *f == id) {
-        Some(i) => i,
-        None => {
-            if list.len() >= FILES {
-                list.remove(0);
-            }
-            list.push((id, new()));
-            list.len() - 1
-        }
-    };
-    &mut list[i].1
-}
-
 /// Buckets whose hash matched: bucket index → (hash, the bytes that
 /// matched it). A newer bucket at the same index replaces the older one, so
-/// a thread keeps at most one vault's worth; all threads together keep at
-/// most [`MAX_HASHED_BYTES`]: past that, a thread drops what it kept (or,
-/// if others hold the budget, keeps nothing new) and checks afresh, so
-/// memory stays bounded however many requests come.
+/// a thread keeps at most one vault's worth, and all threads together at
+/// most [`HASHED_BYTES`].
 type Hashes = HashMap<usize, ([u8; 32], Vec<u8>)>;
 
 /// Bucket bytes kept, all threads together (a vault of 100,000 secrets is
 /// about 22 MiB; a server has one request thread per core).
-const MAX_HASHED_BYTES: usize = 64 << 20;
-static HASHED_TOTAL: AtomicUsize = AtomicUsize::new(0);
+static HASHED_BYTES: Budget = Budget::new(64 << 20);
 
 #[derive(Default)]
 struct Hashed {
@@ -127,23 +200,22 @@ struct Hashed {
 impl Hashed {
     fn release(&mut self, n: usize) {
         self.bytes -= n;
-        HASHED_TOTAL.fetch_sub(n, Ordering::Relaxed);
+        HASHED_BYTES.give(n);
     }
 
     fn insert(&mut self, index: usize, hash: [u8; 32], bytes: &[u8]) {
         if let Some((_, old)) = self.map.remove(&index) {
             self.release(old.len());
         }
-        let fits = || HASHED_TOTAL.load(Ordering::Relaxed) + bytes.len() <= MAX_HASHED_BYTES;
-        if !fits() {
+        if !HASHED_BYTES.take(bytes.len()) {
             self.map = HashMap::new();
             self.release(self.bytes);
+            if !HASHED_BYTES.take(bytes.len()) {
+                return;
+            }
         }
-        if fits() {
-            HASHED_TOTAL.fetch_add(bytes.len(), Ordering::Relaxed);
-            self.bytes += bytes.len();
-            self.map.insert(index, (hash, bytes.to_vec()));
-        }
+        self.bytes += bytes.len();
+        self.map.insert(index, (hash, bytes.to_vec()));
     }
 }
 
@@ -176,38 +248,38 @@ pub fn hash_matches(index: usize, bytes: &[u8], expected: &[u8; 32]) -> bool {
     ok
 }
 
-/// Per file, its parsed header (an opaque value to this module; a clone is
-/// handed out).
-type Parsed = Option<Box<dyn Any>>;
+/// How many files' parsed headers a thread keeps; the oldest go first.
+const FILES: usize = 8;
+/// Parsed headers kept, all threads together.
+static PARSED_BYTES: Budget = Budget::new(32 << 20);
+
 thread_local! {
-    static PARSED: RefCell<Vec<(FileId, Parsed)>> = const { RefCell::new(Vec::new()) };
+    /// Per file, its parsed header (an opaque value to this module; a
+    /// clone is handed out).
+    static PARSED: RefCell<Kept<(FileId, Box<dyn Any>)>> = const { RefCell::new(Kept::new(&PARSED_BYTES, FILES)) };
 }
 
-/// `read(file)`, or a clone of what it returned for this file, unchanged.
-/// `before` is the file's identity before anything was read from it.
-pub fn parsed<T: Clone + 'static>(
-    before: Option<FileId>,
-    file: &File,
-    read: impl FnOnce(&File) -> Result<T>,
-) -> Result<T> {
-    let Some(id) = before else {
-        return read(file);
-    };
-    let hit = PARSED.with_borrow_mut(|seen| {
-        entry(seen, id, || None)
-            .as_ref()
-            .and_then(|v| v.downcast_ref::<T>())
+/// The header parsed earlier for the file with identity `id`, if kept.
+pub fn parsed<T: Clone + 'static>(id: FileId) -> Option<T> {
+    PARSED.with_borrow(|seen| {
+        seen.find(|(f, _)| *f == id)
+            .and_then(|(_, v)| v.downcast_ref::<T>())
             .cloned()
+    })
+}
+
+/// Keeps `value`, the header parsed from `file` whose identity was `id`
+/// before it was read, if the file is still the same and the value weighs
+/// (about `weight` bytes) no more than [`MAX_MESSAGE`] twice. The caller
+/// keeps only a header that verified: a forged one must not take room.
+pub fn remember_parsed<T: 'static>(id: FileId, file: &File, value: T, weight: usize) {
+    if weight > 2 * MAX_MESSAGE || FileId::of(file) != Some(id) {
+        return;
+    }
+    PARSED.with_borrow_mut(|seen| {
+        seen.remove_where(|(f, _)| *f == id);
+        seen.push((id, Box::new(value)), weight);
     });
-    if let Some(v) = hit {
-        return Ok(v);
-    }
-    let value = read(file)?;
-    // Only what was read from a file that stayed the same meanwhile.
-    if FileId::of(file) == Some(id) {
-        PARSED.with_borrow_mut(|seen| *entry(seen, id, || None) = Some(Box::new(value.clone())));
-    }
-    Ok(value)
 }
 
 #[cfg(test)]
@@ -245,33 +317,62 @@ mod tests {
         assert!(!hash_matches(0, b"tekcub", &good));
         assert!(!hash_matches(1, b"tekcub", &good));
 
-        let reads = std::cell::Cell::new(0);
-        let read = |_: &File| {
-            reads.set(reads.get() + 1);
-            Ok(String::from("parsed"))
-        };
-        assert_eq!(parsed(id, &f, read).unwrap(), "parsed");
-        assert_eq!(parsed(id, &f, read).unwrap(), "parsed");
-        assert_eq!(reads.get(), 1);
+        // Parsed headers: kept per file identity; a changed file misses.
+        let id = id.unwrap();
+        assert_eq!(parsed::<String>(id), None);
+        remember_parsed(id, &f, String::from("parsed"), 6);
+        assert_eq!(parsed::<String>(id).as_deref(), Some("parsed"));
         std::fs::write(&path, b"bucket2").unwrap();
-        let changed = FileId::of(&f);
+        let changed = FileId::of(&f).unwrap();
         assert!(!hash_matches(0, b"tekcub", &good));
-        assert_eq!(parsed(changed, &f, read).unwrap(), "parsed");
-        assert_eq!(reads.get(), 2);
+        assert_eq!(parsed::<String>(changed), None);
+        // Not kept: a value read from a file that changed meanwhile, or one
+        // too large to be worth keeping.
+        remember_parsed(id, &f, String::from("stale"), 5);
+        assert_eq!(parsed::<String>(id).as_deref(), Some("parsed"));
+        remember_parsed(changed, &f, String::from("huge"), 3 * MAX_MESSAGE);
+        assert_eq!(parsed::<String>(changed), None);
+    }
+
+    #[test]
+    fn a_budget_is_shared_by_all_threads_and_given_back() {
+        static B: Budget = Budget::new(100);
+        let fill = || {
+            let mut k: Kept<u32> = Kept::new(&B, 4);
+            for i in 0..10 {
+                k.push(i, 30);
+                assert!(B.used() <= 100);
+            }
+            // At most four items, and whatever the budget allowed.
+            assert!(k.items.len() <= 4);
+            k
+        };
+        let here = fill();
+        let there = std::thread::spawn(move || {
+            let k = fill();
+            let n = k.items.len();
+            drop(k);
+            n
+        })
+        .join()
+        .unwrap();
+        assert!(here.items.len() * 30 + there * 30 <= 130);
+        drop(here);
+        assert_eq!(B.used(), 0, "every byte is given back");
     }
 
     #[test]
     fn kept_bucket_bytes_stay_within_the_budget() {
         let bucket = vec![7u8; 1 << 20];
         let hash = crypto::sha256(&bucket);
-        for i in 0..(MAX_HASHED_BYTES >> 20) + 16 {
+        for i in 0..(HASHED_BYTES.max >> 20) + 16 {
             assert!(hash_matches(i, &bucket, &hash));
-            assert!(HASHED_TOTAL.load(Ordering::Relaxed) <= MAX_HASHED_BYTES);
+            assert!(HASHED_BYTES.used() <= HASHED_BYTES.max);
         }
         // The same index again replaces rather than adds.
         let before = HASHED.with_borrow(|h| h.bytes);
         assert!(hash_matches(3, &bucket, &hash));
         assert!(HASHED.with_borrow(|h| h.bytes) <= before + bucket.len());
-        assert!(HASHED.with_borrow(|h| h.map.len()) <= MAX_HASHED_BYTES >> 20);
+        assert!(HASHED.with_borrow(|h| h.map.len()) <= HASHED_BYTES.max >> 20);
     }
 }

@@ -40,6 +40,10 @@ pub use unlock::{Clock, Credential, TOKEN_PREFIX, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 
+/// A header as read: parsed, its bytes (prefix and header), the data
+/// signature, and the file's size. Shared with the parse cache.
+type HeaderRead = Arc<(Arc<Header>, Vec<u8>, Vec<u8>, u64)>;
+
 /// An opened, authenticated vault.
 pub struct Vault {
     path: PathBuf,
@@ -223,9 +227,13 @@ impl Vault {
         clock: Clock,
         table: TableCheck,
     ) -> Result<Vault> {
-        let read = cache::parsed(Some(before), &file, |f| {
-            read_header(f).map(|(h, head, sig, size)| Arc::new((Arc::new(h), head, sig, size)))
-        })?;
+        let (read, fresh) = match cache::parsed::<HeaderRead>(before) {
+            Some(read) => (read, false),
+            None => {
+                let (h, head, sig, size) = read_header(&file)?;
+                (Arc::new((Arc::new(h), head, sig, size)), true)
+            }
+        };
         let (header, head, sig, size) = (read.0.clone(), &read.1, &read.2, read.3);
         let u = unlocker.unlock(&header)?;
         let seen = Seen::OnDisk;
@@ -246,6 +254,12 @@ impl Vault {
             return Err(Error::corrupt(format!(
                 "vault file is {size} bytes, its header says {expected}"
             )));
+        }
+        if fresh && table_ok {
+            // Only a header that verified is kept (about twice its bytes:
+            // the bytes and the parse).
+            let weight = 2 * head.len() + sig.len();
+            cache::remember_parsed(before, &file, read.clone(), weight);
         }
         if let Some(exp) = u.keys.expires
             && clock()? >= exp

@@ -428,3 +428,44 @@ fn review_a_write_token_downgrades_to_v1_and_its_forged_slot_is_accepted() {
         Err(e) => eprintln!("refused: {}", e.detail()),
     }
 }
+
+/// Anyone who can write the file, with no key, replaces the vault with a
+/// header of 2^20 bucket references and a zero signature, again and again:
+/// a long-running process must not keep such a header (it never verified),
+/// or each forged file costs it tens of MiB that stay after the vault is
+/// restored.
+#[test]
+fn review_a_forged_header_is_refused_and_not_kept() {
+    let fx = Fx::new();
+    fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
+    let reader = fx.token("reader", &[], false);
+    let good = fx.bytes();
+    // Verified: kept.
+    fx.get(&tok(&reader), &app("a"), "u").unwrap();
+    let id =
+        |p: &std::path::Path| super::cache::FileId::of(&std::fs::File::open(p).unwrap()).unwrap();
+    assert!(super::cache::parsed::<super::HeaderRead>(id(&fx.path)).is_some());
+
+    let mut forged = good.clone();
+    let (_, hlen) = super::format::parse_prefix(&good[..super::format::PREFIX_LEN]).unwrap();
+    let sig_at = super::format::PREFIX_LEN + hlen as usize;
+    forged[sig_at..sig_at + 64].fill(0);
+    // Renamed in, as a writer would: another inode, so nothing parsed
+    // earlier applies to it.
+    let next = fx.path.with_extension("next");
+    std::fs::write(&next, &forged).unwrap();
+    std::fs::rename(&next, &fx.path).unwrap();
+    assert_eq!(
+        status(fx.get(&tok(&reader), &app("a"), "u")),
+        crate::status::Status::WrongFormat
+    );
+    assert!(
+        super::cache::parsed::<super::HeaderRead>(id(&fx.path)).is_none(),
+        "a header that failed its signature was kept"
+    );
+    fx.set_bytes(&good);
+    assert_eq!(
+        fx.get(&tok(&reader), &app("a"), "u").unwrap().as_deref(),
+        Some("a-secret")
+    );
+}

@@ -91,7 +91,7 @@ fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
         )));
     }
     check_owner(path, "vault", meta)?;
-    check_dir_once(path, meta)?;
+    check_dir_once(path)?;
     let mode = meta.mode() & 0o777;
     if mode & 0o022 != 0 {
         return Err(Error::failure(format!(
@@ -131,26 +131,40 @@ fn check_owner(path: &Path, what: &str, meta: &fs::Metadata) -> Result<()> {
     Ok(())
 }
 
-thread_local! {
-    /// The last vault file whose directories passed [`check_dir`], by path and
-    /// (device, inode). A server opens the same file for every request; what
-    /// was checked (owner and mode of the directories) can only be changed by
-    /// their owner, who passed as us, or by root, so it is checked again only
-    /// when the path leads to another file (every write renames a new one in).
-    static DIR_CHECKED: RefCell<Option<(PathBuf, u64, u64)>> = const { RefCell::new(None) };
+/// A directory as [`check_dir`] judged it: device, inode, owner and mode.
+type DirState = (u64, u64, u32, u32);
+
+fn dir_state(dir: &Path) -> Option<DirState> {
+    fs::metadata(dir)
+        .ok()
+        .map(|m| (m.dev(), m.ino(), m.uid(), m.mode()))
 }
 
-fn check_dir_once(path: &Path, meta: &fs::Metadata) -> Result<()> {
-    let id = (meta.dev(), meta.ino());
-    let seen = |c: &Option<(PathBuf, u64, u64)>| {
+thread_local! {
+    /// The vault path whose directory last passed [`check_dir`], with the
+    /// state of that directory then. A server opens the same path for every
+    /// request: one `stat` of the directory replaces the full check while
+    /// the path still leads to the same directory with the same owner and
+    /// mode. Kept only for a path whose last component is not a symlink, so
+    /// the directory stat names the directory the vault is really in.
+    static DIR_CHECKED: RefCell<Option<(PathBuf, DirState)>> = const { RefCell::new(None) };
+}
+
+fn check_dir_once(path: &Path) -> Result<()> {
+    let state = dir_state(parent(path));
+    let seen = |c: &Option<(PathBuf, DirState)>| {
         c.as_ref()
-            .is_some_and(|(p, dev, ino)| p == path && (*dev, *ino) == id)
+            .is_some_and(|(p, s)| p == path && Some(*s) == state)
     };
     if DIR_CHECKED.with_borrow(seen) {
         return Ok(());
     }
+    DIR_CHECKED.set(None);
     check_dir(path)?;
-    DIR_CHECKED.set(Some((path.to_path_buf(), id.0, id.1)));
+    let plain = fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
+    if let (Some(state), true) = (state, plain) {
+        DIR_CHECKED.set(Some((path.to_path_buf(), state)));
+    }
     Ok(())
 }
 
@@ -476,5 +490,48 @@ mod tests {
         std::fs::remove_file(&vault).unwrap();
         let err = open_vault(&vault).unwrap_err();
         assert!(err.detail().contains("no vault at"), "{}", err.detail());
+    }
+
+    /// A directory loosened, or a path re-pointed to another directory,
+    /// after a check passed, is refused on the next open.
+    #[test]
+    fn the_directory_is_checked_again_when_it_changes() {
+        let base = tempfile::tempdir().unwrap();
+        let (good, open) = (base.path().join("good"), base.path().join("open"));
+        for (d, mode) in [(&good, 0o700), (&open, 0o777)] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::set_permissions(d, fs::Permissions::from_mode(mode)).unwrap();
+        }
+        let vault = good.join("vault");
+        std::fs::write(&vault, b"v").unwrap();
+        std::fs::set_permissions(&vault, fs::Permissions::from_mode(0o600)).unwrap();
+        open_vault(&vault).unwrap();
+        open_vault(&vault).unwrap();
+
+        std::fs::set_permissions(&good, fs::Permissions::from_mode(0o777)).unwrap();
+        let err = open_vault(&vault).unwrap_err();
+        assert!(
+            err.detail().contains("writable by others"),
+            "{}",
+            err.detail()
+        );
+        std::fs::set_permissions(&good, fs::Permissions::from_mode(0o700)).unwrap();
+        open_vault(&vault).unwrap();
+
+        // The same file (a hard link) reached through a symlinked directory
+        // that is re-pointed from a safe directory to an open one.
+        std::fs::hard_link(&vault, open.join("vault")).unwrap();
+        let link = base.path().join("current");
+        std::os::unix::fs::symlink(&good, &link).unwrap();
+        let through = link.join("vault");
+        open_vault(&through).unwrap();
+        std::fs::remove_file(&link).unwrap();
+        std::os::unix::fs::symlink(&open, &link).unwrap();
+        let err = open_vault(&through).unwrap_err();
+        assert!(
+            err.detail().contains("writable by others"),
+            "{}",
+            err.detail()
+        );
     }
 }
