@@ -148,11 +148,10 @@ impl Ctx<'_> {
             .unlock_with(true, Unlocker::new, |u| self.check(u))
     }
 
-    /// Opens the vault with a passphrase typed at the terminal, so that a
-    /// typo can be retried; the Argon2 key stays cached in the unlocker, so
-    /// the real open does not run it again.
+    /// Checks a passphrase typed at the terminal against its key slot, so
+    /// that a typo can be retried (see [`crate::vault::check_credential`]).
     fn check(&self, u: &Unlocker) -> Result<()> {
-        Vault::open(&self.vault, u).map(drop)
+        crate::vault::check_credential(&self.vault, u)
     }
 
     /// Opens the vault for reading and checks `need`.

@@ -156,6 +156,13 @@ fn a_forged_revoked_list_is_refused_and_repaired_by_a_rotation() {
     assert!(fx.open(&tok(&gone)).is_err());
     assert_eq!(status(fx.open(&tok(&w))), Status::WrongFormat);
     assert_eq!(status(fx.open(&pass())), Status::WrongFormat);
+    // A typed passphrase is still told right from wrong, so `vault check
+    // --repair` can be reached from a terminal.
+    super::check_credential(&fx.path, &pass()).unwrap();
+    assert_eq!(
+        status(super::check_credential(&fx.path, &pass_of("typo"))),
+        Status::Unauthorized
+    );
     let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
         .ok()
         .unwrap();

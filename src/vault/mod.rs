@@ -105,6 +105,18 @@ pub fn prepare(path: &Path, unlocker: &Unlocker) {
     }
 }
 
+/// Whether `unlocker` opens its own key slot in the vault at `path`, and
+/// nothing more. A passphrase typed at the terminal is checked this way so
+/// that a typo can be typed again (403); a vault that fails authentication
+/// is left for the operation itself to report, so that `vault check
+/// --repair` stays reachable with a typed passphrase. The Argon2 key stays
+/// cached in the unlocker: the operation does not run it again.
+pub fn check_credential(path: &Path, unlocker: &Unlocker) -> Result<()> {
+    let (file, _) = store::open_vault(path)?;
+    let (header, ..) = read_header(&file)?;
+    unlocker.unlock(&header).map(drop)
+}
+
 /// How strictly [`Vault::open_file`] treats the slot table.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TableCheck {
