@@ -174,7 +174,7 @@ impl Unlocker {
                 };
                 let key = self.passphrase_key(p, *kdf, salt)?;
                 let plain = open_slot(header, i, &key)
-                    .ok_or_else(|| Error::Unauthorized("wrong passphrase".into()))?;
+                    .ok_or_else(|| downgraded_or_wrong(header, i, &key))?;
                 (i, key, plain, Role::Admin)
             }
             Credential::Token(t) => {
@@ -237,6 +237,24 @@ impl Unlocker {
             slot_key,
         })
     }
+}
+
+/// Why the passphrase slot did not open: the passphrase is wrong, unless
+/// the slot opens as a newer format's slot, in which case the file was
+/// rewritten to claim an older format (a downgrade) and the passphrase is
+/// right: that is tampering (500), not a typo.
+fn downgraded_or_wrong(header: &Header, i: usize, key: &Key32) -> Error {
+    let s = &header.slots[i];
+    let newer = crate::vault::format::VERSION;
+    if header.version < newer
+        && crypto::open(key, s.nonce, &s.aad(newer, &header.vault_id), &s.sealed).is_some()
+    {
+        return Error::corrupt(format!(
+            "the passphrase is right, but the file says format {} while its key slot is format {newer}: it was replaced by a forged file",
+            header.version
+        ));
+    }
+    Error::Unauthorized("wrong passphrase".into())
 }
 
 fn open_slot(header: &Header, i: usize, key: &Key32) -> Option<crate::secret::SecretBytes> {
