@@ -83,7 +83,7 @@ pub(super) fn authorize(v: &Vault, need: &Need) -> Result<()> {
         return Err(Error::admin_only());
     }
     for s in &need.scopes {
-        v.scope(s)?;
+        v.check_scope(s)?;
     }
     if need.write && !v.keys.write {
         return Err(Error::token_read_only(&v.keys.name));

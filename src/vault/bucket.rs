@@ -134,6 +134,16 @@ pub fn needs_rebucket(n: usize, count: usize) -> bool {
     count > 2 * want || 2 * count < want
 }
 
+/// A lookup id as two integers that order as its bytes do (compared in
+/// registers: a bucket scan makes two comparisons per entry).
+fn order_key(lookup: &[u8; 32]) -> (u128, u128) {
+    let mut hi = [0u8; 16];
+    let mut lo = [0u8; 16];
+    hi.copy_from_slice(&lookup[..16]);
+    lo.copy_from_slice(&lookup[16..]);
+    (u128::from_be_bytes(hi), u128::from_be_bytes(lo))
+}
+
 /// Parses bucket `index` of `count`, checking order, placement and that
 /// it holds exactly the `entries` the signed table counts.
 pub fn parse_bucket(
@@ -157,18 +167,19 @@ pub fn for_each_entry<'a>(
     mut f: impl FnMut(EntryRef<'a>),
 ) -> Result<()> {
     let mut r = Reader::new(bytes, "vault bucket");
-    let mut last: Option<[u8; 32]> = None;
+    let mut last: Option<(u128, u128)> = None;
     let mut seen = 0u32;
     while !r.is_empty() {
         let e = EntryRef::parse(&mut r)?;
-        if bucket_of(&e.lookup, count) != index || last.is_some_and(|p| p >= e.lookup) {
+        let key = order_key(&e.lookup);
+        if bucket_of(&e.lookup, count) != index || last.is_some_and(|p| p >= key) {
             return Err(Error::corrupt("vault bucket is out of order"));
         }
         seen = seen
             .checked_add(1)
             .filter(|&n| n <= entries)
             .ok_or_else(|| Error::corrupt("a bucket holds more entries than its count"))?;
-        last = Some(e.lookup);
+        last = Some(key);
         f(e);
     }
     if seen != entries {

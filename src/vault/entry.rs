@@ -105,6 +105,17 @@ impl ScopeKeys {
 
     /// Opens an entry of this scope. Failure means tampering: 500.
     pub fn open(&self, vault_id: &[u8; 16], raw: &RawEntry) -> Result<Entry> {
+        self.open_named(vault_id, raw, None)
+    }
+
+    /// [`ScopeKeys::open`] for the entry found under `lookup(name)`: the
+    /// check that the entry is filed under its own name becomes a string
+    /// comparison with `name` instead of a second key derivation.
+    pub fn open_as(&self, vault_id: &[u8; 16], raw: &RawEntry, name: &str) -> Result<Entry> {
+        self.open_named(vault_id, raw, Some(name))
+    }
+
+    fn open_named(&self, vault_id: &[u8; 16], raw: &RawEntry, name: Option<&str>) -> Result<Entry> {
         let aad = Self::aad(vault_id, raw);
         let k = hkdf(&raw.salt, self.key.expose(), &[b"entry"]);
         let body = crypto::open(&k, [0; 12], &aad, &raw.body_ct)
@@ -120,7 +131,12 @@ impl ScopeKeys {
         let key = r.str16()?;
         let value = SecretBytes::new(r.bytes32()?.to_vec());
         r.finish()?;
-        if self.lookup(&key) != raw.lookup {
+        let filed_right = match name {
+            // Found by `lookup(name)`: equal names give equal lookups.
+            Some(n) => key == n,
+            None => self.lookup(&key) == raw.lookup,
+        };
+        if !filed_right {
             return Err(Error::corrupt("an entry is filed under the wrong name"));
         }
         Ok(Entry {

@@ -115,7 +115,18 @@ fn root_key(root: &Key32, scope: &Scope) -> Key32 {
 }
 
 impl Keyring {
-    /// The key for `scope`, if this keyring covers it.
+    /// True when this keyring holds `scope`'s key or a root it derives from
+    /// (what [`Keyring::scope_key`] answers, without deriving anything).
+    pub fn covers(&self, scope: &Scope) -> bool {
+        let (root, scoped) = match scope {
+            Scope::App(_) => (&self.sso_root, &self.apps),
+            Scope::Did(_) => (&self.did_root, &self.dids),
+        };
+        root.is_some() || scoped.iter().any(|(n, _)| n == scope.name())
+    }
+
+    /// The key of `scope`, derived from a root or held for it; `None` when
+    /// this keyring does not cover it.
     pub fn scope_key(&self, scope: &Scope) -> Option<Key32> {
         let (root, scoped) = match scope {
             Scope::App(_) => (&self.sso_root, &self.apps),

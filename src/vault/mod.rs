@@ -323,14 +323,28 @@ impl Vault {
 
     /// Lookup material for `scope`, or 403 when the credential lacks it.
     pub fn scope(&self, scope: &Scope) -> Result<ScopeKeys> {
-        let key = self.keys.scope_key(scope).ok_or_else(|| {
-            Error::Unauthorized(format!(
-                "access token {} does not cover {}",
-                crate::text::quote(&self.keys.name),
-                scope.describe()
-            ))
-        })?;
+        let key = self
+            .keys
+            .scope_key(scope)
+            .ok_or_else(|| self.not_covered(scope))?;
         Ok(ScopeKeys::new(scope.clone(), key))
+    }
+
+    /// 403 unless the credential covers `scope` (nothing is derived).
+    pub fn check_scope(&self, scope: &Scope) -> Result<()> {
+        if self.keys.covers(scope) {
+            Ok(())
+        } else {
+            Err(self.not_covered(scope))
+        }
+    }
+
+    fn not_covered(&self, scope: &Scope) -> Error {
+        Error::Unauthorized(format!(
+            "access token {} does not cover {}",
+            crate::text::quote(&self.keys.name),
+            scope.describe()
+        ))
     }
 
     /// Reads bucket `i` from the file and checks it against the signed table.
@@ -378,13 +392,13 @@ impl Vault {
         if let Some(m) = self.changed(i) {
             return m
                 .get(&lookup)
-                .map(|raw| sk.open(&self.header.vault_id, raw))
+                .map(|raw| sk.open_as(&self.header.vault_id, raw, name))
                 .transpose();
         }
         let mut found = None;
         self.for_each_in_bucket(i, |e| {
             if e.lookup == lookup {
-                found = Some(sk.open(&self.header.vault_id, &e.to_owned()));
+                found = Some(sk.open_as(&self.header.vault_id, &e.to_owned(), name));
             }
         })?;
         found.transpose()
