@@ -190,6 +190,9 @@ type Hashes = HashMap<usize, ([u8; 32], Vec<u8>)>;
 /// Bucket bytes kept, all threads together (a vault of 100,000 secrets is
 /// about 22 MiB; a server has one request thread per core).
 static HASHED_BYTES: Budget = Budget::new(64 << 20);
+/// What one kept bucket costs besides its bytes (index, hash, the Vec and
+/// the map slot), charged too, so many tiny buckets cannot escape the budget.
+const ENTRY_COST: usize = 128;
 
 #[derive(Default)]
 struct Hashed {
@@ -205,16 +208,22 @@ impl Hashed {
 
     fn insert(&mut self, index: usize, hash: [u8; 32], bytes: &[u8]) {
         if let Some((_, old)) = self.map.remove(&index) {
-            self.release(old.len());
+            self.release(ENTRY_COST + old.len());
         }
-        if !HASHED_BYTES.take(bytes.len()) {
+        // An empty bucket costs nothing to hash again; keeping it would
+        // cost a map entry.
+        if bytes.is_empty() {
+            return;
+        }
+        let cost = ENTRY_COST + bytes.len();
+        if !HASHED_BYTES.take(cost) {
             self.map = HashMap::new();
             self.release(self.bytes);
-            if !HASHED_BYTES.take(bytes.len()) {
+            if !HASHED_BYTES.take(cost) {
                 return;
             }
         }
-        self.bytes += bytes.len();
+        self.bytes += cost;
         self.map.insert(index, (hash, bytes.to_vec()));
     }
 }
@@ -372,7 +381,29 @@ mod tests {
         // The same index again replaces rather than adds.
         let before = HASHED.with_borrow(|h| h.bytes);
         assert!(hash_matches(3, &bucket, &hash));
-        assert!(HASHED.with_borrow(|h| h.bytes) <= before + bucket.len());
+        assert!(HASHED.with_borrow(|h| h.bytes) <= before + bucket.len() + ENTRY_COST);
         assert!(HASHED.with_borrow(|h| h.map.len()) <= HASHED_BYTES.max >> 20);
+    }
+
+    /// A signer can publish 2^20 empty (or tiny) buckets: they must not be
+    /// kept for free (found by review).
+    #[test]
+    fn many_tiny_buckets_are_charged_for() {
+        let empty = crypto::sha256(b"");
+        for i in 0..1000 {
+            assert!(hash_matches(i, b"", &empty));
+        }
+        assert_eq!(
+            HASHED.with_borrow(|h| h.map.len()),
+            0,
+            "empty buckets are not kept"
+        );
+        let one = crypto::sha256(b"x");
+        for i in 0..(1usize << 20) {
+            assert!(hash_matches(i, b"x", &one));
+        }
+        assert!(HASHED_BYTES.used() <= HASHED_BYTES.max);
+        let kept = HASHED.with_borrow(|h| h.map.len());
+        assert!(kept <= HASHED_BYTES.max / ENTRY_COST, "{kept} kept");
     }
 }

@@ -31,37 +31,43 @@ thread_local! {
     static OPENED: RefCell<Option<Opened>> = const { RefCell::new(None) };
 }
 
-/// The file last opened at `path`, if `path` still leads to it.
+/// The file last opened at `path`, if `path` itself (not through a
+/// symlink: `lstat`) is still that file.
 fn still_open(path: &Path) -> Option<(Arc<File>, fs::Metadata)> {
     let (id, file) = OPENED.with_borrow(|o| {
         o.as_ref()
             .filter(|(p, ..)| p == path)
             .map(|(_, id, f)| (*id, f.clone()))
     })?;
-    let meta = fs::metadata(path).ok()?;
+    let meta = fs::symlink_metadata(path).ok()?;
     ((meta.dev(), meta.ino()) == id).then_some((file, meta))
 }
 
 /// [`open_vault`], also returning the file's metadata as checked.
 pub fn open_vault_meta(path: &Path) -> Result<(Arc<File>, fs::Metadata, Option<String>)> {
-    let (file, meta) = match still_open(path) {
-        Some(open) => open,
+    // `plain`: the path's last component is the file itself, not a
+    // symlink (a kept file is found by `lstat`, so it is plain).
+    let (file, meta, plain) = match still_open(path) {
+        Some((file, meta)) => (file, meta, true),
         None => {
             OPENED.set(None);
             let file = open_file(path)?;
             let meta = file.metadata().map_err(|e| Error::io(path.display(), e))?;
             let file = Arc::new(file);
-            if meta.is_file() {
+            let plain = fs::symlink_metadata(path).is_ok_and(|l| {
+                !l.file_type().is_symlink() && (l.dev(), l.ino()) == (meta.dev(), meta.ino())
+            });
+            if meta.is_file() && plain {
                 OPENED.set(Some((
                     path.to_path_buf(),
                     (meta.dev(), meta.ino()),
                     file.clone(),
                 )));
             }
-            (file, meta)
+            (file, meta, plain)
         }
     };
-    check_file(path, &meta)?;
+    check_file(path, &meta, plain)?;
     Ok((file, meta.clone(), warning(path, &meta)))
 }
 
@@ -83,7 +89,7 @@ fn open_file(path: &Path) -> Result<File> {
 
 /// Refuses anything but a regular file of ours, in a safe directory, that
 /// others cannot write.
-fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
+fn check_file(path: &Path, meta: &fs::Metadata, plain: bool) -> Result<()> {
     if !meta.is_file() {
         return Err(Error::failure(format!(
             "{} is not a regular file",
@@ -91,7 +97,7 @@ fn check_file(path: &Path, meta: &fs::Metadata) -> Result<()> {
         )));
     }
     check_owner(path, "vault", meta)?;
-    check_dir_once(path)?;
+    check_dir_once(path, plain)?;
     let mode = meta.mode() & 0o777;
     if mode & 0o022 != 0 {
         return Err(Error::failure(format!(
@@ -150,20 +156,25 @@ thread_local! {
     static DIR_CHECKED: RefCell<Option<(PathBuf, DirState)>> = const { RefCell::new(None) };
 }
 
-fn check_dir_once(path: &Path) -> Result<()> {
+/// [`check_dir`], skipped while `path` is `plain` (its last component is
+/// the vault file, not a symlink that may lead elsewhere) and its directory
+/// is in the state that passed. The state is taken before and after the
+/// check, and kept only when it did not change meanwhile.
+fn check_dir_once(path: &Path, plain: bool) -> Result<()> {
     let state = dir_state(parent(path));
     let seen = |c: &Option<(PathBuf, DirState)>| {
         c.as_ref()
             .is_some_and(|(p, s)| p == path && Some(*s) == state)
     };
-    if DIR_CHECKED.with_borrow(seen) {
+    if plain && DIR_CHECKED.with_borrow(seen) {
         return Ok(());
     }
     DIR_CHECKED.set(None);
     check_dir(path)?;
-    let plain = fs::symlink_metadata(path).is_ok_and(|m| !m.file_type().is_symlink());
-    if let (Some(state), true) = (state, plain) {
-        DIR_CHECKED.set(Some((path.to_path_buf(), state)));
+    if let (Some(before), true) = (state, plain)
+        && dir_state(parent(path)) == Some(before)
+    {
+        DIR_CHECKED.set(Some((path.to_path_buf(), before)));
     }
     Ok(())
 }
@@ -528,6 +539,33 @@ mod tests {
         std::fs::remove_file(&link).unwrap();
         std::os::unix::fs::symlink(&open, &link).unwrap();
         let err = open_vault(&through).unwrap_err();
+        assert!(
+            err.detail().contains("writable by others"),
+            "{}",
+            err.detail()
+        );
+    }
+
+    /// The vault replaced by a symlink into a directory others can write,
+    /// after a check passed in this thread: refused (found by review).
+    #[test]
+    fn a_vault_replaced_by_a_symlink_is_checked_again() {
+        let base = tempfile::tempdir().unwrap();
+        let (good, open) = (base.path().join("good"), base.path().join("open"));
+        for (d, mode) in [(&good, 0o700), (&open, 0o777)] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::set_permissions(d, fs::Permissions::from_mode(mode)).unwrap();
+        }
+        let vault = good.join("vault");
+        std::fs::write(&vault, b"v").unwrap();
+        std::fs::set_permissions(&vault, fs::Permissions::from_mode(0o600)).unwrap();
+        open_vault(&vault).unwrap();
+        // Even the same inode, hard-linked into the open directory.
+        let target = open.join("vault");
+        std::fs::hard_link(&vault, &target).unwrap();
+        std::fs::remove_file(&vault).unwrap();
+        std::os::unix::fs::symlink(&target, &vault).unwrap();
+        let err = open_vault(&vault).unwrap_err();
         assert!(
             err.detail().contains("writable by others"),
             "{}",
