@@ -503,10 +503,9 @@ mod tests {
         assert!(err.detail().contains("no vault at"), "{}", err.detail());
     }
 
-    /// A directory loosened, or a path re-pointed to another directory,
-    /// after a check passed, is refused on the next open.
-    #[test]
-    fn the_directory_is_checked_again_when_it_changes() {
+    /// A temporary folder with `good/` (0700) holding `good/vault` (0600)
+    /// and `open/` (0777, writable by others without the sticky bit).
+    fn safe_and_open_dirs() -> (tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
         let base = tempfile::tempdir().unwrap();
         let (good, open) = (base.path().join("good"), base.path().join("open"));
         for (d, mode) in [(&good, 0o700), (&open, 0o777)] {
@@ -516,6 +515,14 @@ mod tests {
         let vault = good.join("vault");
         std::fs::write(&vault, b"v").unwrap();
         std::fs::set_permissions(&vault, fs::Permissions::from_mode(0o600)).unwrap();
+        (base, good, open, vault)
+    }
+
+    /// A directory loosened, or a path re-pointed to another directory,
+    /// after a check passed, is refused on the next open.
+    #[test]
+    fn the_directory_is_checked_again_when_it_changes() {
+        let (base, good, open, vault) = safe_and_open_dirs();
         open_vault(&vault).unwrap();
         open_vault(&vault).unwrap();
 
@@ -550,15 +557,7 @@ mod tests {
     /// after a check passed in this thread: refused (found by review).
     #[test]
     fn a_vault_replaced_by_a_symlink_is_checked_again() {
-        let base = tempfile::tempdir().unwrap();
-        let (good, open) = (base.path().join("good"), base.path().join("open"));
-        for (d, mode) in [(&good, 0o700), (&open, 0o777)] {
-            std::fs::create_dir(d).unwrap();
-            std::fs::set_permissions(d, fs::Permissions::from_mode(mode)).unwrap();
-        }
-        let vault = good.join("vault");
-        std::fs::write(&vault, b"v").unwrap();
-        std::fs::set_permissions(&vault, fs::Permissions::from_mode(0o600)).unwrap();
+        let (_base, _, open, vault) = safe_and_open_dirs();
         open_vault(&vault).unwrap();
         // Even the same inode, hard-linked into the open directory.
         let target = open.join("vault");
