@@ -4,7 +4,7 @@
 use super::format::{self, SlotLock};
 use super::{BadList, Vault};
 use crate::error::{Error, Result};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// What `vault check` found.
@@ -76,7 +76,7 @@ impl Vault {
                 .collect(),
             ..CheckReport::default()
         };
-        let mut derived = HashMap::new();
+        let mut seen = super::Scopes::default();
         for i in 0..self.header.buckets.len() {
             // Unlike listing, a check reports a bucket failing its hash
             // too, so that --repair can drop it.
@@ -87,7 +87,7 @@ impl Vault {
             for (j, raw) in raws.iter().enumerate() {
                 // The passphrase holds every root: an entry it cannot open
                 // (no scope, or a failing scope name or body) is bad.
-                match self.open_raw(raw, &[], &mut derived) {
+                match self.open_raw(raw, &[], &mut seen) {
                     Ok(Some(_)) => report.good_entries += 1,
                     Ok(None) | Err(_) => report.bad_entries.push((i, Some(j))),
                 }

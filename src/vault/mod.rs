@@ -420,15 +420,16 @@ impl Vault {
         &self,
         raw: &RawEntry,
         scoped: &[ScopeKeys],
-        derived: &mut HashMap<Scope, ScopeKeys>,
+        seen: &mut Scopes,
     ) -> Result<Option<(Scope, Entry)>> {
         let vid = &self.header.vault_id;
         if let Some(sk) = scoped.iter().find(|sk| sk.tag == raw.tag) {
             return Ok(Some((sk.scope.clone(), sk.open(vid, raw)?)));
         }
-        let Some(scope) = keys::open_scope_name(self.header.version, vid, &self.keys, raw)? else {
+        let Some(scope) = seen.name(self.header.version, vid, &self.keys, raw)? else {
             return Ok(None);
         };
+        let derived = &mut seen.keys;
         if !derived.contains_key(&scope) {
             let Some(k) = self.keys.scope_key(&scope) else {
                 return Ok(None);
@@ -453,7 +454,7 @@ impl Vault {
             .into_iter()
             .map(|(s, k)| ScopeKeys::new(s, k))
             .collect();
-        let mut derived = HashMap::new();
+        let mut seen = Scopes::default();
         let mut out = Vec::new();
         let mut bad = BadList::default();
         for i in 0..self.header.buckets.len() {
@@ -462,7 +463,7 @@ impl Vault {
                 continue;
             };
             for (j, raw) in raws.iter().enumerate() {
-                match self.open_raw(raw, &scoped, &mut derived) {
+                match self.open_raw(raw, &scoped, &mut seen) {
                     Ok(Some(e)) => out.push(e),
                     Ok(None) => {}
                     Err(_) => bad.add(i, Some(j)),
@@ -474,6 +475,41 @@ impl Vault {
         }
         out.sort_by(|a, b| (&a.0, &a.1.key).cmp(&(&b.0, &b.1.key)));
         Ok(out)
+    }
+}
+
+/// What a pass over every entry learnt about scopes: each scope's keys,
+/// and each sealed scope name already opened. In format 2 a scope's name is
+/// sealed the same way in all its entries, so it is opened once per exact
+/// (tag, kind, ciphertext), not once per entry; the same bytes under the
+/// same keyring always open to the same name, so nothing is taken on trust.
+#[derive(Default)]
+pub(crate) struct Scopes {
+    keys: HashMap<Scope, ScopeKeys>,
+    names: HashMap<([u8; 16], u8, Vec<u8>), Scope>,
+}
+
+impl Scopes {
+    fn name(
+        &mut self,
+        version: u16,
+        vault_id: &[u8; 16],
+        keyring: &Keyring,
+        raw: &RawEntry,
+    ) -> Result<Option<Scope>> {
+        if version == format::VERSION_1 {
+            // Version 1 seals each entry's scope name under its own salt.
+            return keys::open_scope_name(version, vault_id, keyring, raw);
+        }
+        let key = (raw.tag, raw.kind, raw.scope_ct.clone());
+        if let Some(scope) = self.names.get(&key) {
+            return Ok(Some(scope.clone()));
+        }
+        let scope = keys::open_scope_name(version, vault_id, keyring, raw)?;
+        if let Some(s) = &scope {
+            self.names.insert(key, s.clone());
+        }
+        Ok(scope)
     }
 }
 
