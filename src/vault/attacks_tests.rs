@@ -163,6 +163,16 @@ fn a_forged_revoked_list_is_refused_and_repaired_by_a_rotation() {
         status(super::check_credential(&fx.path, &pass_of("typo"))),
         Status::Unauthorized
     );
+    // A typo on a file others can read is told about the mode too.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fx.path, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let e = super::check_credential(&fx.path, &pass_of("typo")).unwrap_err();
+    assert!(
+        e.detail().contains("readable by group or others"),
+        "{}",
+        e.detail()
+    );
+    std::fs::set_permissions(&fx.path, std::fs::Permissions::from_mode(0o600)).unwrap();
     let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
         .ok()
         .unwrap();

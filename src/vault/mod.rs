@@ -112,9 +112,19 @@ pub fn prepare(path: &Path, unlocker: &Unlocker) {
 /// --repair` stays reachable with a typed passphrase. The Argon2 key stays
 /// cached in the unlocker: the operation does not run it again.
 pub fn check_credential(path: &Path, unlocker: &Unlocker) -> Result<()> {
-    let (file, _) = store::open_vault(path)?;
-    let (header, ..) = read_header(&file)?;
-    unlocker.unlock(&header).map(drop)
+    let (file, warning) = store::open_vault(path)?;
+    let checked = read_header(&file).and_then(|(header, ..)| unlocker.unlock(&header).map(drop));
+    with_warning(checked, warning)
+}
+
+/// A refused credential carries the file-mode warning in its message: it
+/// matters most when the open fails, and a failed command prints nothing
+/// else.
+fn with_warning<T>(r: Result<T>, warning: Option<String>) -> Result<T> {
+    match (r, warning) {
+        (Err(Error::Unauthorized(d)), Some(w)) => Err(Error::Unauthorized(format!("{d} ({w})"))),
+        (r, _) => r,
+    }
 }
 
 /// How strictly [`Vault::open_file`] treats the slot table.
@@ -217,17 +227,10 @@ impl Vault {
         let (file, meta, warning) = store::open_vault_meta(path)?;
         let id = cache::FileId::from_meta(&meta);
         let v = Self::open_file(path, file, id, unlocker, lock, clock, table);
-        // The permission warning matters most when the open fails.
-        match (v, warning) {
-            (Ok(v), w) => {
-                v.warnings.borrow_mut().extend(w);
-                Ok(v)
-            }
-            (Err(Error::Unauthorized(d)), Some(w)) => {
-                Err(Error::Unauthorized(format!("{d} ({w})")))
-            }
-            (Err(e), _) => Err(e),
+        if let Ok(v) = &v {
+            v.warnings.borrow_mut().extend(warning.clone());
         }
+        with_warning(v, warning)
     }
 
     fn open_file(
