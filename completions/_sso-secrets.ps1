@@ -523,7 +523,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase (and optionally the Argon2id cost)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'After a leak: renew every key, re-encrypt every secret, invalidate every token')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report key slots and entries that fail authentication; --repair drops them')
-            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -641,7 +641,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase (and optionally the Argon2id cost)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'After a leak: renew every key, re-encrypt every secret, invalidate every token')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report key slots and entries that fail authentication; --repair drops them')
-            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -798,7 +798,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('passwd', 'passwd', [CompletionResultType]::ParameterValue, 'Change the passphrase (and optionally the Argon2id cost)')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'After a leak: renew every key, re-encrypt every secret, invalidate every token')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report key slots and entries that fail authentication; --repair drops them')
-            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)')
+            [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)')
             break
         }
         'sso-secrets;help;vault;info' {

@@ -488,7 +488,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
             cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
             cand check 'Report key slots and entries that fail authentication; --repair drops them'
-            cand upgrade 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
+            cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;info'= {
@@ -599,7 +599,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
             cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
             cand check 'Report key slots and entries that fail authentication; --repair drops them'
-            cand upgrade 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
+            cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;help;info'= {
@@ -724,7 +724,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
             cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
             cand check 'Report key slots and entries that fail authentication; --repair drops them'
-            cand upgrade 'Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)'
+            cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
         }
         &'sso-secrets;help;vault;info'= {
         }

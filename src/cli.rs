@@ -570,7 +570,7 @@ pub enum VaultCommand {
         #[arg(long, requires = "repair")]
         yes: bool,
     },
-    /// Convert a format version 1 vault to version 2 (a full rotation: tokens are reissued)
+    /// Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)
     #[command(after_help = "Example:\n  sso-secrets vault upgrade")]
     Upgrade,
 }

@@ -153,6 +153,7 @@ impl Sink<'_> {
                     if i.read_only { "on" } else { "off" }
                 )?;
                 writeln!(self.out, "tokens:         {}", i.tokens)?;
+                writeln!(self.out, "write scopes:   {}", i.write_scopes)?;
             }
         }
         self.out.flush()

@@ -224,7 +224,7 @@ fn info_and_list_json() {
     let info: serde_json::Value =
         serde_json::from_slice(&stdout_of(v.pass().args(["--json", "vault", "info"]))).unwrap();
     assert_eq!(info["status"], 200);
-    assert_eq!(info["format_version"], 2);
+    assert_eq!(info["format_version"], 3);
     assert_eq!(info["kdf"], "argon2id");
     assert_eq!(info["kdf_memory_mib"], 19);
     assert_eq!(info["sso_secrets"], 2);

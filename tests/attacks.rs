@@ -175,7 +175,7 @@ fn version_1_vaults_are_read_refuse_writes_and_upgrade_with_a_rotation() {
         .args(["vault", "upgrade"])
         .assert()
         .code(0)
-        .stdout("2\n")
+        .stdout("3\n")
         .stderr(predicate::str::contains(
             "token \"reader\" was invalidated by the upgrade",
         ));

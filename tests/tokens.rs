@@ -286,8 +286,8 @@ fn token_keyring(file: &[u8], token: &str) -> (Header, Keyring) {
     )
     .unwrap();
     let raw = bs58::decode(&token[5..]).into_vec().unwrap();
-    // Format 2 tokens: the format byte, then slot id and secret.
-    assert_eq!(raw[0], 2);
+    // Format 3 tokens: the format byte, then slot id and secret.
+    assert_eq!(raw[0], 3);
     let raw = &raw[1..];
     let slot = header.slots.iter().find(|s| s.id[..] == raw[..16]).unwrap();
     let SlotLock::Token { salt, .. } = &slot.lock else {
@@ -305,10 +305,21 @@ fn token_keyring(file: &[u8], token: &str) -> (Header, Keyring) {
     (header, keys)
 }
 
+/// The records region (format 3: its length, then one record per scope
+/// that scoped write tokens write), as it lies after the data signature.
+fn records_region(file: &[u8]) -> &[u8] {
+    let head =
+        format::PREFIX_LEN + format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap().1 as usize;
+    let at = head + crypto::SIG_LEN;
+    let len = u32::from_be_bytes(file[at..at + 4].try_into().unwrap()) as usize;
+    &file[at..at + 4 + len]
+}
+
+/// The base buckets' entries.
 fn all_entries(file: &[u8], header: &Header) -> Vec<Vec<RawEntry>> {
     let head =
         format::PREFIX_LEN + format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap().1 as usize;
-    let mut at = head + crypto::SIG_LEN;
+    let mut at = head + crypto::SIG_LEN + records_region(file).len();
     let n = header.buckets.len();
     header
         .buckets
@@ -404,6 +415,7 @@ fn a_read_only_token_holder_cannot_forge_a_vault_others_accept() {
     let attacker = crypto::Signer::from_seed(&Key32::new([7; 32])).unwrap();
     let mut forged = head.clone();
     forged.extend_from_slice(&attacker.sign(&head));
+    forged.extend_from_slice(records_region(&file));
     for d in &data {
         forged.extend_from_slice(d);
     }
@@ -426,6 +438,7 @@ fn a_read_only_token_holder_cannot_forge_a_vault_others_accept() {
     let old_head =
         format::PREFIX_LEN + format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap().1 as usize;
     unsigned.extend_from_slice(&file[old_head..old_head + crypto::SIG_LEN]);
+    unsigned.extend_from_slice(records_region(&file));
     for d in &data {
         unsigned.extend_from_slice(d);
     }

@@ -70,12 +70,13 @@ fn open_locked(ctx: &Ctx<'_>, u: &Unlocker) -> Result<Vault> {
     Ok(v)
 }
 
-/// `vault upgrade`: a version 1 vault becomes version 2 with a full
-/// rotation; its tokens are listed for reissue.
+/// `vault upgrade`: a version 1 vault becomes the current version with a
+/// full rotation (its tokens are listed for reissue); a version 2 vault with
+/// every key renewed and every token kept.
 pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
     let probe = Vault::open_for_admin(&ctx.vault, &u, None)?;
-    if probe.version() != vault::format::VERSION_1 {
+    if probe.version() == vault::format::VERSION {
         ctx.warnings.borrow_mut().push(format!(
             "the vault is already in format version {}; nothing to do",
             probe.version()

@@ -139,8 +139,10 @@ pub struct Info {
     pub read_only: bool,
     /// Access tokens.
     pub tokens: usize,
-    /// Writes since creation.
+    /// Writes since creation (to the header and to scope partitions).
     pub generation: u64,
+    /// Scopes that scoped write tokens write (each in its own partition).
+    pub write_scopes: usize,
 }
 
 /// `vault info`.
@@ -148,6 +150,11 @@ pub fn vault_info(ctx: &Ctx<'_>) -> Result<Outcome> {
     let u = ctx.unlocker()?;
     ctx.read(&u, Need::default(), |v: &Vault| {
         let (sso, did) = v.counts()?;
+        if v.version() == vault::format::VERSION_2 {
+            ctx.warnings.borrow_mut().push(
+                "note: this vault is in format 2, where a scoped write token can sign the whole vault; `sso-secrets vault upgrade` (passphrase; every token keeps working) confines it to its own scopes".into(),
+            );
+        }
         let kdf = v.kdf().unwrap_or(KdfParams::DEFAULT);
         Ok(Outcome::Info(Info {
             path: ctx.vault.display().to_string(),
@@ -159,7 +166,8 @@ pub fn vault_info(ctx: &Ctx<'_>) -> Result<Outcome> {
             did_secrets: did,
             read_only: v.header.read_only(),
             tokens: v.token_count(),
-            generation: v.header.generation,
+            generation: v.writes(),
+            write_scopes: v.header.writers.len(),
         }))
     })
 }

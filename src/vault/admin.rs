@@ -1,7 +1,7 @@
 //! Passphrase-only operations: creating a vault, issuing and listing access
 //! tokens, signing the key slot table.
 
-use super::format::{BucketRef, Header, MAX_TOKENS, Slot, SlotLock, VERSION};
+use super::format::{self, BucketRef, Header, MAX_TOKENS, Slot, SlotLock, VERSION, Writer};
 use super::keys::{Keyring, Role, Scope};
 use super::unlock::{escrow_aad, format_token, token_keys};
 use super::{BadList, Vault, now, store};
@@ -96,6 +96,8 @@ pub(super) fn new_admin_keys(created: u64) -> Result<Keyring> {
         apps: Vec::new(),
         dids: Vec::new(),
         name_cts: Vec::new(),
+        write_root: Some(crypto::random_key()?),
+        write_keys: Vec::new(),
     })
 }
 
@@ -181,6 +183,7 @@ pub fn create(
         epoch: keys.epoch,
         slots: vec![slot],
         revoked: Vec::new(),
+        writers: Vec::new(),
         buckets: vec![BucketRef {
             count: 0,
             len: 0,
@@ -195,9 +198,10 @@ pub fn create(
             .ok_or_else(|| Error::failure("internal: no seed"))?,
     )?
     .sign(&head);
-    let mut file = Vec::with_capacity(head.len() + SIG_LEN);
+    let mut file = Vec::with_capacity(head.len() + SIG_LEN + 4);
     file.extend_from_slice(&head);
     file.extend_from_slice(&sig);
+    file.extend_from_slice(&super::record::encode_records(&[])?);
     store::replace(path, true, &lock, |f| f.write_all(&file))
 }
 
@@ -302,6 +306,7 @@ impl Vault {
             self.warn(format!(
                 "warning: dropped {dropped} key slots that fail authentication"
             ));
+            self.mark_root();
         }
         Ok(())
     }
@@ -323,8 +328,15 @@ impl Vault {
         write: bool,
         expires: Option<u64>,
     ) -> Result<SecretString> {
-        let escrow = self.require_admin()?.clone();
+        self.require_admin()?;
         self.require_current_version()?;
+        if self.header.version == format::VERSION_2 {
+            // Format 2 keyrings give scoped write tokens the data key; a new
+            // token is issued into format 3, so convert first (every key
+            // renewed, every token kept).
+            self.upgrade_keeping_tokens()?;
+        }
+        let escrow = self.require_admin()?.clone();
         if self.token_count() >= MAX_TOKENS {
             return Err(Error::failure(format!(
                 "the vault already holds {MAX_TOKENS} access tokens, the most it can; revoke one first"
@@ -362,10 +374,56 @@ impl Vault {
         };
         let slot = seal_slot(&vid, id, lock, &slot_key, &keys)?;
         self.drop_unsigned_slots()?;
+        for s in if write { scopes } else { &[] } {
+            self.list_writer(s)?;
+        }
         Arc::make_mut(&mut self.header).slots.push(slot);
         sign_table(Arc::make_mut(&mut self.header), &self.keys)?;
-        self.dirty = true;
+        self.mark_root();
         Ok(format_token(&id, &secret))
+    }
+
+    /// Lists `scope` as written by scoped tokens (with the public half of
+    /// its write key) and moves its entries from the base into its own
+    /// partition, as opaque bytes. Nothing to do when it is listed already.
+    pub(super) fn list_writer(&mut self, scope: &Scope) -> Result<()> {
+        let root =
+            self.keys.write_root.clone().ok_or_else(|| {
+                Error::failure("internal: listing a writer without the write root")
+            })?;
+        let sk = self.scope(scope)?;
+        let kind = scope.kind();
+        if self.header.writer_of(kind, &sk.tag).is_some() {
+            return Ok(());
+        }
+        let key = Signer::from_seed(&super::keys::write_seed(&root, scope))?.public_key();
+        let mut moved = Vec::new();
+        for i in 0..self.refs(super::BASE)?.len() {
+            let mut mine = false;
+            self.for_each_in_bucket(super::BASE, i, |e| {
+                mine |= e.kind == kind && e.tag == sk.tag;
+            })?;
+            if mine {
+                let m = self.parsed_bucket(super::BASE, i)?;
+                let (out, keep) = std::mem::take(m)
+                    .into_iter()
+                    .partition(|(_, e)| e.kind == kind && e.tag == sk.tag);
+                *m = keep;
+                moved.extend(out.into_values());
+                let count = u32::try_from(self.parsed_bucket(super::BASE, i)?.len())
+                    .map_err(|_| Error::failure("a bucket holds more than 2^32 entries"))?;
+                Arc::make_mut(&mut self.header).buckets[i].count = count;
+            }
+        }
+        self.add_partition(Writer {
+            kind,
+            tag: sk.tag,
+            key,
+        })?;
+        for raw in moved {
+            self.insert_raw(raw)?;
+        }
+        Ok(())
     }
 
     /// The passphrase slot's KDF parameters.
@@ -379,14 +437,19 @@ impl Vault {
     /// Counts SSO and DID entries (kind bytes are in clear; no keys needed).
     pub fn counts(&self) -> Result<(usize, usize)> {
         let (mut sso, mut did) = (0, 0);
-        for i in 0..self.header.buckets.len() {
-            self.for_each_in_bucket(i, |e| {
-                if e.kind == super::keys::KIND_SSO {
-                    sso += 1;
-                } else {
-                    did += 1;
-                }
-            })?;
+        for t in 0..self.tables() {
+            // A partition whose record fails is left out (`vault check`
+            // reports it).
+            let Ok(refs) = self.refs(t) else { continue };
+            for i in 0..refs.len() {
+                self.for_each_in_bucket(t, i, |e| {
+                    if e.kind == super::keys::KIND_SSO {
+                        sso += 1;
+                    } else {
+                        did += 1;
+                    }
+                })?;
+            }
         }
         Ok((sso, did))
     }

@@ -15,18 +15,21 @@ fn a_planted_entry_does_not_stop_list_revoke_or_check() {
     let w = fx.token("w", &[app("a")], true);
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
-    let mut planted = format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap()[0].clone();
+    // App a's entries are in its partition, which the token signs.
+    let mut planted = format::parse_bucket(&raw.parts[0][0], 0, 1, 1).unwrap()[0].clone();
     planted.lookup = [0xff; 32];
     planted.body_ct[0] ^= 1;
-    let mut entries = format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap();
+    let mut entries = format::parse_bucket(&raw.parts[0][0], 0, 1, 1).unwrap();
     entries.push(planted);
-    raw.buckets[0] = format::encode_bucket(&entries);
-    fx.set_bytes(&raw.encode(&wk, Some(vec![2])));
+    raw.parts[0][0] = format::encode_bucket(&entries);
+    raw.records[0].buckets[0].count = 2;
+    raw.sign_record(0, &wk.write_keys[0].2, super::record::SIGNER_SCOPE);
+    fx.set_bytes(&raw.file());
     let v = fx.open(&pass()).unwrap();
     assert_eq!(v.entries().unwrap().len(), 1);
     let w0 = v.take_warnings().join("\n");
     assert!(
-        w0.contains("skipped 1 entries") && w0.contains("bucket 0 entry 1"),
+        w0.contains("skipped 1 entries") && w0.contains("scope partition 0 bucket 0 entry 1"),
         "{w0}"
     );
     drop(v);
@@ -55,7 +58,7 @@ fn check_finds_and_repair_drops_a_failing_entry() {
     fx.set_bytes(&raw.encode(&wk, None));
     let v = Vault::open_for_admin(&fx.path, &pass(), None).unwrap();
     let r = v.check().unwrap();
-    assert!(r.table_ok && r.bad_entries == vec![(0, Some(1))] && r.good_entries == 1);
+    assert!(r.table_ok && r.bad_entries == vec![(0, 0, Some(1))] && r.good_entries == 1);
     drop(v);
     let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
         .ok()
@@ -111,7 +114,9 @@ fn a_bucket_count_that_disagrees_with_its_entries_is_refused() {
     let w = fx.token("w", &[app("a")], true);
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
-    fx.set_bytes(&raw.encode(&wk, Some(vec![0])));
+    raw.records[0].buckets[0].count = 0;
+    raw.sign_record(0, &wk.write_keys[0].2, super::record::SIGNER_SCOPE);
+    fx.set_bytes(&raw.file());
     assert_eq!(status(fx.get(&pass(), &app("a"), "u")), Status::WrongFormat);
     // A write would have wrapped the count around; now it is refused.
     assert_eq!(

@@ -47,12 +47,12 @@ fn a_write_token_cannot_widen_its_slot_in_place() {
     let fx = Fx::new();
     fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
     fx.put(&pass(), &app("b"), "u", "b-secret").unwrap();
-    let w = fx.token("w", &[app("a")], true);
+    let w = fx.token_until("w", &[], true, FAR);
     let other = fx.token("other", &[], false);
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
     // Claim no scope (= all), keep the write right; re-sign the data.
-    reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
+    reseal_own_slot(&mut raw, &tok(&w), |k| k.expires = None);
     fx.set_bytes(&raw.encode(&wk, None));
     // Its slot no longer carries the passphrase holder's signature: the
     // forger itself is refused, everyone else carries on.
@@ -81,10 +81,10 @@ fn a_write_token_cannot_widen_its_slot_in_place() {
 #[test]
 fn issuing_a_token_never_signs_a_forged_slot() {
     let fx = Fx::new();
-    let w = fx.token("w", &[app("a")], true);
+    let w = fx.token_until("w", &[], true, FAR);
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
-    reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
+    reseal_own_slot(&mut raw, &tok(&w), |k| k.expires = None);
     fx.set_bytes(&raw.encode(&wk, None));
     // The passphrase holder issues a token: the table is signed again, but
     // the forged slot is dropped first, not signed.
@@ -99,12 +99,12 @@ fn issuing_a_token_never_signs_a_forged_slot() {
 #[test]
 fn a_write_token_cannot_add_a_slot_under_its_own_id() {
     let fx = Fx::new();
-    let w = fx.token("w", &[app("a")], true);
+    let w = fx.token_until("w", &[], true, FAR);
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
     // A widened copy of its slot under its own id, placed first.
     let original = raw.header.slots[1].clone();
-    reseal_own_slot(&mut raw, &tok(&w), |k| k.apps.clear());
+    reseal_own_slot(&mut raw, &tok(&w), |k| k.expires = None);
     let forged = raw.header.slots[1].clone();
     raw.header.slots[1] = original;
     raw.header.slots.insert(1, forged);
@@ -114,10 +114,10 @@ fn a_write_token_cannot_add_a_slot_under_its_own_id() {
     raw.header.slots.push(planted);
     fx.set_bytes(&raw.encode(&wk, None));
     // The forger meets its forgery first and is refused; the passphrase
-    // holder sees one token "w", scoped to app a, and two skipped slots.
+    // holder sees one token "w" (expiring), and two skipped slots.
     assert_eq!(status(fx.open(&tok(&w))), Status::WrongFormat);
     let v = fx.open(&pass()).unwrap();
-    assert_eq!(names(&fx), ["w:a"]);
+    assert_eq!(names(&fx), ["w:"]);
     let r = v.check().unwrap();
     assert!(r.table_ok && r.bad_slots == vec![1, 3], "{:?}", r.bad_slots);
     drop(v);

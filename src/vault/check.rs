@@ -14,9 +14,12 @@ pub struct CheckReport {
     pub table_ok: bool,
     /// Indexes of token slots that fail authentication.
     pub bad_slots: Vec<usize>,
-    /// (bucket, entry index) of entries that fail; `None` for a whole
-    /// bucket that fails its hash or does not parse.
-    pub bad_entries: Vec<(usize, Option<usize>)>,
+    /// (table, bucket, entry index) of entries that fail (table 0 is the
+    /// base, `k + 1` scope partition `k`); `None` for a whole bucket that
+    /// fails its hash or does not parse.
+    pub bad_entries: Vec<(usize, usize, Option<usize>)>,
+    /// Scope partitions whose record fails its signature.
+    pub bad_records: Vec<usize>,
     /// Entries that open.
     pub good_entries: usize,
     /// Token slots that open.
@@ -26,7 +29,10 @@ pub struct CheckReport {
 impl CheckReport {
     /// True when nothing fails.
     pub fn is_clean(&self) -> bool {
-        self.table_ok && self.bad_slots.is_empty() && self.bad_entries.is_empty()
+        self.table_ok
+            && self.bad_slots.is_empty()
+            && self.bad_entries.is_empty()
+            && self.bad_records.is_empty()
     }
 
     /// One line per finding, for stderr.
@@ -40,7 +46,10 @@ impl CheckReport {
         }
         let mut bad = BadList::default();
         self.bad_slots.iter().for_each(|&i| bad.add_slot(i));
-        self.bad_entries.iter().for_each(|&(b, e)| bad.add(b, e));
+        self.bad_records.iter().for_each(|&k| bad.add_record(k));
+        self.bad_entries
+            .iter()
+            .for_each(|&(t, b, e)| bad.add(t, b, e));
         if bad.len() > 0 {
             out.push(format!(
                 "{} item(s) fail authentication: {}",
@@ -77,19 +86,29 @@ impl Vault {
             ..CheckReport::default()
         };
         let mut seen = super::Scopes::default();
-        for i in 0..self.header.buckets.len() {
-            // Unlike listing, a check reports a bucket failing its hash
-            // too, so that --repair can drop it.
-            let Ok(Ok(raws)) = self.bucket_entries(i) else {
-                report.bad_entries.push((i, None));
+        for t in 0..self.tables() {
+            let Ok(refs) = self.refs(t) else {
+                report.bad_records.push(t - 1);
                 continue;
             };
-            for (j, raw) in raws.iter().enumerate() {
-                // The passphrase holds every root: an entry it cannot open
-                // (no scope, or a failing scope name or body) is bad.
-                match self.open_raw(raw, &[], &mut seen) {
-                    Ok(Some(_)) => report.good_entries += 1,
-                    Ok(None) | Err(_) => report.bad_entries.push((i, Some(j))),
+            for i in 0..refs.len() {
+                // Unlike listing, a check reports a bucket failing its hash
+                // too, so that --repair can drop it.
+                let Ok(Ok(raws)) = self.bucket_entries(t, i) else {
+                    report.bad_entries.push((t, i, None));
+                    continue;
+                };
+                for (j, raw) in raws.iter().enumerate() {
+                    // The passphrase holds every root: an entry it cannot
+                    // open (no scope, a failing scope name or body, or in
+                    // the wrong partition) is bad.
+                    let opened = self.placed_right(t, raw)
+                        && matches!(self.open_raw(raw, &[], &mut seen), Ok(Some(_)));
+                    if opened {
+                        report.good_entries += 1;
+                    } else {
+                        report.bad_entries.push((t, i, Some(j)));
+                    }
                 }
             }
         }
@@ -141,23 +160,28 @@ impl Vault {
                 .passphrase_slot()
                 .ok_or_else(|| Error::failure("internal: repair lost the passphrase slot"))?;
             super::admin::sign_table(Arc::make_mut(&mut self.header), &self.keys)?;
-            self.dirty = true;
+            self.mark_root();
         }
-        let mut by_bucket: BTreeMap<usize, Vec<Option<usize>>> = BTreeMap::new();
-        for &(b, e) in &report.bad_entries {
-            by_bucket.entry(b).or_default().push(e);
+        // A partition whose record fails is emptied: its buckets cannot be
+        // told from forgeries.
+        for &k in &report.bad_records {
+            self.empty_partition(k)?;
         }
-        for (b, bad) in by_bucket {
+        let mut by_bucket: BTreeMap<(usize, usize), Vec<Option<usize>>> = BTreeMap::new();
+        for &(t, b, e) in &report.bad_entries {
+            by_bucket.entry((t, b)).or_default().push(e);
+        }
+        for ((t, b), bad) in by_bucket {
             let mut m = BTreeMap::new();
             if !bad.contains(&None) {
-                let raws = self.bucket_entries(b)??;
+                let raws = self.bucket_entries(t, b)??;
                 for (j, raw) in raws.into_iter().enumerate() {
                     if !bad.contains(&Some(j)) {
                         m.insert(raw.lookup, raw);
                     }
                 }
             }
-            self.set_bucket(b, m)?;
+            self.set_bucket(t, b, m)?;
         }
         Ok(Vec::new())
     }

@@ -1,17 +1,20 @@
 //! Vault file format: the prefix, the header and its key slot table. No keys
-//! here. Version 2 is written; version 1 is still parsed, for reading and
+//! here. Version 3 is written; version 2 is read and written (by root
+//! writers, keeping its format); version 1 is still parsed, for reading and
 //! for `vault upgrade`.
 //!
 //! ```text
-//! file    = prefix header signature bucket*
+//! file    = prefix header signature [records_len:u32 record*] bucket*   (records: v3)
 //! prefix  = "SSOSVLT\0" version:u16 header_len:u32
 //! header  = vault_id:16 flags:u8 created:u64 generation:u64
-//!           table_len:u32 table                                    (v2)
+//!           table_len:u32 table                                    (v2, v3)
+//!           writer_count:u32 (kind:u8 tag:16 write_key:32)*        (v3)
 //!           bucket_count:u32 (count:u32 len:u32 sha256:32)*
 //! table   = epoch:16 slot_count:u16 (slot slot_sig:64)* revoked_count:u16 slot_id:16*
 //! signature = Ed25519 (data key) over prefix||header (64 bytes)
 //! ```
-//! In version 1 the table has no epoch and no signatures of its own. See
+//! In version 1 the table has no epoch and no signatures of its own. The
+//! records (one per listed writer scope) are in [`super::record`]. See
 //! `docs/FORMAT.md` for every field and the reasons behind it.
 
 pub use super::bucket::*;
@@ -22,8 +25,10 @@ use crate::error::{Error, Result};
 /// First eight bytes of every vault.
 pub const MAGIC: &[u8; 8] = b"SSOSVLT\0";
 /// The format version this build writes.
-pub const VERSION: u16 = 2;
-/// The older version this build still reads.
+pub const VERSION: u16 = 3;
+/// The previous version: read, and written by root writers as it is.
+pub const VERSION_2: u16 = 2;
+/// The oldest version this build still reads.
 pub const VERSION_1: u16 = 1;
 /// Bytes before the header: magic, version, header length.
 pub const PREFIX_LEN: usize = 14;
@@ -37,7 +42,7 @@ pub const FLAG_READ_ONLY: u8 = 1;
 pub const MAX_TOKENS: usize = if cfg!(test) { 40 } else { 1000 };
 /// Revoked slot ids remembered (older ones then answer "unknown": still 403).
 pub const MAX_REVOKED: usize = 4096;
-const MAX_BUCKETS: u32 = 1 << 20;
+pub(crate) const MAX_BUCKETS: u32 = 1 << 20;
 /// Upper bound on a header (slots and bucket table), so a hostile length
 /// field cannot make us allocate gigabytes before authenticating anything.
 pub const MAX_HEADER_LEN: u32 = 64 << 20;
@@ -66,8 +71,25 @@ pub struct Header {
     pub slots: Vec<Slot>,
     /// Slot ids of revoked tokens, checked before any slot is looked at.
     pub revoked: Vec<[u8; 16]>,
-    /// Length and SHA-256 of each bucket, in file order.
+    /// Scopes that have scoped writers (v3), sorted by (kind, tag), each
+    /// with the public half of its write key. A listed scope's entries live
+    /// in its own partition (a [`super::record::Record`] after the
+    /// signature), never in the base buckets below.
+    pub writers: Vec<Writer>,
+    /// Length and SHA-256 of each base bucket, in file order.
     pub buckets: Vec<BucketRef>,
+}
+
+/// A scope that scoped tokens may write, listed in the signed header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Writer {
+    /// Entry kind of the scope (`KIND_SSO` for an app, `KIND_DID`).
+    pub kind: u8,
+    /// The scope's tag (as its entries carry it).
+    pub tag: [u8; 16],
+    /// Public half of the scope's write key: its partition's record must
+    /// carry a signature by it (or by the data key).
+    pub key: [u8; 32],
 }
 
 /// A bucket's place in the table.
@@ -130,10 +152,12 @@ impl Slot {
     /// The slot's clear fields, bound as AAD when sealing its keyring.
     pub fn aad(&self, version: u16, vault_id: &[u8; 16]) -> Vec<u8> {
         let mut a = Vec::with_capacity(96);
-        a.put(if version == VERSION_1 {
-            b"sso-secrets slot v1"
-        } else {
-            b"sso-secrets slot v2"
+        // The keyring's layout depends on the version: each version seals
+        // under its own label, so a slot never opens as another version's.
+        a.put(match version {
+            VERSION_1 => b"sso-secrets slot v1",
+            VERSION_2 => b"sso-secrets slot v2",
+            _ => b"sso-secrets slot v3",
         });
         a.put(vault_id);
         a.put(&self.id);
@@ -258,26 +282,42 @@ impl Header {
         Ok(crate::crypto::sha256(&m))
     }
 
-    /// Encodes prefix and header (always the current version): the bytes the
-    /// data signature covers.
+    /// Encodes prefix and header in the header's own version (2 or 3; a
+    /// version 1 file is never written): the bytes the data signature covers.
     pub fn encode(&self) -> Result<Vec<u8>> {
+        if self.version != VERSION && self.version != VERSION_2 {
+            return Err(Error::failure(format!(
+                "internal: writing a format {} header",
+                self.version
+            )));
+        }
+        if self.version == VERSION_2 && !self.writers.is_empty() {
+            return Err(Error::failure(
+                "internal: scope writers in a format 2 header",
+            ));
+        }
         let table = self.encode_table()?;
-        let mut body = Vec::with_capacity(128 + table.len() + self.buckets.len() * 40);
+        let mut body = Vec::with_capacity(
+            128 + table.len() + self.buckets.len() * 40 + self.writers.len() * 49,
+        );
         body.put(&self.vault_id);
         body.put_u8(self.flags);
         body.put_u64(self.created);
         body.put_u64(self.generation);
         body.put_u32(count_u32(table.len())?);
         body.put(&table);
-        body.put_u32(count_u32(self.buckets.len())?);
-        for b in &self.buckets {
-            body.put_u32(b.count);
-            body.put_u32(b.len);
-            body.put(&b.hash);
+        if self.version == VERSION {
+            body.put_u32(count_u32(self.writers.len())?);
+            for w in &self.writers {
+                body.put_u8(w.kind);
+                body.put(&w.tag);
+                body.put(&w.key);
+            }
         }
+        put_bucket_table(&mut body, &self.buckets)?;
         let mut out = Vec::with_capacity(PREFIX_LEN + body.len());
         out.put(MAGIC);
-        out.put_u16(VERSION);
+        out.put_u16(self.version);
         out.put_u32(count_u32(body.len())?);
         out.put(&body);
         Ok(out)
@@ -301,24 +341,12 @@ impl Header {
             t.finish()?;
             (epoch, slots, revoked)
         };
-        let bucket_count = r.u32()?;
-        if bucket_count == 0 || bucket_count > MAX_BUCKETS || !bucket_count.is_power_of_two() {
-            return Err(Error::corrupt(format!("bad bucket count {bucket_count}")));
-        }
-        if (bucket_count as usize).saturating_mul(40) != r.remaining() {
-            return Err(Error::corrupt(
-                "the bucket table's length does not match its count",
-            ));
-        }
-        let buckets = (0..bucket_count)
-            .map(|_| {
-                Ok(BucketRef {
-                    count: r.u32()?,
-                    len: r.u32()?,
-                    hash: r.array()?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?;
+        let writers = if version == VERSION {
+            parse_writers(&mut r)?
+        } else {
+            Vec::new()
+        };
+        let buckets = parse_bucket_table(&mut r)?;
         r.finish()?;
         let h = Header {
             version,
@@ -329,6 +357,7 @@ impl Header {
             epoch,
             slots,
             revoked,
+            writers,
             buckets,
         };
         h.data_len()?;
@@ -336,34 +365,21 @@ impl Header {
         Ok(h)
     }
 
-    /// Total bytes of all buckets; an error when the sum overflows.
+    /// Total bytes of the base buckets; an error when the sum overflows.
     fn data_len(&self) -> Result<u64> {
-        self.buckets.iter().try_fold(0u64, |acc, b| {
-            acc.checked_add(u64::from(b.len))
-                .ok_or_else(|| Error::corrupt("bucket lengths overflow"))
-        })
+        table_len(&self.buckets)
     }
 
-    /// Number of entries the (signed) bucket table counts.
+    /// Number of entries the (signed) base bucket table counts.
     pub fn total_entries(&self) -> Result<usize> {
-        self.buckets.iter().try_fold(0usize, |acc, b| {
-            acc.checked_add(b.count as usize)
-                .ok_or_else(|| Error::corrupt("bucket entry counts overflow"))
-        })
+        table_entries(&self.buckets)
     }
 
-    /// Total length of a file with this header: what the file size must be.
-    pub fn file_len(&self, header_bytes_len: usize) -> Result<u64> {
-        self.data_len()?
-            .checked_add((header_bytes_len + SIG_LEN) as u64)
-            .ok_or_else(|| Error::corrupt("vault length overflows"))
-    }
-
-    /// Byte offset of bucket `i` from the start of the file (lengths were
-    /// checked not to overflow when the header was parsed or built).
-    pub fn bucket_offset(&self, header_bytes_len: usize, i: usize) -> u64 {
-        let before: u64 = self.buckets[..i].iter().map(|b| u64::from(b.len)).sum();
-        (header_bytes_len + SIG_LEN) as u64 + before
+    /// The listed writer scope `(kind, tag)`, by its index in the list.
+    pub fn writer_of(&self, kind: u8, tag: &[u8; 16]) -> Option<usize> {
+        self.writers
+            .binary_search_by(|w| (w.kind, &w.tag).cmp(&(kind, tag)))
+            .ok()
     }
 
     /// True when the vault is set read-only.
@@ -377,6 +393,86 @@ impl Header {
             .iter()
             .position(|s| matches!(s.lock, SlotLock::Passphrase { .. }))
     }
+}
+
+/// Total bytes of a bucket table's buckets; an error when the sum overflows.
+pub fn table_len(buckets: &[BucketRef]) -> Result<u64> {
+    buckets.iter().try_fold(0u64, |acc, b| {
+        acc.checked_add(u64::from(b.len))
+            .ok_or_else(|| Error::corrupt("bucket lengths overflow"))
+    })
+}
+
+/// Number of entries a bucket table counts; an error when the sum overflows.
+pub fn table_entries(buckets: &[BucketRef]) -> Result<usize> {
+    buckets.iter().try_fold(0usize, |acc, b| {
+        acc.checked_add(b.count as usize)
+            .ok_or_else(|| Error::corrupt("bucket entry counts overflow"))
+    })
+}
+
+/// `bucket_count:u32 (count:u32 len:u32 sha256:32)*`
+pub fn put_bucket_table(w: &mut Vec<u8>, buckets: &[BucketRef]) -> Result<()> {
+    w.put_u32(count_u32(buckets.len())?);
+    for b in buckets {
+        w.put_u32(b.count);
+        w.put_u32(b.len);
+        w.put(&b.hash);
+    }
+    Ok(())
+}
+
+/// A bucket table: a power-of-two count from 1 to 2^20, checked against the
+/// bytes that follow before anything is reserved.
+pub fn parse_bucket_table(r: &mut Reader<'_>) -> Result<Vec<BucketRef>> {
+    let bucket_count = r.u32()?;
+    if bucket_count == 0 || bucket_count > MAX_BUCKETS || !bucket_count.is_power_of_two() {
+        return Err(Error::corrupt(format!("bad bucket count {bucket_count}")));
+    }
+    if (bucket_count as usize).saturating_mul(40) > r.remaining() {
+        return Err(Error::corrupt(
+            "the bucket table's length does not match its count",
+        ));
+    }
+    let buckets = (0..bucket_count)
+        .map(|_| {
+            Ok(BucketRef {
+                count: r.u32()?,
+                len: r.u32()?,
+                hash: r.array()?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    table_len(&buckets)?;
+    table_entries(&buckets)?;
+    Ok(buckets)
+}
+
+/// The writer list: sorted by (kind, tag), no duplicates, kinds known.
+fn parse_writers(r: &mut Reader<'_>) -> Result<Vec<Writer>> {
+    let n = r.u32()? as usize;
+    if n.saturating_mul(49) > r.remaining() {
+        return Err(Error::corrupt(format!("{n} scope writers")));
+    }
+    let mut out: Vec<Writer> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let w = Writer {
+            kind: r.u8()?,
+            tag: r.array()?,
+            key: r.array()?,
+        };
+        if w.kind != KIND_SSO && w.kind != KIND_DID {
+            return Err(Error::corrupt(format!("unknown scope kind {}", w.kind)));
+        }
+        if out
+            .last()
+            .is_some_and(|p| (p.kind, &p.tag) >= (w.kind, &w.tag))
+        {
+            return Err(Error::corrupt("the scope writer list is out of order"));
+        }
+        out.push(w);
+    }
+    Ok(out)
 }
 
 /// Slots and revoked ids, with every count checked against the bytes that
@@ -427,9 +523,9 @@ pub fn parse_prefix(prefix: &[u8]) -> Result<(u16, u32)> {
         return Err(Error::corrupt("not an sso-secrets vault (bad magic bytes)"));
     }
     let version = r.u16()?;
-    if version != VERSION && version != VERSION_1 {
+    if !(VERSION_1..=VERSION).contains(&version) {
         return Err(Error::corrupt(format!(
-            "vault format version {version}; this build reads versions 1 and {VERSION}"
+            "vault format version {version}; this build reads versions 1 to {VERSION}"
         )));
     }
     let len = r.u32()?;

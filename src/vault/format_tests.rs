@@ -33,6 +33,18 @@ fn sample() -> Header {
             },
         ],
         revoked: vec![[12; 16]],
+        writers: vec![
+            Writer {
+                kind: KIND_SSO,
+                tag: [1; 16],
+                key: [2; 32],
+            },
+            Writer {
+                kind: KIND_DID,
+                tag: [0; 16],
+                key: [3; 32],
+            },
+        ],
         buckets: vec![
             BucketRef {
                 count: 0,
@@ -58,13 +70,41 @@ fn header_round_trip() {
     assert_eq!(back.encode().unwrap(), bytes);
     assert!(back.read_only());
     assert_eq!(back.epoch, [3; 16]);
-    assert_eq!(
-        back.file_len(bytes.len()).unwrap(),
-        (bytes.len() + 64 + 5) as u64
+    assert_eq!(table_len(&back.buckets).unwrap(), 5);
+    assert_eq!(back.writer_of(KIND_DID, &[0; 16]), Some(1));
+    assert_eq!(back.writer_of(KIND_SSO, &[0; 16]), None);
+    // Format 2 has no writer list.
+    let mut v2 = sample();
+    v2.version = VERSION_2;
+    assert!(v2.encode().is_err(), "writers in a format 2 header");
+    v2.writers.clear();
+    let bytes = v2.encode().unwrap();
+    let back = Header::parse(VERSION_2, &bytes[PREFIX_LEN..]).unwrap();
+    assert_eq!(back.encode().unwrap(), bytes);
+}
+
+#[test]
+fn the_writer_list_must_be_sorted_and_known() {
+    let mut h = sample();
+    h.writers.swap(0, 1);
+    let bytes = h.encode().unwrap();
+    assert!(
+        Header::parse(VERSION, &bytes[PREFIX_LEN..]).is_err(),
+        "out of order"
     );
-    assert_eq!(
-        back.bucket_offset(bytes.len(), 1),
-        (bytes.len() + 64) as u64
+    let mut h = sample();
+    h.writers[1] = h.writers[0].clone();
+    let bytes = h.encode().unwrap();
+    assert!(
+        Header::parse(VERSION, &bytes[PREFIX_LEN..]).is_err(),
+        "a duplicate"
+    );
+    let mut h = sample();
+    h.writers[1].kind = 7;
+    let bytes = h.encode().unwrap();
+    assert!(
+        Header::parse(VERSION, &bytes[PREFIX_LEN..]).is_err(),
+        "an unknown kind"
     );
 }
 
@@ -104,7 +144,7 @@ fn exactly_one_passphrase_slot_but_planted_duplicates_still_parse() {
 
 #[test]
 fn bad_prefix_is_rejected() {
-    assert!(parse_prefix(b"SSOSVLT\0\x00\x03\0\0\0\0").is_err());
+    assert!(parse_prefix(b"SSOSVLT\0\x00\x04\0\0\0\0").is_err());
     assert!(parse_prefix(b"SSOSVLT\0\x00\x01\0\0\0\0").is_ok());
     assert!(parse_prefix(b"NOTAVLT\0\x00\x01\0\0\0\0").is_err());
     assert!(parse_prefix(b"SSOSVLT\0\x00\x01\xff\xff\xff\xff").is_err());

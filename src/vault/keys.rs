@@ -9,12 +9,18 @@
 //!                     sealed name of each of its own scopes, made at issue.
 //! table key (Ed25519, passphrase only): signs the key slot table; every
 //!                     keyring holds its public half and the epoch.
+//! data key (Ed25519): signs the header; root writers only (the passphrase
+//!                     and unscoped write tokens). Every keyring holds its
+//!                     public half.
+//! write root (passphrase only, v3) ──HKDF("app-write"/"did-write", name)──>
+//!                     a scope's write key (Ed25519 seed): signs that scope's
+//!                     partition; held by its scoped write tokens.
 //! ```
 //! A token scoped to app A holds only K_A, so it can read and find A's
 //! secrets (including ones added after it was issued) and nothing else.
 
 use super::codec::{Put, Reader};
-use super::format::VERSION_1;
+use super::format::{VERSION, VERSION_1};
 use crate::crypto::derive;
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretBytes};
@@ -82,7 +88,8 @@ pub struct Keyring {
     pub epoch: [u8; 16],
     /// The table key's seed; only the passphrase slot holds it.
     pub table_seed: Option<Key32>,
-    /// The Ed25519 seed; only write-capable slots hold it.
+    /// The data key's Ed25519 seed: root writers only (the passphrase and
+    /// unscoped write tokens; in format 2, scoped write tokens too).
     pub signing_seed: Option<Key32>,
     /// Escrow key for token slot keys; only the passphrase slot holds it.
     pub escrow_key: Option<Key32>,
@@ -99,11 +106,23 @@ pub struct Keyring {
     /// Sealed scope names (by scope tag) for a scoped write token, which
     /// must label the entries it writes for root holders without the names key.
     pub name_cts: Vec<([u8; 16], Vec<u8>)>,
+    /// Root of every scope's write key; only the passphrase slot holds it (v3).
+    pub write_root: Option<Key32>,
+    /// A scoped write token's write keys (seeds), by scope (kind, tag) (v3).
+    pub write_keys: Vec<(u8, [u8; 16], Key32)>,
 }
 
 impl std::fmt::Debug for Keyring {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Keyring(redacted)")
+    }
+}
+
+/// The seed of `scope`'s write key, derived from the write root.
+pub(super) fn write_seed(write_root: &Key32, scope: &Scope) -> Key32 {
+    match scope {
+        Scope::App(a) => derive(write_root, &[b"app-write\0", a.as_bytes()]),
+        Scope::Did(d) => derive(write_root, &[b"did-write\0", d.as_bytes()]),
     }
 }
 
@@ -141,6 +160,14 @@ impl Keyring {
             .map(|(_, k)| k.clone())
     }
 
+    /// The write key (seed) this keyring holds for the scope `(kind, tag)`.
+    pub fn write_key(&self, kind: u8, tag: &[u8; 16]) -> Option<&Key32> {
+        self.write_keys
+            .iter()
+            .find(|(k, t, _)| *k == kind && t == tag)
+            .map(|(_, _, s)| s)
+    }
+
     /// Every scope this keyring can read, with its key, for listing.
     /// Root holders get `None` (they learn scopes from the entries).
     pub fn scoped_keys(&self) -> Vec<(Scope, Key32)> {
@@ -156,7 +183,9 @@ impl Keyring {
     }
 
     /// A keyring for a new token: the given scopes' keys derived from this
-    /// (admin) keyring's roots, or the roots themselves when unscoped.
+    /// (admin) keyring's roots, or the roots themselves when unscoped. An
+    /// unscoped write token gets the data key; a scoped one gets instead a
+    /// write key per scope (whose public halves the caller lists).
     pub fn for_token(
         &self,
         name: &str,
@@ -177,11 +206,15 @@ impl Keyring {
         }
         let unscoped = scopes.is_empty();
         let mut name_cts = Vec::new();
+        let mut write_keys = Vec::new();
         if write && !unscoped {
             let nk = self
                 .names_key
                 .as_ref()
                 .ok_or_else(|| Error::failure("internal: issuing a token without the names key"))?;
+            let wr = self.write_root.as_ref().ok_or_else(|| {
+                Error::failure("internal: issuing a token without the write root")
+            })?;
             for s in scopes {
                 let sk = ScopeKeys::new(
                     s.clone(),
@@ -190,6 +223,7 @@ impl Keyring {
                     })?,
                 );
                 name_cts.push((sk.tag, seal_scope_name(nk, &sk)));
+                write_keys.push((s.kind(), sk.tag, write_seed(wr, s)));
             }
         }
         Ok(Keyring {
@@ -202,7 +236,7 @@ impl Keyring {
             table_key: self.table_key,
             epoch: self.epoch,
             table_seed: None,
-            signing_seed: if write {
+            signing_seed: if write && unscoped {
                 self.signing_seed.clone()
             } else {
                 None
@@ -226,6 +260,8 @@ impl Keyring {
             apps,
             dids,
             name_cts,
+            write_root: None,
+            write_keys,
         })
     }
 
@@ -236,7 +272,8 @@ impl Keyring {
         admin.for_token(&self.name, &scopes, self.write, self.created, self.expires)
     }
 
-    /// Serializes the keyring (to be sealed in a slot), always as v2.
+    /// Serializes the keyring (to be sealed in a slot), always as the
+    /// current version.
     pub fn encode(&self) -> SecretBytes {
         let mut w = SecretBytes::new(Vec::with_capacity(
             512 + 300 * (self.apps.len() + self.dids.len()),
@@ -260,6 +297,7 @@ impl Keyring {
             &self.did_root,
             &self.names_key,
             &self.table_seed,
+            &self.write_root,
         ] {
             match k {
                 Some(k) => {
@@ -280,6 +318,12 @@ impl Keyring {
         for (tag, ct) in &self.name_cts {
             b.put(tag);
             b.put_bytes16(ct);
+        }
+        b.put_u32(u32::try_from(self.write_keys.len()).unwrap_or(u32::MAX));
+        for (kind, tag, seed) in &self.write_keys {
+            b.put_u8(*kind);
+            b.put(tag);
+            b.put(seed.expose());
         }
         w
     }
@@ -312,6 +356,8 @@ impl Keyring {
         let (signing_seed, escrow_key, sso_root, did_root, names_key) =
             (opt()?, opt()?, opt()?, opt()?, opt()?);
         let table_seed = if v1 { None } else { opt()? };
+        let v3 = version == VERSION;
+        let write_root = if v3 { opt()? } else { None };
         let mut list = || -> Result<Vec<(String, Key32)>> {
             let n = r.u32()? as usize;
             // Each item is at least a length and a key: bound the count by
@@ -336,6 +382,16 @@ impl Keyring {
                 name_cts.push((r.array()?, r.bytes16()?.to_vec()));
             }
         }
+        let mut write_keys = Vec::new();
+        if v3 {
+            let n = r.u32()? as usize;
+            if n.saturating_mul(49) > r.remaining() {
+                return Err(Error::corrupt("key slot list is longer than the slot"));
+            }
+            for _ in 0..n {
+                write_keys.push((r.u8()?, r.array()?, Key32::new(r.array()?)));
+            }
+        }
         r.finish()?;
         Ok(Keyring {
             role,
@@ -355,6 +411,8 @@ impl Keyring {
             apps,
             dids,
             name_cts,
+            write_root,
+            write_keys,
         })
     }
 }

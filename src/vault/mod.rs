@@ -10,6 +10,7 @@ pub mod codec;
 mod entry;
 pub mod format;
 pub mod keys;
+pub mod record;
 mod rekey;
 pub mod store;
 mod unlock;
@@ -22,6 +23,8 @@ mod attacks_tests;
 #[cfg(test)]
 mod review_attacks_tests;
 #[cfg(test)]
+mod scope_attacks_tests;
+#[cfg(test)]
 mod test_support;
 
 use crate::crypto::{self, SIG_LEN};
@@ -29,9 +32,10 @@ use crate::error::{Error, Result};
 use crate::secret::Key32;
 pub use admin::{TokenInfo, create};
 pub use check::CheckReport;
-use format::{EntryRef, Header, PREFIX_LEN, RawEntry};
+use format::{BucketRef, EntryRef, Header, PREFIX_LEN, RawEntry};
 use keys::{Entry, Keyring, Scope, ScopeKeys};
-use std::cell::RefCell;
+use record::Record;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -40,9 +44,30 @@ pub use unlock::{Clock, Credential, TOKEN_PREFIX, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 
-/// A header as read: parsed, its bytes (prefix and header), the data
-/// signature, and the file's size. Shared with the parse cache.
-type HeaderRead = Arc<(Arc<Header>, Vec<u8>, Vec<u8>, u64)>;
+/// A header as read, shared with the parse cache.
+struct HeadRead {
+    header: Arc<Header>,
+    /// The prefix and header bytes: what the data signature covers.
+    head: Vec<u8>,
+    /// The data signature.
+    sig: Vec<u8>,
+    /// The scope records (v3), parsed but not verified: a reader checks the
+    /// one it uses.
+    records: Arc<Vec<Record>>,
+    /// Bytes of the records region on disk, its length field included (0 in
+    /// versions 1 and 2).
+    records_len: u64,
+    /// The file's size.
+    size: u64,
+}
+
+type HeaderRead = Arc<HeadRead>;
+
+/// Bucket tables: 0 is the base (in the signed header), `k + 1` the
+/// partition of the header's writer `k`.
+pub(crate) type Table = usize;
+/// The base bucket table.
+pub(crate) const BASE: Table = 0;
 
 /// An opened, authenticated vault.
 pub struct Vault {
@@ -51,14 +76,27 @@ pub struct Vault {
     /// parse cache until a write changes it.
     pub header: Arc<Header>,
     header_len: usize,
+    /// The scope records (v3); each is verified when first used
+    /// ([`Vault::refs`]), remembered in `record_ok`.
+    records: Arc<Vec<Record>>,
+    record_ok: Vec<Cell<Option<bool>>>,
+    /// Bytes of the records region as read (0 before v3).
+    records_len: u64,
     /// What the credential unlocked.
     pub keys: Keyring,
     slot: usize,
     slot_key: Key32,
     /// The vault file as opened (the old file, during a write).
     file: Arc<File>,
+    /// The header's bytes and signature as read (a write that changes no
+    /// header or base copies them).
+    read: HeaderRead,
     write: Option<write::WriteState>,
+    /// Something changed: the commit writes a new file.
     dirty: bool,
+    /// The header or the base changed: the commit signs a new header (with
+    /// the data key, which only root writers hold).
+    root_dirty: bool,
     /// Warnings to show the user (file mode, skipped entries or slots).
     warnings: RefCell<Vec<String>>,
     /// The slot table verified (only `vault check` opens a vault where it
@@ -66,9 +104,8 @@ pub struct Vault {
     table_ok: bool,
 }
 
-/// Reads and parses prefix and header; returns them with the header bytes,
-/// the data signature and the file size.
-fn read_header(file: &File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
+/// Reads and parses prefix, header and (v3) the scope records.
+fn read_header(file: &File) -> Result<HeadRead> {
     let size = file
         .metadata()
         .map_err(|e| Error::io("cannot stat vault", e))?
@@ -87,10 +124,42 @@ fn read_header(file: &File) -> Result<(Header, Vec<u8>, Vec<u8>, u64)> {
     if (PREFIX_LEN + hlen + SIG_LEN) as u64 > size {
         return Err(Error::corrupt("vault file is truncated"));
     }
-    let mut head = store::read_at(file, 0, PREFIX_LEN + hlen + SIG_LEN)?;
-    let sig = head.split_off(PREFIX_LEN + hlen);
+    let v3 = version == format::VERSION;
+    let end = PREFIX_LEN + hlen + SIG_LEN;
+    let want = if v3 { end + 4 } else { end };
+    if want as u64 > size {
+        return Err(Error::corrupt("vault file is truncated"));
+    }
+    let mut head = store::read_at(file, 0, want)?;
+    let mut sig = head.split_off(PREFIX_LEN + hlen);
     let header = Header::parse(version, &head[PREFIX_LEN..])?;
-    Ok((header, head, sig, size))
+    let (records, records_len) = if v3 {
+        let rlen = u32::from_be_bytes([
+            sig[SIG_LEN],
+            sig[SIG_LEN + 1],
+            sig[SIG_LEN + 2],
+            sig[SIG_LEN + 3],
+        ]);
+        sig.truncate(SIG_LEN);
+        if rlen > format::MAX_HEADER_LEN || (want as u64).saturating_add(u64::from(rlen)) > size {
+            return Err(Error::corrupt("the scope records do not fit in the file"));
+        }
+        let bytes = store::read_at(file, want as u64, rlen as usize)?;
+        (
+            record::parse_records(&bytes, header.writers.len())?,
+            4 + u64::from(rlen),
+        )
+    } else {
+        (Vec::new(), 0)
+    };
+    Ok(HeadRead {
+        header: Arc::new(header),
+        head,
+        sig,
+        records: Arc::new(records),
+        records_len,
+        size,
+    })
 }
 
 /// Reads just enough to run the passphrase KDF before taking the lock.
@@ -99,9 +168,9 @@ pub fn prepare(path: &Path, unlocker: &Unlocker) {
         return;
     }
     if let Ok((f, _)) = store::open_vault(path)
-        && let Ok((header, ..)) = read_header(&f)
+        && let Ok(read) = read_header(&f)
     {
-        unlocker.prepare(&header);
+        unlocker.prepare(&read.header);
     }
 }
 
@@ -113,7 +182,7 @@ pub fn prepare(path: &Path, unlocker: &Unlocker) {
 /// cached in the unlocker: the operation does not run it again.
 pub fn check_credential(path: &Path, unlocker: &Unlocker) -> Result<()> {
     let (file, warning) = store::open_vault(path)?;
-    let checked = read_header(&file).and_then(|(header, ..)| unlocker.unlock(&header).map(drop));
+    let checked = read_header(&file).and_then(|read| unlocker.unlock(&read.header).map(drop));
     with_warning(checked, warning)
 }
 
@@ -244,12 +313,9 @@ impl Vault {
     ) -> Result<Vault> {
         let (read, fresh) = match cache::parsed::<HeaderRead>(before) {
             Some(read) => (read, false),
-            None => {
-                let (h, head, sig, size) = read_header(&file)?;
-                (Arc::new((Arc::new(h), head, sig, size)), true)
-            }
+            None => (Arc::new(read_header(&file)?), true),
         };
-        let (header, head, sig, size) = (read.0.clone(), &read.1, &read.2, read.3);
+        let (header, head, sig, size) = (read.header.clone(), &read.head, &read.sig, read.size);
         let u = unlocker.unlock(&header)?;
         let seen = Seen::OnDisk;
         let table_ok =
@@ -264,7 +330,7 @@ impl Vault {
                 "the vault header's signature does not verify",
             ));
         }
-        let expected = header.file_len(head.len())?;
+        let expected = file_len(&header, head.len(), read.records_len, &read.records)?;
         if size != expected {
             return Err(Error::corrupt(format!(
                 "vault file is {size} bytes, its header says {expected}"
@@ -272,8 +338,8 @@ impl Vault {
         }
         if fresh && table_ok {
             // Only a header that verified is kept (about twice its bytes:
-            // the bytes and the parse).
-            let weight = 2 * head.len() + sig.len();
+            // the bytes and the parse; the records likewise).
+            let weight = 2 * head.len() + sig.len() + 2 * read.records_len as usize;
             cache::remember_parsed(before, &file, read.clone(), weight);
         }
         if let Some(exp) = u.keys.expires
@@ -285,20 +351,28 @@ impl Vault {
                 crate::time::rfc3339(exp)
             )));
         }
-        let write = lock.map(|lock| write::WriteState::new(lock, header.buckets.len()));
-        Ok(Vault {
+        let mut v = Vault {
             path: path.to_path_buf(),
             header_len: head.len(),
+            record_ok: read.records.iter().map(|_| Cell::new(None)).collect(),
+            records: read.records.clone(),
+            records_len: read.records_len,
+            read: read.clone(),
             header,
             keys: u.keys,
             slot: u.slot,
             slot_key: u.slot_key,
             file,
-            write,
+            write: None,
             dirty: false,
+            root_dirty: false,
             warnings: RefCell::new(Vec::new()),
             table_ok,
-        })
+        };
+        if let Some(lock) = lock {
+            v.write = Some(write::WriteState::new(lock, &v));
+        }
+        Ok(v)
     }
 
     /// Warnings collected so far (and forgets them).
@@ -310,7 +384,16 @@ impl Vault {
         self.warnings.borrow_mut().push(w);
     }
 
-    /// The file format version (1 or 2).
+    /// Writes since the vault was created: the header's generation plus
+    /// each partition's sequence number (a rekey folds those into the
+    /// generation, so the sum only grows).
+    pub fn writes(&self) -> u64 {
+        self.records
+            .iter()
+            .fold(self.header.generation, |n, r| n.wrapping_add(r.seq))
+    }
+
+    /// The file format version (1, 2 or 3).
     pub fn version(&self) -> u16 {
         self.header.version
     }
@@ -350,56 +433,136 @@ impl Vault {
         ))
     }
 
-    /// Reads bucket `i` from the file and checks it against the signed table.
-    fn read_bucket(&self, i: usize) -> Result<Vec<u8>> {
-        let r = &self.header.buckets[i];
-        let off = self.header.bucket_offset(self.header_len, i);
+    /// Number of bucket tables: the base and one partition per listed writer.
+    pub(crate) fn tables(&self) -> usize {
+        1 + self.header.writers.len()
+    }
+
+    /// The table holding scope `(kind, tag)`'s entries: its partition when
+    /// the signed header lists it, else the base.
+    pub(crate) fn table_for(&self, kind: u8, tag: &[u8; 16]) -> Table {
+        self.header.writer_of(kind, tag).map_or(BASE, |k| k + 1)
+    }
+
+    /// Table `t`'s bucket refs as this session sees them, not verified.
+    fn refs_unchecked(&self, t: Table) -> &[BucketRef] {
+        match t {
+            BASE => &self.header.buckets,
+            _ => &self.records[t - 1].buckets,
+        }
+    }
+
+    /// Table `t`'s bucket refs, authenticated: the base is covered by the
+    /// header's signature; a partition's record must carry a signature by
+    /// its listed write key or by the data key (500 otherwise).
+    pub(crate) fn refs(&self, t: Table) -> Result<&[BucketRef]> {
+        if t != BASE && !self.record_verifies(t - 1) {
+            return Err(Error::corrupt(format!(
+                "the partition of a scope others may write (record {}) fails its signature",
+                t - 1
+            )));
+        }
+        Ok(self.refs_unchecked(t))
+    }
+
+    /// Whether record `k` verifies (remembered for this session; a record
+    /// this session changed is signed only at commit, and trusted as built).
+    fn record_verifies(&self, k: usize) -> bool {
+        let cell = &self.record_ok[k];
+        if let Some(ok) = cell.get() {
+            return ok;
+        }
+        let w = &self.header.writers[k];
+        let r = &self.records[k];
+        let ok = r
+            .signer_key(&self.keys.verify_key, w)
+            .zip(r.message(&self.header.vault_id, &self.header.epoch, w).ok())
+            .is_some_and(|(key, msg)| Seen::OnDisk.verify(&key, &msg, &r.sig));
+        cell.set(Some(ok));
+        ok
+    }
+
+    /// Where table `t`'s bucket `i` starts in the file as opened.
+    fn bucket_offset(&self, t: Table, i: usize) -> u64 {
+        if let Some(w) = &self.write {
+            return w.old_offsets[t][i];
+        }
+        let start = (self.header_len + SIG_LEN) as u64 + self.records_len;
+        let before: u64 = (0..t)
+            .map(|u| {
+                self.refs_unchecked(u)
+                    .iter()
+                    .map(|b| u64::from(b.len))
+                    .sum::<u64>()
+            })
+            .sum();
+        let within: u64 = self.refs_unchecked(t)[..i]
+            .iter()
+            .map(|b| u64::from(b.len))
+            .sum();
+        start + before + within
+    }
+
+    /// Reads bucket `i` of table `t` from the file and checks it against
+    /// the table's authenticated refs.
+    fn read_bucket(&self, t: Table, i: usize) -> Result<Vec<u8>> {
+        let r = &self.refs(t)?[i];
+        let off = self.bucket_offset(t, i);
         let bytes = store::read_at(&self.file, off, r.len as usize)?;
-        if !cache::hash_matches(i, &bytes, &r.hash) {
+        if !cache::hash_matches((t << 20) | i, &bytes, &r.hash) {
             return Err(Error::corrupt("a vault bucket fails its hash"));
         }
         Ok(bytes)
     }
 
-    fn changed(&self, i: usize) -> Option<&ParsedBucket> {
-        self.write.as_ref().and_then(|w| w.changed[i].as_ref())
+    fn changed(&self, t: Table, i: usize) -> Option<&ParsedBucket> {
+        self.write
+            .as_ref()
+            .and_then(|w| w.changed[t].get(i).and_then(Option::as_ref))
     }
 
-    /// Calls `f` on every entry of bucket `i`, as this session sees it.
-    fn for_each_in_bucket(&self, i: usize, mut f: impl FnMut(EntryRef<'_>)) -> Result<()> {
-        if let Some(m) = self.changed(i) {
+    /// Calls `f` on every entry of bucket `i` of table `t`, as this session
+    /// sees it.
+    fn for_each_in_bucket(
+        &self,
+        t: Table,
+        i: usize,
+        mut f: impl FnMut(EntryRef<'_>),
+    ) -> Result<()> {
+        if let Some(m) = self.changed(t, i) {
             m.values().for_each(|e| f(e.view()));
             return Ok(());
         }
-        let n = self.header.buckets.len();
-        let count = self.header.buckets[i].count;
-        format::for_each_entry(&self.read_bucket(i)?, i, n, count, f)
+        let bytes = self.read_bucket(t, i)?;
+        let refs = self.refs_unchecked(t);
+        format::for_each_entry(&bytes, i, refs.len(), refs[i].count, f)
     }
 
-    /// Every entry of bucket `i`. The outer error is fatal (I/O, or bytes
-    /// that fail the signed hash: no key holder can produce those); the
-    /// inner one is a bucket a signer wrote malformed, which listing skips.
-    fn bucket_entries(&self, i: usize) -> Result<Result<Vec<RawEntry>>> {
-        if let Some(m) = self.changed(i) {
+    /// Every entry of bucket `i` of table `t`. The outer error is fatal (I/O,
+    /// or bytes that fail the signed hash: no key holder can produce those);
+    /// the inner one is a bucket a signer wrote malformed, which listing skips.
+    fn bucket_entries(&self, t: Table, i: usize) -> Result<Result<Vec<RawEntry>>> {
+        if let Some(m) = self.changed(t, i) {
             return Ok(Ok(m.values().cloned().collect()));
         }
-        let bytes = self.read_bucket(i)?;
-        let (n, count) = (self.header.buckets.len(), self.header.buckets[i].count);
-        Ok(format::parse_bucket(&bytes, i, n, count))
+        let bytes = self.read_bucket(t, i)?;
+        let refs = self.refs_unchecked(t);
+        Ok(format::parse_bucket(&bytes, i, refs.len(), refs[i].count))
     }
 
     /// The entry `name` of a scope, if present.
     pub fn get(&self, sk: &ScopeKeys, name: &str) -> Result<Option<Entry>> {
+        let t = self.table_for(sk.scope.kind(), &sk.tag);
         let lookup = sk.lookup(name);
-        let i = format::bucket_of(&lookup, self.header.buckets.len());
-        if let Some(m) = self.changed(i) {
+        let i = format::bucket_of(&lookup, self.refs(t)?.len());
+        if let Some(m) = self.changed(t, i) {
             return m
                 .get(&lookup)
                 .map(|raw| sk.open_as(&self.header.vault_id, raw, name))
                 .transpose();
         }
         let mut found = None;
-        self.for_each_in_bucket(i, |e| {
+        self.for_each_in_bucket(t, i, |e| {
             if e.lookup == lookup {
                 found = Some(sk.open_as(&self.header.vault_id, &e.to_owned(), name));
             }
@@ -407,9 +570,13 @@ impl Vault {
         found.transpose()
     }
 
-    /// Number of entries (the bucket table counts them).
+    /// Number of entries (the bucket tables count them; a partition whose
+    /// record fails counts as empty).
     pub fn len(&self) -> usize {
-        self.header.total_entries().unwrap_or(0)
+        (0..self.tables())
+            .filter_map(|t| self.refs(t).ok())
+            .map(|r| format::table_entries(r).unwrap_or(0))
+            .sum()
     }
 
     /// True when the vault holds no entries.
@@ -446,10 +613,35 @@ impl Vault {
         }
     }
 
+    /// Whether this credential may find entries in table `t`: a root
+    /// holder everywhere, a scoped token in the base and its own partitions
+    /// (so another scope's failing record is not its concern).
+    fn reads_table(&self, t: Table, scoped: &[ScopeKeys]) -> bool {
+        if t == BASE || self.keys.sso_root.is_some() || self.keys.did_root.is_some() {
+            return true;
+        }
+        let w = &self.header.writers[t - 1];
+        scoped
+            .iter()
+            .any(|sk| sk.scope.kind() == w.kind && sk.tag == w.tag)
+    }
+
+    /// Whether a raw entry belongs where it lies: in a partition, the
+    /// partition's own scope; in the base, no listed scope.
+    fn placed_right(&self, t: Table, raw: &RawEntry) -> bool {
+        match t {
+            BASE => self.header.writer_of(raw.kind, &raw.tag).is_none(),
+            _ => {
+                let w = &self.header.writers[t - 1];
+                w.kind == raw.kind && w.tag == raw.tag
+            }
+        }
+    }
+
     /// Every entry this credential may read, decrypted, sorted by scope and
-    /// name. Entries (or whole buckets) that fail authentication are skipped
-    /// and reported as a warning, so one planted entry cannot stop listing,
-    /// export, revocation or rotation.
+    /// name. Entries (or whole buckets, or partitions) that fail
+    /// authentication are skipped and reported as a warning, so one planted
+    /// entry cannot stop listing, export, revocation or rotation.
     pub fn entries(&self) -> Result<Vec<(Scope, Entry)>> {
         let scoped: Vec<ScopeKeys> = self
             .keys
@@ -460,16 +652,29 @@ impl Vault {
         let mut seen = Scopes::default();
         let mut out = Vec::new();
         let mut bad = BadList::default();
-        for i in 0..self.header.buckets.len() {
-            let Ok(raws) = self.bucket_entries(i)? else {
-                bad.add(i, None);
+        for t in 0..self.tables() {
+            if !self.reads_table(t, &scoped) {
+                continue;
+            }
+            let Ok(refs) = self.refs(t) else {
+                bad.add_record(t - 1);
                 continue;
             };
-            for (j, raw) in raws.iter().enumerate() {
-                match self.open_raw(raw, &scoped, &mut seen) {
-                    Ok(Some(e)) => out.push(e),
-                    Ok(None) => {}
-                    Err(_) => bad.add(i, Some(j)),
+            for i in 0..refs.len() {
+                let Ok(raws) = self.bucket_entries(t, i)? else {
+                    bad.add(t, i, None);
+                    continue;
+                };
+                for (j, raw) in raws.iter().enumerate() {
+                    if !self.placed_right(t, raw) {
+                        bad.add(t, i, Some(j));
+                        continue;
+                    }
+                    match self.open_raw(raw, &scoped, &mut seen) {
+                        Ok(Some(e)) => out.push(e),
+                        Ok(None) => {}
+                        Err(_) => bad.add(t, i, Some(j)),
+                    }
                 }
             }
         }
@@ -479,6 +684,22 @@ impl Vault {
         out.sort_by(|a, b| (&a.0, &a.1.key).cmp(&(&b.0, &b.1.key)));
         Ok(out)
     }
+}
+
+/// Total length of a file with this header and records: what its size must
+/// be (the records' lengths are checked structurally here; each record's
+/// signature is checked by the reader that uses it).
+fn file_len(header: &Header, head_len: usize, records_len: u64, records: &[Record]) -> Result<u64> {
+    let mut total = ((head_len + SIG_LEN) as u64)
+        .checked_add(records_len)
+        .and_then(|n| n.checked_add(format::table_len(&header.buckets).ok()?))
+        .ok_or_else(|| Error::corrupt("vault length overflows"))?;
+    for r in records {
+        total = total
+            .checked_add(r.data_len()?)
+            .ok_or_else(|| Error::corrupt("vault length overflows"))?;
+    }
+    Ok(total)
 }
 
 /// What a pass over every entry learnt about scopes: each scope's keys,
@@ -523,11 +744,19 @@ pub(crate) struct BadList {
 }
 
 impl BadList {
-    pub(crate) fn add(&mut self, bucket: usize, entry: Option<usize>) {
+    pub(crate) fn add(&mut self, table: Table, bucket: usize, entry: Option<usize>) {
+        let partition = match table {
+            BASE => String::new(),
+            t => format!("scope partition {} ", t - 1),
+        };
         self.places.push(match entry {
-            Some(e) => format!("bucket {bucket} entry {e}"),
-            None => format!("bucket {bucket} (whole bucket)"),
+            Some(e) => format!("{partition}bucket {bucket} entry {e}"),
+            None => format!("{partition}bucket {bucket} (whole bucket)"),
         });
+    }
+    pub(crate) fn add_record(&mut self, k: usize) {
+        self.places
+            .push(format!("scope partition {k} (its record)"));
     }
     pub(crate) fn add_slot(&mut self, slot: usize) {
         self.places.push(format!("key slot {slot}"));

@@ -50,6 +50,7 @@ impl Vault {
             None => seal_slot(&vid, me.id, me.lock.clone(), &self.slot_key, &admin)?,
         });
         let mut dropped = Vec::new();
+        let mut written = Vec::new();
         let mut revoked = self.header.revoked.clone();
         // Ids of slots that failed authentication are revoked too, so a
         // planted slot cannot come back under its id.
@@ -92,13 +93,15 @@ impl Vault {
                     t.key.expose(),
                 ),
             };
-            slots.push(seal_slot(
-                &vid,
-                s.id,
-                lock,
-                &t.key,
-                &t.keys.rekeyed(&admin)?,
-            )?);
+            let keys = t.keys.rekeyed(&admin)?;
+            if keys.write {
+                for (scope, _) in keys.scoped_keys() {
+                    if !written.contains(&scope) {
+                        written.push(scope);
+                    }
+                }
+            }
+            slots.push(seal_slot(&vid, s.id, lock, &t.key, &keys)?);
         }
         if revoked.len() > MAX_REVOKED {
             revoked.drain(..revoked.len() - MAX_REVOKED);
@@ -111,11 +114,16 @@ impl Vault {
         sign_table(Arc::make_mut(&mut self.header), &self.keys)?;
 
         self.clear_entries()?;
+        // The scopes kept scoped write tokens write get their partitions
+        // again, under the new write keys.
+        for s in written {
+            self.list_writer(&s)?;
+        }
         for (scope, entry) in &entries {
             let sk = self.scope(scope)?;
             self.put(&sk, entry)?;
         }
-        self.dirty = true;
+        self.mark_root();
         Ok(dropped)
     }
 
@@ -166,17 +174,35 @@ impl Vault {
 
     /// `vault upgrade`: converts a version 1 vault to the current format
     /// with a full rotation (tokens are dropped and returned for reissue:
-    /// version 1 token slots cannot be trusted to say their own scope).
+    /// version 1 token slots cannot be trusted to say their own scope), and
+    /// a version 2 vault by renewing every key and keeping every token (its
+    /// slot table is authenticated; scoped write tokens lose the data key
+    /// and get write keys for their own scopes).
     pub fn upgrade(&mut self) -> Result<Vec<TokenInfo>> {
         self.require_admin()?;
-        if self.header.version != format::VERSION_1 {
-            return Err(Error::failure(format!(
-                "this vault is already in format version {}",
-                self.header.version
-            )));
+        match self.header.version {
+            format::VERSION_1 => {
+                let mut dropped = self.rekey(Keep::None, None)?;
+                dropped.sort_by(|a, b| a.name.cmp(&b.name));
+                Ok(dropped)
+            }
+            format::VERSION_2 => {
+                self.upgrade_keeping_tokens()?;
+                Ok(Vec::new())
+            }
+            v => Err(Error::failure(format!(
+                "this vault is already in format version {v}"
+            ))),
         }
-        let mut dropped = self.rekey(Keep::None, None)?;
-        dropped.sort_by(|a, b| a.name.cmp(&b.name));
-        Ok(dropped)
+    }
+
+    /// Converts a version 2 vault to version 3, keeping every token.
+    pub(super) fn upgrade_keeping_tokens(&mut self) -> Result<()> {
+        if !self.table_ok {
+            return Err(Error::corrupt(
+                "the key slot table fails authentication; run `sso-secrets vault check --repair` first",
+            ));
+        }
+        self.rekey(Keep::All, None).map(|_| ())
     }
 }

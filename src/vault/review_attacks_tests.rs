@@ -27,9 +27,7 @@ fn review_cache_accepts_a_copied_slot_signature_for_a_forged_slot() {
     fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
     let victim = fx.token("ci-deploy-production", &[], false);
     let w = fx
-        .write(&pass(), |v| {
-            v.create_token("w", &[app("a")], true, Some(1500))
-        })
+        .write(&pass(), |v| v.create_token("w", &[], true, Some(1500)))
         .unwrap();
     // Expired: refused (by the server's own clock, not the attacker's).
     assert!(Vault::open_at(&fx.path, &tok(&w), None, at_2000).is_err());
@@ -268,7 +266,7 @@ fn review_a_read_only_token_changes_a_served_secret_through_the_cache() {
 fn review_a_writer_launders_a_forged_bucket_into_a_signed_file() {
     let fx = Fx::new();
     let ro = fx.token("ro", &[app("a")], false);
-    let wb = fx.token("wb", &[app("b")], true);
+    let wb = fx.token("wb", &[], true);
     fx.put(&pass(), &app("a"), "u", "real-value-1").unwrap();
     let bytes = fx.bytes();
     let raw = Raw::parse(&bytes);
@@ -366,9 +364,7 @@ fn review_a_write_token_downgrades_to_v1_and_its_forged_slot_is_accepted() {
     let fx = Fx::new();
     fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
     let w = fx
-        .write(&pass(), |v| {
-            v.create_token("w", &[app("a")], true, Some(1500))
-        })
+        .write(&pass(), |v| v.create_token("w", &[], true, Some(1500)))
         .unwrap();
     assert!(Vault::open_at(&fx.path, &tok(&w), None, at_2000).is_err());
     let mut raw = Raw::parse(&fx.bytes());
@@ -383,6 +379,7 @@ fn review_a_write_token_downgrades_to_v1_and_its_forged_slot_is_accepted() {
     // Encode as v2, then strip the v2-only table framing: table_len, epoch
     // and every slot signature.
     raw.header.generation += 1;
+    raw.header.version = super::format::VERSION_2;
     let mut v2 = raw.header.encode().unwrap();
     let body = v2.split_off(14);
     let mut out = body[..33].to_vec(); // vault id, flags, created, generation

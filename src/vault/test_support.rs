@@ -3,6 +3,7 @@
 
 use super::format::{self, BucketRef, Header, PREFIX_LEN};
 use super::keys::{Entry, Keyring, Scope, State};
+use super::record::{self, Record};
 use super::{Credential, Unlocker, Vault, store};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::Result;
@@ -12,6 +13,8 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 pub(super) const PASS: &str = "correct horse";
+/// An expiry far in the future (year 2286).
+pub(super) const FAR: u64 = 9_999_999_999;
 
 pub(super) struct Fx {
     _dir: tempfile::TempDir,
@@ -96,6 +99,20 @@ impl Fx {
             .unwrap()
     }
 
+    /// A token that expires at `expires` (Unix seconds).
+    pub(super) fn token_until(
+        &self,
+        name: &str,
+        scopes: &[Scope],
+        write: bool,
+        expires: u64,
+    ) -> SecretString {
+        self.write(&pass(), |v| {
+            v.create_token(name, scopes, write, Some(expires))
+        })
+        .unwrap()
+    }
+
     pub(super) fn bytes(&self) -> Vec<u8> {
         std::fs::read(&self.path).unwrap()
     }
@@ -108,7 +125,13 @@ impl Fx {
 /// A vault file taken apart: what anyone with the file can see.
 pub(super) struct Raw {
     pub(super) header: Header,
+    /// The data signature as read.
+    pub(super) sig: Vec<u8>,
     pub(super) buckets: Vec<Vec<u8>>,
+    /// Scope records (format 3), as read.
+    pub(super) records: Vec<Record>,
+    /// Each partition's buckets.
+    pub(super) parts: Vec<Vec<Vec<u8>>>,
 }
 
 impl Raw {
@@ -116,13 +139,79 @@ impl Raw {
         let (version, hlen) = format::parse_prefix(&file[..PREFIX_LEN]).unwrap();
         let hend = PREFIX_LEN + hlen as usize;
         let header = Header::parse(version, &file[PREFIX_LEN..hend]).unwrap();
+        let sig = file[hend..hend + SIG_LEN].to_vec();
         let mut off = hend + SIG_LEN;
-        let mut buckets = Vec::new();
-        for b in &header.buckets {
-            buckets.push(file[off..off + b.len as usize].to_vec());
-            off += b.len as usize;
+        let mut records = Vec::new();
+        if version == format::VERSION {
+            let rlen = u32::from_be_bytes(file[off..off + 4].try_into().unwrap()) as usize;
+            records = record::parse_records(&file[off + 4..off + 4 + rlen], header.writers.len())
+                .unwrap();
+            off += 4 + rlen;
         }
-        Raw { header, buckets }
+        let mut take = |refs: &[BucketRef]| {
+            refs.iter()
+                .map(|b| {
+                    let v = file[off..off + b.len as usize].to_vec();
+                    off += b.len as usize;
+                    v
+                })
+                .collect::<Vec<_>>()
+        };
+        let buckets = take(&header.buckets);
+        let parts = records.iter().map(|r| take(&r.buckets)).collect();
+        Raw {
+            header,
+            sig,
+            buckets,
+            records,
+            parts,
+        }
+    }
+
+    /// The records region and every bucket after the data signature, as
+    /// this `Raw` holds them (records are not signed again).
+    pub(super) fn tail(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        if self.header.version == format::VERSION {
+            out.extend(record::encode_records(&self.records).unwrap());
+        }
+        for b in self.buckets.iter().chain(self.parts.iter().flatten()) {
+            out.extend_from_slice(b);
+        }
+        out
+    }
+
+    /// Recomputes partition `k`'s refs from its bytes (counts kept) and
+    /// signs its record with `seed` as `signer`, as a holder of that key can.
+    pub(super) fn sign_record(&mut self, k: usize, seed: &crate::secret::Key32, signer: u8) {
+        let r = &mut self.records[k];
+        r.buckets = self.parts[k]
+            .iter()
+            .zip(&r.buckets)
+            .map(|(b, old)| BucketRef {
+                count: old.count,
+                len: b.len() as u32,
+                hash: crypto::sha256(b),
+            })
+            .collect();
+        r.seq += 1;
+        r.signer = signer;
+        let msg = r
+            .message(
+                &self.header.vault_id,
+                &self.header.epoch,
+                &self.header.writers[k],
+            )
+            .unwrap();
+        r.sig = Signer::from_seed(seed).unwrap().sign(&msg);
+    }
+
+    /// The file as this `Raw` holds it, header and signature as they are.
+    pub(super) fn file(&self) -> Vec<u8> {
+        let mut out = self.header.encode().unwrap();
+        out.extend_from_slice(&self.sig);
+        out.extend(self.tail());
+        out
     }
 
     /// The keyring a credential's own slot opens (what its holder has).
@@ -152,11 +241,10 @@ impl Raw {
         let head = self.header.encode().unwrap();
         let seed = keys.signing_seed.as_ref().expect("a write credential");
         let sig = Signer::from_seed(seed).unwrap().sign(&head);
+        self.sig = sig.to_vec();
         let mut out = head;
         out.extend_from_slice(&sig);
-        for b in &self.buckets {
-            out.extend_from_slice(b);
-        }
+        out.extend(self.tail());
         out
     }
 }

@@ -41,7 +41,7 @@ pub(super) struct Unlocked {
 
 pub(super) struct ParsedToken {
     /// The vault format that issued it: format 1 tokens are 48 bytes (slot
-    /// id, secret); format 2 tokens start with the byte 2. A token knows the
+    /// id, secret); later tokens start with their format's byte (2 or 3). A token knows the
     /// format of its vault, so a file rewritten as format 1 (whose slot table
     /// is not authenticated) cannot pass for the vault a format 2 token
     /// belongs to.
@@ -59,7 +59,7 @@ pub(super) fn parse_token(text: &str) -> Result<ParsedToken> {
     let raw = zeroize::Zeroizing::new(bs58::decode(body).into_vec().map_err(|_| bad())?);
     let (format, rest) = match raw.len() {
         48 => (1, &raw[..]),
-        49 if raw[0] == 2 => (2, &raw[1..]),
+        49 if raw[0] == 2 || raw[0] == 3 => (u16::from(raw[0]), &raw[1..]),
         _ => return Err(bad()),
     };
     let mut id = [0u8; 16];
@@ -73,10 +73,10 @@ pub(super) fn parse_token(text: &str) -> Result<ParsedToken> {
     })
 }
 
-/// Formats a token of this (format 2) vault from its slot id and secret.
+/// Formats a token of this (current format) vault from its slot id and secret.
 pub(super) fn format_token(id: &[u8; 16], secret: &Key32) -> SecretString {
     let mut raw = zeroize::Zeroizing::new(Vec::with_capacity(49));
-    raw.push(2);
+    raw.push(super::format::VERSION as u8);
     raw.extend_from_slice(id);
     raw.extend_from_slice(secret.expose());
     SecretString::new(format!(

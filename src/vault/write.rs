@@ -1,30 +1,48 @@
 //! The write session: buffering changed buckets, then one atomic commit that
 //! re-parses and verifies what it is about to publish before the rename.
 
-use super::format::{self, BucketRef, Header, PREFIX_LEN, RawEntry};
+use super::format::{self, BucketRef, Header, PREFIX_LEN, RawEntry, Writer};
 use super::keys::{Entry, ScopeKeys};
-use super::{ParsedBucket, Vault, store};
+use super::record::{self, Record};
+use super::{BASE, ParsedBucket, Table, Vault, store};
 use crate::crypto::{self, Signer};
 use crate::error::{Error, Result};
+use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
-/// Write-mode state: the lock, and the buckets this write changes. A bucket
-/// with no entry in `changed` is still the bytes in the old file, at the
-/// offset the (unchanged) bucket table gives; commit copies it in-kernel
-/// without reading it, so a put costs about one bucket of CPU work plus
-/// the copy and the fsync.
+/// Write-mode state: the lock, and the buckets this write changes, per
+/// table (the base, then each partition). A bucket with no entry in
+/// `changed` is still the bytes in the old file, at the offset recorded when
+/// the file was opened; commit copies it in-kernel without reading it, so a
+/// put costs about one bucket of CPU work plus the copy and the fsync.
 pub(super) struct WriteState {
     pub(super) lock: store::WriteLock,
-    pub(super) changed: Vec<Option<ParsedBucket>>,
+    pub(super) changed: Vec<Vec<Option<ParsedBucket>>>,
+    /// Where each table's buckets lie in the old file.
+    pub(super) old_offsets: Vec<Vec<u64>>,
+    /// Partitions this write changed (index = table; the base's changes
+    /// are `Vault::root_dirty`): their records are signed again.
+    pub(super) touched: Vec<bool>,
 }
 
 impl WriteState {
-    pub(super) fn new(lock: store::WriteLock, buckets: usize) -> Self {
+    pub(super) fn new(lock: store::WriteLock, v: &Vault) -> Self {
+        let tables = v.tables();
         WriteState {
             lock,
-            changed: (0..buckets).map(|_| None).collect(),
+            changed: (0..tables)
+                .map(|t| (0..v.refs_unchecked(t).len()).map(|_| None).collect())
+                .collect(),
+            old_offsets: (0..tables)
+                .map(|t| {
+                    (0..v.refs_unchecked(t).len())
+                        .map(|i| v.bucket_offset(t, i))
+                        .collect()
+                })
+                .collect(),
+            touched: vec![false; tables],
         }
     }
 }
@@ -39,58 +57,119 @@ fn count_of(m: &ParsedBucket) -> Result<u32> {
     u32::try_from(m.len()).map_err(|_| Error::failure("a bucket holds more than 2^32 entries"))
 }
 
+fn not_writing() -> Error {
+    Error::failure("internal: write on a vault opened for reading")
+}
+
 impl Vault {
-    pub(super) fn parsed_bucket(&mut self, i: usize) -> Result<&mut ParsedBucket> {
-        let n = self.header.buckets.len();
+    /// Marks the header (slots, flags, writer list or base) as changed: the
+    /// commit signs a new one with the data key.
+    pub(super) fn mark_root(&mut self) {
+        self.dirty = true;
+        self.root_dirty = true;
+    }
+
+    /// Marks table `t` as changed.
+    fn touch(&mut self, t: Table) -> Result<()> {
+        if t == BASE {
+            self.mark_root();
+        } else {
+            self.dirty = true;
+            let w = self.write.as_mut().ok_or_else(not_writing)?;
+            w.touched[t] = true;
+        }
+        Ok(())
+    }
+
+    /// Table `t`'s refs, to change (the caller has authenticated them).
+    fn refs_mut(&mut self, t: Table) -> &mut Vec<BucketRef> {
+        match t {
+            BASE => &mut Arc::make_mut(&mut self.header).buckets,
+            _ => &mut Arc::make_mut(&mut self.records)[t - 1].buckets,
+        }
+    }
+
+    pub(super) fn parsed_bucket(&mut self, t: Table, i: usize) -> Result<&mut ParsedBucket> {
         let fresh = match self.write.as_ref() {
-            None => {
-                return Err(Error::failure(
-                    "internal: write on a vault opened for reading",
-                ));
-            }
-            Some(w) if w.changed[i].is_some() => None,
+            None => return Err(not_writing()),
+            Some(w) if w.changed[t][i].is_some() => None,
             Some(_) => {
                 let mut m = BTreeMap::new();
-                let count = self.header.buckets[i].count;
-                format::for_each_entry(&self.read_bucket(i)?, i, n, count, |e| {
+                self.for_each_in_bucket(t, i, |e| {
                     m.insert(e.lookup, e.to_owned());
                 })?;
                 Some(m)
             }
         };
-        let w = self
-            .write
-            .as_mut()
-            .ok_or_else(|| Error::failure("internal: not writing"))?;
-        Ok(w.changed[i].get_or_insert_with(|| fresh.unwrap_or_default()))
+        let w = self.write.as_mut().ok_or_else(not_writing)?;
+        Ok(w.changed[t][i].get_or_insert_with(|| fresh.unwrap_or_default()))
     }
 
-    /// Replaces bucket `i`'s entries (after a check or a repair).
-    pub(super) fn set_bucket(&mut self, i: usize, m: ParsedBucket) -> Result<()> {
-        Arc::make_mut(&mut self.header).buckets[i].count = count_of(&m)?;
-        let w = self
-            .write
-            .as_mut()
-            .ok_or_else(|| Error::failure("internal: not writing"))?;
-        w.changed[i] = Some(m);
-        self.dirty = true;
-        Ok(())
+    /// Replaces bucket `i` of table `t` (after a check or a repair).
+    pub(super) fn set_bucket(&mut self, t: Table, i: usize, m: ParsedBucket) -> Result<()> {
+        self.refs_mut(t)[i].count = count_of(&m)?;
+        let w = self.write.as_mut().ok_or_else(not_writing)?;
+        w.changed[t][i] = Some(m);
+        self.touch(t)
     }
 
-    /// Drops every entry and the bucket table (for a full re-encryption).
+    /// Drops every entry, every partition and the writer list (for a full
+    /// re-encryption, which lists the writers again).
     pub(super) fn clear_entries(&mut self) -> Result<()> {
-        let w = self
-            .write
-            .as_mut()
-            .ok_or_else(|| Error::failure("internal: not writing"))?;
-        w.changed = vec![Some(BTreeMap::new())];
-        Arc::make_mut(&mut self.header).buckets = vec![BucketRef {
+        let w = self.write.as_mut().ok_or_else(not_writing)?;
+        w.changed = vec![vec![Some(BTreeMap::new())]];
+        w.old_offsets = vec![vec![0]];
+        w.touched = vec![false];
+        let folded = self.writes();
+        let h = Arc::make_mut(&mut self.header);
+        h.generation = folded;
+        h.writers.clear();
+        h.buckets = vec![BucketRef {
             count: 0,
             len: 0,
             hash: [0; 32],
         }];
-        self.dirty = true;
+        self.records = Arc::new(Vec::new());
+        self.record_ok.clear();
+        self.mark_root();
         Ok(())
+    }
+
+    /// Replaces partition `k` with an empty one, signed afresh at commit
+    /// (`vault check --repair`, for a record that fails its signature).
+    pub(super) fn empty_partition(&mut self, k: usize) -> Result<()> {
+        let seq = self.records[k].seq;
+        Arc::make_mut(&mut self.records)[k] = Record {
+            seq,
+            ..Record::empty()
+        };
+        self.record_ok[k].set(Some(true));
+        let w = self.write.as_mut().ok_or_else(not_writing)?;
+        w.changed[k + 1] = vec![Some(BTreeMap::new())];
+        w.old_offsets[k + 1] = vec![0];
+        self.touch(k + 1)
+    }
+
+    /// Lists a new writer scope with an empty partition (format 3; root
+    /// writers only). The caller moves the scope's base entries into it.
+    pub(super) fn add_partition(&mut self, writer: Writer) -> Result<Table> {
+        let k = match self
+            .header
+            .writers
+            .binary_search_by(|w| (w.kind, &w.tag).cmp(&(writer.kind, &writer.tag)))
+        {
+            Ok(k) => return Ok(k + 1),
+            Err(k) => k,
+        };
+        Arc::make_mut(&mut self.header).writers.insert(k, writer);
+        Arc::make_mut(&mut self.records).insert(k, Record::empty());
+        self.record_ok.insert(k, Cell::new(Some(true)));
+        let w = self.write.as_mut().ok_or_else(not_writing)?;
+        w.changed.insert(k + 1, vec![Some(BTreeMap::new())]);
+        w.old_offsets.insert(k + 1, vec![0]);
+        w.touched.insert(k + 1, true);
+        self.mark_root();
+        Ok(k + 1)
     }
 
     /// Creates or replaces an entry (sealed under fresh keys).
@@ -99,26 +178,28 @@ impl Vault {
         self.insert_raw(raw)
     }
 
-    fn insert_raw(&mut self, raw: RawEntry) -> Result<()> {
-        let i = format::bucket_of(&raw.lookup, self.header.buckets.len());
-        let m = self.parsed_bucket(i)?;
+    /// Puts a sealed entry where its scope's entries live.
+    pub(super) fn insert_raw(&mut self, raw: RawEntry) -> Result<()> {
+        let t = self.table_for(raw.kind, &raw.tag);
+        let i = format::bucket_of(&raw.lookup, self.refs(t)?.len());
+        let m = self.parsed_bucket(t, i)?;
         m.insert(raw.lookup, raw);
         let count = count_of(m)?;
-        Arc::make_mut(&mut self.header).buckets[i].count = count;
-        self.dirty = true;
-        Ok(())
+        self.refs_mut(t)[i].count = count;
+        self.touch(t)
     }
 
     /// Erases an entry; false when there was none.
     pub fn delete(&mut self, sk: &ScopeKeys, name: &str) -> Result<bool> {
+        let t = self.table_for(sk.scope.kind(), &sk.tag);
         let lookup = sk.lookup(name);
-        let i = format::bucket_of(&lookup, self.header.buckets.len());
-        let m = self.parsed_bucket(i)?;
+        let i = format::bucket_of(&lookup, self.refs(t)?.len());
+        let m = self.parsed_bucket(t, i)?;
         let removed = m.remove(&lookup).is_some();
         let count = count_of(m)?;
         if removed {
-            Arc::make_mut(&mut self.header).buckets[i].count = count;
-            self.dirty = true;
+            self.refs_mut(t)[i].count = count;
+            self.touch(t)?;
         }
         Ok(removed)
     }
@@ -132,70 +213,92 @@ impl Vault {
         };
         if flags != self.header.flags {
             Arc::make_mut(&mut self.header).flags = flags;
-            self.dirty = true;
+            self.mark_root();
         }
     }
 
-    /// Writes the changes atomically, if there are any.
+    /// Writes the changes atomically, if there are any. A changed header or
+    /// base is signed with the data key (root writers); a changed partition's
+    /// record with the data key when this credential holds it, else with the
+    /// scope's write key. A scoped write token holds no data key, so it can
+    /// change nothing but its own partitions.
     pub fn commit(mut self) -> Result<()> {
         if !self.dirty {
             return Ok(());
         }
         self.require_current_version()?;
-        let seed = self
+        let data_signer = self
             .keys
             .signing_seed
-            .clone()
-            .ok_or_else(|| Error::token_read_only(&self.keys.name))?;
-        let signer = Signer::from_seed(&seed)?;
-        self.rebucket_if_needed()?;
-        let w = self
-            .write
-            .take()
-            .ok_or_else(|| Error::failure("internal: commit on a vault opened for reading"))?;
-        // The plan: for each bucket, new bytes, or a range of the old file.
-        let old_offsets: Vec<u64> = (0..self.header.buckets.len())
-            .map(|i| self.header.bucket_offset(self.header_len, i))
-            .collect();
-        let n = self.header.buckets.len();
-        let mut parts: Vec<Part> = Vec::with_capacity(n);
-        for (i, changed) in w.changed.into_iter().enumerate() {
-            match changed {
-                Some(m) => {
-                    let bytes = format::encode_bucket(m.values());
-                    let r = BucketRef {
-                        count: count_of(&m)?,
-                        len: u32::try_from(bytes.len())
-                            .map_err(|_| Error::failure("a bucket grew past 4 GiB"))?,
-                        hash: crypto::sha256(&bytes),
-                    };
-                    // What readers will check, checked before publishing.
-                    format::parse_bucket(&bytes, i, n, r.count)?;
-                    Arc::make_mut(&mut self.header).buckets[i] = r;
-                    parts.push(Part::New(bytes));
-                }
-                None => {
-                    let len = u64::from(self.header.buckets[i].len);
-                    match parts.last_mut() {
-                        // Neighbouring old buckets are neighbours in the old
-                        // file too: copy them in one go.
-                        Some(Part::Old { len: l, .. }) => *l += len,
-                        _ => parts.push(Part::Old {
-                            offset: old_offsets[i],
-                            len,
-                        }),
+            .as_ref()
+            .map(Signer::from_seed)
+            .transpose()?;
+        if self.root_dirty && data_signer.is_none() {
+            return Err(self.no_write_key());
+        }
+        let touched = self.write.as_ref().ok_or_else(not_writing)?.touched.clone();
+        for (t, touched) in touched.iter().enumerate() {
+            if *touched || (t == BASE && self.root_dirty) {
+                self.rebucket_if_needed(t)?;
+            }
+        }
+        let w = self.write.take().ok_or_else(not_writing)?;
+        // The plan: for each bucket of each table, new bytes, or a range of
+        // the old file.
+        let mut parts: Vec<Part> = Vec::new();
+        for (t, (changed, offsets)) in w.changed.into_iter().zip(&w.old_offsets).enumerate() {
+            let n = changed.len();
+            for (i, changed) in changed.into_iter().enumerate() {
+                match changed {
+                    Some(m) => {
+                        let bytes = format::encode_bucket(m.values());
+                        let r = BucketRef {
+                            count: count_of(&m)?,
+                            len: u32::try_from(bytes.len())
+                                .map_err(|_| Error::failure("a bucket grew past 4 GiB"))?,
+                            hash: crypto::sha256(&bytes),
+                        };
+                        // What readers will check, checked before publishing.
+                        format::parse_bucket(&bytes, i, n, r.count)?;
+                        self.refs_mut(t)[i] = r;
+                        parts.push(Part::New(bytes));
+                    }
+                    None => {
+                        let (offset, len) = (offsets[i], u64::from(self.refs_unchecked(t)[i].len));
+                        match parts.last_mut() {
+                            // Neighbours in the old file: copy them in one go.
+                            Some(Part::Old { offset: o, len: l }) if *o + *l == offset => *l += len,
+                            _ => parts.push(Part::Old { offset, len }),
+                        }
                     }
                 }
             }
         }
-        Arc::make_mut(&mut self.header).generation = self.header.generation.wrapping_add(1);
-        let head = self.header.encode()?;
-        let sig = signer.sign(&head);
-        self.verify_before_publishing(&head, &sig)?;
+        let (head, sig) = if self.root_dirty {
+            let signer = data_signer.as_ref().ok_or_else(|| self.no_write_key())?;
+            Arc::make_mut(&mut self.header).generation = self.header.generation.wrapping_add(1);
+            let head = self.header.encode()?;
+            let sig = signer.sign(&head).to_vec();
+            (head, sig)
+        } else {
+            (self.read.head.clone(), self.read.sig.clone())
+        };
+        for (k, touched) in touched.iter().skip(1).enumerate() {
+            if *touched {
+                self.sign_record(k, data_signer.as_ref())?;
+            }
+        }
+        let records = if self.header.version == format::VERSION {
+            record::encode_records(&self.records)?
+        } else {
+            Vec::new()
+        };
+        self.verify_before_publishing(&head, &sig, &records, &touched)?;
         let old = self.file;
         store::replace(&self.path, false, &w.lock, |tmp| {
             tmp.write_all(&head)?;
             tmp.write_all(&sig)?;
+            tmp.write_all(&records)?;
             for p in &parts {
                 match p {
                     Part::New(bytes) => tmp.write_all(bytes)?,
@@ -218,10 +321,51 @@ impl Vault {
         })
     }
 
-    /// Parses the header about to be written as a reader will, and checks
-    /// both signatures with the keys this session's own slot holds: a writer
-    /// never publishes a file its readers refuse.
-    fn verify_before_publishing(&self, head: &[u8], sig: &[u8]) -> Result<()> {
+    fn no_write_key(&self) -> Error {
+        Error::Unauthorized(format!(
+            "access token {} may write only the scopes it was issued for",
+            crate::text::quote(&self.keys.name)
+        ))
+    }
+
+    /// Signs record `k` again (its sequence number one up): with the data
+    /// key when held, else with the scope's write key.
+    fn sign_record(&mut self, k: usize, data: Option<&Signer>) -> Result<()> {
+        let w = self.header.writers[k].clone();
+        let scope_signer = match data {
+            Some(_) => None,
+            None => Some(Signer::from_seed(
+                self.keys
+                    .write_key(w.kind, &w.tag)
+                    .ok_or_else(|| self.no_write_key())?,
+            )?),
+        };
+        let (vid, epoch) = (self.header.vault_id, self.header.epoch);
+        let r = &mut Arc::make_mut(&mut self.records)[k];
+        r.seq = r.seq.wrapping_add(1);
+        r.signer = if data.is_some() {
+            record::SIGNER_DATA
+        } else {
+            record::SIGNER_SCOPE
+        };
+        let msg = r.message(&vid, &epoch, &w)?;
+        r.sig = match (data, &scope_signer) {
+            (Some(s), _) | (None, Some(s)) => s.sign(&msg),
+            (None, None) => return Err(Error::failure("internal: no signer")),
+        };
+        Ok(())
+    }
+
+    /// Parses the header and records about to be written as a reader will,
+    /// and checks the signatures with the keys this session's own slot
+    /// holds: a writer never publishes a file its readers refuse.
+    fn verify_before_publishing(
+        &self,
+        head: &[u8],
+        sig: &[u8],
+        records: &[u8],
+        touched: &[bool],
+    ) -> Result<()> {
         let (version, len) = format::parse_prefix(&head[..PREFIX_LEN.min(head.len())])?;
         if len as usize != head.len() - PREFIX_LEN {
             return Err(Error::failure("internal: the new header's length is wrong"));
@@ -239,25 +383,48 @@ impl Vault {
         if !crypto::verify(&self.keys.verify_key, head, sig) {
             return Err(Error::failure("internal: the new header does not verify"));
         }
+        if version == format::VERSION {
+            let parsed_records =
+                record::parse_records(records.get(4..).unwrap_or(&[]), parsed.writers.len())
+                    .map_err(|e| {
+                        Error::failure(format!("internal: the new records do not parse: {e}"))
+                    })?;
+            for (k, r) in parsed_records.iter().enumerate() {
+                if !touched.get(k + 1).copied().unwrap_or(false) {
+                    continue;
+                }
+                let w = &parsed.writers[k];
+                let ok = r
+                    .signer_key(&self.keys.verify_key, w)
+                    .zip(r.message(&parsed.vault_id, &parsed.epoch, w).ok())
+                    .is_some_and(|(key, msg)| crypto::verify(&key, &msg, &r.sig));
+                if !ok {
+                    return Err(Error::failure(
+                        "internal: a new scope record does not verify; the vault was not changed",
+                    ));
+                }
+            }
+        }
         Ok(())
     }
 
-    /// Redistributes all entries when the vault has grown or shrunk far from
-    /// the size [`format::bucket_count_for`] picks. Entries move as opaque bytes.
-    fn rebucket_if_needed(&mut self) -> Result<()> {
-        let count = self.header.buckets.len();
-        let total = self.header.total_entries()?;
+    /// Redistributes table `t`'s entries when it has grown or shrunk far
+    /// from the size [`format::bucket_count_for`] picks. Entries move as
+    /// opaque bytes.
+    fn rebucket_if_needed(&mut self, t: Table) -> Result<()> {
+        let count = self.refs_unchecked(t).len();
+        let total = format::table_entries(self.refs_unchecked(t))?;
         if !format::needs_rebucket(total, count) {
             return Ok(());
         }
         let new_count = format::bucket_count_for(total);
         let mut out: Vec<ParsedBucket> = (0..new_count).map(|_| BTreeMap::new()).collect();
         for i in 0..count {
-            self.for_each_in_bucket(i, |e| {
+            self.for_each_in_bucket(t, i, |e| {
                 out[format::bucket_of(&e.lookup, new_count)].insert(e.lookup, e.to_owned());
             })?;
         }
-        Arc::make_mut(&mut self.header).buckets = out
+        *self.refs_mut(t) = out
             .iter()
             .map(|m| {
                 Ok(BucketRef {
@@ -267,9 +434,9 @@ impl Vault {
                 })
             })
             .collect::<Result<_>>()?;
-        if let Some(w) = self.write.as_mut() {
-            w.changed = out.into_iter().map(Some).collect();
-        }
+        let w = self.write.as_mut().ok_or_else(not_writing)?;
+        w.changed[t] = out.into_iter().map(Some).collect();
+        w.old_offsets[t] = vec![0; new_count];
         Ok(())
     }
 }
