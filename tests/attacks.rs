@@ -111,6 +111,64 @@ fn check_reports_a_clean_vault_and_repair_needs_confirmation() {
     v.pass().args(["vault", "check", "--yes"]).assert().code(2);
 }
 
+/// A scope that a scoped write token writes has its own partition, whose
+/// record its write key signs. A record that fails (here one flipped
+/// signature byte) is a 500 for that scope's readers and is reported by
+/// `vault check`; `--repair` empties that partition and the scope's writer
+/// carries on; other scopes never notice.
+#[test]
+fn a_failing_scope_record_is_refused_reported_and_repaired() {
+    let v = Vault::new();
+    v.put_sso("other", "u", b"other-secret");
+    let w = v.create_token(&["w", "--app", "a", "--write"]);
+    v.token(&w)
+        .args(["put-sso", "a", "--user-id", "u"])
+        .write_stdin("a-secret")
+        .assert()
+        .code(0);
+    let mut file = v.bytes();
+    let hlen = u32::from_be_bytes(file[10..14].try_into().unwrap()) as usize;
+    let at = 14 + hlen + 64;
+    let rlen = u32::from_be_bytes(file[at..at + 4].try_into().unwrap()) as usize;
+    file[at + 4 + rlen - 1] ^= 1; // the (only) record's signature
+    v.write_bytes(&file);
+    v.token(&w)
+        .args(["get-sso", "a", "--user-id", "u"])
+        .assert()
+        .code(50)
+        .stdout("")
+        .stderr(predicate::str::contains("fails its signature"));
+    v.pass()
+        .args(["get-sso", "other", "--user-id", "u"])
+        .assert()
+        .code(0)
+        .stdout("other-secret");
+    v.pass()
+        .args(["vault", "check"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("scope partition 0 (its record)"));
+    v.pass()
+        .args(["vault", "check", "--repair", "--yes"])
+        .assert()
+        .code(0);
+    v.pass().args(["vault", "check"]).assert().code(0);
+    v.token(&w)
+        .args(["get-sso", "a", "--user-id", "u"])
+        .assert()
+        .code(44);
+    v.token(&w)
+        .args(["put-sso", "a", "--user-id", "u"])
+        .write_stdin("again")
+        .assert()
+        .code(0);
+    v.pass()
+        .args(["get-sso", "a", "--user-id", "u"])
+        .assert()
+        .code(0)
+        .stdout("again");
+}
+
 #[test]
 fn the_slot_limit_is_a_clear_error() {
     // The limit itself is exercised in the crate's unit tests (1,000
@@ -194,6 +252,115 @@ fn version_1_vaults_are_read_refuse_writes_and_upgrade_with_a_rotation() {
         predicate::str::contains("alpha\talice\tactive")
             .and(predicate::str::contains("alpha\tbob\tactive")),
     );
+}
+
+fn v2_vault() -> Vault {
+    let v = Vault::empty();
+    std::fs::copy(fixture("v2/v2.vault"), &v.path).unwrap();
+    std::fs::set_permissions(&v.path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    v
+}
+
+fn v2_cmd(v: &Vault, credential: &str) -> assert_cmd::Command {
+    let mut c = v.cmd();
+    match credential {
+        "pass" => c.arg("--passphrase-file").arg(fixture("v2/v2.pass")),
+        token => c
+            .arg("--token-file")
+            .arg(fixture(&format!("v2/{token}.token"))),
+    };
+    c
+}
+
+/// A vault written by the previous release (format 2): everything keeps
+/// working as it was, `vault info` says how to confine its scoped write
+/// tokens, and `vault upgrade` converts it keeping every token.
+#[test]
+fn version_2_vaults_keep_working_and_upgrade_keeping_every_token() {
+    let v = v2_vault();
+    v2_cmd(&v, "pass")
+        .args(["vault", "info"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("format version: 2\n"))
+        .stderr(predicate::str::contains("`sso-secrets vault upgrade`"));
+    v2_cmd(&v, "reader")
+        .args(["get-sso", "beta", "--user-id", "bob"])
+        .assert()
+        .code(0)
+        .stdout("beta-secret");
+    // Writes keep the format (the scoped writer still signs with the data key
+    // its format 2 slot holds).
+    v2_cmd(&v, "writer")
+        .args(["put-sso", "alpha", "--user-id", "dave"])
+        .write_stdin("dave-secret")
+        .assert()
+        .code(0);
+    v2_cmd(&v, "pass")
+        .args(["put-sso", "beta", "--user-id", "erin"])
+        .write_stdin("erin-secret")
+        .assert()
+        .code(0);
+    v2_cmd(&v, "pass")
+        .args(["vault", "info"])
+        .assert()
+        .stdout(predicate::str::contains("format version: 2\n"));
+
+    v2_cmd(&v, "pass")
+        .args(["vault", "upgrade"])
+        .assert()
+        .code(0)
+        .stdout("3\n")
+        .stderr(predicate::str::contains("invalidated").not());
+    v2_cmd(&v, "pass").args(["vault", "info"]).assert().stdout(
+        predicate::str::contains("format version: 3\n")
+            .and(predicate::str::contains("write scopes:   1\n"))
+            .and(predicate::str::contains("tokens:         2\n")),
+    );
+    // The same token texts keep working, each within its scope.
+    v2_cmd(&v, "writer")
+        .args(["put-sso", "alpha", "--user-id", "frank"])
+        .write_stdin("frank-secret")
+        .assert()
+        .code(0);
+    v2_cmd(&v, "writer")
+        .args(["put-sso", "beta", "--user-id", "mallory"])
+        .write_stdin("x")
+        .assert()
+        .code(43);
+    v2_cmd(&v, "reader")
+        .args(["get-sso", "beta", "--user-id", "erin"])
+        .assert()
+        .code(0)
+        .stdout("erin-secret");
+    let listed = v2_cmd(&v, "pass")
+        .arg("list")
+        .assert()
+        .code(0)
+        .get_output()
+        .stdout
+        .clone();
+    let names: Vec<String> = String::from_utf8(listed)
+        .unwrap()
+        .lines()
+        .map(|l| l.split('\t').take(4).collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "sso alpha alice active",
+            "sso alpha carol active",
+            "sso alpha dave active",
+            "sso alpha frank active",
+            "sso beta bob active",
+            "sso beta erin active"
+        ]
+    );
+    v2_cmd(&v, "pass")
+        .args(["vault", "upgrade"])
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("already in format version 3"));
 }
 
 #[test]

@@ -58,6 +58,9 @@ fn a_batch_checks_each_request_and_commits_the_rest_together() {
             (pass(), put("b", "u2", b"two")),
             (token2, put("b", "u3", b"out of scope")),
             (pass(), put("b", "u4", b"")),
+            // The passphrase writes into the scoped writer's partition too
+            // (signing its record with the data key), in the same batch.
+            (pass(), put("a", "u5", b"five")),
         ],
     );
     let statuses: Vec<_> = answers
@@ -68,11 +71,15 @@ fn a_batch_checks_each_request_and_commits_the_rest_together() {
         })
         .collect();
     use crate::status::Status::*;
-    assert_eq!(statuses, [Ok, Ok, Unauthorized, WrongFormat]);
+    assert_eq!(statuses, [Ok, Ok, Unauthorized, WrongFormat, Ok]);
     assert_eq!(answers[0].0, Principal::Token("a-writer".into()));
     assert_eq!(answers[1].0, Principal::Passphrase);
     let reader = LocalVault::new(config, pass());
-    for (app, user, want) in [("a", "u1", &b"one"[..]), ("b", "u2", b"two")] {
+    for (app, user, want) in [
+        ("a", "u1", &b"one"[..]),
+        ("b", "u2", b"two"),
+        ("a", "u5", b"five"),
+    ] {
         match reader.call(get(app, user)).unwrap() {
             Reply::Secret(s) => assert_eq!(s.expose(), want),
             Reply::Done => panic!("a get answered Done"),

@@ -315,3 +315,38 @@ fn partition_of(raw: &Raw, token: &crate::secret::SecretString, name: &str) -> u
     let tag = ScopeKeys::new(app(name), k.scope_key(&app(name)).unwrap()).tag;
     raw.header.writer_of(1, &tag).unwrap()
 }
+
+#[test]
+fn a_format_2_scoped_writer_loses_the_data_key_at_upgrade() {
+    // Written by the previous release: a write token for app alpha, a read
+    // token for app beta.
+    let fx = Fx::with_file(include_bytes!("../../tests/fixtures/v2/v2.vault"));
+    let owner = pass_of(include_str!("../../tests/fixtures/v2/v2.pass").trim());
+    let text = |t: &str| crate::secret::SecretString::new(t.trim().into());
+    let writer = text(include_str!("../../tests/fixtures/v2/writer.token"));
+    let reader = text(include_str!("../../tests/fixtures/v2/reader.token"));
+    let old_keys = Raw::parse(&fx.bytes()).keyring(&tok(&writer));
+    assert!(
+        old_keys.signing_seed.is_some(),
+        "format 2 gave it the data key"
+    );
+    assert!(fx.write(&owner, |v| v.upgrade()).unwrap().is_empty());
+    let raw = Raw::parse(&fx.bytes());
+    assert_eq!(raw.header.version, format::VERSION);
+    let keys = raw.keyring(&tok(&writer));
+    assert!(keys.signing_seed.is_none() && keys.write_keys.len() == 1);
+    // The data key it kept from format 2 signs nothing readers accept: it
+    // empties beta's bucket and re-signs the header with it.
+    let mut r = Raw::parse(&fx.bytes());
+    let n = r.buckets.len();
+    r.buckets = vec![Vec::new(); n];
+    fx.set_bytes(&r.encode(&old_keys, Some(vec![0; n])));
+    assert_eq!(
+        status(fx.get(&tok(&reader), &app("beta"), "bob")),
+        Status::WrongFormat
+    );
+    assert_eq!(
+        status(fx.get(&owner, &app("beta"), "bob")),
+        Status::WrongFormat
+    );
+}

@@ -61,6 +61,16 @@ impl Fx {
         Fx { _dir: dir, path }
     }
 
+    /// A vault made of `bytes` (a fixture), mode 0600.
+    pub(super) fn with_file(bytes: &[u8]) -> Fx {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("vault");
+        std::fs::write(&path, bytes).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        Fx { _dir: dir, path }
+    }
+
     pub(super) fn open(&self, u: &Unlocker) -> Result<Vault> {
         Vault::open(&self.path, u)
     }
