@@ -1,12 +1,12 @@
 //! Feeds arbitrary bytes to every parser that reads vault bytes before
 //! anything is authenticated: the prefix, the header (slots, revoked ids,
-//! bucket table), buckets and keyrings, for both format versions. None may
-//! panic, and a header that parses must encode back to exactly the same
-//! bytes.
+//! writer list, bucket table), the scope records, buckets and keyrings, for
+//! every format version. None may panic, and a header or records region that
+//! parses must encode back to exactly the same bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sso_secrets::vault::format;
+use sso_secrets::vault::{format, record};
 use sso_secrets::vault::keys::Keyring;
 
 fuzz_target!(|data: &[u8]| {
@@ -17,20 +17,26 @@ fuzz_target!(|data: &[u8]| {
         {
             // The reader never parses a header shorter than its length field.
             if let Ok(h) = format::Header::parse(version, &data[format::PREFIX_LEN..end]) {
-                // Headers are always written in the current format.
-                if version == format::VERSION
+                // Headers are written in formats 2 and 3.
+                if version != format::VERSION_1
                     && let Ok(bytes) = h.encode()
                 {
                     assert_eq!(bytes, &data[..end], "header encoding is not canonical");
                 }
-                let _ = h.file_len(end);
+                let _ = format::table_len(&h.buckets);
             }
+        }
+    }
+    for n in [0usize, 1, 3] {
+        if let Ok(records) = record::parse_records(data, n) {
+            let bytes = record::encode_records(&records).unwrap();
+            assert_eq!(&bytes[4..], data, "record encoding is not canonical");
         }
     }
     for (count, entries) in [(1usize, 1u32), (2, 0), (256, 3)] {
         let _ = format::parse_bucket(data, 0, count, entries);
     }
-    for version in [1, 2] {
+    for version in [1, 2, 3] {
         let _ = Keyring::decode(version, data);
     }
 });

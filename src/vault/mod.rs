@@ -144,7 +144,10 @@ fn read_header(file: &File) -> Result<HeadRead> {
         if rlen > format::MAX_HEADER_LEN || (want as u64).saturating_add(u64::from(rlen)) > size {
             return Err(Error::corrupt("the scope records do not fit in the file"));
         }
-        let bytes = store::read_at(file, want as u64, rlen as usize)?;
+        let bytes = match rlen {
+            0 => Vec::new(),
+            n => store::read_at(file, want as u64, n as usize)?,
+        };
         (
             record::parse_records(&bytes, header.writers.len())?,
             4 + u64::from(rlen),

@@ -5,7 +5,7 @@ use super::format::{self, BucketRef, Header, PREFIX_LEN, RawEntry, Writer};
 use super::keys::{Entry, ScopeKeys};
 use super::record::{self, Record};
 use super::{BASE, ParsedBucket, Table, Vault, store};
-use crate::crypto::{self, Signer};
+use crate::crypto::{self, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use std::cell::Cell;
 use std::collections::BTreeMap;
@@ -30,18 +30,27 @@ pub(super) struct WriteState {
 impl WriteState {
     pub(super) fn new(lock: store::WriteLock, v: &Vault) -> Self {
         let tables = v.tables();
+        // One pass over every table's lengths (records are not verified
+        // yet, so their tables may be large: never quadratic).
+        let mut at = (v.header_len + SIG_LEN) as u64 + v.records_len;
+        let old_offsets = (0..tables)
+            .map(|t| {
+                v.refs_unchecked(t)
+                    .iter()
+                    .map(|b| {
+                        let here = at;
+                        at = at.saturating_add(u64::from(b.len));
+                        here
+                    })
+                    .collect()
+            })
+            .collect();
         WriteState {
             lock,
             changed: (0..tables)
                 .map(|t| (0..v.refs_unchecked(t).len()).map(|_| None).collect())
                 .collect(),
-            old_offsets: (0..tables)
-                .map(|t| {
-                    (0..v.refs_unchecked(t).len())
-                        .map(|i| v.bucket_offset(t, i))
-                        .collect()
-                })
-                .collect(),
+            old_offsets,
             touched: vec![false; tables],
         }
     }
@@ -322,6 +331,9 @@ impl Vault {
     }
 
     fn no_write_key(&self) -> Error {
+        if !self.keys.write {
+            return Error::token_read_only(&self.keys.name);
+        }
         Error::Unauthorized(format!(
             "access token {} may write only the scopes it was issued for",
             crate::text::quote(&self.keys.name)
