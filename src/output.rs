@@ -154,7 +154,7 @@ impl Sink<'_> {
                 )?;
                 writeln!(self.out, "tokens:         {}", i.tokens)?;
                 writeln!(self.out, "write scopes:   {}", i.write_scopes)?;
-                writeln!(self.out, "writes:         {}", i.generation)?;
+                writeln!(self.out, "generation:     {}", i.generation)?;
             }
         }
         self.out.flush()

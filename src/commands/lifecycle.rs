@@ -139,7 +139,8 @@ pub struct Info {
     pub read_only: bool,
     /// Access tokens.
     pub tokens: usize,
-    /// Writes since creation (to the header and to scope partitions).
+    /// Writes of the header since creation (root writers: the passphrase
+    /// and unscoped write tokens; a scoped token's writes leave it as is).
     pub generation: u64,
     /// Scopes that scoped write tokens write (each in its own partition).
     pub write_scopes: usize,
@@ -166,7 +167,7 @@ pub fn vault_info(ctx: &Ctx<'_>) -> Result<Outcome> {
             did_secrets: did,
             read_only: v.header.read_only(),
             tokens: v.token_count(),
-            generation: v.writes(),
+            generation: v.header.generation,
             write_scopes: v.header.writers.len(),
         }))
     })

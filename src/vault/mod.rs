@@ -21,6 +21,8 @@ mod attacks_entries_tests;
 #[cfg(test)]
 mod attacks_tests;
 #[cfg(test)]
+mod review3_attacks_tests;
+#[cfg(test)]
 mod review_attacks_tests;
 #[cfg(test)]
 mod scope_attacks_tests;
@@ -387,15 +389,6 @@ impl Vault {
         self.warnings.borrow_mut().push(w);
     }
 
-    /// Writes since the vault was created: the header's generation plus
-    /// each partition's sequence number (a rekey folds those into the
-    /// generation, so the sum only grows).
-    pub fn writes(&self) -> u64 {
-        self.records
-            .iter()
-            .fold(self.header.generation, |n, r| n.wrapping_add(r.seq))
-    }
-
     /// The file format version (1, 2 or 3).
     pub fn version(&self) -> u16 {
         self.header.version
@@ -541,9 +534,10 @@ impl Vault {
         format::for_each_entry(&bytes, i, refs.len(), refs[i].count, f)
     }
 
-    /// Every entry of bucket `i` of table `t`. The outer error is fatal (I/O,
-    /// or bytes that fail the signed hash: no key holder can produce those);
-    /// the inner one is a bucket a signer wrote malformed, which listing skips.
+    /// Every entry of bucket `i` of table `t`. The outer error is I/O, or
+    /// bytes that fail the signed hash (in the base no key holder but a root
+    /// writer can produce those; in a partition, its writers can); the inner
+    /// one is a bucket a signer wrote malformed, which listing skips.
     fn bucket_entries(&self, t: Table, i: usize) -> Result<Result<Vec<RawEntry>>> {
         if let Some(m) = self.changed(t, i) {
             return Ok(Ok(m.values().cloned().collect()));
@@ -644,14 +638,33 @@ impl Vault {
     /// Every entry this credential may read, decrypted, sorted by scope and
     /// name. Entries (or whole buckets, or partitions) that fail
     /// authentication are skipped and reported as a warning, so one planted
-    /// entry cannot stop listing, export, revocation or rotation.
+    /// entry cannot stop listing or export. Only a base bucket that fails its
+    /// signed hash is fatal: no key holder but a root writer can produce it.
     pub fn entries(&self) -> Result<Vec<(Scope, Entry)>> {
+        self.entries_skipping(|_| true)
+    }
+
+    /// As [`Vault::entries`], for a rekey, which re-signs what it reads:
+    /// a partition that fails (its record, or a bucket's hash) is skipped
+    /// only when `forfeit` says its data was at the mercy of tokens being
+    /// dropped anyway; anywhere else it stops the rekey, so that data is
+    /// only ever dropped by `vault check --repair`, never by a revoke.
+    pub(super) fn entries_skipping(
+        &self,
+        forfeit: impl Fn(Table) -> bool,
+    ) -> Result<Vec<(Scope, Entry)>> {
         let scoped: Vec<ScopeKeys> = self
             .keys
             .scoped_keys()
             .into_iter()
             .map(|(s, k)| ScopeKeys::new(s, k))
             .collect();
+        let stop = |t: Table| {
+            Error::corrupt(format!(
+                "scope partition {} fails authentication; `sso-secrets vault check --repair` drops it (its secrets are lost), then retry",
+                t - 1
+            ))
+        };
         let mut seen = Scopes::default();
         let mut out = Vec::new();
         let mut bad = BadList::default();
@@ -660,13 +673,27 @@ impl Vault {
                 continue;
             }
             let Ok(refs) = self.refs(t) else {
+                if !forfeit(t) {
+                    return Err(stop(t));
+                }
                 bad.add_record(t - 1);
                 continue;
             };
             for i in 0..refs.len() {
-                let Ok(raws) = self.bucket_entries(t, i)? else {
-                    bad.add(t, i, None);
-                    continue;
+                let raws = match self.bucket_entries(t, i) {
+                    Ok(Ok(raws)) => raws,
+                    Ok(Err(_)) => {
+                        bad.add(t, i, None);
+                        continue;
+                    }
+                    // A partition's writers sign its record, so a bucket
+                    // that fails its hash there is theirs to have written.
+                    Err(_) if t != BASE && forfeit(t) => {
+                        bad.add(t, i, None);
+                        continue;
+                    }
+                    Err(_) if t != BASE => return Err(stop(t)),
+                    Err(e) => return Err(e),
                 };
                 for (j, raw) in raws.iter().enumerate() {
                     if !self.placed_right(t, raw) {

@@ -19,6 +19,10 @@ use super::format::{self, BucketRef, Writer};
 use crate::crypto::{self, SIG_LEN};
 use crate::error::{Error, Result};
 
+/// The smallest encoded entry: lookup, kind, tag, salt and two length
+/// fields, with empty ciphertexts.
+const MIN_ENTRY_LEN: u64 = 32 + 1 + 16 + 24 + 2 + 4;
+
 /// Signed by the data key (a root writer).
 pub const SIGNER_DATA: u8 = 0;
 /// Signed by the scope's write key (a scoped write token).
@@ -101,6 +105,26 @@ impl Record {
         let signer = b.u8()?;
         let buckets = format::parse_bucket_table(&mut b)?;
         b.finish()?;
+        // Checked before any signature, because every reader parses every
+        // record: a record may not claim more buckets than its entries
+        // call for (writers redistribute every table they change), nor
+        // more entries than its bytes can hold. So a scoped writer cannot
+        // make everyone's open parse a huge table without a file as large.
+        let total = format::table_entries(&buckets)?;
+        if format::needs_rebucket(total, buckets.len()) {
+            return Err(Error::corrupt(format!(
+                "a scope record has {} buckets for {total} entries",
+                buckets.len()
+            )));
+        }
+        if buckets
+            .iter()
+            .any(|x| u64::from(x.count) * MIN_ENTRY_LEN > u64::from(x.len))
+        {
+            return Err(Error::corrupt(
+                "a scope record counts more entries than its buckets' bytes hold",
+            ));
+        }
         Ok(Record {
             seq,
             signer,
@@ -157,7 +181,7 @@ mod tests {
         a.sig = [3; SIG_LEN];
         let mut b = Record::empty();
         b.signer = SIGNER_SCOPE;
-        b.buckets = vec![a.buckets[0].clone(); 4];
+        b.buckets = vec![a.buckets[0].clone(); 2];
         let bytes = encode_records(&[a.clone(), b.clone()]).unwrap();
         let body = &bytes[4..];
         assert_eq!(parse_records(body, 2).unwrap(), vec![a, b]);

@@ -6,11 +6,19 @@
 use super::admin::{TokenInfo, new_admin_keys, passphrase_slot, seal_slot, sign_table};
 use super::format::{MAX_REVOKED, SlotLock, VERSION};
 use super::unlock::escrow_aad;
-use super::{Vault, format};
+use super::{BASE, Table, Vault, format};
 use crate::crypto::{self, KdfParams};
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
 use std::sync::Arc;
+
+fn keeps(keep: &Keep<'_>, name: &str) -> bool {
+    match keep {
+        Keep::AllBut(n) => *n != name,
+        Keep::All => true,
+        Keep::None => false,
+    }
+}
 
 /// Which token slots a rekey keeps.
 enum Keep<'a> {
@@ -31,9 +39,30 @@ impl Vault {
         keep: Keep<'_>,
         new_pass: Option<(&SecretString, KdfParams)>,
     ) -> Result<Vec<TokenInfo>> {
+        self.rekey_with(keep, new_pass, false)
+    }
+
+    /// [`Vault::rekey`]; `repairing` (a confirmed `vault check --repair`)
+    /// skips every partition that fails instead of stopping.
+    fn rekey_with(
+        &mut self,
+        keep: Keep<'_>,
+        new_pass: Option<(&SecretString, KdfParams)>,
+        repairing: bool,
+    ) -> Result<Vec<TokenInfo>> {
         self.require_admin()?;
         let tokens = self.token_slots()?;
-        let entries = self.entries()?;
+        // The partitions the dropped tokens could write: whatever fails
+        // there was theirs to break, and is skipped (and reported); a
+        // failure anywhere else stops the rekey (see `entries_skipping`).
+        let dropped_writes: Vec<Table> = tokens
+            .iter()
+            .filter(|t| !keeps(&keep, &t.keys.name))
+            .flat_map(|t| t.keys.write_keys.iter())
+            .map(|(kind, tag, _)| self.table_for(*kind, tag))
+            .filter(|&t| t != BASE)
+            .collect();
+        let entries = self.entries_skipping(|t| repairing || dropped_writes.contains(&t))?;
         let admin = new_admin_keys(self.keys.created)?;
         let escrow = admin
             .escrow_key
@@ -66,11 +95,7 @@ impl Vault {
         }
         for t in &tokens {
             let s = &self.header.slots[t.index];
-            let kept = match keep {
-                Keep::AllBut(name) => t.keys.name != name,
-                Keep::All => true,
-                Keep::None => false,
-            };
+            let kept = keeps(&keep, &t.keys.name);
             if !kept {
                 dropped.push(TokenInfo::of(&t.keys));
                 revoked.push(s.id);
@@ -169,7 +194,7 @@ impl Vault {
     /// Rotation after the slot table failed authentication (`vault check
     /// --repair`): no token slot is trusted, so none is kept.
     pub(super) fn rotate_untrusted(&mut self) -> Result<Vec<TokenInfo>> {
-        self.rekey(Keep::None, None)
+        self.rekey_with(Keep::None, None, true)
     }
 
     /// `vault upgrade`: converts a version 1 vault to the current format

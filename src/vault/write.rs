@@ -129,9 +129,7 @@ impl Vault {
         w.changed = vec![vec![Some(BTreeMap::new())]];
         w.old_offsets = vec![vec![0]];
         w.touched = vec![false];
-        let folded = self.writes();
         let h = Arc::make_mut(&mut self.header);
-        h.generation = folded;
         h.writers.clear();
         h.buckets = vec![BucketRef {
             count: 0,
@@ -147,11 +145,9 @@ impl Vault {
     /// Replaces partition `k` with an empty one, signed afresh at commit
     /// (`vault check --repair`, for a record that fails its signature).
     pub(super) fn empty_partition(&mut self, k: usize) -> Result<()> {
-        let seq = self.records[k].seq;
-        Arc::make_mut(&mut self.records)[k] = Record {
-            seq,
-            ..Record::empty()
-        };
+        // Nothing of the failing record is kept, its sequence number
+        // included (it was never authenticated).
+        Arc::make_mut(&mut self.records)[k] = Record::empty();
         self.record_ok[k].set(Some(true));
         let w = self.write.as_mut().ok_or_else(not_writing)?;
         w.changed[k + 1] = vec![Some(BTreeMap::new())];
