@@ -136,9 +136,15 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
         }
     }
     let mut v = open_locked(ctx, &u)?;
-    // Check again under the lock: the file may have changed meanwhile.
-    let r = v.check()?;
-    let dropped = v.repair(&r)?;
+    // Check again under the lock: the file may have changed meanwhile, and
+    // only what was shown (and confirmed) may be dropped.
+    let again = v.check()?;
+    if !again.same_findings(&r) {
+        return Err(Error::Temporary(
+            "the vault changed between the check and the repair; nothing was dropped; run `sso-secrets vault check` again".into(),
+        ));
+    }
+    let dropped = v.repair(&again)?;
     ctx.warnings.borrow_mut().extend(v.take_warnings());
     v.commit()?;
     reissue_lines(ctx, &dropped, "was dropped with the untrusted slot table");

@@ -434,21 +434,29 @@ impl Vault {
         })
     }
 
-    /// Counts SSO and DID entries (kind bytes are in clear; no keys needed).
+    /// Counts SSO and DID entries (kind bytes are in clear in the base; a
+    /// partition's kind is its scope's).
     pub fn counts(&self) -> Result<(usize, usize)> {
         let (mut sso, mut did) = (0, 0);
-        for t in 0..self.tables() {
-            // A partition whose record fails is left out (`vault check`
-            // reports it).
-            let Ok(refs) = self.refs(t) else { continue };
-            for i in 0..refs.len() {
-                self.for_each_in_bucket(t, i, |e| {
-                    if e.kind == super::keys::KIND_SSO {
-                        sso += 1;
-                    } else {
-                        did += 1;
-                    }
-                })?;
+        for i in 0..self.header.buckets.len() {
+            self.for_each_in_bucket(super::BASE, i, |e| {
+                if e.kind == super::keys::KIND_SSO {
+                    sso += 1;
+                } else {
+                    did += 1;
+                }
+            })?;
+        }
+        // A partition holds one scope, so its authenticated table counts
+        // its entries of one kind; a partition whose record fails is left
+        // out (`vault check` reports it), and its buckets are not read.
+        for (k, w) in self.header.writers.iter().enumerate() {
+            let Ok(refs) = self.refs(k + 1) else { continue };
+            let n = format::table_entries(refs).unwrap_or(0);
+            if w.kind == super::keys::KIND_SSO {
+                sso += n;
+            } else {
+                did += n;
             }
         }
         Ok((sso, did))

@@ -117,20 +117,27 @@ pub fn bucket_of(lookup: &[u8; 32], count: usize) -> usize {
 /// 100,000 entries, so a lookup hashes ~60 KiB however the vault grows.
 /// Small vaults keep one bucket.
 pub fn bucket_count_for(n: usize) -> usize {
+    bucket_count_within(n, MAX_BUCKETS as usize)
+}
+
+/// [`bucket_count_for`], at most `max` (a power of two).
+pub fn bucket_count_within(n: usize, max: usize) -> usize {
     if n <= 64 {
         return 1;
     }
-    (5 * n)
-        .isqrt()
-        .next_power_of_two()
-        .min(MAX_BUCKETS as usize)
+    n.saturating_mul(5).isqrt().next_power_of_two().min(max)
 }
 
-/// True when a vault of `n` entries in `count` buckets should be
+/// True when a table of `n` entries in `count` buckets should be
 /// redistributed: more than a factor of two from [`bucket_count_for`], so
 /// a vault hovering around a boundary does not redistribute on every write.
 pub fn needs_rebucket(n: usize, count: usize) -> bool {
-    let want = bucket_count_for(n);
+    needs_rebucket_within(n, count, MAX_BUCKETS as usize)
+}
+
+/// [`needs_rebucket`] for a table of at most `max` buckets.
+pub fn needs_rebucket_within(n: usize, count: usize, max: usize) -> bool {
+    let want = bucket_count_within(n, max);
     count > 2 * want || 2 * count < want
 }
 

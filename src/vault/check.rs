@@ -35,6 +35,21 @@ impl CheckReport {
             && self.bad_records.is_empty()
     }
 
+    /// True when `other` found exactly the same failures.
+    pub fn same_findings(&self, other: &CheckReport) -> bool {
+        (
+            self.table_ok,
+            &self.bad_slots,
+            &self.bad_entries,
+            &self.bad_records,
+        ) == (
+            other.table_ok,
+            &other.bad_slots,
+            &other.bad_entries,
+            &other.bad_records,
+        )
+    }
+
     /// One line per finding, for stderr.
     pub fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();

@@ -23,6 +23,8 @@ mod attacks_tests;
 #[cfg(test)]
 mod review3_attacks_tests;
 #[cfg(test)]
+mod review4_attacks_tests;
+#[cfg(test)]
 mod review_attacks_tests;
 #[cfg(test)]
 mod scope_attacks_tests;
@@ -641,7 +643,7 @@ impl Vault {
     /// entry cannot stop listing or export. Only a base bucket that fails its
     /// signed hash is fatal: no key holder but a root writer can produce it.
     pub fn entries(&self) -> Result<Vec<(Scope, Entry)>> {
-        self.entries_skipping(|_| true)
+        self.entries_skipping(|t| t != BASE)
     }
 
     /// As [`Vault::entries`], for a rekey, which re-signs what it reads:
@@ -687,8 +689,9 @@ impl Vault {
                         continue;
                     }
                     // A partition's writers sign its record, so a bucket
-                    // that fails its hash there is theirs to have written.
-                    Err(_) if t != BASE && forfeit(t) => {
+                    // that fails its hash there is theirs to have written
+                    // (and the base's, for a dropped holder of the data key).
+                    Err(_) if forfeit(t) => {
                         bad.add(t, i, None);
                         continue;
                     }

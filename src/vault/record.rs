@@ -19,6 +19,12 @@ use super::format::{self, BucketRef, Writer};
 use crate::crypto::{self, SIG_LEN};
 use crate::error::{Error, Result};
 
+/// Most buckets a partition has (about 50 million entries before its
+/// buckets grow past ~3,000 entries each). Every reader parses every record
+/// before checking any signature, so this bounds what a scoped writer can
+/// make everyone read at 640 KiB per record, whatever sizes it claims.
+pub const MAX_PARTITION_BUCKETS: usize = 1 << 14;
+
 /// The smallest encoded entry: lookup, kind, tag, salt and two length
 /// fields, with empty ciphertexts.
 const MIN_ENTRY_LEN: u64 = 32 + 1 + 16 + 24 + 2 + 4;
@@ -111,7 +117,9 @@ impl Record {
         // more entries than its bytes can hold. So a scoped writer cannot
         // make everyone's open parse a huge table without a file as large.
         let total = format::table_entries(&buckets)?;
-        if format::needs_rebucket(total, buckets.len()) {
+        if buckets.len() > MAX_PARTITION_BUCKETS
+            || format::needs_rebucket_within(total, buckets.len(), MAX_PARTITION_BUCKETS)
+        {
             return Err(Error::corrupt(format!(
                 "a scope record has {} buckets for {total} entries",
                 buckets.len()

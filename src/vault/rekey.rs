@@ -5,6 +5,7 @@
 
 use super::admin::{TokenInfo, new_admin_keys, passphrase_slot, seal_slot, sign_table};
 use super::format::{MAX_REVOKED, SlotLock, VERSION};
+use super::keys::Keyring;
 use super::unlock::escrow_aad;
 use super::{BASE, Table, Vault, format};
 use crate::crypto::{self, KdfParams};
@@ -52,17 +53,25 @@ impl Vault {
     ) -> Result<Vec<TokenInfo>> {
         self.require_admin()?;
         let tokens = self.token_slots()?;
-        // The partitions the dropped tokens could write: whatever fails
-        // there was theirs to break, and is skipped (and reported); a
-        // failure anywhere else stops the rekey (see `entries_skipping`).
-        let dropped_writes: Vec<Table> = tokens
+        // What the dropped tokens could write: whatever fails there was
+        // theirs to break, and is skipped (and reported); a failure
+        // anywhere else stops the rekey (see `entries_skipping`). A dropped
+        // token holding the data key (an unscoped writer) could sign
+        // anything, so then nothing stops it: no token blocks its own
+        // revocation.
+        let dropped: Vec<&Keyring> = tokens
             .iter()
             .filter(|t| !keeps(&keep, &t.keys.name))
-            .flat_map(|t| t.keys.write_keys.iter())
+            .map(|t| &t.keys)
+            .collect();
+        let forfeit_all = repairing || dropped.iter().any(|k| k.signing_seed.is_some());
+        let dropped_writes: Vec<Table> = dropped
+            .iter()
+            .flat_map(|k| k.write_keys.iter())
             .map(|(kind, tag, _)| self.table_for(*kind, tag))
             .filter(|&t| t != BASE)
             .collect();
-        let entries = self.entries_skipping(|t| repairing || dropped_writes.contains(&t))?;
+        let entries = self.entries_skipping(|t| forfeit_all || dropped_writes.contains(&t))?;
         let admin = new_admin_keys(self.keys.created)?;
         let escrow = admin
             .escrow_key

@@ -422,10 +422,14 @@ impl Vault {
     fn rebucket_if_needed(&mut self, t: Table) -> Result<()> {
         let count = self.refs_unchecked(t).len();
         let total = format::table_entries(self.refs_unchecked(t))?;
-        if !format::needs_rebucket(total, count) {
+        let max = match t {
+            BASE => format::MAX_BUCKETS as usize,
+            _ => record::MAX_PARTITION_BUCKETS,
+        };
+        if !format::needs_rebucket_within(total, count, max) {
             return Ok(());
         }
-        let new_count = format::bucket_count_for(total);
+        let new_count = format::bucket_count_within(total, max);
         let mut out: Vec<ParsedBucket> = (0..new_count).map(|_| BTreeMap::new()).collect();
         for i in 0..count {
             self.for_each_in_bucket(t, i, |e| {
