@@ -5,43 +5,10 @@
 //! failing test means the attack worked against the code under review.
 
 use super::format::BucketRef;
-use super::keys::ScopeKeys;
 use super::record::SIGNER_SCOPE;
 use super::test_support::*;
 use crate::crypto::{self, Signer};
-use crate::secret::{Key32, SecretString};
 use crate::status::Status;
-
-/// The index of app `name`'s partition, as the holder of `token` finds it.
-fn partition_of(raw: &Raw, token: &SecretString, name: &str) -> usize {
-    let k = raw.keyring(&tok(token));
-    let tag = ScopeKeys::new(app(name), k.scope_key(&app(name)).unwrap()).tag;
-    raw.header.writer_of(1, &tag).unwrap()
-}
-
-/// The seed of the (single) write key a scoped write token holds.
-fn write_seed(raw: &Raw, token: &SecretString) -> Key32 {
-    let k = raw.keyring(&tok(token));
-    assert!(
-        k.signing_seed.is_none(),
-        "a scoped writer holds the data key"
-    );
-    k.write_keys[0].2.clone()
-}
-
-/// Signs record `k` as it is (refs and seq untouched) as its scope's
-/// writer, with `seed`: what the holder of that write key can do.
-fn sign_as_is(raw: &mut Raw, k: usize, seed: &Key32) {
-    raw.records[k].signer = SIGNER_SCOPE;
-    let msg = raw.records[k]
-        .message(
-            &raw.header.vault_id,
-            &raw.header.epoch,
-            &raw.header.writers[k],
-        )
-        .unwrap();
-    raw.records[k].sig = Signer::from_seed(seed).unwrap().sign(&msg);
-}
 
 /// FINDING 1 (fixed: a rekey stops instead). A partition whose record fails its signature is *detected*
 /// by its readers (500) -- until the passphrase holder runs any rekey
@@ -106,7 +73,7 @@ fn review3_a_scoped_writer_blocks_its_own_revocation() {
     let seed = write_seed(&r, &wa);
     r.records[a].buckets[0].hash = [0x5a; 32];
     r.records[a].seq += 1;
-    sign_as_is(&mut r, a, &seed);
+    sign_as_is(&mut r, a, &seed, SIGNER_SCOPE);
     fx.set_bytes(&r.file());
     // Other scopes still read.
     assert_eq!(
@@ -145,7 +112,7 @@ fn review3_a_scoped_writer_hides_a_whole_file_rollback_from_vault_info() {
     let a = partition_of(&r, &wa, "a");
     let seed = write_seed(&r, &wa);
     r.records[a].seq += 100;
-    sign_as_is(&mut r, a, &seed);
+    sign_as_is(&mut r, a, &seed, SIGNER_SCOPE);
     fx.set_bytes(&r.file());
     assert_eq!(
         fx.get(&pass(), &app("b"), "u").unwrap().as_deref(),
@@ -191,13 +158,7 @@ fn review3_a_rekey_signs_an_unauthenticated_seq_into_the_generation() {
     assert_eq!(fx.bytes(), forged);
     // The repair empties that partition without keeping its sequence
     // number; the signed generation only grew.
-    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut v = super::Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
-    let report = v.check().unwrap();
-    v.repair(&report).unwrap();
-    v.commit().unwrap();
+    repair(&fx, &pass());
     fx.write(&pass(), |v| v.revoke_token("wa")).unwrap();
     let after = Raw::parse(&fx.bytes());
     assert!(
@@ -243,7 +204,7 @@ fn review3_a_scoped_writer_bloats_every_readers_open() {
         n
     ];
     r.records[a].seq += 1;
-    sign_as_is(&mut r, a, &seed);
+    sign_as_is(&mut r, a, &seed, SIGNER_SCOPE);
     let file = r.file();
     fx.set_bytes(&file);
     let t0 = std::time::Instant::now();

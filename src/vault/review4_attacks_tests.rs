@@ -6,57 +6,14 @@
 //! failing test means the attack worked. Tests named `review4_held_*`
 //! are attacks that failed, kept as regression tests.
 
+use super::Unlocker;
 use super::format::{self, BucketRef};
-use super::keys::ScopeKeys;
 use super::record::{self, MAX_PARTITION_BUCKETS, Record, SIGNER_DATA, SIGNER_SCOPE};
 use super::test_support::*;
-use super::{Unlocker, Vault};
 use crate::crypto::Signer;
-use crate::secret::{Key32, SecretString};
+use crate::secret::SecretString;
 use crate::status::Status;
 use std::collections::BTreeSet;
-use std::time::Duration;
-
-/// The index of app `name`'s partition, as the holder of `token` finds it.
-fn partition_of(raw: &Raw, token: &SecretString, name: &str) -> usize {
-    let k = raw.keyring(&tok(token));
-    let tag = ScopeKeys::new(app(name), k.scope_key(&app(name)).unwrap()).tag;
-    raw.header.writer_of(1, &tag).unwrap()
-}
-
-/// The seed of the (single) write key a scoped write token holds.
-fn write_seed(raw: &Raw, token: &SecretString) -> Key32 {
-    let k = raw.keyring(&tok(token));
-    assert!(
-        k.signing_seed.is_none(),
-        "a scoped writer holds the data key"
-    );
-    k.write_keys[0].2.clone()
-}
-
-/// Signs record `k` as it is (refs and seq untouched) with `seed`, under
-/// the signer byte `signer`: what the holder of that key can do.
-fn sign_as_is(raw: &mut Raw, k: usize, seed: &Key32, signer: u8) {
-    raw.records[k].signer = signer;
-    let msg = raw.records[k]
-        .message(
-            &raw.header.vault_id,
-            &raw.header.epoch,
-            &raw.header.writers[k],
-        )
-        .unwrap();
-    raw.records[k].sig = Signer::from_seed(seed).unwrap().sign(&msg);
-}
-
-fn repair(fx: &Fx, u: &Unlocker) {
-    let lock = super::store::lock(&fx.path, Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut v = Vault::open_for_admin(&fx.path, u, Some(lock)).unwrap();
-    let report = v.check().unwrap();
-    v.repair(&report).unwrap();
-    v.commit().unwrap();
-}
 
 // ---------------------------------------------------------------------------
 // Findings

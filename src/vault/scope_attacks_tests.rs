@@ -261,13 +261,7 @@ fn a_root_writer_never_signs_a_forged_record() {
     let v = s.fx.open(&pass()).unwrap();
     assert_eq!(v.check().unwrap().bad_records, vec![c]);
     drop(v);
-    let lock = super::store::lock(&s.fx.path, std::time::Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut v = super::Vault::open_for_admin(&s.fx.path, &pass(), Some(lock)).unwrap();
-    let r = v.check().unwrap();
-    v.repair(&r).unwrap();
-    v.commit().unwrap();
+    repair(&s.fx, &pass());
     assert_eq!(s.fx.get(&tok(&s.wc), &app("c"), "u").unwrap(), None);
     s.fx.put(&tok(&s.wc), &app("c"), "u", "again").unwrap();
     assert_eq!(
@@ -307,13 +301,6 @@ fn the_limit_a_partition_shown_as_an_older_copy_had_it_ends_at_the_next_rekey() 
     r.parts[0] = old.parts[c].clone();
     s.fx.set_bytes(&r.file());
     victims_detect_c(&s);
-}
-
-/// The index of app `name`'s partition, as the holder of `token` finds it.
-fn partition_of(raw: &Raw, token: &crate::secret::SecretString, name: &str) -> usize {
-    let k = raw.keyring(&tok(token));
-    let tag = ScopeKeys::new(app(name), k.scope_key(&app(name)).unwrap()).tag;
-    raw.header.writer_of(1, &tag).unwrap()
 }
 
 #[test]

@@ -265,3 +265,46 @@ pub(super) fn status<T>(r: Result<T>) -> Status {
         Err(e) => e.status(),
     }
 }
+
+/// The index of app `name`'s partition, as the holder of `token` finds it.
+pub(super) fn partition_of(raw: &Raw, token: &SecretString, name: &str) -> usize {
+    let k = raw.keyring(&tok(token));
+    let tag = super::keys::ScopeKeys::new(app(name), k.scope_key(&app(name)).unwrap()).tag;
+    raw.header.writer_of(1, &tag).unwrap()
+}
+
+/// The seed of the (single) write key a scoped write token holds.
+pub(super) fn write_seed(raw: &Raw, token: &SecretString) -> crate::secret::Key32 {
+    let k = raw.keyring(&tok(token));
+    assert!(
+        k.signing_seed.is_none(),
+        "a scoped writer holds the data key"
+    );
+    k.write_keys[0].2.clone()
+}
+
+/// Signs record `k` as it is (refs and seq untouched) with `seed`, under
+/// the signer byte `signer`: what the holder of that key can do.
+pub(super) fn sign_as_is(raw: &mut Raw, k: usize, seed: &crate::secret::Key32, signer: u8) {
+    raw.records[k].signer = signer;
+    let msg = raw.records[k]
+        .message(
+            &raw.header.vault_id,
+            &raw.header.epoch,
+            &raw.header.writers[k],
+        )
+        .unwrap();
+    raw.records[k].sig = Signer::from_seed(seed).unwrap().sign(&msg);
+}
+
+/// `vault check --repair`, confirmed, as the passphrase holder runs it.
+pub(super) fn repair(fx: &Fx, u: &Unlocker) {
+    let lock = match store::lock(&fx.path, Duration::from_secs(5)) {
+        Ok(l) => l,
+        Err(_) => panic!("lock"),
+    };
+    let mut v = Vault::open_for_admin(&fx.path, u, Some(lock)).unwrap();
+    let report = v.check().unwrap();
+    v.repair(&report).unwrap();
+    v.commit().unwrap();
+}
