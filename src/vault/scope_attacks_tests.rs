@@ -337,3 +337,37 @@ fn a_format_2_scoped_writer_loses_the_data_key_at_upgrade() {
         Status::WrongFormat
     );
 }
+
+#[test]
+fn issuing_a_token_on_a_format_2_vault_converts_it_and_keeps_every_token() {
+    let fx = Fx::with_file(include_bytes!("../../tests/fixtures/v2/v2.vault"));
+    let owner = pass_of(include_str!("../../tests/fixtures/v2/v2.pass").trim());
+    let text = |t: &str| crate::secret::SecretString::new(t.trim().into());
+    let writer = text(include_str!("../../tests/fixtures/v2/writer.token"));
+    let reader = text(include_str!("../../tests/fixtures/v2/reader.token"));
+    let fresh = fx
+        .write(&owner, |v| {
+            v.create_token("gamma-w", &[app("gamma")], true, None)
+        })
+        .unwrap();
+    let raw = Raw::parse(&fx.bytes());
+    assert_eq!(raw.header.version, format::VERSION);
+    assert_eq!(raw.header.writers.len(), 2, "alpha (kept writer) and gamma");
+    fx.put(&tok(&fresh), &app("gamma"), "g", "g-value").unwrap();
+    fx.put(&tok(&writer), &app("alpha"), "w", "w-value")
+        .unwrap();
+    assert_eq!(
+        fx.get(&tok(&reader), &app("beta"), "bob")
+            .unwrap()
+            .as_deref(),
+        Some("beta-secret")
+    );
+    assert_eq!(
+        fx.get(&owner, &app("gamma"), "g").unwrap().as_deref(),
+        Some("g-value")
+    );
+    assert_eq!(
+        status(fx.put(&tok(&fresh), &app("alpha"), "x", "x")),
+        Status::Unauthorized
+    );
+}
