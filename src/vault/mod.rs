@@ -1,6 +1,7 @@
-//! The encrypted vault: opening and authenticating it, and reading one
-//! bucket for a lookup. Writes are in [`write`], passphrase-only operations
-//! in `admin`, rekeying in `rekey`, `vault check` in `check`.
+//! The encrypted vault: opening and authenticating it. Reading one bucket
+//! for a lookup (base or scope partition) is in `tables`, listing every
+//! entry in `listing`, writes in [`write`], passphrase-only operations in
+//! `admin`, rekeying in `rekey`, `vault check` in `check`.
 
 mod admin;
 pub(crate) mod bucket;
@@ -10,9 +11,11 @@ pub mod codec;
 mod entry;
 pub mod format;
 pub mod keys;
+mod listing;
 pub mod record;
 mod rekey;
 pub mod store;
+mod tables;
 mod unlock;
 mod write;
 
@@ -36,11 +39,12 @@ use crate::error::{Error, Result};
 use crate::secret::Key32;
 pub use admin::{TokenInfo, create};
 pub use check::CheckReport;
-use format::{BucketRef, EntryRef, Header, PREFIX_LEN, RawEntry};
-use keys::{Entry, Keyring, Scope, ScopeKeys};
+use format::{Header, PREFIX_LEN, RawEntry};
+use keys::{Keyring, Scope, ScopeKeys};
+pub(crate) use listing::{BadList, Scopes};
 use record::Record;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -430,293 +434,6 @@ impl Vault {
             scope.describe()
         ))
     }
-
-    /// Number of bucket tables: the base and one partition per listed writer.
-    pub(crate) fn tables(&self) -> usize {
-        1 + self.header.writers.len()
-    }
-
-    /// The table holding scope `(kind, tag)`'s entries: its partition when
-    /// the signed header lists it, else the base.
-    pub(crate) fn table_for(&self, kind: u8, tag: &[u8; 16]) -> Table {
-        self.header.writer_of(kind, tag).map_or(BASE, |k| k + 1)
-    }
-
-    /// Table `t`'s bucket refs as this session sees them, not verified.
-    fn refs_unchecked(&self, t: Table) -> &[BucketRef] {
-        match t {
-            BASE => &self.header.buckets,
-            _ => &self.records[t - 1].buckets,
-        }
-    }
-
-    /// Table `t`'s bucket refs, authenticated: the base is covered by the
-    /// header's signature; a partition's record must carry a signature by
-    /// its listed write key or by the data key (500 otherwise).
-    pub(crate) fn refs(&self, t: Table) -> Result<&[BucketRef]> {
-        if t != BASE && !self.record_verifies(t - 1) {
-            return Err(Error::corrupt(format!(
-                "the partition of a scope others may write (record {}) fails its signature",
-                t - 1
-            )));
-        }
-        Ok(self.refs_unchecked(t))
-    }
-
-    /// Whether record `k` verifies (remembered for this session; a record
-    /// this session changed is signed only at commit, and trusted as built).
-    fn record_verifies(&self, k: usize) -> bool {
-        let cell = &self.record_ok[k];
-        if let Some(ok) = cell.get() {
-            return ok;
-        }
-        let w = &self.header.writers[k];
-        let r = &self.records[k];
-        let ok = r
-            .signer_key(&self.keys.verify_key, w)
-            .zip(r.message(&self.header.vault_id, &self.header.epoch, w).ok())
-            .is_some_and(|(key, msg)| Seen::OnDisk.verify(&key, &msg, &r.sig));
-        cell.set(Some(ok));
-        ok
-    }
-
-    /// Where table `t`'s bucket `i` starts in the file as opened.
-    fn bucket_offset(&self, t: Table, i: usize) -> u64 {
-        if let Some(w) = &self.write {
-            return w.old_offsets[t][i];
-        }
-        let start = (self.header_len + SIG_LEN) as u64 + self.records_len;
-        let before: u64 = (0..t)
-            .map(|u| {
-                self.refs_unchecked(u)
-                    .iter()
-                    .map(|b| u64::from(b.len))
-                    .sum::<u64>()
-            })
-            .sum();
-        let within: u64 = self.refs_unchecked(t)[..i]
-            .iter()
-            .map(|b| u64::from(b.len))
-            .sum();
-        start + before + within
-    }
-
-    /// Reads bucket `i` of table `t` from the file and checks it against
-    /// the table's authenticated refs.
-    fn read_bucket(&self, t: Table, i: usize) -> Result<Vec<u8>> {
-        let r = &self.refs(t)?[i];
-        let off = self.bucket_offset(t, i);
-        let bytes = store::read_at(&self.file, off, r.len as usize)?;
-        if !cache::hash_matches((t << 20) | i, &bytes, &r.hash) {
-            return Err(Error::corrupt("a vault bucket fails its hash"));
-        }
-        Ok(bytes)
-    }
-
-    fn changed(&self, t: Table, i: usize) -> Option<&ParsedBucket> {
-        self.write
-            .as_ref()
-            .and_then(|w| w.changed[t].get(i).and_then(Option::as_ref))
-    }
-
-    /// Calls `f` on every entry of bucket `i` of table `t`, as this session
-    /// sees it.
-    fn for_each_in_bucket(
-        &self,
-        t: Table,
-        i: usize,
-        mut f: impl FnMut(EntryRef<'_>),
-    ) -> Result<()> {
-        if let Some(m) = self.changed(t, i) {
-            m.values().for_each(|e| f(e.view()));
-            return Ok(());
-        }
-        let bytes = self.read_bucket(t, i)?;
-        let refs = self.refs_unchecked(t);
-        format::for_each_entry(&bytes, i, refs.len(), refs[i].count, f)
-    }
-
-    /// Every entry of bucket `i` of table `t`. The outer error is I/O, or
-    /// bytes that fail the signed hash (in the base no key holder but a root
-    /// writer can produce those; in a partition, its writers can); the inner
-    /// one is a bucket a signer wrote malformed, which listing skips.
-    fn bucket_entries(&self, t: Table, i: usize) -> Result<Result<Vec<RawEntry>>> {
-        if let Some(m) = self.changed(t, i) {
-            return Ok(Ok(m.values().cloned().collect()));
-        }
-        let bytes = self.read_bucket(t, i)?;
-        let refs = self.refs_unchecked(t);
-        Ok(format::parse_bucket(&bytes, i, refs.len(), refs[i].count))
-    }
-
-    /// The entry `name` of a scope, if present.
-    pub fn get(&self, sk: &ScopeKeys, name: &str) -> Result<Option<Entry>> {
-        let t = self.table_for(sk.scope.kind(), &sk.tag);
-        let lookup = sk.lookup(name);
-        let i = format::bucket_of(&lookup, self.refs(t)?.len());
-        if let Some(m) = self.changed(t, i) {
-            return m
-                .get(&lookup)
-                .map(|raw| sk.open_as(&self.header.vault_id, raw, name))
-                .transpose();
-        }
-        let mut found = None;
-        self.for_each_in_bucket(t, i, |e| {
-            if e.lookup == lookup {
-                found = Some(sk.open_as(&self.header.vault_id, &e.to_owned(), name));
-            }
-        })?;
-        found.transpose()
-    }
-
-    /// Number of entries (the bucket tables count them; a partition whose
-    /// record fails counts as empty).
-    pub fn len(&self) -> usize {
-        (0..self.tables())
-            .filter_map(|t| self.refs(t).ok())
-            .map(|r| format::table_entries(r).unwrap_or(0))
-            .sum()
-    }
-
-    /// True when the vault holds no entries.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    /// Opens one raw entry if this credential covers its scope: `Ok(None)`
-    /// when it does not, an error when it fails authentication.
-    fn open_raw(
-        &self,
-        raw: &RawEntry,
-        scoped: &[ScopeKeys],
-        seen: &mut Scopes,
-    ) -> Result<Option<(Scope, Entry)>> {
-        let vid = &self.header.vault_id;
-        if let Some(sk) = scoped.iter().find(|sk| sk.tag == raw.tag) {
-            return Ok(Some((sk.scope.clone(), sk.open(vid, raw)?)));
-        }
-        let Some(scope) = seen.name(self.header.version, vid, &self.keys, raw)? else {
-            return Ok(None);
-        };
-        let derived = &mut seen.keys;
-        if !derived.contains_key(&scope) {
-            let Some(k) = self.keys.scope_key(&scope) else {
-                return Ok(None);
-            };
-            derived.insert(scope.clone(), ScopeKeys::new(scope.clone(), k));
-        }
-        match derived.get(&scope) {
-            Some(sk) if sk.tag == raw.tag => Ok(Some((scope, sk.open(vid, raw)?))),
-            Some(_) => Err(Error::corrupt("an entry's scope does not match its tag")),
-            None => Ok(None),
-        }
-    }
-
-    /// Whether this credential may find entries in table `t`: a root
-    /// holder everywhere, a scoped token in the base and its own partitions
-    /// (so another scope's failing record is not its concern).
-    fn reads_table(&self, t: Table, scoped: &[ScopeKeys]) -> bool {
-        if t == BASE || self.keys.sso_root.is_some() || self.keys.did_root.is_some() {
-            return true;
-        }
-        let w = &self.header.writers[t - 1];
-        scoped
-            .iter()
-            .any(|sk| sk.scope.kind() == w.kind && sk.tag == w.tag)
-    }
-
-    /// Whether a raw entry belongs where it lies: in a partition, the
-    /// partition's own scope; in the base, no listed scope.
-    fn placed_right(&self, t: Table, raw: &RawEntry) -> bool {
-        match t {
-            BASE => self.header.writer_of(raw.kind, &raw.tag).is_none(),
-            _ => {
-                let w = &self.header.writers[t - 1];
-                w.kind == raw.kind && w.tag == raw.tag
-            }
-        }
-    }
-
-    /// Every entry this credential may read, decrypted, sorted by scope and
-    /// name. Entries (or whole buckets, or partitions) that fail
-    /// authentication are skipped and reported as a warning, so one planted
-    /// entry cannot stop listing or export. Only a base bucket that fails its
-    /// signed hash is fatal: no key holder but a root writer can produce it.
-    pub fn entries(&self) -> Result<Vec<(Scope, Entry)>> {
-        self.entries_skipping(|t| t != BASE)
-    }
-
-    /// As [`Vault::entries`], for a rekey, which re-signs what it reads:
-    /// a partition that fails (its record, or a bucket's hash) is skipped
-    /// only when `forfeit` says its data was at the mercy of tokens being
-    /// dropped anyway; anywhere else it stops the rekey, so that data is
-    /// only ever dropped by `vault check --repair`, never by a revoke.
-    pub(super) fn entries_skipping(
-        &self,
-        forfeit: impl Fn(Table) -> bool,
-    ) -> Result<Vec<(Scope, Entry)>> {
-        let scoped: Vec<ScopeKeys> = self
-            .keys
-            .scoped_keys()
-            .into_iter()
-            .map(|(s, k)| ScopeKeys::new(s, k))
-            .collect();
-        let stop = |t: Table| {
-            Error::corrupt(format!(
-                "scope partition {} fails authentication; `sso-secrets vault check --repair` drops it (its secrets are lost), then retry",
-                t - 1
-            ))
-        };
-        let mut seen = Scopes::default();
-        let mut out = Vec::new();
-        let mut bad = BadList::default();
-        for t in 0..self.tables() {
-            if !self.reads_table(t, &scoped) {
-                continue;
-            }
-            let Ok(refs) = self.refs(t) else {
-                if !forfeit(t) {
-                    return Err(stop(t));
-                }
-                bad.add_record(t - 1);
-                continue;
-            };
-            for i in 0..refs.len() {
-                let raws = match self.bucket_entries(t, i) {
-                    Ok(Ok(raws)) => raws,
-                    Ok(Err(_)) => {
-                        bad.add(t, i, None);
-                        continue;
-                    }
-                    // A partition's writers sign its record, so a bucket
-                    // that fails its hash there is theirs to have written
-                    // (and the base's, for a dropped holder of the data key).
-                    Err(_) if forfeit(t) => {
-                        bad.add(t, i, None);
-                        continue;
-                    }
-                    Err(_) if t != BASE => return Err(stop(t)),
-                    Err(e) => return Err(e),
-                };
-                for (j, raw) in raws.iter().enumerate() {
-                    if !self.placed_right(t, raw) {
-                        bad.add(t, i, Some(j));
-                        continue;
-                    }
-                    match self.open_raw(raw, &scoped, &mut seen) {
-                        Ok(Some(e)) => out.push(e),
-                        Ok(None) => {}
-                        Err(_) => bad.add(t, i, Some(j)),
-                    }
-                }
-            }
-        }
-        if let Some(w) = bad.describe("entries") {
-            self.warn(w);
-        }
-        out.sort_by(|a, b| (&a.0, &a.1.key).cmp(&(&b.0, &b.1.key)));
-        Ok(out)
-    }
 }
 
 /// Total length of a file with this header and records: what its size must
@@ -733,88 +450,4 @@ fn file_len(header: &Header, head_len: usize, records_len: u64, records: &[Recor
             .ok_or_else(|| Error::corrupt("vault length overflows"))?;
     }
     Ok(total)
-}
-
-/// What a pass over every entry learnt about scopes: each scope's keys,
-/// and each sealed scope name already opened. In format 2 a scope's name is
-/// sealed the same way in all its entries, so it is opened once per exact
-/// (tag, kind, ciphertext), not once per entry; the same bytes under the
-/// same keyring always open to the same name, so nothing is taken on trust.
-#[derive(Default)]
-pub(crate) struct Scopes {
-    keys: HashMap<Scope, ScopeKeys>,
-    names: HashMap<([u8; 16], u8, Vec<u8>), Scope>,
-}
-
-impl Scopes {
-    fn name(
-        &mut self,
-        version: u16,
-        vault_id: &[u8; 16],
-        keyring: &Keyring,
-        raw: &RawEntry,
-    ) -> Result<Option<Scope>> {
-        if version == format::VERSION_1 {
-            // Version 1 seals each entry's scope name under its own salt.
-            return keys::open_scope_name(version, vault_id, keyring, raw);
-        }
-        let key = (raw.tag, raw.kind, raw.scope_ct.clone());
-        if let Some(scope) = self.names.get(&key) {
-            return Ok(Some(scope.clone()));
-        }
-        let scope = keys::open_scope_name(version, vault_id, keyring, raw)?;
-        if let Some(s) = &scope {
-            self.names.insert(key, s.clone());
-        }
-        Ok(scope)
-    }
-}
-
-/// Where things that failed authentication were, for one warning line.
-#[derive(Default)]
-pub(crate) struct BadList {
-    places: Vec<String>,
-}
-
-impl BadList {
-    pub(crate) fn add(&mut self, table: Table, bucket: usize, entry: Option<usize>) {
-        let partition = match table {
-            BASE => String::new(),
-            t => format!("scope partition {} ", t - 1),
-        };
-        self.places.push(match entry {
-            Some(e) => format!("{partition}bucket {bucket} entry {e}"),
-            None => format!("{partition}bucket {bucket} (whole bucket)"),
-        });
-    }
-    pub(crate) fn add_record(&mut self, k: usize) {
-        self.places
-            .push(format!("scope partition {k} (its record)"));
-    }
-    pub(crate) fn add_slot(&mut self, slot: usize) {
-        self.places.push(format!("key slot {slot}"));
-    }
-    pub(crate) fn len(&self) -> usize {
-        self.places.len()
-    }
-    pub(crate) fn places(&self) -> &[String] {
-        &self.places
-    }
-    pub(crate) fn describe(&self, what: &str) -> Option<String> {
-        if self.places.is_empty() {
-            return None;
-        }
-        let shown: Vec<&str> = self.places.iter().take(5).map(String::as_str).collect();
-        let more = self.places.len().saturating_sub(shown.len());
-        Some(format!(
-            "warning: skipped {} {what} that fail authentication ({}{}); `sso-secrets vault check` reports them",
-            self.places.len(),
-            shown.join(", "),
-            if more > 0 {
-                format!(", and {more} more")
-            } else {
-                String::new()
-            }
-        ))
-    }
 }
