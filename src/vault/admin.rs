@@ -4,7 +4,7 @@
 use super::format::{self, BucketRef, Header, MAX_TOKENS, Slot, SlotLock, VERSION, Writer};
 use super::keys::{Keyring, Role, Scope};
 use super::unlock::{escrow_aad, format_token, token_keys};
-use super::{BadList, Vault, now, store};
+use super::{BadList, ParsedBucket, Vault, now, store};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretString};
@@ -397,22 +397,22 @@ impl Vault {
             return Ok(());
         }
         let key = Signer::from_seed(&super::keys::write_seed(&root, scope))?.public_key();
+        // Each base bucket is read once; only those holding the scope's
+        // entries are rewritten.
         let mut moved = Vec::new();
         for i in 0..self.refs(super::BASE)?.len() {
-            let mut mine = false;
+            let mut keep = ParsedBucket::new();
+            let mut mine = Vec::new();
             self.for_each_in_bucket(super::BASE, i, |e| {
-                mine |= e.kind == kind && e.tag == sk.tag;
+                if e.kind == kind && e.tag == sk.tag {
+                    mine.push(e.to_owned());
+                } else {
+                    keep.insert(e.lookup, e.to_owned());
+                }
             })?;
-            if mine {
-                let m = self.parsed_bucket(super::BASE, i)?;
-                let (out, keep) = std::mem::take(m)
-                    .into_iter()
-                    .partition(|(_, e)| e.kind == kind && e.tag == sk.tag);
-                *m = keep;
-                moved.extend(out.into_values());
-                let count = u32::try_from(self.parsed_bucket(super::BASE, i)?.len())
-                    .map_err(|_| Error::failure("a bucket holds more than 2^32 entries"))?;
-                Arc::make_mut(&mut self.header).buckets[i].count = count;
+            if !mine.is_empty() {
+                self.set_bucket(super::BASE, i, keep)?;
+                moved.extend(mine);
             }
         }
         self.add_partition(Writer {

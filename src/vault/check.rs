@@ -4,6 +4,7 @@
 use super::format::{self, SlotLock};
 use super::{BadList, Vault};
 use crate::error::{Error, Result};
+use crate::status::Status;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -108,10 +109,15 @@ impl Vault {
             };
             for i in 0..refs.len() {
                 // Unlike listing, a check reports a bucket failing its hash
-                // too, so that --repair can drop it.
-                let Ok(Ok(raws)) = self.bucket_entries(t, i) else {
-                    report.bad_entries.push((t, i, None));
-                    continue;
+                // too, so that --repair can drop it; an I/O error is not a
+                // finding, and stops the check.
+                let raws = match self.bucket_entries(t, i) {
+                    Ok(Ok(raws)) => raws,
+                    Err(e) if e.status() != Status::WrongFormat => return Err(e),
+                    _ => {
+                        report.bad_entries.push((t, i, None));
+                        continue;
+                    }
                 };
                 for (j, raw) in raws.iter().enumerate() {
                     // The passphrase holds every root: an entry it cannot

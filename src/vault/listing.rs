@@ -7,6 +7,7 @@ use super::format::RawEntry;
 use super::keys::{self, Entry, Keyring, Scope, ScopeKeys};
 use super::{BASE, Table, Vault, format};
 use crate::error::{Error, Result};
+use crate::status::Status;
 use std::collections::HashMap;
 
 impl Vault {
@@ -115,6 +116,9 @@ impl Vault {
                         bad.add(t, i, None);
                         continue;
                     }
+                    // Only a failed check is ever skipped: an I/O error
+                    // stops listing and rekeys alike.
+                    Err(e) if e.status() != Status::WrongFormat => return Err(e),
                     // A partition's writers sign its record, so a bucket
                     // that fails its hash there is theirs to have written
                     // (and the base's, for a dropped holder of the data key).

@@ -129,12 +129,9 @@ fn read_header(file: &File) -> Result<HeadRead> {
     }
     let (version, hlen) = format::parse_prefix(&prefix)?;
     let hlen = hlen as usize;
-    if (PREFIX_LEN + hlen + SIG_LEN) as u64 > size {
-        return Err(Error::corrupt("vault file is truncated"));
-    }
     let v3 = version == format::VERSION;
-    let end = PREFIX_LEN + hlen + SIG_LEN;
-    let want = if v3 { end + 4 } else { end };
+    // Format 3 adds the records region's length after the signature.
+    let want = PREFIX_LEN + hlen + SIG_LEN + if v3 { 4 } else { 0 };
     if want as u64 > size {
         return Err(Error::corrupt("vault file is truncated"));
     }
@@ -142,13 +139,8 @@ fn read_header(file: &File) -> Result<HeadRead> {
     let mut sig = head.split_off(PREFIX_LEN + hlen);
     let header = Header::parse(version, &head[PREFIX_LEN..])?;
     let (records, records_len) = if v3 {
-        let rlen = u32::from_be_bytes([
-            sig[SIG_LEN],
-            sig[SIG_LEN + 1],
-            sig[SIG_LEN + 2],
-            sig[SIG_LEN + 3],
-        ]);
-        sig.truncate(SIG_LEN);
+        let tail = sig.split_off(SIG_LEN);
+        let rlen = u32::from_be_bytes([tail[0], tail[1], tail[2], tail[3]]);
         if rlen > format::MAX_HEADER_LEN || (want as u64).saturating_add(u64::from(rlen)) > size {
             return Err(Error::corrupt("the scope records do not fit in the file"));
         }

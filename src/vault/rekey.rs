@@ -13,6 +13,17 @@ use crate::error::{Error, Result};
 use crate::secret::SecretString;
 use std::sync::Arc;
 
+/// Which token slots a rekey keeps.
+enum Keep<'a> {
+    /// All but the one with this name (`token revoke`).
+    AllBut(&'a str),
+    /// All (`vault passwd`, `vault upgrade` from format 2).
+    All,
+    /// None (`vault rotate`, `vault upgrade` from format 1).
+    None,
+}
+
+/// Whether the token named `name` survives this rekey.
 fn keeps(keep: &Keep<'_>, name: &str) -> bool {
     match keep {
         Keep::AllBut(n) => *n != name,
@@ -21,20 +32,12 @@ fn keeps(keep: &Keep<'_>, name: &str) -> bool {
     }
 }
 
-/// Which token slots a rekey keeps.
-enum Keep<'a> {
-    /// All but the one with this name (`token revoke`).
-    AllBut(&'a str),
-    /// All (`vault passwd`).
-    All,
-    /// None (`vault rotate`, `vault upgrade`).
-    None,
-}
-
 impl Vault {
     /// Renews every key and re-encrypts every readable entry; returns the
-    /// names of the tokens dropped. Token slots that fail authentication and
-    /// entries that fail it are dropped and reported, never fatal.
+    /// names of the tokens dropped. Token slots and single entries that fail
+    /// authentication are dropped and reported; a failing partition or base
+    /// bucket stops the rekey unless a dropped token could have written it
+    /// (see `entries_skipping`).
     fn rekey(
         &mut self,
         keep: Keep<'_>,
@@ -59,13 +62,13 @@ impl Vault {
         // token holding the data key (an unscoped writer) could sign
         // anything, so then nothing stops it: no token blocks its own
         // revocation.
-        let dropped: Vec<&Keyring> = tokens
+        let leaving: Vec<&Keyring> = tokens
             .iter()
             .filter(|t| !keeps(&keep, &t.keys.name))
             .map(|t| &t.keys)
             .collect();
-        let forfeit_all = repairing || dropped.iter().any(|k| k.signing_seed.is_some());
-        let dropped_writes: Vec<Table> = dropped
+        let forfeit_all = repairing || leaving.iter().any(|k| k.signing_seed.is_some());
+        let dropped_writes: Vec<Table> = leaving
             .iter()
             .flat_map(|k| k.write_keys.iter())
             .map(|(kind, tag, _)| self.table_for(*kind, tag))
