@@ -25,6 +25,8 @@ pub mod secret;
 pub(crate) mod serve;
 pub mod status;
 pub mod template;
+#[doc(hidden)]
+pub mod testing;
 pub(crate) mod terminal;
 pub(crate) mod text;
 pub(crate) mod time;

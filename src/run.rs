@@ -1,5 +1,6 @@
 //! From parsed arguments to a command, and from its outcome to an exit code.
 
+use crate::vault::store::Location;
 use crate::cli::{Cli, Command, Global, OnOff, TokenCommand, VaultCommand};
 use crate::commands::{self as cmd, Ctx, Outcome};
 use crate::credentials::{Env, Sources, Terminal};
@@ -199,7 +200,10 @@ impl VaultCommands<'_, '_> {
         // Through a symlink, work on the file it points to: the lock and the
         // temp file must sit beside the real vault, and a write must replace
         // it, not the link.
-        let vault = std::fs::canonicalize(&vault).unwrap_or(vault);
+        let vault = match Location::parse(vault.as_os_str())? {
+            Location::File(p) => Location::File(std::fs::canonicalize(&p).unwrap_or(p)),
+            db => db,
+        };
         let ctx = Ctx {
             vault,
             read_only,

@@ -496,7 +496,7 @@ fn inject_and_exec_read_many_secrets_with_one_argon2_run() {
         template.push_str(&format!("{{{{ sso \"demo\" \"u{i}\" }}}},"));
     }
     let config = || VaultConfig {
-        path: v.path.clone(),
+        location: sso_secrets::vault::store::Location::File(v.path.clone()),
         read_only: false,
         lock_timeout: std::time::Duration::from_secs(5),
     };
@@ -538,7 +538,7 @@ fn one_vault_open_answers_each_read_with_its_own_status() {
         user: UserId::new(user).unwrap(),
     };
     let config = VaultConfig {
-        path: v.path.clone(),
+        location: sso_secrets::vault::store::Location::File(v.path.clone()),
         read_only: false,
         lock_timeout: std::time::Duration::from_secs(5),
     };

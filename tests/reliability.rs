@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
+use sso_secrets::vault::store::file::FileStore;
 use common::*;
 use proptest::prelude::*;
 use sso_secrets::secret::SecretString;
@@ -293,7 +294,7 @@ fn read_all(
 ) -> Result<Vec<(String, Vec<u8>)>, Status> {
     std::fs::write(path, bytes).unwrap();
     let u = Unlocker::new(Credential::Token(SecretString::new(token.to_string())));
-    let v = Lib::open(path, &u).map_err(|e| e.status())?;
+    let v = Lib::open(&FileStore::new(path.to_path_buf()), &u).map_err(|e| e.status())?;
     let entries = v.entries().map_err(|e| e.status())?;
     Ok(entries
         .into_iter()
@@ -509,7 +510,7 @@ fn core_dumps_are_disabled_while_secrets_are_in_memory() {
 fn secret_holding_types_print_redacted() {
     let (v, token, _) = small();
     let u = Unlocker::new(Credential::Token(SecretString::new(token.clone())));
-    let lib = Lib::open(&v.path, &u).unwrap();
+    let lib = Lib::open(&FileStore::new(v.path.clone()), &u).unwrap();
     let entries = lib.entries().unwrap();
     let printed = format!("{:?} {:?} {:?}", lib.keys, entries, u_debug(&token));
     for leak in ["sso-value", "did-value", &token[5..]] {
@@ -530,15 +531,15 @@ fn u_debug(token: &str) -> String {
 
 #[test]
 fn a_passphrase_write_runs_argon2_exactly_once() {
-    use sso_secrets::vault::{keys::Entry, keys::Scope, keys::State, prepare, store};
+    use sso_secrets::vault::store::Store;
+    use sso_secrets::vault::{keys::Entry, keys::Scope, keys::State, prepare};
     let v = Vault::new();
+    let store = FileStore::new(v.path.clone());
     let u = Unlocker::new(Credential::Passphrase(SecretString::new(PASS.into())));
     // What `put-*` does: derive before the lock, then open under it.
-    prepare(&v.path, &u);
-    let lock = store::lock(&v.path, std::time::Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut vault = Lib::open_for_write(&v.path, &u, lock).unwrap();
+    prepare(&store, &u);
+    let lock = store.lock(std::time::Duration::from_secs(5)).ok().unwrap();
+    let mut vault = Lib::open_for_write(lock, &u).unwrap();
     let sk = vault.scope(&Scope::App("demo".into())).unwrap();
     let entry = Entry {
         state: State::Active,
@@ -551,6 +552,6 @@ fn a_passphrase_write_runs_argon2_exactly_once() {
     vault.commit().unwrap();
     assert_eq!(u.kdf_runs(), 1);
     // And a read in the same process reuses it.
-    Lib::open(&v.path, &u).unwrap();
+    Lib::open(&store, &u).unwrap();
     assert_eq!(u.kdf_runs(), 1);
 }

@@ -54,13 +54,10 @@ fn open_locked(ctx: &Ctx<'_>, u: &Unlocker) -> Result<Vault> {
     if ctx.read_only {
         return Err(Error::writes_disabled());
     }
-    vault::prepare(&ctx.vault, u);
-    let lock = match store::lock(&ctx.vault, ctx.lock_timeout) {
-        Ok(l) => l,
-        Err(store::LockError::ReadOnlyFs) => return Err(Error::read_only_fs(&ctx.vault)),
-        Err(store::LockError::Other(e)) => return Err(e),
-    };
-    let v = Vault::open_for_admin(&ctx.vault, u, Some(lock))?;
+    let store = ctx.config().store()?;
+    vault::prepare(&*store, u);
+    let lock = store::lock(&*store, ctx.lock_timeout)??;
+    let v = Vault::open_for_admin_write(lock, u)?;
     ctx.warnings.borrow_mut().extend(v.take_warnings());
     if v.header.read_only() {
         return Err(Error::ReadOnly(
@@ -75,7 +72,7 @@ fn open_locked(ctx: &Ctx<'_>, u: &Unlocker) -> Result<Vault> {
 /// every key renewed and every token kept.
 pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
-    let probe = Vault::open_for_admin(&ctx.vault, &u, None)?;
+    let probe = Vault::open_for_admin(&*ctx.config().store()?, &u)?;
     if probe.version() == vault::format::VERSION {
         ctx.warnings.borrow_mut().push(format!(
             "the vault is already in format version {}; nothing to do",
@@ -104,7 +101,7 @@ fn report(ctx: &Ctx<'_>, r: &CheckReport) {
 /// confirmation.
 pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
-    let first = Vault::open_for_admin(&ctx.vault, &u, None)?;
+    let first = Vault::open_for_admin(&*ctx.config().store()?, &u)?;
     let r = first.check()?;
     ctx.warnings.borrow_mut().extend(first.take_warnings());
     drop(first);

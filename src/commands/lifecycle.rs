@@ -16,9 +16,9 @@ pub fn init(ctx: &Ctx<'_>, kdf: KdfParams) -> Result<Outcome> {
         return Err(Error::writes_disabled());
     }
     let pass = ctx.sources.init_passphrase()?;
-    vault::create(&ctx.vault, &pass, kdf, ctx.lock_timeout)?;
+    vault::create(&*ctx.config().store()?, &pass, kdf, ctx.lock_timeout)?;
     Ok(Outcome::Created {
-        vault: ctx.vault.display().to_string(),
+        vault: ctx.vault.to_string(),
     })
 }
 
@@ -158,7 +158,7 @@ pub fn vault_info(ctx: &Ctx<'_>) -> Result<Outcome> {
         }
         let kdf = v.kdf().unwrap_or(KdfParams::DEFAULT);
         Ok(Outcome::Info(Info {
-            path: ctx.vault.display().to_string(),
+            path: ctx.vault.to_string(),
             format_version: v.version(),
             kdf: "argon2id",
             kdf_memory_mib: kdf.memory_mib,

@@ -25,7 +25,7 @@ use crate::secret::{SecretBytes, SecretString};
 use crate::status::Status;
 use crate::vault::{TokenInfo, Unlocker, Vault};
 use std::cell::RefCell;
-use std::path::PathBuf;
+use crate::vault::store::Location;
 use std::time::Duration;
 
 /// What a successful command produced.
@@ -72,8 +72,8 @@ pub enum Outcome {
 
 /// Everything a command may use besides its own arguments.
 pub struct Ctx<'a> {
-    /// Vault file.
-    pub vault: PathBuf,
+    /// Where the vault is.
+    pub vault: Location,
     /// `--read-only` or SSO_SECRETS_READ_ONLY.
     pub read_only: bool,
     /// `--lock-timeout`.
@@ -92,7 +92,7 @@ impl Ctx<'_> {
     /// The vault and how it may be used.
     pub fn config(&self) -> VaultConfig {
         VaultConfig {
-            path: self.vault.clone(),
+            location: self.vault.clone(),
             read_only: self.read_only,
             lock_timeout: self.lock_timeout,
         }
@@ -151,7 +151,7 @@ impl Ctx<'_> {
     /// Checks a passphrase typed at the terminal against its key slot, so
     /// that a typo can be retried (see [`crate::vault::check_credential`]).
     fn check(&self, u: &Unlocker) -> Result<()> {
-        crate::vault::check_credential(&self.vault, u)
+        crate::vault::check_credential(&*self.config().store()?, u)
     }
 
     /// Opens the vault for reading and checks `need`.

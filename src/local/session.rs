@@ -4,15 +4,16 @@
 use crate::error::{Error, Result};
 use crate::ops::Principal;
 use crate::vault::keys::Scope;
-use crate::vault::{self, Unlocker, Vault, store};
-use std::path::PathBuf;
+use crate::vault::store::{self, Location, Store};
+use crate::vault::{self, Unlocker, Vault};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where the vault is and how it may be used; no credential.
 #[derive(Debug, Clone)]
 pub struct VaultConfig {
-    /// The vault file (symlinks already resolved).
-    pub path: PathBuf,
+    /// Where the vault is (a file's symlinks already resolved).
+    pub location: Location,
     /// `--read-only` or SSO_SECRETS_READ_ONLY: every write answers 555.
     pub read_only: bool,
     /// How long a writer waits for another (then exit 75).
@@ -92,11 +93,16 @@ pub(super) fn authorize(v: &Vault, need: &Need) -> Result<()> {
 }
 
 impl VaultConfig {
-    /// Fails with exit 1 when there is no usable vault file. Checked before
-    /// any credential is resolved: nobody should be asked for a passphrase
-    /// to a vault that is not there.
+    /// The store that holds the vault.
+    pub fn store(&self) -> Result<Arc<dyn Store>> {
+        self.location.open()
+    }
+
+    /// Fails with exit 1 when there is no usable vault. Checked before any
+    /// credential is resolved: nobody should be asked for a passphrase to a
+    /// vault that is not there.
     pub fn check_present(&self) -> Result<()> {
-        store::open_vault(&self.path).map(drop)
+        self.store()?.check_present().map(drop)
     }
 
     /// Opens the vault for reading and checks `need`, then runs `f`.
@@ -108,7 +114,7 @@ impl VaultConfig {
         seen: &mut Session,
         f: impl FnOnce(&Vault) -> Result<T>,
     ) -> Result<T> {
-        let v = Vault::open(&self.path, u)?;
+        let v = Vault::open(&*self.store()?, u)?;
         seen.learn(&v);
         authorize(&v, need)?;
         let out = f(&v);
@@ -148,18 +154,16 @@ impl VaultConfig {
         if self.read_only {
             return Ok(Err(Error::writes_disabled()));
         }
-        self.check_present()?;
+        let store = self.store()?;
+        store.check_present()?;
         // Argon2 before the lock, so writers queue for milliseconds, not
         // for one another's key derivations.
-        vault::prepare(&self.path, u);
-        let lock = match store::lock(&self.path, self.lock_timeout) {
+        vault::prepare(&*store, u);
+        let lock = match store::lock(&*store, self.lock_timeout)? {
             Ok(l) => l,
-            Err(store::LockError::ReadOnlyFs) => {
-                return Ok(Err(Error::read_only_fs(&self.path)));
-            }
-            Err(store::LockError::Other(e)) => return Err(e),
+            Err(refusal) => return Ok(Err(refusal)),
         };
-        let v = Vault::open_for_write(&self.path, u, lock)?;
+        let v = Vault::open_for_write(lock, u)?;
         seen.learn(&v);
         Ok(Ok(v))
     }

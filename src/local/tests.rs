@@ -1,3 +1,4 @@
+use crate::vault::store::Location;
 use super::*;
 use crate::crypto::KdfParams;
 use crate::error::Error;
@@ -29,12 +30,18 @@ fn get(app: &str, user: &str) -> Request {
 fn setup() -> (tempfile::TempDir, VaultConfig, Credential) {
     let dir = tempfile::tempdir().unwrap();
     let config = VaultConfig {
-        path: dir.path().join("vault"),
+        location: Location::File(dir.path().join("vault")),
         read_only: false,
         lock_timeout: Duration::from_secs(5),
     };
     let pw = SecretString::new("pw".into());
-    vault::create(&config.path, &pw, KdfParams::FLOOR, config.lock_timeout).unwrap();
+    vault::create(
+        &*config.store().unwrap(),
+        &pw,
+        KdfParams::FLOOR,
+        config.lock_timeout,
+    )
+    .unwrap();
     let u = Unlocker::new(pass());
     let token = config
         .write(&u, &Need::admin(), &mut Session::default(), |v| {

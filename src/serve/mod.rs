@@ -64,7 +64,11 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         None => None,
     };
     // Exit 1 now rather than a 500 on every request.
-    let (_, warning) = crate::vault::store::open_vault(&opts.vault.path)?;
+    let store = opts.vault.store()?;
+    let warning = store.check_present()?;
+    // A database store learns of every commit from now on, so that reads
+    // can use a head confirmed current within 100 ms.
+    store.watch();
     // One single-threaded runtime per core, each with its own connections:
     // a request is read, answered and written by one thread, with no
     // hand-off between threads (on two cores, cross-thread wake-ups cost

@@ -4,12 +4,11 @@
 use super::format::{self, BucketRef, Header, MAX_TOKENS, Slot, SlotLock, VERSION, Writer};
 use super::keys::{Keyring, Role, Scope};
 use super::unlock::{escrow_aad, format_token, token_keys};
-use super::{BadList, ParsedBucket, Vault, now, store};
+use super::store::{NewHead, Part, Store};
+use super::{BadList, ParsedBucket, Vault, now};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretString};
-use std::io::Write;
-use std::path::Path;
 use std::sync::Arc;
 
 /// What `token list` shows of a token. Never the token itself.
@@ -147,29 +146,15 @@ pub(super) fn slot_verifies(header: &Header, table_key: &[u8; 32], i: usize) -> 
     })
 }
 
-/// Creates a new, empty vault at `path`; refuses to replace an existing one.
+/// Creates a new, empty vault in `store`; refuses to replace an existing
+/// one.
 pub fn create(
-    path: &Path,
+    store: &dyn Store,
     pass: &SecretString,
     kdf: KdfParams,
     lock_timeout: std::time::Duration,
 ) -> Result<()> {
     kdf.check().map_err(Error::Usage)?;
-    if path.symlink_metadata().is_ok() {
-        return Err(Error::failure(format!(
-            "a vault already exists at {}; it was left untouched",
-            path.display()
-        )));
-    }
-    store::ensure_dir(path)?;
-    store::check_dir(path)?;
-    let lock = match store::lock(path, lock_timeout) {
-        Ok(l) => l,
-        Err(store::LockError::ReadOnlyFs) => {
-            return Err(Error::read_only_fs(path));
-        }
-        Err(store::LockError::Other(e)) => return Err(e),
-    };
     let created = now();
     let vault_id = crypto::random()?;
     let keys = new_admin_keys(created)?;
@@ -198,11 +183,21 @@ pub fn create(
             .ok_or_else(|| Error::failure("internal: no seed"))?,
     )?
     .sign(&head);
-    let mut file = Vec::with_capacity(head.len() + SIG_LEN + 4);
-    file.extend_from_slice(&head);
-    file.extend_from_slice(&sig);
-    file.extend_from_slice(&super::record::encode_records(&[])?);
-    store::replace(path, true, &lock, |f| f.write_all(&file))
+    let mut bytes = Vec::with_capacity(head.len() + SIG_LEN + 4);
+    bytes.extend_from_slice(&head);
+    bytes.extend_from_slice(&sig);
+    bytes.extend_from_slice(&super::record::encode_records(&[])?);
+    let empty = Part::New {
+        bytes: Vec::new(),
+        hash: crypto::sha256(&[]),
+    };
+    store.create(
+        lock_timeout,
+        NewHead {
+            head: bytes,
+            parts: vec![empty],
+        },
+    )
 }
 
 impl Vault {

@@ -56,18 +56,15 @@ fn check_finds_and_repair_drops_a_failing_entry() {
     entries[1].body_ct[3] ^= 1;
     raw.buckets[0] = format::encode_bucket(&entries);
     fx.set_bytes(&raw.encode(&wk, None));
-    let v = Vault::open_for_admin(&fx.path, &pass(), None).unwrap();
+    let v = Vault::open_for_admin(&fx.store(), &pass()).unwrap();
     let r = v.check().unwrap();
     assert!(r.table_ok && r.bad_entries == vec![(0, 0, Some(1))] && r.good_entries == 1);
     drop(v);
-    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
+    let mut v = Vault::open_for_admin_write(fx.lock(), &pass()).unwrap();
     let r = v.check().unwrap();
     assert!(v.repair(&r).unwrap().is_empty());
     v.commit().unwrap();
-    let v = Vault::open_for_admin(&fx.path, &pass(), None).unwrap();
+    let v = Vault::open_for_admin(&fx.store(), &pass()).unwrap();
     assert!(v.check().unwrap().is_clean());
     assert_eq!(v.len(), 1);
     // The token survives a repair that needed no rotation.

@@ -122,10 +122,7 @@ fn a_write_token_cannot_add_a_slot_under_its_own_id() {
     assert!(r.table_ok && r.bad_slots == vec![1, 3], "{:?}", r.bad_slots);
     drop(v);
     // A repair drops both and keeps the id of the authenticated slot live.
-    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
+    let mut v = Vault::open_for_admin_write(fx.lock(), &pass()).unwrap();
     let r = v.check().unwrap();
     assert!(v.repair(&r).unwrap().is_empty());
     v.commit().unwrap();
@@ -158,25 +155,22 @@ fn a_forged_revoked_list_is_refused_and_repaired_by_a_rotation() {
     assert_eq!(status(fx.open(&pass())), Status::WrongFormat);
     // A typed passphrase is still told right from wrong, so `vault check
     // --repair` can be reached from a terminal.
-    super::check_credential(&fx.path, &pass()).unwrap();
+    super::check_credential(&fx.store(), &pass()).unwrap();
     assert_eq!(
-        status(super::check_credential(&fx.path, &pass_of("typo"))),
+        status(super::check_credential(&fx.store(), &pass_of("typo"))),
         Status::Unauthorized
     );
     // A typo on a file others can read is told about the mode too.
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&fx.path, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let e = super::check_credential(&fx.path, &pass_of("typo")).unwrap_err();
+    let e = super::check_credential(&fx.store(), &pass_of("typo")).unwrap_err();
     assert!(
         e.detail().contains("readable by group or others"),
         "{}",
         e.detail()
     );
     std::fs::set_permissions(&fx.path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    let lock = super::store::lock(&fx.path, std::time::Duration::from_secs(5))
-        .ok()
-        .unwrap();
-    let mut v = Vault::open_for_admin(&fx.path, &pass(), Some(lock)).unwrap();
+    let mut v = Vault::open_for_admin_write(fx.lock(), &pass()).unwrap();
     let r = v.check().unwrap();
     assert!(!r.table_ok);
     // Every slot signature covers the list, so no token slot can be
@@ -399,17 +393,17 @@ fn expiry_uses_the_injected_clock_and_fails_closed() {
     let t = fx
         .write(&pass(), |v| v.create_token("short", &[], false, Some(1500)))
         .unwrap();
-    assert!(Vault::open_at(&fx.path, &tok(&t), None, at_1000).is_ok());
-    let e = Vault::open_at(&fx.path, &tok(&t), None, at_2000)
+    assert!(Vault::open_at(&fx.store(), &tok(&t), at_1000).is_ok());
+    let e = Vault::open_at(&fx.store(), &tok(&t), at_2000)
         .err()
         .unwrap();
     assert_eq!(e.status(), Status::Unauthorized);
     assert!(e.detail().contains("expired"), "{}", e.detail());
     assert_eq!(
-        status(Vault::open_at(&fx.path, &tok(&t), None, broken_clock)),
+        status(Vault::open_at(&fx.store(), &tok(&t), broken_clock)),
         Status::Unauthorized
     );
     // A token without expiry does not consult the clock.
     let forever = fx.token("forever", &[], false);
-    assert!(Vault::open_at(&fx.path, &tok(&forever), None, broken_clock).is_ok());
+    assert!(Vault::open_at(&fx.store(), &tok(&forever), broken_clock).is_ok());
 }

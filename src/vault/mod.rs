@@ -45,15 +45,15 @@ pub(crate) use listing::{BadList, Scopes};
 use record::Record;
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use store::{Locked, Snapshot, Store};
 pub use unlock::{Clock, Credential, TOKEN_PREFIX, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 
-/// A header as read, shared with the parse cache.
-struct HeadRead {
+/// A vault's head as read: prefix, header, signature and scope records.
+/// A store hands it out and may keep it (see [`store::Buckets::keep`]).
+pub struct HeadRead {
     header: Arc<Header>,
     /// The prefix and header bytes: what the data signature covers.
     head: Vec<u8>,
@@ -62,14 +62,110 @@ struct HeadRead {
     /// The scope records (v3), parsed but not verified: a reader checks the
     /// one it uses.
     records: Arc<Vec<Record>>,
-    /// Bytes of the records region on disk, its length field included (0 in
+    /// Bytes of the records region, its length field included (0 in
     /// versions 1 and 2).
     records_len: u64,
-    /// The file's size.
-    size: u64,
+    /// The whole file's size, for a store that keeps the vault in one file
+    /// (whose length the header then fixes); `None` for a store that keeps
+    /// each bucket apart.
+    size: Option<u64>,
 }
 
-type HeaderRead = Arc<HeadRead>;
+impl HeadRead {
+    /// Reads and parses prefix, header and (v3) the scope records through
+    /// `read(offset, len)`, from a vault of `size` bytes when the store
+    /// knows it.
+    pub(crate) fn read(
+        size: Option<u64>,
+        read: impl Fn(u64, usize) -> Result<Vec<u8>>,
+    ) -> Result<HeadRead> {
+        let limit = size.unwrap_or(u64::MAX);
+        let head_len = PREFIX_LEN.min(usize::try_from(limit).unwrap_or(PREFIX_LEN));
+        let prefix = read(0, head_len)?;
+        let magic_len = format::MAGIC.len().min(prefix.len());
+        if prefix[..magic_len] != format::MAGIC[..magic_len] {
+            return Err(Error::corrupt("not an sso-secrets vault (bad magic bytes)"));
+        }
+        if limit < (PREFIX_LEN + SIG_LEN) as u64 {
+            return Err(Error::corrupt("vault file is truncated"));
+        }
+        let (version, hlen) = format::parse_prefix(&prefix)?;
+        let hlen = hlen as usize;
+        let v3 = version == format::VERSION;
+        // Format 3 adds the records region's length after the signature.
+        let want = PREFIX_LEN + hlen + SIG_LEN + if v3 { 4 } else { 0 };
+        if want as u64 > limit {
+            return Err(Error::corrupt("vault file is truncated"));
+        }
+        let mut head = read(0, want)?;
+        let mut sig = head.split_off(PREFIX_LEN + hlen);
+        let header = Header::parse(version, &head[PREFIX_LEN..])?;
+        let (records, records_len) = if v3 {
+            let tail = sig.split_off(SIG_LEN);
+            let rlen = u32::from_be_bytes([tail[0], tail[1], tail[2], tail[3]]);
+            if rlen > format::MAX_HEADER_LEN
+                || (want as u64).saturating_add(u64::from(rlen)) > limit
+            {
+                return Err(Error::corrupt("the scope records do not fit in the file"));
+            }
+            let bytes = match rlen {
+                0 => Vec::new(),
+                n => read(want as u64, n as usize)?,
+            };
+            (
+                record::parse_records(&bytes, header.writers.len())?,
+                4 + u64::from(rlen),
+            )
+        } else {
+            (Vec::new(), 0)
+        };
+        Ok(HeadRead {
+            header: Arc::new(header),
+            head,
+            sig,
+            records: Arc::new(records),
+            records_len,
+            size,
+        })
+    }
+
+    /// Parses a head held as one byte string (a store that keeps it apart
+    /// from the buckets): it must be exactly the head, nothing after it.
+    pub(crate) fn parse(bytes: &[u8]) -> Result<HeadRead> {
+        let slice = |offset: u64, len: usize| {
+            usize::try_from(offset)
+                .ok()
+                .and_then(|o| bytes.get(o..o.checked_add(len)?))
+                .map(<[u8]>::to_vec)
+                .ok_or_else(|| Error::corrupt("the vault head is truncated"))
+        };
+        let read = HeadRead::read(Some(bytes.len() as u64), slice)?;
+        if read.len() != bytes.len() as u64 {
+            return Err(Error::corrupt("the vault head has bytes after its records"));
+        }
+        Ok(HeadRead { size: None, ..read })
+    }
+
+    /// Bytes of the head: prefix, header, signature and records region.
+    fn len(&self) -> u64 {
+        (self.head.len() + self.sig.len()) as u64 + self.records_len
+    }
+
+    /// About what keeping it costs: the bytes and the parse.
+    pub(crate) fn weight(&self) -> usize {
+        2 * self.head.len() + self.sig.len() + 2 * self.records_len as usize
+    }
+
+    /// The bucket hashes the head lists (base and every record, none of
+    /// them verified): what a store must keep while this head is current.
+    pub(crate) fn bucket_hashes(&self) -> impl Iterator<Item = &[u8; 32]> {
+        self.header
+            .buckets
+            .iter()
+            .chain(self.records.iter().flat_map(|r| r.buckets.iter()))
+            .map(|b| &b.hash)
+    }
+}
 
 /// Bucket tables: 0 is the base (in the signed header), `k + 1` the
 /// partition of the header's writer `k`.
@@ -79,7 +175,6 @@ pub(crate) const BASE: Table = 0;
 
 /// An opened, authenticated vault.
 pub struct Vault {
-    path: PathBuf,
     /// The verified header (slots, flags, bucket table), shared with the
     /// parse cache until a write changes it.
     pub header: Arc<Header>,
@@ -94,11 +189,12 @@ pub struct Vault {
     pub keys: Keyring,
     slot: usize,
     slot_key: Key32,
-    /// The vault file as opened (the old file, during a write).
-    file: Arc<File>,
-    /// The header's bytes and signature as read (a write that changes no
-    /// header or base copies them).
-    read: HeaderRead,
+    /// Reads the buckets of the head as opened (the old head, during a
+    /// write).
+    buckets: Arc<dyn store::Buckets>,
+    /// The head as read (a write that changes no header or base copies its
+    /// bytes and signature).
+    read: Arc<HeadRead>,
     write: Option<write::WriteState>,
     /// Something changed: the commit writes a new file.
     dirty: bool,
@@ -112,81 +208,25 @@ pub struct Vault {
     table_ok: bool,
 }
 
-/// Reads and parses prefix, header and (v3) the scope records.
-fn read_header(file: &File) -> Result<HeadRead> {
-    let size = file
-        .metadata()
-        .map_err(|e| Error::io("cannot stat vault", e))?
-        .len();
-    let head_len = PREFIX_LEN.min(usize::try_from(size).unwrap_or(PREFIX_LEN));
-    let prefix = store::read_at(file, 0, head_len)?;
-    let magic_len = format::MAGIC.len().min(prefix.len());
-    if prefix[..magic_len] != format::MAGIC[..magic_len] {
-        return Err(Error::corrupt("not an sso-secrets vault (bad magic bytes)"));
-    }
-    if size < (PREFIX_LEN + SIG_LEN) as u64 {
-        return Err(Error::corrupt("vault file is truncated"));
-    }
-    let (version, hlen) = format::parse_prefix(&prefix)?;
-    let hlen = hlen as usize;
-    let v3 = version == format::VERSION;
-    // Format 3 adds the records region's length after the signature.
-    let want = PREFIX_LEN + hlen + SIG_LEN + if v3 { 4 } else { 0 };
-    if want as u64 > size {
-        return Err(Error::corrupt("vault file is truncated"));
-    }
-    let mut head = store::read_at(file, 0, want)?;
-    let mut sig = head.split_off(PREFIX_LEN + hlen);
-    let header = Header::parse(version, &head[PREFIX_LEN..])?;
-    let (records, records_len) = if v3 {
-        let tail = sig.split_off(SIG_LEN);
-        let rlen = u32::from_be_bytes([tail[0], tail[1], tail[2], tail[3]]);
-        if rlen > format::MAX_HEADER_LEN || (want as u64).saturating_add(u64::from(rlen)) > size {
-            return Err(Error::corrupt("the scope records do not fit in the file"));
-        }
-        let bytes = match rlen {
-            0 => Vec::new(),
-            n => store::read_at(file, want as u64, n as usize)?,
-        };
-        (
-            record::parse_records(&bytes, header.writers.len())?,
-            4 + u64::from(rlen),
-        )
-    } else {
-        (Vec::new(), 0)
-    };
-    Ok(HeadRead {
-        header: Arc::new(header),
-        head,
-        sig,
-        records: Arc::new(records),
-        records_len,
-        size,
-    })
-}
-
 /// Reads just enough to run the passphrase KDF before taking the lock.
-pub fn prepare(path: &Path, unlocker: &Unlocker) {
+pub fn prepare(store: &dyn Store, unlocker: &Unlocker) {
     if !unlocker.is_passphrase() {
         return;
     }
-    if let Ok((f, _)) = store::open_vault(path)
-        && let Ok(read) = read_header(&f)
-    {
-        unlocker.prepare(&read.header);
+    if let Ok(s) = store.head() {
+        unlocker.prepare(&s.head.header);
     }
 }
 
-/// Whether `unlocker` opens its own key slot in the vault at `path`, and
-/// nothing more. A passphrase typed at the terminal is checked this way so
-/// that a typo can be typed again (403); a vault that fails authentication
-/// is left for the operation itself to report, so that `vault check
-/// --repair` stays reachable with a typed passphrase. The Argon2 key stays
-/// cached in the unlocker: the operation does not run it again.
-pub fn check_credential(path: &Path, unlocker: &Unlocker) -> Result<()> {
-    let (file, warning) = store::open_vault(path)?;
-    let checked = read_header(&file).and_then(|read| unlocker.unlock(&read.header).map(drop));
-    with_warning(checked, warning)
+/// Whether `unlocker` opens its own key slot in the vault, and nothing
+/// more. A passphrase typed at the terminal is checked this way so that a
+/// typo can be typed again (403); a vault that fails authentication is left
+/// for the operation itself to report, so that `vault check --repair`
+/// stays reachable with a typed passphrase. The Argon2 key stays cached in
+/// the unlocker: the operation does not run it again.
+pub fn check_credential(store: &dyn Store, unlocker: &Unlocker) -> Result<()> {
+    let s = store.head()?;
+    with_warning(unlocker.unlock(&s.head.header).map(drop), s.warning)
 }
 
 /// A refused credential carries the file-mode warning in its message: it
@@ -199,7 +239,7 @@ fn with_warning<T>(r: Result<T>, warning: Option<String>) -> Result<T> {
     }
 }
 
-/// How strictly [`Vault::open_file`] treats the slot table.
+/// How strictly [`Vault::open_head`] treats the slot table.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum TableCheck {
     /// Every credential: the table must verify.
@@ -250,75 +290,75 @@ impl Seen {
 
 impl Vault {
     /// Opens for reading: checks the slot, the signatures and the length.
-    pub fn open(path: &Path, unlocker: &Unlocker) -> Result<Vault> {
-        Self::open_at(path, unlocker, None, clock)
+    pub fn open(store: &dyn Store, unlocker: &Unlocker) -> Result<Vault> {
+        Self::open_at(store, unlocker, clock)
     }
 
-    /// Opens for a read-modify-write under `lock`. Buckets are read (and
-    /// checked against the signed table) only when the write touches them.
-    /// A version 1 vault is refused: it must be upgraded first.
-    pub fn open_for_write(
-        path: &Path,
-        unlocker: &Unlocker,
-        lock: store::WriteLock,
-    ) -> Result<Vault> {
-        let v = Self::open_at(path, unlocker, Some(lock), clock)?;
+    /// Opens for a read-modify-write under `lock`, from the head as it is
+    /// under the lock. Buckets are read (and checked against the signed
+    /// table) only when the write touches them. A version 1 vault is
+    /// refused: it must be upgraded first.
+    pub fn open_for_write(lock: Box<dyn Locked>, unlocker: &Unlocker) -> Result<Vault> {
+        let v = Self::open_locked(lock, unlocker, clock, TableCheck::Strict)?;
         v.require_current_version()?;
         Ok(v)
     }
 
-    pub(crate) fn open_at(
-        path: &Path,
-        unlocker: &Unlocker,
-        lock: Option<store::WriteLock>,
-        clock: Clock,
-    ) -> Result<Vault> {
-        Self::open_with(path, unlocker, lock, clock, TableCheck::Strict)
+    pub(crate) fn open_at(store: &dyn Store, unlocker: &Unlocker, clock: Clock) -> Result<Vault> {
+        Self::open_snapshot(store.head()?, unlocker, None, clock, TableCheck::Strict)
     }
 
     /// Opens with the passphrase for `vault check`, `vault upgrade` (any
     /// version) and `--repair`: a failing slot table is reported, not fatal.
-    pub fn open_for_admin(
-        path: &Path,
-        unlocker: &Unlocker,
-        lock: Option<store::WriteLock>,
-    ) -> Result<Vault> {
+    pub fn open_for_admin(store: &dyn Store, unlocker: &Unlocker) -> Result<Vault> {
         if !unlocker.is_passphrase() {
             return Err(Error::admin_only());
         }
-        Self::open_with(path, unlocker, lock, clock, TableCheck::Report)
+        Self::open_snapshot(store.head()?, unlocker, None, clock, TableCheck::Report)
     }
 
-    fn open_with(
-        path: &Path,
+    /// [`Vault::open_for_admin`] under the writer lock.
+    pub fn open_for_admin_write(lock: Box<dyn Locked>, unlocker: &Unlocker) -> Result<Vault> {
+        if !unlocker.is_passphrase() {
+            return Err(Error::admin_only());
+        }
+        Self::open_locked(lock, unlocker, clock, TableCheck::Report)
+    }
+
+    fn open_locked(
+        mut lock: Box<dyn Locked>,
         unlocker: &Unlocker,
-        lock: Option<store::WriteLock>,
         clock: Clock,
         table: TableCheck,
     ) -> Result<Vault> {
-        let (file, meta, warning) = store::open_vault_meta(path)?;
-        let id = cache::FileId::from_meta(&meta);
-        let v = Self::open_file(path, file, id, unlocker, lock, clock, table);
+        let snapshot = lock.head()?;
+        Self::open_snapshot(snapshot, unlocker, Some(lock), clock, table)
+    }
+
+    fn open_snapshot(
+        snapshot: Snapshot,
+        unlocker: &Unlocker,
+        lock: Option<Box<dyn Locked>>,
+        clock: Clock,
+        table: TableCheck,
+    ) -> Result<Vault> {
+        let warning = snapshot.warning.clone();
+        let v = Self::open_head(snapshot, unlocker, lock, clock, table);
         if let Ok(v) = &v {
             v.warnings.borrow_mut().extend(warning.clone());
         }
         with_warning(v, warning)
     }
 
-    fn open_file(
-        path: &Path,
-        file: Arc<File>,
-        before: cache::FileId,
+    fn open_head(
+        snapshot: Snapshot,
         unlocker: &Unlocker,
-        lock: Option<store::WriteLock>,
+        lock: Option<Box<dyn Locked>>,
         clock: Clock,
         table: TableCheck,
     ) -> Result<Vault> {
-        let (read, fresh) = match cache::parsed::<HeaderRead>(before) {
-            Some(read) => (read, false),
-            None => (Arc::new(read_header(&file)?), true),
-        };
-        let (header, head, sig, size) = (read.header.clone(), &read.head, &read.sig, read.size);
+        let read = snapshot.head;
+        let (header, head, sig) = (read.header.clone(), &read.head, &read.sig);
         let u = unlocker.unlock(&header)?;
         let seen = Seen::OnDisk;
         let table_ok =
@@ -333,17 +373,17 @@ impl Vault {
                 "the vault header's signature does not verify",
             ));
         }
-        let expected = file_len(&header, head.len(), read.records_len, &read.records)?;
-        if size != expected {
-            return Err(Error::corrupt(format!(
-                "vault file is {size} bytes, its header says {expected}"
-            )));
+        if let Some(size) = read.size {
+            let expected = file_len(&header, head.len(), read.records_len, &read.records)?;
+            if size != expected {
+                return Err(Error::corrupt(format!(
+                    "vault file is {size} bytes, its header says {expected}"
+                )));
+            }
         }
-        if fresh && table_ok {
-            // Only a header that verified is kept (about twice its bytes:
-            // the bytes and the parse; the records likewise).
-            let weight = 2 * head.len() + sig.len() + 2 * read.records_len as usize;
-            cache::remember_parsed(before, &file, read.clone(), weight);
+        if snapshot.fresh && table_ok {
+            // Only a header that verified is kept.
+            snapshot.buckets.keep(&read);
         }
         if let Some(exp) = u.keys.expires
             && clock()? >= exp
@@ -355,17 +395,16 @@ impl Vault {
             )));
         }
         let mut v = Vault {
-            path: path.to_path_buf(),
             header_len: head.len(),
             record_ok: read.records.iter().map(|_| Cell::new(None)).collect(),
             records: read.records.clone(),
             records_len: read.records_len,
-            read: read.clone(),
             header,
+            read,
             keys: u.keys,
             slot: u.slot,
             slot_key: u.slot_key,
-            file,
+            buckets: snapshot.buckets,
             write: None,
             dirty: false,
             root_dirty: false,

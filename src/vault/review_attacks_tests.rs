@@ -30,7 +30,7 @@ fn review_cache_accepts_a_copied_slot_signature_for_a_forged_slot() {
         .write(&pass(), |v| v.create_token("w", &[], true, Some(1500)))
         .unwrap();
     // Expired: refused (by the server's own clock, not the attacker's).
-    assert!(Vault::open_at(&fx.path, &tok(&w), None, at_2000).is_err());
+    assert!(Vault::open_at(&fx.store(), &tok(&w), at_2000).is_err());
 
     let mut raw = Raw::parse(&fx.bytes());
     let wu = tok(&w);
@@ -71,11 +71,11 @@ fn review_cache_accepts_a_copied_slot_signature_for_a_forged_slot() {
     fx.set_bytes(&raw.encode(&wk, None));
 
     // Fresh: the forged slot is refused, as documented.
-    assert!(Vault::open_at(&fx.path, &tok(&w), None, at_2000).is_err());
+    assert!(Vault::open_at(&fx.store(), &tok(&w), at_2000).is_err());
     // The victim makes a request to the same server process.
     assert!(fx.open(&tok(&victim)).is_ok());
     // Now the expired attacker gets in, under the victim's name.
-    let r = Vault::open_at(&fx.path, &tok(&w), None, at_2000);
+    let r = Vault::open_at(&fx.store(), &tok(&w), at_2000);
     match r {
         Ok(v) => panic!(
             "FINDING: forged slot accepted through the verify cache: name {:?}, expires {:?}, write {}",
@@ -298,7 +298,7 @@ fn review_a_writer_launders_a_forged_bucket_into_a_signed_file() {
     );
     drop(m);
     // A new file (renamed into place): nothing is cached for it.
-    let fresh = Vault::open(&fx.path, &pass()).unwrap();
+    let fresh = Vault::open(&fx.store(), &pass()).unwrap();
     let got = fx.get(&pass(), &app("a"), "u");
     match got {
         Ok(Some(v)) if v == "evil-value-1" => panic!(
@@ -366,7 +366,7 @@ fn review_a_write_token_downgrades_to_v1_and_its_forged_slot_is_accepted() {
     let w = fx
         .write(&pass(), |v| v.create_token("w", &[], true, Some(1500)))
         .unwrap();
-    assert!(Vault::open_at(&fx.path, &tok(&w), None, at_2000).is_err());
+    assert!(Vault::open_at(&fx.store(), &tok(&w), at_2000).is_err());
     let mut raw = Raw::parse(&fx.bytes());
     let wk = raw.keyring(&tok(&w));
     let opened = tok(&w).unlock(&raw.header).unwrap();
@@ -414,7 +414,7 @@ fn review_a_write_token_downgrades_to_v1_and_its_forged_slot_is_accepted() {
         status(fx.open(&pass_of("typo"))),
         crate::status::Status::Unauthorized
     );
-    match Vault::open_at(&fx.path, &tok(&w), None, at_2000) {
+    match Vault::open_at(&fx.store(), &tok(&w), at_2000) {
         Ok(v) => {
             let got = {
                 let sk = v.scope(&app("a")).unwrap();
@@ -446,7 +446,7 @@ fn review_a_forged_header_is_refused_and_not_kept() {
     fx.get(&tok(&reader), &app("a"), "u").unwrap();
     let id =
         |p: &std::path::Path| super::cache::FileId::of(&std::fs::File::open(p).unwrap()).unwrap();
-    assert!(super::cache::parsed::<super::HeaderRead>(id(&fx.path)).is_some());
+    assert!(super::cache::parsed::<std::sync::Arc<super::HeadRead>>(id(&fx.path)).is_some());
 
     let mut forged = good.clone();
     let (_, hlen) = super::format::parse_prefix(&good[..super::format::PREFIX_LEN]).unwrap();
@@ -462,7 +462,7 @@ fn review_a_forged_header_is_refused_and_not_kept() {
         crate::status::Status::WrongFormat
     );
     assert!(
-        super::cache::parsed::<super::HeaderRead>(id(&fx.path)).is_none(),
+        super::cache::parsed::<std::sync::Arc<super::HeadRead>>(id(&fx.path)).is_none(),
         "a header that failed its signature was kept"
     );
     fx.set_bytes(&good);

@@ -79,12 +79,16 @@ impl Vault {
         start + before + within
     }
 
-    /// Reads bucket `i` of table `t` from the file and checks it against
+    /// Reads bucket `i` of table `t` from the store and checks it against
     /// the table's authenticated refs.
     pub(super) fn read_bucket(&self, t: Table, i: usize) -> Result<Vec<u8>> {
         let r = &self.refs(t)?[i];
-        let off = self.bucket_offset(t, i);
-        let bytes = store::read_at(&self.file, off, r.len as usize)?;
+        let at = store::BucketAt {
+            offset: self.bucket_offset(t, i),
+            len: r.len,
+            hash: r.hash,
+        };
+        let bytes = self.buckets.bucket(&at)?;
         if !cache::hash_matches((t << 20) | i, &bytes, &r.hash) {
             return Err(Error::corrupt("a vault bucket fails its hash"));
         }

@@ -4,7 +4,8 @@
 use super::format::{self, BucketRef, Header, PREFIX_LEN};
 use super::keys::{Entry, Keyring, Scope, State};
 use super::record::{self, Record};
-use super::{Credential, Unlocker, Vault, store};
+use super::store::{Locked, Store, file::FileStore};
+use super::{Credential, Unlocker, Vault};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::Result;
 use crate::secret::{SecretBytes, SecretString};
@@ -52,7 +53,7 @@ impl Fx {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("vault");
         super::create(
-            &path,
+            &FileStore::new(path.clone()),
             &SecretString::new(PASS.into()),
             KdfParams::FLOOR,
             Duration::from_secs(5),
@@ -72,7 +73,20 @@ impl Fx {
     }
 
     pub(super) fn open(&self, u: &Unlocker) -> Result<Vault> {
-        Vault::open(&self.path, u)
+        Vault::open(&self.store(), u)
+    }
+
+    /// The vault's file store.
+    pub(super) fn store(&self) -> FileStore {
+        FileStore::new(self.path.clone())
+    }
+
+    /// The writer lock.
+    pub(super) fn lock(&self) -> Box<dyn Locked> {
+        match self.store().lock(Duration::from_secs(5)) {
+            Ok(l) => l,
+            Err(_) => panic!("lock"),
+        }
     }
 
     pub(super) fn write<T>(
@@ -80,11 +94,7 @@ impl Fx {
         u: &Unlocker,
         f: impl FnOnce(&mut Vault) -> Result<T>,
     ) -> Result<T> {
-        let lock = match store::lock(&self.path, Duration::from_secs(5)) {
-            Ok(l) => l,
-            Err(_) => panic!("lock"),
-        };
-        let mut v = Vault::open_for_write(&self.path, u, lock)?;
+        let mut v = Vault::open_for_write(self.lock(), u)?;
         let out = f(&mut v)?;
         v.commit()?;
         Ok(out)
@@ -299,11 +309,7 @@ pub(super) fn sign_as_is(raw: &mut Raw, k: usize, seed: &crate::secret::Key32, s
 
 /// `vault check --repair`, confirmed, as the passphrase holder runs it.
 pub(super) fn repair(fx: &Fx, u: &Unlocker) {
-    let lock = match store::lock(&fx.path, Duration::from_secs(5)) {
-        Ok(l) => l,
-        Err(_) => panic!("lock"),
-    };
-    let mut v = Vault::open_for_admin(&fx.path, u, Some(lock)).unwrap();
+    let mut v = Vault::open_for_admin_write(fx.lock(), u).unwrap();
     let report = v.check().unwrap();
     v.repair(&report).unwrap();
     v.commit().unwrap();

@@ -4,21 +4,22 @@
 use super::format::{self, BucketRef, Header, PREFIX_LEN, RawEntry, Writer};
 use super::keys::{Entry, ScopeKeys};
 use super::record::{self, Record};
-use super::{BASE, ParsedBucket, Table, Vault, store};
+use super::store::{Locked, NewHead, Part};
+use super::{BASE, ParsedBucket, Table, Vault};
 use crate::crypto::{self, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::sync::Arc;
 
 /// Write-mode state: the lock, and the buckets this write changes, per
 /// table (the base, then each partition). A bucket with no entry in
-/// `changed` is still the bytes in the old file, at the offset recorded when
-/// the file was opened; commit copies it in-kernel without reading it, so a
-/// put costs about one bucket of CPU work plus the copy and the fsync.
+/// `changed` is still the bytes the store holds (in a file store, at the
+/// offset recorded when the file was opened; commit copies it in-kernel
+/// without reading it; a database keeps it as it is), so a put costs about
+/// one bucket of CPU work plus the publish.
 pub(super) struct WriteState {
-    pub(super) lock: store::WriteLock,
+    pub(super) lock: Box<dyn Locked>,
     pub(super) changed: Vec<Vec<Option<ParsedBucket>>>,
     /// Where each table's buckets lie in the old file.
     pub(super) old_offsets: Vec<Vec<u64>>,
@@ -28,7 +29,7 @@ pub(super) struct WriteState {
 }
 
 impl WriteState {
-    pub(super) fn new(lock: store::WriteLock, v: &Vault) -> Self {
+    pub(super) fn new(lock: Box<dyn Locked>, v: &Vault) -> Self {
         let tables = v.tables();
         // One pass over every table's lengths (records are not verified
         // yet, so their tables may be large: never quadratic).
@@ -54,12 +55,6 @@ impl WriteState {
             touched: vec![false; tables],
         }
     }
-}
-
-/// One piece of the new file.
-enum Part {
-    New(Vec<u8>),
-    Old { offset: u64, len: u64 },
 }
 
 fn count_of(m: &ParsedBucket) -> Result<u32> {
@@ -265,8 +260,9 @@ impl Vault {
                         };
                         // What readers will check, checked before publishing.
                         format::parse_bucket(&bytes, i, n, r.count)?;
+                        let hash = r.hash;
                         self.refs_mut(t)[i] = r;
-                        parts.push(Part::New(bytes));
+                        parts.push(Part::New { bytes, hash });
                     }
                     None => {
                         let (offset, len) = (offsets[i], u64::from(self.refs_unchecked(t)[i].len));
@@ -299,31 +295,10 @@ impl Vault {
             Vec::new()
         };
         self.verify_before_publishing(&head, &sig, &records, &touched)?;
-        let old = self.file;
-        store::replace(&self.path, false, &w.lock, |tmp| {
-            tmp.write_all(&head)?;
-            tmp.write_all(&sig)?;
-            tmp.write_all(&records)?;
-            for p in &parts {
-                match p {
-                    Part::New(bytes) => tmp.write_all(bytes)?,
-                    Part::Old { offset, len } => {
-                        let mut src = &*old;
-                        src.seek(SeekFrom::Start(*offset))?;
-                        // File-to-file io::copy uses copy_file_range: the
-                        // unchanged bytes never pass through this process.
-                        let copied = std::io::copy(&mut src.take(*len), tmp)?;
-                        if copied != *len {
-                            return Err(std::io::Error::new(
-                                std::io::ErrorKind::UnexpectedEof,
-                                "the vault shrank while locked",
-                            ));
-                        }
-                    }
-                }
-            }
-            Ok(())
-        })
+        let mut bytes = head;
+        bytes.extend_from_slice(&sig);
+        bytes.extend_from_slice(&records);
+        w.lock.publish(NewHead { head: bytes, parts })
     }
 
     fn no_write_key(&self) -> Error {

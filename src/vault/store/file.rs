@@ -1,14 +1,18 @@
-//! The vault file on disk: safe opening, the writer lock, atomic replace.
+//! The file store: the vault as one file on disk. Safe opening, the writer
+//! lock, atomic replace, and the caches a server keeps for it.
 //!
 //! Writers hold an exclusive advisory lock on a sidecar `<vault>.lock` (never
 //! on the vault itself, which is replaced by rename) for their whole
 //! read-modify-write. Readers take no lock: a rename swaps the whole file, so
 //! an open descriptor sees either the old or the new vault, never a mix.
 
+use super::{BucketAt, Buckets, Locked, NewHead, Part, Snapshot, Store};
 use crate::error::{Error, Result};
+use crate::vault::HeadRead;
+use crate::vault::cache::{self, FileId};
 use std::cell::RefCell;
 use std::fs::{self, File, OpenOptions};
-use std::io;
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -249,8 +253,9 @@ pub struct WriteLock {
 
 /// Why a lock could not be taken.
 pub enum LockError {
-    /// The file system is read-only (EROFS): the caller answers 555.
-    ReadOnlyFs,
+    /// The store cannot be written (a read-only file system): 555, which
+    /// the caller reports once credential and scope have been checked.
+    ReadOnly(Error),
     /// Anything else.
     Other(Error),
 }
@@ -276,7 +281,7 @@ pub fn lock(vault: &Path, timeout: Duration) -> std::result::Result<WriteLock, L
         .open(&path)
         .map_err(|e| {
             if e.raw_os_error() == Some(nix::libc::EROFS) {
-                LockError::ReadOnlyFs
+                LockError::ReadOnly(Error::read_only_fs(vault))
             } else {
                 LockError::Other(Error::io(
                     format!("cannot open lock file {}", path.display()),
@@ -413,6 +418,145 @@ pub fn ensure_dir(vault: &Path) -> Result<()> {
         fs::create_dir_all(up).map_err(fail)?;
     }
     fs::DirBuilder::new().mode(0o700).create(dir).map_err(fail)
+}
+
+/// The vault as one file (the default store).
+pub struct FileStore {
+    path: PathBuf,
+}
+
+impl FileStore {
+    /// The store for the vault file at `path`.
+    pub fn new(path: PathBuf) -> FileStore {
+        FileStore { path }
+    }
+
+    /// Opens the file (with every check) and parses its head, or takes the
+    /// parse kept for this exact file (device, inode, size, times).
+    fn read(path: &Path) -> Result<(Snapshot, Arc<File>)> {
+        let (file, meta, warning) = open_vault_meta(path)?;
+        let id = FileId::from_meta(&meta);
+        let (head, fresh) = match cache::parsed::<Arc<HeadRead>>(id) {
+            Some(head) => (head, false),
+            None => {
+                let size = meta.len();
+                let head = HeadRead::read(Some(size), |offset, len| read_at(&file, offset, len))?;
+                (Arc::new(head), true)
+            }
+        };
+        let snapshot = Snapshot {
+            head,
+            fresh,
+            buckets: Arc::new(FileBuckets {
+                file: file.clone(),
+                id,
+            }),
+            warning,
+        };
+        Ok((snapshot, file))
+    }
+}
+
+impl Store for FileStore {
+    fn head(&self) -> Result<Snapshot> {
+        Self::read(&self.path).map(|(s, _)| s)
+    }
+
+    fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
+        let lock = lock(&self.path, timeout)?;
+        Ok(Box::new(FileLocked {
+            path: self.path.clone(),
+            lock,
+            read: None,
+        }))
+    }
+
+    fn create(&self, timeout: Duration, new: NewHead) -> Result<()> {
+        let path = &self.path;
+        if path.symlink_metadata().is_ok() {
+            return Err(Error::failure(format!(
+                "a vault already exists at {}; it was left untouched",
+                path.display()
+            )));
+        }
+        ensure_dir(path)?;
+        check_dir(path)?;
+        let lock = match lock(path, timeout) {
+            Ok(l) => l,
+            Err(LockError::ReadOnly(e) | LockError::Other(e)) => return Err(e),
+        };
+        let bytes = super::concat(&new)?;
+        replace(path, true, &lock, |f| f.write_all(&bytes))
+    }
+
+    fn check_present(&self) -> Result<Option<String>> {
+        // Only the file's checks: its head is for the operation to judge,
+        // so that `vault check --repair` stays reachable.
+        open_vault(&self.path).map(|(_, warning)| warning)
+    }
+}
+
+/// The buckets of one open vault file.
+struct FileBuckets {
+    file: Arc<File>,
+    id: FileId,
+}
+
+impl Buckets for FileBuckets {
+    fn bucket(&self, at: &BucketAt) -> Result<Vec<u8>> {
+        read_at(&self.file, at.offset, at.len as usize)
+    }
+
+    fn keep(&self, head: &Arc<HeadRead>) {
+        cache::remember_parsed(self.id, &self.file, head.clone(), head.weight());
+    }
+}
+
+/// The writer lock on a vault file, and the file a write started from.
+struct FileLocked {
+    path: PathBuf,
+    lock: WriteLock,
+    /// The vault as [`Locked::head`] opened it: unchanged buckets are
+    /// copied from it.
+    read: Option<Arc<File>>,
+}
+
+impl Locked for FileLocked {
+    fn head(&mut self) -> Result<Snapshot> {
+        let (snapshot, file) = FileStore::read(&self.path)?;
+        self.read = Some(file);
+        Ok(snapshot)
+    }
+
+    /// Every writer holds the lock for its whole read-modify-write, so the
+    /// file is still the one read: the compare-and-swap always holds.
+    fn publish(self: Box<Self>, new: NewHead) -> Result<()> {
+        let old = self
+            .read
+            .ok_or_else(|| Error::failure("internal: publish before reading the head"))?;
+        replace(&self.path, false, &self.lock, |tmp| {
+            tmp.write_all(&new.head)?;
+            for p in &new.parts {
+                match p {
+                    Part::New { bytes, .. } => tmp.write_all(bytes)?,
+                    Part::Old { offset, len } => {
+                        let mut src = &*old;
+                        src.seek(SeekFrom::Start(*offset))?;
+                        // File-to-file io::copy uses copy_file_range: the
+                        // unchanged bytes never pass through this process.
+                        let copied = io::copy(&mut src.take(*len), tmp)?;
+                        if copied != *len {
+                            return Err(io::Error::new(
+                                io::ErrorKind::UnexpectedEof,
+                                "the vault shrank while locked",
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,613 @@
+//! The PostgreSQL store: one vault per database, for teams that outgrew one
+//! machine.
+//!
+//! Three tables, created by `init`:
+//! - `sso_secrets_meta`: the schema version;
+//! - `sso_secrets_head`: one row, the head's bytes and a commit counter;
+//! - `sso_secrets_bucket`: immutable rows keyed by (vault id, SHA-256),
+//!   each a bucket's bytes.
+//!
+//! A write holds a transaction-scoped advisory lock (writers queue as they
+//! do on a file's lock, `--lock-timeout` included), then publishes in the
+//! same transaction: the head row updated where the counter is still the
+//! one read (0 rows: a lost race, exit 75), the new buckets inserted, and a
+//! notification. Readers see the old head with its buckets or the new one
+//! with its buckets, never a mix. A bucket no head refers to is marked, and
+//! deleted a minute after (never one a reader may still need: reads take
+//! milliseconds, and a server re-reads the head within 100 ms).
+//!
+//! The database is untrusted exactly as a file writer is: it holds the
+//! bytes a file would hold (ciphertext, sealed names, signed structures),
+//! and every check happens above, in the vault layer.
+
+mod connect;
+mod worker;
+
+pub use connect::{Target, is_url};
+
+use super::{BucketAt, Buckets, LockError, Locked, NewHead, Part, Snapshot, Store};
+use crate::crypto;
+use crate::error::{Error, Result};
+use crate::vault::HeadRead;
+use crate::vault::format::PREFIX_LEN;
+use postgres::error::SqlState;
+use postgres::fallible_iterator::FallibleIterator;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use std::time::{Duration, Instant};
+use worker::{Conn, Pool, Slot};
+
+/// The schema this build reads and writes.
+const SCHEMA_VERSION: i32 = 1;
+/// The advisory lock writers take (one vault per database).
+const LOCK_KEY: i64 = 0x5353_4f53_5654_4c4b;
+/// Where commits are announced.
+const CHANNEL: &str = "sso_secrets";
+/// A head confirmed current this recently answers without a round trip.
+const FRESH_FOR: Duration = Duration::from_millis(100);
+/// How often a watcher asks when no notification comes.
+const WATCH_EVERY: Duration = Duration::from_millis(40);
+/// Unreferenced buckets are collected after every this many commits.
+const COLLECT_EVERY: i64 = 16;
+/// Bucket bytes a process keeps (they are named by their hash, so a kept
+/// bucket is never stale).
+const BUCKET_CACHE: usize = 64 << 20;
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS sso_secrets_meta (schema_version integer NOT NULL);
+CREATE TABLE IF NOT EXISTS sso_secrets_head (
+    one boolean PRIMARY KEY DEFAULT true CHECK (one),
+    vault bytea NOT NULL,
+    counter bigint NOT NULL,
+    head bytea NOT NULL
+);
+CREATE TABLE IF NOT EXISTS sso_secrets_bucket (
+    vault bytea NOT NULL,
+    hash bytea NOT NULL,
+    bytes bytea NOT NULL,
+    unreferenced_since timestamptz,
+    PRIMARY KEY (vault, hash)
+);
+ALTER TABLE sso_secrets_bucket ALTER COLUMN bytes SET STORAGE EXTERNAL;
+";
+
+/// A PostgreSQL vault, shared by every caller in the process.
+#[derive(Clone)]
+pub struct PgStore(Arc<Inner>);
+
+struct Inner {
+    target: Arc<Target>,
+    pool: Pool,
+    /// The last head that verified, with its counter.
+    kept: RwLock<Option<(i64, Arc<HeadRead>)>>,
+    /// The counter a watcher last read, and when.
+    confirmed: Mutex<Option<(i64, Instant)>>,
+    watching: AtomicBool,
+    buckets: Mutex<BucketCache>,
+}
+
+#[derive(Default)]
+struct BucketCache {
+    map: HashMap<[u8; 32], Arc<Vec<u8>>>,
+    bytes: usize,
+}
+
+impl PgStore {
+    /// The store for `target`, one per process and database.
+    pub fn shared(target: &Target) -> Result<Arc<dyn Store>> {
+        static STORES: OnceLock<Mutex<Vec<PgStore>>> = OnceLock::new();
+        let mut stores = STORES
+            .get_or_init(Mutex::default)
+            .lock()
+            .map_err(|_| Error::failure("internal: store registry poisoned"))?;
+        if let Some(s) = stores.iter().find(|s| *s.0.target == *target) {
+            return Ok(Arc::new(s.clone()));
+        }
+        let target = Arc::new(target.clone());
+        let store = PgStore(Arc::new(Inner {
+            pool: Pool::new(target.clone()),
+            target,
+            kept: RwLock::new(None),
+            confirmed: Mutex::new(None),
+            watching: AtomicBool::new(false),
+            buckets: Mutex::default(),
+        }));
+        stores.push(store.clone());
+        Ok(Arc::new(store))
+    }
+
+    fn snapshot(&self, counter: i64, head: Arc<HeadRead>, fresh: bool) -> Snapshot {
+        Snapshot {
+            buckets: Arc::new(PgBuckets {
+                store: self.0.clone(),
+                counter,
+                vault: head.header.vault_id.to_vec(),
+            }),
+            head,
+            fresh,
+            warning: None,
+        }
+    }
+
+    /// The kept head, when a watcher confirmed its counter within
+    /// [`FRESH_FOR`].
+    fn recent(&self) -> Option<Snapshot> {
+        if !self.0.watching.load(Ordering::Relaxed) {
+            return None;
+        }
+        let (counter, at) = (*self.0.confirmed.lock().ok()?)?;
+        if at.elapsed() >= FRESH_FOR {
+            return None;
+        }
+        let kept = self.0.kept.read().ok()?.clone()?;
+        (kept.0 == counter).then(|| self.snapshot(kept.0, kept.1, false))
+    }
+
+    fn kept_counter(&self) -> Option<i64> {
+        self.0.kept.read().ok()?.as_ref().map(|k| k.0)
+    }
+
+    fn from_row(&self, counter: i64, bytes: Option<Vec<u8>>) -> Result<Snapshot> {
+        match bytes {
+            Some(b) => Ok(self.snapshot(counter, Arc::new(HeadRead::parse(&b)?), true)),
+            None => {
+                let kept = self.0.kept.read().ok().and_then(|k| k.clone());
+                match kept {
+                    Some((c, head)) if c == counter => Ok(self.snapshot(c, head, false)),
+                    _ => Err(Error::Temporary(
+                        "the vault changed while it was read; retry".into(),
+                    )),
+                }
+            }
+        }
+    }
+}
+
+impl Store for PgStore {
+    fn head(&self) -> Result<Snapshot> {
+        if let Some(s) = self.recent() {
+            return Ok(s);
+        }
+        let known = self.kept_counter().unwrap_or(-1);
+        let target = self.0.target.clone();
+        let (counter, bytes) = self
+            .0
+            .pool
+            .run(move |slot| read_head(slot, &target, known))?;
+        self.from_row(counter, bytes)
+    }
+
+    fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
+        let conn = self.0.pool.take().map_err(LockError::Other)?;
+        let target = self.0.target.clone();
+        let locked = conn.run(move |slot| lock(slot, &target, timeout));
+        match locked {
+            Ok(()) => Ok(Box::new(PgLocked {
+                store: self.clone(),
+                conn: Some(conn),
+                read: None,
+            })),
+            Err(e) => {
+                self.0.pool.give(conn);
+                Err(LockError::Other(e))
+            }
+        }
+    }
+
+    fn create(&self, _timeout: Duration, new: NewHead) -> Result<()> {
+        let target = self.0.target.clone();
+        self.0.pool.run(move |slot| create(slot, &target, &new))
+    }
+
+    fn watch(&self) {
+        if self.0.watching.swap(true, Ordering::Relaxed) {
+            return;
+        }
+        let inner = self.0.clone();
+        let _ = std::thread::Builder::new()
+            .name("sso-secrets db watch".into())
+            .spawn(move || watch(&inner));
+    }
+}
+
+/// Reads `(counter, head)`; the head's bytes only when the counter is not
+/// `known` (a reader that kept that head need not fetch it again).
+fn read_head(slot: &mut Slot, target: &Target, known: i64) -> Result<(i64, Option<Vec<u8>>)> {
+    let rows = slot
+        .client()?
+        .query(
+            "SELECT h.counter, CASE WHEN h.counter = $1 THEN NULL ELSE h.head END, m.schema_version \
+             FROM sso_secrets_head h CROSS JOIN sso_secrets_meta m",
+            &[&known],
+        )
+        .map_err(|e| no_vault_or(target, &e))?;
+    let row = rows.first().ok_or_else(|| no_vault(target))?;
+    check_schema(target, row.get(2))?;
+    Ok((row.get(0), row.get(1)))
+}
+
+fn check_schema(target: &Target, version: i32) -> Result<()> {
+    if version != SCHEMA_VERSION {
+        return Err(Error::failure(format!(
+            "the vault in {target} has schema version {version}; this build knows version {SCHEMA_VERSION}"
+        )));
+    }
+    Ok(())
+}
+
+fn no_vault(target: &Target) -> Error {
+    Error::failure(format!(
+        "no vault in database {target} (create one with `sso-secrets --vault '{target}' init`)"
+    ))
+}
+
+fn no_vault_or(target: &Target, e: &postgres::Error) -> Error {
+    if e.code() == Some(&SqlState::UNDEFINED_TABLE) {
+        no_vault(target)
+    } else {
+        db_error(target, "cannot read the vault from", e)
+    }
+}
+
+/// A database error as this tool reports it: an unreachable server, a
+/// lost connection or a conflict is temporary (75); a refused login, a
+/// missing database or privilege, a TLS certificate that fails, is not (1).
+pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Error {
+    if let Some(db) = e.as_db_error() {
+        let code = db.code().code();
+        let temporary = code.starts_with("08")
+            || code.starts_with("53")
+            || code.starts_with("57P")
+            || code == "40001"
+            || code == "40P01"
+            || code == "55P03";
+        let msg = format!("{what} database {target}: {}", db.message());
+        return if temporary {
+            Error::Temporary(msg)
+        } else {
+            Error::failure(msg)
+        };
+    }
+    // rustls's verdict on the server's certificate is permanent.
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+            return Error::failure(format!(
+                "{what} database {target}: TLS: {tls} (check sslmode and sslrootcert)"
+            ));
+        }
+        source = s.source();
+    }
+    Error::Temporary(format!("{what} database {target}: {e}"))
+}
+
+/// Opens a transaction and takes the writer lock in it, waiting at most
+/// `timeout`. The lock ends with the transaction (and with the connection,
+/// if the process dies).
+fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
+    let err = |e: postgres::Error| db_error(target, "cannot lock the vault in", &e);
+    let client = slot.client()?;
+    client.batch_execute("BEGIN").map_err(err)?;
+    let start = Instant::now();
+    let mut pause = Duration::from_millis(1);
+    loop {
+        let got: bool = client
+            .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&LOCK_KEY])
+            .map_err(err)?
+            .get(0);
+        if got {
+            return Ok(());
+        }
+        if start.elapsed() >= timeout {
+            return Err(Error::Temporary(format!(
+                "vault busy: another writer held the vault in {target} for more than {:.1}s (see --lock-timeout)",
+                timeout.as_secs_f64()
+            )));
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(20));
+    }
+}
+
+fn create(slot: &mut Slot, target: &Target, new: &NewHead) -> Result<()> {
+    let err = |e: postgres::Error| db_error(target, "cannot create the vault in", &e);
+    let client = slot.client()?;
+    client.batch_execute("BEGIN").map_err(err)?;
+    client.batch_execute(SCHEMA).map_err(err)?;
+    // Two `init`s at once: the second waits here, then finds the vault.
+    client
+        .batch_execute("LOCK TABLE sso_secrets_meta IN ACCESS EXCLUSIVE MODE")
+        .map_err(err)?;
+    let version: Option<i32> = client
+        .query_opt("SELECT schema_version FROM sso_secrets_meta", &[])
+        .map_err(err)?
+        .map(|r| r.get(0));
+    match version {
+        None => {
+            client
+                .execute(
+                    "INSERT INTO sso_secrets_meta VALUES ($1)",
+                    &[&SCHEMA_VERSION],
+                )
+                .map_err(err)?;
+        }
+        Some(v) => check_schema(target, v)?,
+    }
+    let exists = client
+        .query_opt("SELECT 1 FROM sso_secrets_head", &[])
+        .map_err(err)?
+        .is_some();
+    if exists {
+        client.batch_execute("ROLLBACK").map_err(err)?;
+        return Err(Error::failure(format!(
+            "a vault already exists in database {target}; it was left untouched"
+        )));
+    }
+    let vault = vault_id(&new.head)?;
+    client
+        .execute(
+            "INSERT INTO sso_secrets_head (vault, counter, head) VALUES ($1, 1, $2)",
+            &[&vault, &new.head],
+        )
+        .map_err(err)?;
+    insert_buckets(client, vault, &new.parts).map_err(err)?;
+    client.batch_execute("COMMIT").map_err(err)
+}
+
+/// The vault id, which follows the prefix in every format version.
+fn vault_id(head: &[u8]) -> Result<&[u8]> {
+    head.get(PREFIX_LEN..PREFIX_LEN + 16)
+        .ok_or_else(|| Error::failure("internal: a head without a vault id"))
+}
+
+/// Inserts the new buckets (each hash once; one already there is marked
+/// referenced again).
+fn insert_buckets(
+    client: &mut postgres::Client,
+    vault: &[u8],
+    parts: &[Part],
+) -> std::result::Result<(), postgres::Error> {
+    let mut seen = std::collections::HashSet::new();
+    let (mut hashes, mut bytes): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
+    for p in parts {
+        if let Part::New { bytes: b, hash } = p
+            && seen.insert(hash)
+        {
+            hashes.push(hash);
+            bytes.push(b);
+        }
+    }
+    if hashes.is_empty() {
+        return Ok(());
+    }
+    client.execute(
+        "INSERT INTO sso_secrets_bucket (vault, hash, bytes) \
+         SELECT $1, h, b FROM unnest($2::bytea[], $3::bytea[]) AS t(h, b) \
+         ON CONFLICT (vault, hash) DO UPDATE SET unreferenced_since = NULL",
+        &[&vault, &hashes, &bytes],
+    )?;
+    Ok(())
+}
+
+/// Marks buckets that the current head does not name, and deletes those
+/// marked more than a minute ago. Holds the head row (shared) meanwhile, so
+/// no commit lands between reading the head and marking. A head that does
+/// not parse collects nothing.
+fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::Error> {
+    client.batch_execute("BEGIN")?;
+    let head: Vec<u8> = client
+        .query_one("SELECT head FROM sso_secrets_head FOR SHARE", &[])?
+        .get(0);
+    let Ok(read) = HeadRead::parse(&head) else {
+        return client.batch_execute("ROLLBACK");
+    };
+    let live: Vec<&[u8]> = read.bucket_hashes().map(|h| &h[..]).collect();
+    let unreferenced =
+        "NOT EXISTS (SELECT 1 FROM unnest($1::bytea[]) AS r(h) WHERE r.h = b.hash)";
+    client.execute(
+        &format!(
+            "UPDATE sso_secrets_bucket b SET unreferenced_since = now() \
+             WHERE unreferenced_since IS NULL AND {unreferenced}"
+        ),
+        &[&live],
+    )?;
+    client.execute(
+        &format!(
+            "DELETE FROM sso_secrets_bucket b \
+             WHERE unreferenced_since < now() - interval '60 seconds' AND {unreferenced}"
+        ),
+        &[&live],
+    )?;
+    client.batch_execute("COMMIT")
+}
+
+/// Reads buckets by hash, through the process's cache.
+struct PgBuckets {
+    store: Arc<Inner>,
+    counter: i64,
+    vault: Vec<u8>,
+}
+
+impl Buckets for PgBuckets {
+    fn bucket(&self, at: &BucketAt) -> Result<Vec<u8>> {
+        let cached = self
+            .store
+            .buckets
+            .lock()
+            .ok()
+            .and_then(|c| c.map.get(&at.hash).cloned());
+        if let Some(b) = cached {
+            return Ok(b.to_vec());
+        }
+        let (target, vault, hash) = (self.store.target.clone(), self.vault.clone(), at.hash);
+        let bytes: Option<Vec<u8>> = self.store.pool.run(move |slot| {
+            slot.client()?
+                .query_opt(
+                    "SELECT bytes FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2",
+                    &[&vault, &&hash[..]],
+                )
+                .map(|r| r.map(|r| r.get(0)))
+                .map_err(|e| db_error(&target, "cannot read the vault from", &e))
+        })?;
+        let bytes = bytes.ok_or_else(|| {
+            Error::Temporary(
+                "a bucket the vault's head names is not in the database (the vault changed while it was read); retry"
+                    .into(),
+            )
+        })?;
+        // Only bytes that match their name are kept; others go up to fail
+        // the vault layer's check.
+        if crypto::sha256(&bytes) == at.hash
+            && let Ok(mut c) = self.store.buckets.lock()
+        {
+            if c.bytes + bytes.len() > BUCKET_CACHE {
+                *c = BucketCache::default();
+            }
+            c.bytes += bytes.len();
+            c.map.insert(at.hash, Arc::new(bytes.clone()));
+        }
+        Ok(bytes)
+    }
+
+    fn keep(&self, head: &Arc<HeadRead>) {
+        if let Ok(mut k) = self.store.kept.write()
+            && k.as_ref().is_none_or(|(c, _)| *c <= self.counter)
+        {
+            *k = Some((self.counter, head.clone()));
+        }
+    }
+}
+
+/// The writer lock: a connection in a transaction holding the advisory
+/// lock.
+struct PgLocked {
+    store: PgStore,
+    conn: Option<Conn>,
+    /// The counter of the head this write started from.
+    read: Option<i64>,
+}
+
+impl Locked for PgLocked {
+    fn head(&mut self) -> Result<Snapshot> {
+        let conn = self.conn.as_ref().ok_or_else(lost)?;
+        let target = self.store.0.target.clone();
+        let (counter, bytes) = conn.run(move |slot| read_head(slot, &target, -1))?;
+        self.read = Some(counter);
+        self.store.from_row(counter, bytes)
+    }
+
+    fn publish(mut self: Box<Self>, new: NewHead) -> Result<()> {
+        let conn = self.conn.take().ok_or_else(lost)?;
+        let read = self.read.ok_or_else(lost)?;
+        let target = self.store.0.target.clone();
+        let out = conn.run(move |slot| publish(slot, &target, read, &new));
+        self.store.0.pool.give(conn);
+        out
+    }
+}
+
+impl Drop for PgLocked {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            // Not published: end the transaction (and the lock) before the
+            // connection serves anyone else (its jobs run in order).
+            conn.queue(|slot| {
+                if slot.client().and_then(|c| Ok(c.batch_execute("ROLLBACK"))).is_err() {
+                    slot.reset();
+                }
+            });
+            self.store.0.pool.give(conn);
+        }
+    }
+}
+
+fn lost() -> Error {
+    Error::failure("internal: the write lock was already used")
+}
+
+/// The compare-and-swap: the head where the counter is still `read`, the
+/// new buckets, a notification, one commit.
+fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<()> {
+    let err = |e: postgres::Error| {
+        if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
+            return Error::ReadOnly(format!(
+                "the database {target} is read-only (a standby?)"
+            ));
+        }
+        db_error(target, "cannot write the vault to", &e)
+    };
+    let vault = vault_id(&new.head)?;
+    let client = slot.client()?;
+    let counter: Option<i64> = client
+        .query_opt(
+            "UPDATE sso_secrets_head SET counter = counter + 1, head = $1, vault = $2 \
+             WHERE counter = $3 RETURNING counter",
+            &[&new.head, &vault, &read],
+        )
+        .map_err(err)?
+        .map(|r| r.get(0));
+    let Some(counter) = counter else {
+        client.batch_execute("ROLLBACK").map_err(err)?;
+        return Err(Error::Temporary(format!(
+            "the vault in {target} changed while this write was prepared; nothing was written, retry"
+        )));
+    };
+    insert_buckets(client, vault, &new.parts).map_err(err)?;
+    client
+        .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &counter.to_string()])
+        .map_err(err)?;
+    client.batch_execute("COMMIT").map_err(|e| {
+        // The commit may or may not have landed: say so.
+        let e = err(e);
+        match e {
+            Error::Temporary(d) => Error::Temporary(format!(
+                "{d} (while committing: the write may or may not have been stored)"
+            )),
+            other => other,
+        }
+    })?;
+    if counter % COLLECT_EVERY == 0 {
+        // Best effort, after the commit: a failure leaves garbage for the
+        // next collection, never a missing bucket.
+        if collect(client).is_err() {
+            slot.reset();
+        }
+    }
+    Ok(())
+}
+
+/// A server's watcher: listens for commits and re-reads the counter after
+/// each notification and every [`WATCH_EVERY`], so a head is used at most
+/// [`FRESH_FOR`] after it was last confirmed. While the database cannot be
+/// reached, nothing is confirmed, and readers ask the database themselves
+/// (and fail: a server answers 503).
+fn watch(inner: &Inner) {
+    loop {
+        if let Err(()) = watch_once(inner) {
+            if let Ok(mut c) = inner.confirmed.lock() {
+                *c = None;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+fn watch_once(inner: &Inner) -> std::result::Result<(), ()> {
+    let mut client = inner.target.connect().map_err(drop)?;
+    client
+        .batch_execute(&format!("LISTEN {CHANNEL}"))
+        .map_err(drop)?;
+    loop {
+        let counter: i64 = client
+            .query_one("SELECT counter FROM sso_secrets_head", &[])
+            .map_err(drop)?
+            .get(0);
+        if let Ok(mut c) = inner.confirmed.lock() {
+            *c = Some((counter, Instant::now()));
+        }
+        let mut n = client.notifications();
+        let mut wait = n.timeout_iter(WATCH_EVERY);
+        wait.next().map_err(drop)?;
+    }
+}
