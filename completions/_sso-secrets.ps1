@@ -21,7 +21,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'sso-secrets' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -63,7 +63,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;init' {
             [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'Argon2id memory in MiB (19 to 4096)')
             [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'Argon2id iterations (2 to 64)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -81,7 +81,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;get-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -100,7 +100,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;put-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -118,7 +118,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;deactivate-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -136,7 +136,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;remove-sso' {
             [CompletionResult]::new('--user-id', '--user-id', [CompletionResultType]::ParameterName, 'User id')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -154,7 +154,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;put-did' {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read the secret from this file (default: stdin, or a hidden prompt)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -171,7 +171,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;get-did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -188,7 +188,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;delete-did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -205,7 +205,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;remove-did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -227,7 +227,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key for --tls-cert')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; more wait to be accepted')
             [CompletionResult]::new('--header-timeout', '--header-timeout', [CompletionResultType]::ParameterName, 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -244,7 +244,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;list' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -263,7 +263,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;import' {
             [CompletionResult]::new('--apihub', '--apihub', [CompletionResultType]::ParameterName, 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines')
             [CompletionResult]::new('--apihub-key-file', '--apihub-key-file', [CompletionResultType]::ParameterName, 'APIHub''s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -283,7 +283,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;export' {
             [CompletionResult]::new('--apihub', '--apihub', [CompletionResultType]::ParameterName, 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites')
             [CompletionResult]::new('--apihub-key-file', '--apihub-key-file', [CompletionResultType]::ParameterName, 'APIHub''s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -302,7 +302,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;exec' {
             [CompletionResult]::new('--sso', '--sso', [CompletionResultType]::ParameterName, 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)')
             [CompletionResult]::new('--did', '--did', [CompletionResultType]::ParameterName, 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -323,7 +323,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--in-file', '--in-file', [CompletionResultType]::ParameterName, 'Template to read (default or -: stdin)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'File to write, 0600, replaced atomically (default or -: stdout)')
             [CompletionResult]::new('--out-file', '--out-file', [CompletionResultType]::ParameterName, 'File to write, 0600, replaced atomically (default or -: stdout)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -340,7 +340,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;did' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -360,7 +360,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;did;encode' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -377,7 +377,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;did;decode' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -409,7 +409,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;token' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -433,7 +433,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--app', '--app', [CompletionResultType]::ParameterName, 'Cover this app''s SSO secrets (repeatable)')
             [CompletionResult]::new('--did', '--did', [CompletionResultType]::ParameterName, 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)')
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -451,7 +451,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;token;list' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -468,7 +468,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;token;revoke' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -504,7 +504,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;vault' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -524,11 +524,12 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'After a leak: renew every key, re-encrypt every secret, invalidate every token')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report key slots and entries that fail authentication; --repair drops them')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy the whole vault, keys and tokens included, to another file or database')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'sso-secrets;vault;info' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -545,7 +546,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;vault;read-only' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -565,7 +566,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('--new-passphrase-file', '--new-passphrase-file', [CompletionResultType]::ParameterName, 'New passphrase from the first line of this file (default: prompt twice)')
             [CompletionResult]::new('--kdf-memory', '--kdf-memory', [CompletionResultType]::ParameterName, 'New Argon2id memory in MiB, 19 to 4096 (default: keep)')
             [CompletionResult]::new('--kdf-iterations', '--kdf-iterations', [CompletionResultType]::ParameterName, 'New Argon2id iterations, 2 to 64 (default: keep)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -583,7 +584,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;vault;rotate' {
             [CompletionResult]::new('--new-passphrase-file', '--new-passphrase-file', [CompletionResultType]::ParameterName, 'New passphrase from the first line of this file (default: keep the passphrase)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -600,7 +601,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;vault;check' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -619,7 +620,25 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;vault;upgrade' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
+            [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
+            [CompletionResult]::new('--remote', '--remote', [CompletionResultType]::ParameterName, 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)')
+            [CompletionResult]::new('--cacert', '--cacert', [CompletionResultType]::ParameterName, 'With --remote: trust this CA certificate (PEM) instead of the system''s roots')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'With --remote: seconds each request may take, retries included')
+            [CompletionResult]::new('--retries', '--retries', [CompletionResultType]::ParameterName, 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Success: one JSON object on stdout; failure: one JSON object on stderr')
+            [CompletionResult]::new('--read-only', '--read-only', [CompletionResultType]::ParameterName, 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)')
+            [CompletionResult]::new('--no-input', '--no-input', [CompletionResultType]::ParameterName, 'Never prompt; what is missing fails instead')
+            [CompletionResult]::new('--insecure-http', '--insecure-http', [CompletionResultType]::ParameterName, 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'sso-secrets;vault;copy' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'Destination: a vault file path or a postgresql:// URL')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -642,6 +661,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'After a leak: renew every key, re-encrypt every secret, invalidate every token')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report key slots and entries that fail authentication; --repair drops them')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy the whole vault, keys and tokens included, to another file or database')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -663,11 +683,14 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         'sso-secrets;vault;help;upgrade' {
             break
         }
+        'sso-secrets;vault;help;copy' {
+            break
+        }
         'sso-secrets;vault;help;help' {
             break
         }
         'sso-secrets;completions' {
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -685,7 +708,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
         }
         'sso-secrets;man' {
             [CompletionResult]::new('--install-dir', '--install-dir', [CompletionResultType]::ParameterName, 'Write every page into DIR/man1 (DIR is a directory of man''s search path, e.g. ~/.local/share/man or /usr/local/share/man)')
-            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
+            [CompletionResult]::new('--vault', '--vault', [CompletionResultType]::ParameterName, 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]')
             [CompletionResult]::new('--lock-timeout', '--lock-timeout', [CompletionResultType]::ParameterName, 'Seconds a writer waits for another writer before exit 75 "vault busy"')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Access token from the first line of this file (a leading "Bearer " is ignored)')
             [CompletionResult]::new('--passphrase-file', '--passphrase-file', [CompletionResultType]::ParameterName, 'Vault passphrase from the first line of this file')
@@ -799,6 +822,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'After a leak: renew every key, re-encrypt every secret, invalidate every token')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Report key slots and entries that fail authentication; --repair drops them')
             [CompletionResult]::new('upgrade', 'upgrade', [CompletionResultType]::ParameterValue, 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)')
+            [CompletionResult]::new('copy', 'copy', [CompletionResultType]::ParameterValue, 'Copy the whole vault, keys and tokens included, to another file or database')
             break
         }
         'sso-secrets;help;vault;info' {
@@ -817,6 +841,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;help;vault;upgrade' {
+            break
+        }
+        'sso-secrets;help;vault;copy' {
             break
         }
         'sso-secrets;help;completions' {

@@ -175,6 +175,9 @@ _sso__secrets() {
             sso__secrets__subcmd__help__subcmd__vault,check)
                 cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__check"
                 ;;
+            sso__secrets__subcmd__help__subcmd__vault,copy)
+                cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__copy"
+                ;;
             sso__secrets__subcmd__help__subcmd__vault,info)
                 cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__info"
                 ;;
@@ -217,6 +220,9 @@ _sso__secrets() {
             sso__secrets__subcmd__vault,check)
                 cmd="sso__secrets__subcmd__vault__subcmd__check"
                 ;;
+            sso__secrets__subcmd__vault,copy)
+                cmd="sso__secrets__subcmd__vault__subcmd__copy"
+                ;;
             sso__secrets__subcmd__vault,help)
                 cmd="sso__secrets__subcmd__vault__subcmd__help"
                 ;;
@@ -237,6 +243,9 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__vault__subcmd__help,check)
                 cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__check"
+                ;;
+            sso__secrets__subcmd__vault__subcmd__help,copy)
+                cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__copy"
                 ;;
             sso__secrets__subcmd__vault__subcmd__help,help)
                 cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__help"
@@ -1199,7 +1208,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help__subcmd__vault)
-            opts="info read-only passwd rotate check upgrade"
+            opts="info read-only passwd rotate check upgrade copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1213,6 +1222,20 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help__subcmd__vault__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__copy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -2049,7 +2072,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__vault)
-            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help info read-only passwd rotate check upgrade help"
+            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help info read-only passwd rotate check upgrade copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2140,8 +2163,58 @@ _sso__secrets() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        sso__secrets__subcmd__vault__subcmd__copy)
+            opts="-h --to --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         sso__secrets__subcmd__vault__subcmd__help)
-            opts="info read-only passwd rotate check upgrade help"
+            opts="info read-only passwd rotate check upgrade copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -2155,6 +2228,20 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__vault__subcmd__help__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__copy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

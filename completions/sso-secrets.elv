@@ -18,7 +18,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
     }
     var completions = [
         &'sso-secrets'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -59,7 +59,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;init'= {
             cand --kdf-memory 'Argon2id memory in MiB (19 to 4096)'
             cand --kdf-iterations 'Argon2id iterations (2 to 64)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -76,7 +76,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;get-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -94,7 +94,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;put-sso'= {
             cand --user-id 'User id'
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -111,7 +111,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;deactivate-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -128,7 +128,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;remove-sso'= {
             cand --user-id 'User id'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -145,7 +145,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;put-did'= {
             cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -161,7 +161,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;get-did'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -177,7 +177,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;delete-did'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -193,7 +193,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;remove-did'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -214,7 +214,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --tls-key 'PEM private key for --tls-cert'
             cand --max-connections 'Connections served at once; more wait to be accepted'
             cand --header-timeout 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -230,7 +230,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;list'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -248,7 +248,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;import'= {
             cand --apihub 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines'
             cand --apihub-key-file 'APIHub''s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -267,7 +267,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;export'= {
             cand --apihub 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites'
             cand --apihub-key-file 'APIHub''s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -285,7 +285,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;exec'= {
             cand --sso 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)'
             cand --did 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -305,7 +305,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --in-file 'Template to read (default or -: stdin)'
             cand -o 'File to write, 0600, replaced atomically (default or -: stdout)'
             cand --out-file 'File to write, 0600, replaced atomically (default or -: stdout)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -321,7 +321,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'sso-secrets;did'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -340,7 +340,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;did;encode'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -356,7 +356,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;did;decode'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -383,7 +383,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;did;help;help'= {
         }
         &'sso-secrets;token'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -406,7 +406,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --app 'Cover this app''s SSO secrets (repeatable)'
             cand --did 'Cover this DID''s DID secrets, base58 or did:… text (repeatable)'
             cand --expires-in 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -423,7 +423,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;list'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -439,7 +439,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;token;revoke'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -469,7 +469,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;token;help;help'= {
         }
         &'sso-secrets;vault'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -489,10 +489,11 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
             cand check 'Report key slots and entries that fail authentication; --repair drops them'
             cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
+            cand copy 'Copy the whole vault, keys and tokens included, to another file or database'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;info'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -508,7 +509,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;vault;read-only'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -527,7 +528,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: prompt twice)'
             cand --kdf-memory 'New Argon2id memory in MiB, 19 to 4096 (default: keep)'
             cand --kdf-iterations 'New Argon2id iterations, 2 to 64 (default: keep)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -544,7 +545,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;rotate'= {
             cand --new-passphrase-file 'New passphrase from the first line of this file (default: keep the passphrase)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -560,7 +561,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;vault;check'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -578,7 +579,24 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;vault;upgrade'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds each request may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;vault;copy'= {
+            cand --to 'Destination: a vault file path or a postgresql:// URL'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -600,6 +618,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
             cand check 'Report key slots and entries that fail authentication; --repair drops them'
             cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
+            cand copy 'Copy the whole vault, keys and tokens included, to another file or database'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'sso-secrets;vault;help;info'= {
@@ -614,10 +633,12 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;vault;help;upgrade'= {
         }
+        &'sso-secrets;vault;help;copy'= {
+        }
         &'sso-secrets;vault;help;help'= {
         }
         &'sso-secrets;completions'= {
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -634,7 +655,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;man'= {
             cand --install-dir 'Write every page into DIR/man1 (DIR is a directory of man''s search path, e.g. ~/.local/share/man or /usr/local/share/man)'
-            cand --vault 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
             cand --passphrase-file 'Vault passphrase from the first line of this file'
@@ -725,6 +746,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand rotate 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
             cand check 'Report key slots and entries that fail authentication; --repair drops them'
             cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
+            cand copy 'Copy the whole vault, keys and tokens included, to another file or database'
         }
         &'sso-secrets;help;vault;info'= {
         }
@@ -737,6 +759,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;vault;check'= {
         }
         &'sso-secrets;help;vault;upgrade'= {
+        }
+        &'sso-secrets;help;vault;copy'= {
         }
         &'sso-secrets;help;completions'= {
         }

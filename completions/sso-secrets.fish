@@ -24,7 +24,7 @@ function __fish_sso_secrets_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -61,7 +61,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "man" -d 'Pr
 complete -c sso-secrets -n "__fish_sso_secrets_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-memory -d 'Argon2id memory in MiB (19 to 4096)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l kdf-iterations -d 'Argon2id iterations (2 to 64)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -75,7 +75,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l no-inpu
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand init" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -90,7 +90,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l inse
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l user-id -d 'User id' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -104,7 +104,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l no-i
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -118,7 +118,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand deactivate-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -132,7 +132,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l n
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -145,7 +145,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l read
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -158,7 +158,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l read
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -171,7 +171,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand delete-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -189,7 +189,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-ce
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-key -d 'PEM private key for --tls-cert' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections -d 'Connections served at once; more wait to be accepted' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l header-timeout -d 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -202,7 +202,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l read-o
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -217,7 +217,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -l insecur
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand list" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub -d 'Read an APIHub secrets folder (its external-volume/secrets) instead of JSON Lines' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -233,7 +233,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l insec
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub -d 'Write APIHub .secret files into DIR (created 0700) instead of JSON Lines; never overwrites' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l apihub-key-file -d 'APIHub\'s key, as in SSO_SECRETS_ENCRYPTION_KEY (the first is used), from the first line of PATH' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -248,7 +248,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -l insec
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand export" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l sso -d 'Put the SSO secret of USER_ID of APP in variable VAR (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l did -d 'Put the DID secret NAME of DID (base58 or did:… text) in variable VAR (repeatable)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -263,7 +263,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -l insecur
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s i -l in-file -d 'Template to read (default or -: stdin)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s o -l out-file -d 'File to write, 0600, replaced atomically (default or -: stdout)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -276,7 +276,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l read-
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand inject" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -292,7 +292,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __f
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and not __fish_seen_subcommand_from encode decode help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -305,7 +305,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from encode" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from decode" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -321,7 +321,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "encode" -d 'Print the base58 form of DID text'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "decode" -d 'Print the text of a base58 DID'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand did; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not __fish_seen_subcommand_from create list revoke help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -341,7 +341,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and not _
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l app -d 'Cover this app\'s SSO secrets (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l did -d 'Cover this DID\'s DID secrets, base58 or did:… text (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l expires-in -d 'Expire after this long: 30s, 15m, 12h, 7d, 1w, 2h30m (default: never)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -355,7 +355,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -368,7 +368,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from revoke" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -385,27 +385,28 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tokens: names, scopes, creation and expiry (never the tokens)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "revoke" -d 'Revoke a token and rotate the keys it could read'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l no-input -d 'Never prompt; what is missing fails instead'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "rotate" -d 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "upgrade" -d 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "rotate" -d 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "upgrade" -d 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "copy" -d 'Copy the whole vault, keys and tokens included, to another file or database'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and not __fish_seen_subcommand_from info read-only passwd rotate check upgrade copy help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -418,7 +419,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from info" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from read-only" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -434,7 +435,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: prompt twice)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-memory -d 'New Argon2id memory in MiB, 19 to 4096 (default: keep)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l kdf-iterations -d 'New Argon2id iterations, 2 to 64 (default: keep)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -448,7 +449,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from passwd" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l new-passphrase-file -d 'New passphrase from the first line of this file (default: keep the passphrase)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -461,7 +462,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -476,7 +477,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -489,14 +490,29 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fis
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from upgrade" -s h -l help -d 'Print help'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l to -d 'Destination: a vault file path or a postgresql:// URL' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l remote -d 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l no-input -d 'Never prompt; what is missing fails instead'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from copy" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "info" -d 'Show format version, KDF parameters, counts, read-only state, tokens'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "read-only" -d 'Set the vault read-only (every write answers 55) or writable again'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "passwd" -d 'Change the passphrase (and optionally the Argon2id cost)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "upgrade" -d 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "copy" -d 'Copy the whole vault, keys and tokens included, to another file or database'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand vault; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -510,7 +526,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l 
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l install-dir -d 'Write every page into DIR/man1 (DIR is a directory of man\'s search path, e.g. ~/.local/share/man or /usr/local/share/man)' -r -F
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l vault -d 'Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand man" -l passphrase-file -d 'Vault passphrase from the first line of this file' -r -F
@@ -554,3 +570,4 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "rotate" -d 'After a leak: renew every key, re-encrypt every secret, invalidate every token'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "check" -d 'Report key slots and entries that fail authentication; --repair drops them'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "upgrade" -d 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand help; and __fish_seen_subcommand_from vault" -f -a "copy" -d 'Copy the whole vault, keys and tokens included, to another file or database'

@@ -74,8 +74,8 @@ pub struct Cli {
 pub struct Global {
     // No clap `env` here: clap takes SSO_SECRETS_VAULT= (empty) as an empty
     // --vault; `Env` reads it instead, and an empty value counts as unset.
-    /// Vault file, also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]
+    #[arg(long, global = true, value_name = "PATH|URL")]
     pub vault: Option<PathBuf>,
     /// Success: one JSON object on stdout; failure: one JSON object on stderr
     #[arg(long, global = true)]
@@ -573,6 +573,15 @@ pub enum VaultCommand {
     /// Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)
     #[command(after_help = "Example:\n  sso-secrets vault upgrade")]
     Upgrade,
+    /// Copy the whole vault, keys and tokens included, to another file or database
+    #[command(
+        after_help = "Every token keeps working against the copy. A destination that holds a vault is refused (exit 1, nothing written).\n\nExamples:\n  sso-secrets vault copy --to 'postgresql://vault@db.example/secrets?sslmode=verify-full&sslrootcert=/etc/ssl/db-ca.pem'\n  sso-secrets --vault 'postgresql://vault@db.example/secrets' vault copy --to backup.vault"
+    )]
+    Copy {
+        /// Destination: a vault file path or a postgresql:// URL
+        #[arg(long, value_name = "PATH|URL")]
+        to: std::ffi::OsString,
+    },
 }
 
 /// Shells with completion scripts.

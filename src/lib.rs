@@ -25,9 +25,9 @@ pub mod secret;
 pub(crate) mod serve;
 pub mod status;
 pub mod template;
+pub(crate) mod terminal;
 #[doc(hidden)]
 pub mod testing;
-pub(crate) mod terminal;
 pub(crate) mod text;
 pub(crate) mod time;
 pub(crate) mod usage;

@@ -1,6 +1,5 @@
 //! From parsed arguments to a command, and from its outcome to an exit code.
 
-use crate::vault::store::Location;
 use crate::cli::{Cli, Command, Global, OnOff, TokenCommand, VaultCommand};
 use crate::commands::{self as cmd, Ctx, Outcome};
 use crate::credentials::{Env, Sources, Terminal};
@@ -9,6 +8,7 @@ use crate::names::{Did, UserId};
 use crate::ops::Request;
 use crate::output::{Sink, usage_json};
 use crate::status::Status;
+use crate::vault::store::Location;
 use clap::{CommandFactory, FromArgMatches};
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -161,6 +161,10 @@ fn confirmation(command: &Command) -> Option<String> {
         }
         Command::Vault(VaultCommand::Passwd { .. }) => "passphrase changed".into(),
         Command::Vault(VaultCommand::Rotate { .. }) => "every key rotated".into(),
+        Command::Vault(VaultCommand::Copy { to }) => format!(
+            "copied the vault to {}; every token works against the copy",
+            to.to_string_lossy()
+        ),
         Command::Inject(a) => format!("wrote {} (mode 0600)", a.output.as_ref()?.display()),
         _ => return None,
     })
@@ -368,6 +372,10 @@ fn execute(
             vault.run(|ctx| cmd::vault_check(ctx, repair, yes))
         }
         Command::Vault(VaultCommand::Upgrade) => vault.run(cmd::vault_upgrade),
+        Command::Vault(VaultCommand::Copy { to }) => {
+            let to = Location::parse(&to)?;
+            vault.run(|ctx| cmd::vault_copy(ctx, &to))
+        }
     }
 }
 

@@ -2,11 +2,11 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;
-use sso_secrets::vault::store::file::FileStore;
 use common::*;
 use proptest::prelude::*;
 use sso_secrets::secret::SecretString;
 use sso_secrets::status::Status;
+use sso_secrets::vault::store::file::FileStore;
 use sso_secrets::vault::{Credential, Unlocker, Vault as Lib};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};

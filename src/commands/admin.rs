@@ -4,6 +4,7 @@
 use super::{Ctx, Need, Outcome};
 use crate::error::{Error, Result};
 use crate::text::quote;
+use crate::vault::store::Location;
 use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault, store};
 use std::path::Path;
 
@@ -149,4 +150,22 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
         key: "check",
         value: "repaired".into(),
     })
+}
+
+/// `vault copy --to`: the whole vault, as its store holds it (keys, tokens,
+/// signatures), into a new vault at `to`; then the copy is opened with the
+/// same passphrase, as a check.
+pub fn vault_copy(ctx: &Ctx<'_>, to: &Location) -> Result<Outcome> {
+    if *to == ctx.vault {
+        return Err(Error::Usage(
+            "--to names the vault itself; give another file or database".into(),
+        ));
+    }
+    let u = ctx.passphrase_unlocker()?;
+    let dest = to.open()?;
+    ctx.read(&u, Need::admin_read(), |v| {
+        v.copy_to(&*dest, ctx.lock_timeout)
+    })?;
+    Vault::open(&*dest, &u)?;
+    Ok(Outcome::Done)
 }

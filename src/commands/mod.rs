@@ -9,7 +9,7 @@ pub mod offline;
 mod tokens;
 mod transfer;
 
-pub use admin::{vault_check, vault_rotate, vault_upgrade};
+pub use admin::{vault_check, vault_copy, vault_rotate, vault_upgrade};
 pub use lifecycle::{Info, ListItem, init, list, vault_info, vault_passwd, vault_read_only};
 pub use tokens::{token_create, token_list, token_revoke};
 pub use transfer::{ExportLine, export, import};
@@ -23,9 +23,9 @@ use crate::ops::{Backend, Event, Observer, Reply, Request};
 use crate::remote::RemoteBackend;
 use crate::secret::{SecretBytes, SecretString};
 use crate::status::Status;
+use crate::vault::store::Location;
 use crate::vault::{TokenInfo, Unlocker, Vault};
 use std::cell::RefCell;
-use crate::vault::store::Location;
 use std::time::Duration;
 
 /// What a successful command produced.

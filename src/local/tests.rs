@@ -1,10 +1,10 @@
-use crate::vault::store::Location;
 use super::*;
 use crate::crypto::KdfParams;
 use crate::error::Error;
 use crate::names::{AppName, UserId};
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::keys::Scope;
+use crate::vault::store::Location;
 use crate::vault::{self, Credential, Unlocker};
 use std::time::Duration;
 

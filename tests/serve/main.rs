@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod postgres;
 mod robustness;
 
 use common::did;

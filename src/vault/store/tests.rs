@@ -161,7 +161,14 @@ fn concurrent_writers_lose_nothing() {
                 s.spawn(move || {
                     let u = pass();
                     for i in 0..6 {
-                        put(&*on.store, &u, "a", &format!("w{w}-{i}"), &format!("{w}.{i}")).unwrap();
+                        put(
+                            &*on.store,
+                            &u,
+                            "a",
+                            &format!("w{w}-{i}"),
+                            &format!("{w}.{i}"),
+                        )
+                        .unwrap();
                     }
                 });
             }
@@ -185,7 +192,14 @@ fn collection_never_removes_a_bucket_the_head_names() {
         // Enough entries for several buckets, written one commit each, so
         // that collection runs (every 16 commits) between them.
         for i in 0..150 {
-            put(&*on.store, &u, &format!("app{}", i % 3), &format!("u{i}"), &format!("v{i}")).unwrap();
+            put(
+                &*on.store,
+                &u,
+                &format!("app{}", i % 3),
+                &format!("u{i}"),
+                &format!("v{i}"),
+            )
+            .unwrap();
         }
         if let Some(cluster) = &on.cluster {
             let mut db = cluster.client(&on.db);
@@ -207,7 +221,10 @@ fn collection_never_removes_a_bucket_the_head_names() {
                 .query_one("SELECT count(*) FROM sso_secrets_bucket", &[])
                 .unwrap()
                 .get(0);
-            assert!(after < before + 20, "nothing was collected: {before} -> {after}");
+            assert!(
+                after < before + 20,
+                "nothing was collected: {before} -> {after}"
+            );
         }
         for i in 0..150 {
             assert_eq!(

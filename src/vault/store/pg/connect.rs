@@ -4,8 +4,8 @@
 
 use crate::error::{Error, Result};
 use postgres::config::{Host, SslMode};
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
@@ -412,7 +412,10 @@ mod tests {
 
     #[test]
     fn urls_parse_as_libpq_reads_them_and_refuse_passwords() {
-        let t = Target::parse("postgresql://app@db.example:5433/vault?sslmode=verify-full&sslrootcert=/etc/ca.pem").unwrap();
+        let t = Target::parse(
+            "postgresql://app@db.example:5433/vault?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+        )
+        .unwrap();
         assert_eq!(t.tls, Tls::VerifyFull);
         assert_eq!(t.root_cert.as_deref(), Some(Path::new("/etc/ca.pem")));
         assert_eq!(t.rest, "postgresql://app@db.example:5433/vault");

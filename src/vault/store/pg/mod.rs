@@ -148,7 +148,7 @@ impl PgStore {
         self.0.kept.read().ok()?.as_ref().map(|k| k.0)
     }
 
-    fn from_row(&self, counter: i64, bytes: Option<Vec<u8>>) -> Result<Snapshot> {
+    fn snapshot_of(&self, counter: i64, bytes: Option<Vec<u8>>) -> Result<Snapshot> {
         match bytes {
             Some(b) => Ok(self.snapshot(counter, Arc::new(HeadRead::parse(&b)?), true)),
             None => {
@@ -175,7 +175,7 @@ impl Store for PgStore {
             .0
             .pool
             .run(move |slot| read_head(slot, &target, known))?;
-        self.from_row(counter, bytes)
+        self.snapshot_of(counter, bytes)
     }
 
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
@@ -403,8 +403,7 @@ fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::E
         return client.batch_execute("ROLLBACK");
     };
     let live: Vec<&[u8]> = read.bucket_hashes().map(|h| &h[..]).collect();
-    let unreferenced =
-        "NOT EXISTS (SELECT 1 FROM unnest($1::bytea[]) AS r(h) WHERE r.h = b.hash)";
+    let unreferenced = "NOT EXISTS (SELECT 1 FROM unnest($1::bytea[]) AS r(h) WHERE r.h = b.hash)";
     client.execute(
         &format!(
             "UPDATE sso_secrets_bucket b SET unreferenced_since = now() \
@@ -494,7 +493,7 @@ impl Locked for PgLocked {
         let target = self.store.0.target.clone();
         let (counter, bytes) = conn.run(move |slot| read_head(slot, &target, -1))?;
         self.read = Some(counter);
-        self.store.from_row(counter, bytes)
+        self.store.snapshot_of(counter, bytes)
     }
 
     fn publish(mut self: Box<Self>, new: NewHead) -> Result<()> {
@@ -513,7 +512,8 @@ impl Drop for PgLocked {
             // Not published: end the transaction (and the lock) before the
             // connection serves anyone else (its jobs run in order).
             conn.queue(|slot| {
-                if slot.client().and_then(|c| Ok(c.batch_execute("ROLLBACK"))).is_err() {
+                let rolled_back = slot.client().map(|c| c.batch_execute("ROLLBACK"));
+                if !matches!(rolled_back, Ok(Ok(()))) {
                     slot.reset();
                 }
             });
@@ -531,9 +531,7 @@ fn lost() -> Error {
 fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<()> {
     let err = |e: postgres::Error| {
         if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
-            return Error::ReadOnly(format!(
-                "the database {target} is read-only (a standby?)"
-            ));
+            return Error::ReadOnly(format!("the database {target} is read-only (a standby?)"));
         }
         db_error(target, "cannot write the vault to", &e)
     };
@@ -555,7 +553,10 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
     };
     insert_buckets(client, vault, &new.parts).map_err(err)?;
     client
-        .execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &counter.to_string()])
+        .execute(
+            "SELECT pg_notify($1, $2)",
+            &[&CHANNEL, &counter.to_string()],
+        )
         .map_err(err)?;
     client.batch_execute("COMMIT").map_err(|e| {
         // The commit may or may not have landed: say so.
