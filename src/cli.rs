@@ -229,7 +229,7 @@ pub enum Command {
         long_about = "Reads every named secret first (any failure: its exit code, and the command \
 is not run), then replaces this process with COMMAND, with each secret in its variable. The pid, \
 signals and exit status are COMMAND's own; 127 if it cannot be found, 126 if it cannot be run. \
-SSO_SECRETS_TOKEN and SSO_SECRETS_PASSPHRASE are not passed on.",
+SSO_SECRETS_TOKEN, SSO_SECRETS_PASSPHRASE and SSO_SECRETS_ENCRYPTION_KEY are not passed on.",
         after_help = "Examples:\n  \
         sso-secrets exec --sso DB_PASSWORD demo alice -- ./deploy.sh\n  \
         sso-secrets exec --sso PGPASSWORD demo alice --did CRED \"$DID\" credential -- psql -h db"
@@ -240,7 +240,9 @@ SSO_SECRETS_TOKEN and SSO_SECRETS_PASSPHRASE are not passed on.",
         long_about = "Copies TEMPLATE to FILE, replacing {{ sso \"APP\" \"USER_ID\" }} and \
 {{ did \"DID\" \"NAME\" }} with the secrets' bytes. Arguments are JSON strings; \\{{ is a \
 literal {{. A malformed placeholder is a usage error naming its line and column. Every secret is \
-read before anything is written; FILE is created 0600 and replaced atomically, never half-written.",
+read before anything is written; FILE is created 0600 and replaced atomically, never half-written. \
+A symbolic link at FILE is followed to the file it names, except one that another user owns in a \
+sticky directory such as /tmp: that is refused (exit 1), since anyone may have planted it.",
         after_help = "Example:\n  \
         printf 'password = {{ sso \"demo\" \"alice\" }}\\n' > app.conf.tpl\n  \
         sso-secrets inject -i app.conf.tpl -o app.conf"
