@@ -608,3 +608,169 @@ fn older_layouts_per_user_files_need_no_key() {
         serde_json::json!({"kind": "sso", "app": "DSU_Fabric", "user_id": "bob"})
     );
 }
+
+/// A copy of a fixture folder under `parent`.
+fn copy_fixture(folder: &str, parent: &Path, name: &str) -> PathBuf {
+    let d = parent.join(name);
+    std::fs::create_dir_all(&d).unwrap();
+    for e in std::fs::read_dir(fixture(folder)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), d.join(e.file_name())).unwrap();
+    }
+    d
+}
+
+fn skipped_files(j: &Value) -> Vec<(String, String)> {
+    j["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 22 item 2: a symbolic link in the folder (a legacy user file
+/// linked to a private key, an app folder linked to ~/.config, a container
+/// linked from elsewhere, links back up the tree) is never followed: each
+/// is skipped and listed, and the import holds only what the folder holds.
+#[test]
+fn import_apihub_never_follows_symlinks_and_lists_each_one() {
+    use std::os::unix::fs::symlink;
+    let v = Vault::new();
+    let t = tempfile::tempdir().unwrap();
+    let home = t.path().join("home");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::create_dir_all(home.join(".config")).unwrap();
+    std::fs::write(home.join(".ssh/id_ed25519"), b"PRIVATE KEY MATERIAL").unwrap();
+    std::fs::write(home.join(".config/token.secret"), b"CONFIG TOKEN").unwrap();
+    std::fs::copy(
+        fixture("keyA-phaseA/myApp.secret"),
+        home.join("elsewhere.secret"),
+    )
+    .unwrap();
+    let d = copy_fixture("keyA-phaseA", t.path(), "secrets");
+    std::fs::create_dir(d.join("legacy")).unwrap();
+    std::fs::write(d.join("legacy/carol.secret"), b"carol's 2022 secret").unwrap();
+    symlink(home.join(".ssh/id_ed25519"), d.join("legacy/stolen.secret")).unwrap();
+    symlink(home.join(".config"), d.join("config")).unwrap();
+    symlink(home.join("elsewhere.secret"), d.join("Elsewhere.secret")).unwrap();
+    symlink(".", d.join("legacy/again")).unwrap();
+    symlink("..", d.join("legacy/up")).unwrap();
+
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["--json", "import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["imported"], 7, "{j}");
+    let links: BTreeSet<String> = skipped_files(&j)
+        .into_iter()
+        .filter(|(_, reason)| reason == "a symbolic link: not followed")
+        .map(|(file, _)| file)
+        .collect();
+    let want: BTreeSet<String> = [
+        "Elsewhere.secret",
+        "config",
+        "legacy/again",
+        "legacy/stolen.secret",
+        "legacy/up",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(links, want, "{j}");
+    let mut lines = expected("keyA-phaseA");
+    lines.insert(
+        serde_json::json!({"kind": "sso", "app": "legacy", "user_id": "carol", "secret": "carol's 2022 secret"})
+            .to_string(),
+    );
+    assert_eq!(exported(&v), lines);
+
+    // Text mode lists them on stderr, like every other skipped file.
+    let v = Vault::new();
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("sso-secrets: skipped legacy/stolen.secret: a symbolic link: not followed\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sso-secrets: skipped config: a symbolic link: not followed\n"),
+        "{err}"
+    );
+    assert!(!err.contains("PRIVATE KEY") && !err.contains("CONFIG TOKEN"));
+
+    // A folder whose only container is a link holds no container: exit 1.
+    let only = t.path().join("only-links");
+    std::fs::create_dir(&only).unwrap();
+    symlink(home.join("elsewhere.secret"), only.join("myApp.secret")).unwrap();
+    let err = fails(
+        v.pass()
+            .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+            .args(["import", "--apihub"])
+            .arg(&only),
+        1,
+    );
+    assert!(err.contains("holds no .secret file"), "{err}");
+}
+
+/// Unmounts on drop, so a failing assertion leaves no bind mount behind.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Issue 22 item 2: a directory reached twice (here through a bind mount
+/// of the folder inside itself, which no symlink check sees) is read once.
+#[test]
+fn import_apihub_reads_a_directory_reached_twice_once() {
+    let v = Vault::new();
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("secrets");
+    std::fs::create_dir_all(d.join("legacy/loop")).unwrap();
+    std::fs::write(d.join("legacy/carol.secret"), b"carol's 2022 secret").unwrap();
+    let mounted = std::process::Command::new("mount")
+        .arg("--bind")
+        .arg(d.join("legacy"))
+        .arg(d.join("legacy/loop"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        return unavailable("cannot bind-mount here (needs root)");
+    }
+    let _guard = Mounted(d.join("legacy/loop"));
+    let out = v
+        .pass()
+        .args(["--json", "import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["imported"], 1, "{j}");
+    assert_eq!(
+        skipped_files(&j),
+        [(
+            "legacy/loop".to_string(),
+            "a directory already read (a bind mount or a loop): not read again".to_string()
+        )]
+    );
+}
