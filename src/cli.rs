@@ -201,9 +201,11 @@ pub enum Command {
     #[command(
         after_help = "Lines:\n  {\"kind\":\"sso\",\"app\":\"demo\",\"user_id\":\"alice\",\"secret\":\"s3cret\"}\n  \
         {\"kind\":\"did\",\"did\":\"did:ssi:name:v:demo/alice\",\"name\":\"credential\",\"secret_base64\":\"AAEC\"}\n\n\
-        Example:\n  sso-secrets export --passphrase-file old.pass | \
+        Examples:\n  sso-secrets export --passphrase-file old.pass | \
         sso-secrets --vault new.vault --passphrase-file new.pass import\n  \
-        SSO_SECRETS_ENCRYPTION_KEY=\"$NEW,$OLD\" sso-secrets import --apihub /srv/apihub/external-volume/secrets"
+        SSO_SECRETS_ENCRYPTION_KEY=\"$NEW,$OLD\" sso-secrets import --apihub /srv/apihub/external-volume/secrets\n  \
+        sso-secrets import --apihub ./secrets --prune --dry-run   # what would be overwritten and removed\n  \
+        sso-secrets import --apihub ./secrets --prune             # mirror the folder's containers"
     )]
     Import {
         /// JSON Lines file (default: stdin)
@@ -602,9 +604,12 @@ pub struct ApihubImportArgs {
     /// APIHub's key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH
     #[arg(long, value_name = "PATH", requires = "apihub")]
     pub apihub_key_file: Option<PathBuf>,
-    /// Print the names of what would be imported (never values); store nothing
+    /// Open the vault read-only and say what the import would store, overwrite, reactivate and (with --prune) remove, by name, never value; write nothing
     #[arg(long, requires = "apihub")]
     pub dry_run: bool,
+    /// Also remove the SSO secrets of each app, and the DID secrets of each name, that is a container of the folder but that the container no longer holds (same all-or-nothing write)
+    #[arg(long, requires = "apihub")]
+    pub prune: bool,
 }
 
 /// `export --apihub`: write the vault as an APIHub secrets folder.

@@ -63,6 +63,13 @@ pub struct Reading {
     pub skipped: Vec<Skipped>,
     /// Things worth telling the user (non-string values taken as JSON text).
     pub notes: Vec<String>,
+    /// The containers read, empty ones too (not APIHub's credential
+    /// containers, not links): the ones whose whole content is known, which
+    /// `--prune` may therefore mirror.
+    pub containers: Vec<String>,
+    /// Secrets a container names without a value APIHub would serve
+    /// (`""`, `null`, …): not imported, and not pruned either.
+    pub valueless: Vec<Address>,
 }
 
 /// Ranks competing sources of one secret; the higher one is kept.
@@ -347,6 +354,7 @@ fn read_container(
     }
     let plain = format::open(keys, &bytes).map_err(|e| bad(e.to_string()))?;
     let mut parsed: Container = format::parse(plain.expose(), Some(keys)).map_err(bad)?;
+    c.reading.containers.push(container.to_string());
     if parsed.0.is_empty() {
         c.skip(file, "empty");
         return Ok(());
@@ -356,6 +364,7 @@ fn read_container(
         format::wipe(value);
         let (address, spelling) = classify(container, &key).map_err(bad)?;
         let Some((secret, stored)) = taken else {
+            c.reading.valueless.push(address);
             c.reading.skipped.push(Skipped {
                 file: file.to_string(),
                 key: Some(key),
