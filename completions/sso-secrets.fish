@@ -225,7 +225,8 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l remot
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l cacert -d 'With --remote: trust this CA certificate (PEM) instead of the system\'s roots' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l timeout -d 'With --remote: seconds each request may take, retries included' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l retries -d 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l dry-run -d 'Print the names of what would be imported (never values); store nothing'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l dry-run -d 'Open the vault read-only and say what the import would store, overwrite, reactivate and (with --prune) remove, by name, never value; write nothing'
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l prune -d 'Also remove the SSO secrets of each app, and the DID secrets of each name, that is a container of the folder but that the container no longer holds (same all-or-nothing write)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l json -d 'Success: one JSON object on stdout; failure: one JSON object on stderr'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l read-only -d 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand import" -l no-input -d 'Never prompt; what is missing fails instead'

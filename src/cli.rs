@@ -201,9 +201,11 @@ pub enum Command {
     #[command(
         after_help = "Lines:\n  {\"kind\":\"sso\",\"app\":\"demo\",\"user_id\":\"alice\",\"secret\":\"s3cret\"}\n  \
         {\"kind\":\"did\",\"did\":\"did:ssi:name:v:demo/alice\",\"name\":\"credential\",\"secret_base64\":\"AAEC\"}\n\n\
-        Example:\n  sso-secrets export --passphrase-file old.pass | \
+        Examples:\n  sso-secrets export --passphrase-file old.pass | \
         sso-secrets --vault new.vault --passphrase-file new.pass import\n  \
-        SSO_SECRETS_ENCRYPTION_KEY=\"$NEW,$OLD\" sso-secrets import --apihub /srv/apihub/external-volume/secrets"
+        SSO_SECRETS_ENCRYPTION_KEY=\"$NEW,$OLD\" sso-secrets import --apihub /srv/apihub/external-volume/secrets\n  \
+        sso-secrets import --apihub ./secrets --prune --dry-run   # what would be overwritten and removed\n  \
+        sso-secrets import --apihub ./secrets --prune             # mirror the folder's containers"
     )]
     Import {
         /// JSON Lines file (default: stdin)
@@ -229,7 +231,7 @@ pub enum Command {
         long_about = "Reads every named secret first (any failure: its exit code, and the command \
 is not run), then replaces this process with COMMAND, with each secret in its variable. The pid, \
 signals and exit status are COMMAND's own; 127 if it cannot be found, 126 if it cannot be run. \
-SSO_SECRETS_TOKEN and SSO_SECRETS_PASSPHRASE are not passed on.",
+SSO_SECRETS_TOKEN, SSO_SECRETS_PASSPHRASE and SSO_SECRETS_ENCRYPTION_KEY are not passed on.",
         after_help = "Examples:\n  \
         sso-secrets exec --sso DB_PASSWORD demo alice -- ./deploy.sh\n  \
         sso-secrets exec --sso PGPASSWORD demo alice --did CRED \"$DID\" credential -- psql -h db"
@@ -240,7 +242,9 @@ SSO_SECRETS_TOKEN and SSO_SECRETS_PASSPHRASE are not passed on.",
         long_about = "Copies TEMPLATE to FILE, replacing {{ sso \"APP\" \"USER_ID\" }} and \
 {{ did \"DID\" \"NAME\" }} with the secrets' bytes. Arguments are JSON strings; \\{{ is a \
 literal {{. A malformed placeholder is a usage error naming its line and column. Every secret is \
-read before anything is written; FILE is created 0600 and replaced atomically, never half-written.",
+read before anything is written; FILE is created 0600 and replaced atomically, never half-written. \
+A symbolic link at FILE is followed to the file it names, except one that another user owns in a \
+sticky directory such as /tmp: that is refused (exit 1), since anyone may have planted it.",
         after_help = "Example:\n  \
         printf 'password = {{ sso \"demo\" \"alice\" }}\\n' > app.conf.tpl\n  \
         sso-secrets inject -i app.conf.tpl -o app.conf"
@@ -609,9 +613,12 @@ pub struct ApihubImportArgs {
     /// APIHub's key, as in SSO_SECRETS_ENCRYPTION_KEY ("new,old" tries both), from the first line of PATH
     #[arg(long, value_name = "PATH", requires = "apihub")]
     pub apihub_key_file: Option<PathBuf>,
-    /// Print the names of what would be imported (never values); store nothing
+    /// Open the vault read-only and say what the import would store, overwrite, reactivate and (with --prune) remove, by name, never value; write nothing
     #[arg(long, requires = "apihub")]
     pub dry_run: bool,
+    /// Also remove the SSO secrets of each app, and the DID secrets of each name, that is a container of the folder but that the container no longer holds (same all-or-nothing write)
+    #[arg(long, requires = "apihub")]
+    pub prune: bool,
 }
 
 /// `export --apihub`: write the vault as an APIHub secrets folder.

@@ -328,8 +328,10 @@ fn execute(
         }
         Command::List => vault.run(cmd::list),
         Command::Import { file, apihub: a } => match a.apihub {
-            Some(dir) => vault
-                .run(|ctx| cmd::apihub::import(ctx, &dir, a.apihub_key_file.as_deref(), a.dry_run)),
+            Some(dir) => vault.run(|ctx| {
+                let key_file = a.apihub_key_file.as_deref();
+                cmd::apihub::import(ctx, &dir, key_file, a.dry_run, a.prune)
+            }),
             None => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
         },
         Command::Export { apihub: a } => match a.apihub {

@@ -360,3 +360,54 @@ fn import_respects_token_scope() {
     v.token(&t).arg("import").write_stdin(bad).assert().code(43);
     assert_eq!(v.bytes(), before);
 }
+
+/// What the README's backup section promises (issue 22 item 17): a JSON
+/// Lines restore holds secrets and no tokens, and a revoke reaches the
+/// vault it runs on, not a copy of the file shipped before it, until the
+/// vault is shipped again.
+#[test]
+fn a_json_lines_restore_has_no_tokens_and_a_revoke_does_not_reach_a_shipped_copy() {
+    use std::os::unix::fs::PermissionsExt;
+    let v = Vault::new();
+    v.put_sso("demo", "alice", b"s3cret");
+    let ci = v.create_token(&["ci", "--app", "demo"]);
+    let get = |vault: &std::path::Path| {
+        let mut c = bin();
+        c.arg("--vault")
+            .arg(vault)
+            .args(["--no-input", "get-sso", "demo", "--user-id", "alice"])
+            .env("SSO_SECRETS_TOKEN", &ci);
+        c
+    };
+
+    // Restore from JSON Lines into a new vault: secrets yes, tokens no.
+    let backup = stdout_of(v.pass().arg("export"));
+    let restored = Vault::new();
+    restored
+        .pass()
+        .arg("import")
+        .write_stdin(backup)
+        .assert()
+        .success();
+    assert_eq!(
+        stdout_of(
+            restored
+                .pass()
+                .args(["get-sso", "demo", "--user-id", "alice"])
+        ),
+        b"s3cret"
+    );
+    assert!(stdout_of(restored.pass().args(["token", "list"])).is_empty());
+    get(&restored.path).assert().code(43);
+
+    // A copy shipped before the revoke still answers the revoked token ...
+    let shipped = v.dir().join("shipped.vault");
+    std::fs::copy(&v.path, &shipped).unwrap();
+    std::fs::set_permissions(&shipped, std::fs::Permissions::from_mode(0o600)).unwrap();
+    v.pass().args(["token", "revoke", "ci"]).assert().success();
+    get(&v.path).assert().code(43);
+    assert_eq!(stdout_of(&mut get(&shipped)), b"s3cret");
+    // ... until the vault is shipped again.
+    std::fs::copy(&v.path, &shipped).unwrap();
+    get(&shipped).assert().code(43);
+}

@@ -579,7 +579,10 @@ fn older_layouts_per_user_files_need_no_key() {
     let j: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
         j,
-        serde_json::json!({"status": 200, "imported": 2, "skipped": []})
+        serde_json::json!({
+            "status": 200, "imported": 2, "new": 2, "unchanged": 0,
+            "overwritten": [], "reactivated": [], "skipped": [],
+        })
     );
     let want: BTreeSet<String> = [
         ("alice@example.com", "2022-10 secret"),
@@ -593,9 +596,10 @@ fn older_layouts_per_user_files_need_no_key() {
     .collect();
     assert_eq!(exported(&v), want);
 
-    // The dry run's --json form: names and counts in one object.
+    // The dry run's --json form: names and counts in one object. It opens
+    // the vault (read-only) to compare, so it needs a credential.
     let out = v
-        .cmd()
+        .pass()
         .args(["--json", "import", "--dry-run", "--apihub"])
         .arg(&d)
         .output()
@@ -607,4 +611,396 @@ fn older_layouts_per_user_files_need_no_key() {
         j["entries"][1],
         serde_json::json!({"kind": "sso", "app": "DSU_Fabric", "user_id": "bob"})
     );
+    assert_eq!((&j["new"], &j["unchanged"]), (&0.into(), &2.into()));
+}
+
+/// A copy of a fixture folder under `parent`.
+fn copy_fixture(folder: &str, parent: &Path, name: &str) -> PathBuf {
+    let d = parent.join(name);
+    std::fs::create_dir_all(&d).unwrap();
+    for e in std::fs::read_dir(fixture(folder)).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), d.join(e.file_name())).unwrap();
+    }
+    d
+}
+
+fn skipped_files(j: &Value) -> Vec<(String, String)> {
+    j["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["file"].as_str().unwrap().to_string(),
+                s["reason"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Issue 22 item 2: a symbolic link in the folder (a legacy user file
+/// linked to a private key, an app folder linked to ~/.config, a container
+/// linked from elsewhere, links back up the tree) is never followed: each
+/// is skipped and listed, and the import holds only what the folder holds.
+#[test]
+fn import_apihub_never_follows_symlinks_and_lists_each_one() {
+    use std::os::unix::fs::symlink;
+    let v = Vault::new();
+    let t = tempfile::tempdir().unwrap();
+    let home = t.path().join("home");
+    std::fs::create_dir_all(home.join(".ssh")).unwrap();
+    std::fs::create_dir_all(home.join(".config")).unwrap();
+    std::fs::write(home.join(".ssh/id_ed25519"), b"PRIVATE KEY MATERIAL").unwrap();
+    std::fs::write(home.join(".config/token.secret"), b"CONFIG TOKEN").unwrap();
+    std::fs::copy(
+        fixture("keyA-phaseA/myApp.secret"),
+        home.join("elsewhere.secret"),
+    )
+    .unwrap();
+    let d = copy_fixture("keyA-phaseA", t.path(), "secrets");
+    std::fs::create_dir(d.join("legacy")).unwrap();
+    std::fs::write(d.join("legacy/carol.secret"), b"carol's 2022 secret").unwrap();
+    symlink(home.join(".ssh/id_ed25519"), d.join("legacy/stolen.secret")).unwrap();
+    symlink(home.join(".config"), d.join("config")).unwrap();
+    symlink(home.join("elsewhere.secret"), d.join("Elsewhere.secret")).unwrap();
+    symlink(".", d.join("legacy/again")).unwrap();
+    symlink("..", d.join("legacy/up")).unwrap();
+
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["--json", "import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["imported"], 7, "{j}");
+    let links: BTreeSet<String> = skipped_files(&j)
+        .into_iter()
+        .filter(|(_, reason)| reason == "a symbolic link: not followed")
+        .map(|(file, _)| file)
+        .collect();
+    let want: BTreeSet<String> = [
+        "Elsewhere.secret",
+        "config",
+        "legacy/again",
+        "legacy/stolen.secret",
+        "legacy/up",
+    ]
+    .map(String::from)
+    .into();
+    assert_eq!(links, want, "{j}");
+    let mut lines = expected("keyA-phaseA");
+    lines.insert(
+        serde_json::json!({"kind": "sso", "app": "legacy", "user_id": "carol", "secret": "carol's 2022 secret"})
+            .to_string(),
+    );
+    assert_eq!(exported(&v), lines);
+
+    // Text mode lists them on stderr, like every other skipped file.
+    let v = Vault::new();
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("sso-secrets: skipped legacy/stolen.secret: a symbolic link: not followed\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("sso-secrets: skipped config: a symbolic link: not followed\n"),
+        "{err}"
+    );
+    assert!(!err.contains("PRIVATE KEY") && !err.contains("CONFIG TOKEN"));
+
+    // A folder whose only container is a link holds no container: exit 1.
+    let only = t.path().join("only-links");
+    std::fs::create_dir(&only).unwrap();
+    symlink(home.join("elsewhere.secret"), only.join("myApp.secret")).unwrap();
+    let err = fails(
+        v.pass()
+            .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+            .args(["import", "--apihub"])
+            .arg(&only),
+        1,
+    );
+    assert!(err.contains("holds no .secret file"), "{err}");
+}
+
+/// Unmounts on drop, so a failing assertion leaves no bind mount behind.
+struct Mounted(PathBuf);
+
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount").arg(&self.0).status();
+    }
+}
+
+/// Issue 22 item 2: a directory reached twice (here through a bind mount
+/// of the folder inside itself, which no symlink check sees) is read once.
+#[test]
+fn import_apihub_reads_a_directory_reached_twice_once() {
+    let v = Vault::new();
+    let t = tempfile::tempdir().unwrap();
+    let d = t.path().join("secrets");
+    std::fs::create_dir_all(d.join("legacy/loop")).unwrap();
+    std::fs::write(d.join("legacy/carol.secret"), b"carol's 2022 secret").unwrap();
+    let mounted = std::process::Command::new("mount")
+        .arg("--bind")
+        .arg(d.join("legacy"))
+        .arg(d.join("legacy/loop"))
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        return unavailable("cannot bind-mount here (needs root)");
+    }
+    let _guard = Mounted(d.join("legacy/loop"));
+    let out = v
+        .pass()
+        .args(["--json", "import", "--apihub"])
+        .arg(&d)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["imported"], 1, "{j}");
+    assert_eq!(
+        skipped_files(&j),
+        [(
+            "legacy/loop".to_string(),
+            "a directory already read (a bind mount or a loop): not read again".to_string()
+        )]
+    );
+}
+
+fn sso_name(app: &str, user: &str) -> Value {
+    serde_json::json!({"kind": "sso", "app": app, "user_id": user})
+}
+
+fn did_name(did: &str, name: &str) -> Value {
+    serde_json::json!({"kind": "did", "did": did, "name": name})
+}
+
+/// Issue 22 item 17: the dry run opens the vault (read-only) and names
+/// every local secret whose value the import would replace, and every
+/// deactivated one it would reactivate; the import names them too. Never a
+/// value, local or imported.
+#[test]
+fn import_apihub_and_its_dry_run_name_what_they_overwrite() {
+    let v = Vault::new();
+    v.put_sso("DSU_Fabric", "alice@example.com", b"local-alice");
+    v.put_sso("Demiurge", "erin@example.com", b"local-erin");
+    v.put_sso("myApp", "bob@example.com", b"bob-secret");
+    for (app, user) in [
+        ("Demiurge", "erin@example.com"),
+        ("myApp", "bob@example.com"),
+    ] {
+        v.pass()
+            .args(["deactivate-sso", app, "--user-id", user])
+            .assert()
+            .success();
+    }
+    v.put_did(
+        "did:ssi:name:vault:DSU_Fabric/alice",
+        "mqMigration",
+        br#"{"enclave":"ssi:..."}"#,
+    );
+    let before = v.bytes();
+    let import = |c: &mut assert_cmd::Command, extra: &[&str]| {
+        c.env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+            .arg("import")
+            .args(extra)
+            .arg("--apihub")
+            .arg(fixture("keyA-phaseA"));
+    };
+    let no_values = |out: &std::process::Output| {
+        let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr_of(out));
+        for value in [
+            "local-alice",
+            "local-erin",
+            "sso-secret-alice",
+            "erin-secret",
+        ] {
+            assert!(!all.contains(value), "{value} in {all}");
+        }
+    };
+
+    // --json dry run, even with --read-only: it writes nothing.
+    let mut c = v.pass();
+    import(c.args(["--json", "--read-only"]), &["--dry-run"]);
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    no_values(&out);
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["would_import"], 6, "{j}");
+    assert_eq!(j["new"], 2, "{j}");
+    assert_eq!(j["unchanged"], 1, "{j}");
+    assert_eq!(
+        j["overwritten"],
+        serde_json::json!([
+            sso_name("DSU_Fabric", "alice@example.com"),
+            sso_name("Demiurge", "erin@example.com")
+        ]),
+        "{j}"
+    );
+    assert_eq!(
+        j["reactivated"],
+        serde_json::json!([sso_name("myApp", "bob@example.com")])
+    );
+    assert!(j.get("removed").is_none(), "no --prune: {j}");
+    assert_eq!(v.bytes(), before);
+
+    // Text dry run: the names on stderr, one line each.
+    let mut c = v.pass();
+    import(&mut c, &["--dry-run"]);
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    no_values(&out);
+    let err = stderr_of(&out);
+    for line in [
+        "sso-secrets: would overwrite the SSO secret of user \"alice@example.com\" of app \"DSU_Fabric\"",
+        "sso-secrets: would overwrite the SSO secret of user \"erin@example.com\" of app \"Demiurge\"",
+        "sso-secrets: would reactivate the SSO secret of user \"bob@example.com\" of app \"myApp\"",
+    ] {
+        assert!(err.lines().any(|l| l == line), "{line:?} not in {err}");
+    }
+    assert_eq!(v.bytes(), before);
+
+    // The dry run opens the vault: it needs a credential.
+    let mut c = v.cmd();
+    import(&mut c, &["--dry-run"]);
+    assert!(fails(&mut c, 43).starts_with("sso-secrets: 403 unauthorized: "));
+
+    // The import itself says the same, in the past tense.
+    let mut c = v.pass();
+    import(&mut c, &[]);
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    no_values(&out);
+    let err = stderr_of(&out);
+    assert!(
+        err.lines().any(|l| l
+            == "sso-secrets: overwrote the SSO secret of user \"alice@example.com\" of app \"DSU_Fabric\""),
+        "{err}"
+    );
+    assert!(
+        err.lines().any(|l| l
+            == "sso-secrets: reactivated the SSO secret of user \"bob@example.com\" of app \"myApp\""),
+        "{err}"
+    );
+    assert_eq!(exported(&v), expected("keyA-phaseA"));
+}
+
+/// Issue 22 item 17: `--prune` makes each container the folder holds the
+/// whole truth about it: SSO secrets of the app named like a container, and
+/// DID secrets named like one, that the container no longer holds are
+/// removed, in the same all-or-nothing write. Secrets of containers the
+/// folder does not have are never touched; a failed import removes nothing.
+#[test]
+fn import_apihub_prune_removes_only_what_the_folders_containers_no_longer_hold() {
+    let v = Vault::new();
+    v.pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+        .args(["import", "--apihub"])
+        .arg(fixture("keyA-phaseA"))
+        .assert()
+        .success();
+    v.put_sso(
+        "DSU_Fabric",
+        "dave",
+        b"local only, in a container the folder has",
+    );
+    v.put_did(
+        "did:web:example.com",
+        "credential",
+        b"local only, named like a container",
+    );
+    let kept = [
+        serde_json::json!({"kind": "sso", "app": "elsewhere", "user_id": "zed", "secret": "no container"}),
+        serde_json::json!({"kind": "sso", "app": "apiKeys", "user_id": "k", "secret": "never read"}),
+        serde_json::json!({"kind": "did", "did": "did:web:example.com", "name": "other", "secret": "no container"}),
+    ];
+    v.put_sso("elsewhere", "zed", b"no container");
+    v.put_sso("apiKeys", "k", b"never read");
+    v.put_did("did:web:example.com", "other", b"no container");
+    let before = v.bytes();
+    let import = |c: &mut assert_cmd::Command, extra: &[&str], dir: &Path| {
+        c.env("SSO_SECRETS_ENCRYPTION_KEY", key("KEY_A"))
+            .args(["import", "--prune"])
+            .args(extra)
+            .arg("--apihub")
+            .arg(dir);
+    };
+    // keyA-later: Demiurge and myApp emptied, alice's credential removed.
+    let removed = serde_json::json!([
+        sso_name("DSU_Fabric", "dave"),
+        sso_name("Demiurge", "erin@example.com"),
+        sso_name("myApp", "bob@example.com"),
+        did_name("did:ssi:name:vault:DSU_Fabric/alice", "credential"),
+        did_name("did:web:example.com", "credential"),
+    ]);
+    let sorted = |v: &Value| {
+        let mut a: Vec<String> = v.as_array().unwrap().iter().map(Value::to_string).collect();
+        a.sort();
+        a
+    };
+
+    let mut c = v.pass();
+    import(c.arg("--json"), &["--dry-run"], &fixture("keyA-later"));
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sorted(&j["removed"]), sorted(&removed), "{j}");
+    assert_eq!(v.bytes(), before);
+
+    // A folder with one bad file: exit 50, and nothing removed either.
+    let t = tempfile::tempdir().unwrap();
+    let bad = copy_fixture("keyA-later", t.path(), "bad");
+    std::fs::write(bad.join("zzz.secret"), b"not a container").unwrap();
+    let mut c = v.pass();
+    import(&mut c, &[], &bad);
+    fails(&mut c, 50);
+    assert_eq!(v.bytes(), before);
+
+    // A token that can only read cannot prune.
+    let reader = v.create_token(&["reader"]);
+    let before = v.bytes();
+    let mut c = v.token(&reader);
+    import(&mut c, &[], &fixture("keyA-later"));
+    fails(&mut c, 43);
+    assert_eq!(v.bytes(), before);
+
+    let mut c = v.pass();
+    import(&mut c, &[], &fixture("keyA-later"));
+    let out = c.output().unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.lines()
+            .next()
+            .unwrap()
+            .contains(", removed 5, skipped 3"),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l
+                == "sso-secrets: removed the SSO secret of user \"dave\" of app \"DSU_Fabric\""),
+        "{err}"
+    );
+    assert!(!err.contains("local only"));
+    let mut want = expected("keyA-later");
+    want.extend(kept.iter().map(Value::to_string));
+    assert_eq!(exported(&v), want);
+
+    // --prune belongs to --apihub.
+    let err = fails(v.pass().args(["import", "--prune"]), 2);
+    assert!(err.starts_with("sso-secrets: usage: "), "{err}");
 }

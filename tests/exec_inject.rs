@@ -622,3 +622,103 @@ fn exec_hands_the_command_the_users_core_dump_limit() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "unlimited");
 }
+
+/// Issue 22 item 5: APIHub's container key is a credential like the vault's
+/// own; the command gets only the secrets it was given.
+#[test]
+fn exec_withholds_the_apihub_encryption_key() {
+    let v = vault();
+    let out = run(v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", "a2V5LW9mLWFwaWh1Yg==")
+        .args(["exec", "--sso", "A", "demo", "alice", "--"])
+        .args([
+            "sh",
+            "-c",
+            r#"printf '%s %s %s' "$A" "${SSO_SECRETS_ENCRYPTION_KEY-withheld}" "${SSO_SECRETS_PASSPHRASE-withheld}""#,
+        ]));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(out.stdout, b"s3cret withheld withheld");
+}
+
+fn effective_uid() -> u32 {
+    use std::os::unix::fs::MetadataExt;
+    // /proc/self belongs to the effective user of this process.
+    std::fs::metadata("/proc/self").unwrap().uid()
+}
+
+/// Issue 22 item 3: in a sticky directory (like /tmp), a symlink at the
+/// output path that another user planted is refused, whatever
+/// fs.protected_symlinks says; one's own symlink there is still followed.
+#[test]
+fn inject_refuses_a_symlink_another_user_planted_in_a_sticky_directory() {
+    use std::os::unix::fs::{MetadataExt, symlink};
+    let v = vault();
+    let tpl = v.file("app.conf.tpl", b"password={{ sso \"demo\" \"alice\" }}\n");
+    let shared = v.dir().join("shared");
+    std::fs::create_dir(&shared).unwrap();
+    std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let victim = v.file("victim", b"the victim's file\n");
+    let inject = |out: &std::path::Path| {
+        run(v
+            .pass()
+            .arg("inject")
+            .arg("-i")
+            .arg(&tpl)
+            .arg("-o")
+            .arg(out))
+    };
+
+    // One's own symlink in the sticky directory leads to the file it names.
+    let own = shared.join("own.conf");
+    symlink(&victim, &own).unwrap();
+    let out = inject(&own);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"password=s3cret\n");
+    std::fs::write(&victim, b"the victim's file\n").unwrap();
+
+    let planted = shared.join("app.conf");
+    symlink(&victim, &planted).unwrap();
+    if effective_uid() != 0 {
+        return unavailable("planting a symlink owned by another user needs root");
+    }
+    std::os::unix::fs::lchown(&planted, Some(4242), Some(4242)).unwrap();
+    assert_eq!(std::fs::symlink_metadata(&planted).unwrap().uid(), 4242);
+    let listing = |d: &std::path::Path| {
+        let mut names: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    let before = listing(&shared);
+    let out = inject(&planted);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!(
+            "sso-secrets: error: refusing to write through {}: a symbolic link owned by user id 4242",
+            planted.display()
+        )) && err.contains("sticky directory"),
+        "{err}"
+    );
+    assert!(!err.contains("s3cret"));
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&victim).unwrap(), b"the victim's file\n");
+    assert!(
+        std::fs::symlink_metadata(&planted)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(listing(&shared), before, "nothing created or left behind");
+
+    // The same rule along a chain: one's own link to a planted one.
+    let chain = shared.join("chain.conf");
+    symlink(&planted, &chain).unwrap();
+    let out = inject(&chain);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(&victim).unwrap(), b"the victim's file\n");
+}

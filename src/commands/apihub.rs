@@ -4,16 +4,35 @@
 //! Import takes the same all-or-nothing path as JSON Lines import (one
 //! write session, one commit, the credential's scope and rights checked per
 //! secret); export needs the passphrase, as JSON Lines export does.
+//!
+//! Import says what it changes, by address, never by value: the local
+//! secrets it overwrites or reactivates, and with `--prune` the ones it
+//! removes. `--dry-run` opens the vault read-only and says the same of an
+//! import it does not do.
+//!
+//! What `--prune` removes: a container the folder holds is taken as the
+//! whole truth about its name, since APIHub keeps one container per app
+//! (SSO secrets) and per DID secret name. So the SSO secrets of the app
+//! named like a container, and the DID secrets named like one, that the
+//! container does not name are removed. A container the folder does not
+//! have (or that was skipped: a link, APIHub's own credentials) says
+//! nothing, so its secrets stay; so do secrets the credential cannot read,
+//! and any the container still names, with a value or without. Legacy
+//! per-user folders are imported but prune nothing: APIHub stopped
+//! writing them in 2022, so they are no picture of what it serves now.
 
-use super::transfer::{Item, store_all};
+use super::transfer::{Item, Prior, prior, store_all};
 use super::{Ctx, Need, Outcome};
+use crate::apihub::read::Reading;
 use crate::apihub::{self, Address, Keys, Skipped};
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId};
 use crate::secret::SecretBytes;
+use crate::vault::Vault;
 use crate::vault::keys::{Scope, State};
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::Path;
 
@@ -37,6 +56,68 @@ pub enum Named {
     },
 }
 
+/// What an import does, or would do, to the secrets already in the vault,
+/// by address (never a value).
+#[derive(Debug, Default)]
+pub struct Changes {
+    /// Secrets that were not there.
+    pub new: usize,
+    /// Secrets already there with the same value and state.
+    pub unchanged: usize,
+    /// Local secrets whose different value is replaced (lost).
+    pub overwritten: Vec<Address>,
+    /// Local deactivated secrets with the same value, made active again.
+    pub reactivated: Vec<Address>,
+    /// With `--prune`: local secrets the folder's containers no longer
+    /// hold, removed.
+    pub removed: Option<Vec<Address>>,
+}
+
+impl Changes {
+    fn tally(addresses: &[Address], priors: &[Prior], removed: Option<Vec<Address>>) -> Self {
+        let mut c = Changes {
+            removed,
+            ..Changes::default()
+        };
+        for (a, p) in addresses.iter().zip(priors) {
+            match p {
+                Prior::New => c.new += 1,
+                Prior::Unchanged => c.unchanged += 1,
+                Prior::Overwritten => c.overwritten.push(a.clone()),
+                Prior::Restated => c.reactivated.push(a.clone()),
+            }
+        }
+        c
+    }
+
+    /// One line per address: `would overwrite …` in a dry run, `overwrote
+    /// …` after the import.
+    fn lines(&self, dry_run: bool) -> Vec<String> {
+        let (overwrite, reactivate, remove) = if dry_run {
+            ("would overwrite", "would reactivate", "would remove")
+        } else {
+            ("overwrote", "reactivated", "removed")
+        };
+        let removed = self.removed.iter().flatten();
+        (self.overwritten.iter().map(|a| format!("{overwrite} {a}")))
+            .chain(self.reactivated.iter().map(|a| format!("{reactivate} {a}")))
+            .chain(removed.map(|a| format!("{remove} {a}")))
+            .collect()
+    }
+
+    /// Its fields of the `--json` object.
+    fn add_json(&self, o: &mut serde_json::Map<String, Value>) {
+        let names = |list: &[Address]| json!(list.iter().map(named).collect::<Vec<_>>());
+        o.insert("new".into(), json!(self.new));
+        o.insert("unchanged".into(), json!(self.unchanged));
+        o.insert("overwritten".into(), names(&self.overwritten));
+        o.insert("reactivated".into(), names(&self.reactivated));
+        if let Some(removed) = &self.removed {
+            o.insert("removed".into(), names(removed));
+        }
+    }
+}
+
 /// What an APIHub transfer did.
 #[derive(Debug)]
 pub enum Report {
@@ -46,6 +127,8 @@ pub enum Report {
         dir: String,
         /// Secrets stored.
         imported: usize,
+        /// What that changed in the vault.
+        changes: Changes,
         /// What yielded nothing.
         skipped: Vec<Skipped>,
     },
@@ -55,6 +138,8 @@ pub enum Report {
         dir: String,
         /// What an import would store.
         entries: Vec<Named>,
+        /// What that would change in the vault.
+        changes: Changes,
         /// What yielded nothing.
         skipped: Vec<Skipped>,
     },
@@ -86,29 +171,41 @@ impl Report {
     pub fn stderr_lines(&self) -> Vec<String> {
         let plural =
             |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-        let (head, skipped) = match self {
+        let removed = |c: &Changes, verb: &str| {
+            c.removed
+                .as_ref()
+                .map(|r| format!(", {verb} {}", r.len()))
+                .unwrap_or_default()
+        };
+        let (head, changes, skipped) = match self {
             Report::Imported {
                 dir,
                 imported,
+                changes,
                 skipped,
             } => (
                 format!(
-                    "imported {} from {dir}, skipped {}",
+                    "imported {} from {dir}{}, skipped {}",
                     plural(*imported, "secret", "secrets"),
+                    removed(changes, "removed"),
                     skipped.len()
                 ),
+                changes.lines(false),
                 skipped,
             ),
             Report::DryRun {
                 dir,
                 entries,
+                changes,
                 skipped,
             } => (
                 format!(
-                    "dry run: would import {} from {dir}, skip {}; nothing stored",
+                    "dry run: would import {} from {dir}{}, skip {}; nothing stored",
                     plural(entries.len(), "secret", "secrets"),
+                    removed(changes, "remove"),
                     skipped.len()
                 ),
+                changes.lines(true),
                 skipped,
             ),
             Report::Exported {
@@ -130,6 +227,7 @@ impl Report {
             }
         };
         let mut lines = vec![head];
+        lines.extend(changes);
         lines.extend(skipped.iter().map(|s| match &s.key {
             Some(k) => format!("skipped {} key {k:?}: {}", s.file, s.reason),
             None => format!("skipped {}: {}", s.file, s.reason),
@@ -139,18 +237,37 @@ impl Report {
 
     /// The one JSON object of `--json`.
     pub fn json(&self) -> Value {
+        let with_changes = |mut head: Value, changes: &Changes, skipped: &[Skipped]| {
+            if let Some(o) = head.as_object_mut() {
+                changes.add_json(o);
+                o.insert("skipped".into(), json!(skipped));
+            }
+            head
+        };
         match self {
             Report::Imported {
-                imported, skipped, ..
-            } => {
-                json!({"status": 200, "imported": imported, "skipped": skipped})
-            }
+                imported,
+                changes,
+                skipped,
+                ..
+            } => with_changes(
+                json!({"status": 200, "imported": imported}),
+                changes,
+                skipped,
+            ),
             Report::DryRun {
-                entries, skipped, ..
-            } => json!({
-                "status": 200, "dry_run": true, "would_import": entries.len(),
-                "entries": entries, "skipped": skipped,
-            }),
+                entries,
+                changes,
+                skipped,
+                ..
+            } => with_changes(
+                json!({
+                    "status": 200, "dry_run": true, "would_import": entries.len(),
+                    "entries": entries,
+                }),
+                changes,
+                skipped,
+            ),
             Report::Exported {
                 exported,
                 containers,
@@ -189,11 +306,15 @@ fn keys(ctx: &Ctx<'_>, key_file: Option<&Path>) -> Result<Option<Keys>> {
     }
 }
 
-fn item(address: Address, value: SecretBytes) -> Item {
-    let (scope, key) = match address {
+fn scope_and_key(address: &Address) -> (Scope, String) {
+    match address {
         Address::Sso { app, user } => (Scope::App(app.as_str().into()), user.as_str().into()),
         Address::Did { did, name } => (Scope::Did(did.text().into()), name.as_str().into()),
-    };
+    }
+}
+
+fn item(address: Address, value: SecretBytes) -> Item {
+    let (scope, key) = scope_and_key(&address);
     Item {
         scope,
         key,
@@ -215,12 +336,16 @@ fn named(address: &Address) -> Named {
     }
 }
 
-/// `import --apihub <DIR>`: every secret of the folder, or nothing.
+/// `import --apihub <DIR>`: every secret of the folder, or nothing; with
+/// `prune`, also the removal of what the folder's containers no longer
+/// hold, in the same write. With `dry_run`, the same reading and the same
+/// comparison with the vault, opened read-only, and nothing written.
 pub fn import(
     ctx: &Ctx<'_>,
     dir: &Path,
     key_file: Option<&Path>,
     dry_run: bool,
+    prune: bool,
 ) -> Result<Outcome> {
     let keys = keys(ctx, key_file)?;
     let shown = dir.display().to_string();
@@ -228,35 +353,111 @@ pub fn import(
         let mut w = ctx.warnings.borrow_mut();
         w.extend(notes.into_iter().map(|n| format!("note: {n}")));
     };
+    let u = ctx.unlocker()?;
     if dry_run {
-        let reading = apihub::read(dir, keys.as_ref())?;
+        // Only reads: a read-only credential, `--read-only` or a vault set
+        // read-only may preview an import they could not do.
+        let (reading, changes) = ctx.read(&u, Need::read(Vec::new()), |v| {
+            let reading = apihub::read(dir, keys.as_ref())?;
+            let changes = preview(v, &reading, prune)?;
+            Ok((reading, changes))
+        })?;
         notes(reading.notes);
         return Ok(Outcome::Apihub(Report::DryRun {
             dir: shown,
             entries: reading.found.iter().map(|f| named(&f.address)).collect(),
+            changes,
             skipped: reading.skipped,
         }));
     }
-    let u = ctx.unlocker()?;
     // The folder is read inside the write session, as JSON Lines are parsed
     // there: the credential, scope and read-only checks come first, in the
-    // contract's order, and a bad file still stores nothing.
-    let (imported, skipped, said) = ctx.write(&u, Need::write(Vec::new()), |v| {
+    // contract's order, and a bad file still stores (and removes) nothing.
+    let (imported, changes, skipped, said) = ctx.write(&u, Need::write(Vec::new()), |v| {
         let reading = apihub::read(dir, keys.as_ref())?;
+        // Chosen before anything is stored, from the vault as it was.
+        let doomed = prune.then(|| doomed(v, &reading)).transpose()?;
+        let addresses: Vec<Address> = reading.found.iter().map(|f| f.address.clone()).collect();
         let items = reading
             .found
             .into_iter()
             .map(|f| item(f.address, f.value))
             .collect();
-        Ok((store_all(v, items)?, reading.skipped, reading.notes))
+        let priors = store_all(v, items)?;
+        let removed = doomed.map(|d| remove(v, d)).transpose()?;
+        let changes = Changes::tally(&addresses, &priors, removed);
+        Ok((addresses.len(), changes, reading.skipped, reading.notes))
     })?;
     // Only once committed: a failure is one line on stderr, nothing more.
     notes(said);
     Ok(Outcome::Apihub(Report::Imported {
         dir: shown,
         imported,
+        changes,
         skipped,
     }))
+}
+
+/// What importing `reading` into `v` would change, without changing it.
+fn preview(v: &Vault, reading: &Reading, prune: bool) -> Result<Changes> {
+    let mut scopes = HashMap::new();
+    let mut addresses = Vec::with_capacity(reading.found.len());
+    let mut priors = Vec::with_capacity(reading.found.len());
+    for f in &reading.found {
+        let (scope, key) = scope_and_key(&f.address);
+        if !scopes.contains_key(&scope) {
+            // 403 for a scope the credential lacks, as the import answers.
+            let sk = v.scope(&scope)?;
+            scopes.insert(scope.clone(), sk);
+        }
+        let existing = v.get(&scopes[&scope], &key)?;
+        priors.push(prior(existing.as_ref(), State::Active, &f.value));
+        addresses.push(f.address.clone());
+    }
+    let removed = prune
+        .then(|| doomed(v, reading))
+        .transpose()?
+        .map(|d| d.into_iter().map(|(.., a)| a).collect());
+    Ok(Changes::tally(&addresses, &priors, removed))
+}
+
+/// A local secret `--prune` removes: its scope, its key, its address.
+type Doomed = (Scope, String, Address);
+
+/// The secrets of `v` (those the credential can read) that `--prune`
+/// removes: SSO secrets of an app, and DID secrets of a name, that is a
+/// container the folder holds, which that container does not name.
+fn doomed(v: &Vault, reading: &Reading) -> Result<Vec<Doomed>> {
+    let containers: HashSet<&str> = reading.containers.iter().map(String::as_str).collect();
+    let named: HashSet<&Address> = (reading.found.iter().map(|f| &f.address))
+        .chain(&reading.valueless)
+        .collect();
+    let mut out = Vec::new();
+    for (scope, e) in v.entries()? {
+        let container = match &scope {
+            Scope::App(app) => app.as_str(),
+            Scope::Did(_) => e.key.as_str(),
+        };
+        if !containers.contains(container) {
+            continue;
+        }
+        let a = address(scope.clone(), e.key.clone())?;
+        if !named.contains(&a) {
+            out.push((scope, e.key.clone(), a));
+        }
+    }
+    Ok(out)
+}
+
+/// Removes `doomed` from the open write session; returns their addresses.
+fn remove(v: &mut Vault, doomed: Vec<Doomed>) -> Result<Vec<Address>> {
+    let mut removed = Vec::with_capacity(doomed.len());
+    for (scope, key, a) in doomed {
+        let sk = v.scope(&scope)?;
+        v.delete(&sk, &key)?;
+        removed.push(a);
+    }
+    Ok(removed)
 }
 
 fn address(scope: Scope, key: String) -> Result<Address> {

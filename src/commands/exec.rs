@@ -19,7 +19,7 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::io::{Read, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The shell's status for a command that cannot be found. It is the status
 /// the command's caller would have seen without us in between, so it is
@@ -32,8 +32,13 @@ pub const EXIT_CANNOT_RUN: u8 = 126;
 pub const MAX_TEMPLATE: u64 = 64 << 20;
 
 /// Credential variables are not handed on: the command gets the secrets it
-/// was given, not the key to every other one.
-const WITHHELD: [&str; 2] = ["SSO_SECRETS_TOKEN", "SSO_SECRETS_PASSPHRASE"];
+/// was given, not the key to every other one. APIHub's container key
+/// opens every secret of an APIHub folder, so it is one of them.
+const WITHHELD: [&str; 3] = [
+    "SSO_SECRETS_TOKEN",
+    "SSO_SECRETS_PASSPHRASE",
+    "SSO_SECRETS_ENCRYPTION_KEY",
+];
 
 /// Reads `secrets` through `backend` in one go (one vault open, one
 /// credential), telling `observer` about each; the first failure, in
@@ -308,33 +313,89 @@ pub fn render(
 /// to `output` (written 0600, atomically) or to stdout.
 pub fn inject(ctx: &Ctx<'_>, input: Option<&Path>, output: Option<&Path>) -> Result<Outcome> {
     let template = read_template(ctx, input)?;
+    // Where the file goes is settled before any secret is read: a refused
+    // output path costs no credential and reads nothing.
+    let target = named(output).map(output_target).transpose()?;
     let backend = ctx.backend()?;
     let rendered = render(backend.as_ref(), ctx.observer, &template);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
     let rendered = rendered?;
-    match named(output) {
-        None => Ok(Outcome::Secret(rendered)),
-        Some(path) => {
-            write_private(path, rendered.expose())?;
+    match (named(output), target) {
+        (Some(path), Some(target)) => {
+            write_private(path, &target, rendered.expose())?;
             Ok(Outcome::Done)
         }
+        _ => Ok(Outcome::Secret(rendered)),
     }
 }
 
-/// Replaces `path` with `bytes`, readable by the owner only: a temporary
-/// file beside it, flushed to disk, then renamed over it, so `path` is at
-/// every moment either its old self or entirely new. Through a symlink the
-/// file it points to is replaced, not the link.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Most symbolic links followed on the way to the output file (Linux's
+/// own limit for one path).
+const MAX_LINKS: usize = 40;
+
+fn parent_dir(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// The file `inject -o PATH` replaces: PATH itself, or, when PATH is a
+/// symbolic link, the file it leads to, one link at a time. A link in a
+/// sticky directory (such as /tmp) that another user owns is refused, as
+/// the kernel's `fs.protected_symlinks` would, but whatever that setting
+/// says: there anyone may plant a link, and following it would let them
+/// choose which file receives the secrets (or, for root, which file is
+/// replaced). Nothing is canonicalised: only the last component is
+/// followed, and the file is replaced by a rename, which never follows a
+/// link planted after this check.
+pub fn output_target(path: &Path) -> Result<PathBuf> {
+    use std::os::unix::fs::MetadataExt;
+    let mut p = path.to_path_buf();
+    for _ in 0..MAX_LINKS {
+        let meta = match std::fs::symlink_metadata(&p) {
+            Ok(m) => m,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(p),
+            Err(e) => return Err(Error::io(format!("cannot write {}", path.display()), e)),
+        };
+        if !meta.file_type().is_symlink() {
+            return Ok(p);
+        }
+        let dir = parent_dir(&p);
+        let sticky = std::fs::metadata(dir)
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?
+            .mode()
+            & 0o1000
+            != 0;
+        let me = nix::unistd::geteuid().as_raw();
+        if sticky && meta.uid() != me {
+            return Err(Error::failure(format!(
+                "refusing to write through {}: a symbolic link owned by user id {}, not by you, in the sticky directory {} (anyone may have planted it); remove it or choose another file",
+                p.display(),
+                meta.uid(),
+                dir.display()
+            )));
+        }
+        let link = std::fs::read_link(&p)
+            .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?;
+        p = dir.join(link);
+    }
+    Err(Error::failure(format!(
+        "cannot write {}: more than {MAX_LINKS} symbolic links lead from it",
+        path.display()
+    )))
+}
+
+/// Replaces `target` (from [`output_target`] on `path`, which names it in
+/// messages) with `bytes`, readable by the owner only: a temporary file
+/// beside it, flushed to disk, then renamed over it, so it is at every
+/// moment either its old self or entirely new.
+pub fn write_private(path: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
     use std::os::unix::fs::PermissionsExt;
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let name = target
         .file_name()
         .ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;
-    let dir = match target.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
+    let dir = parent_dir(target);
     let failed = |what: &str| {
         let what = format!("cannot {what} {}", path.display());
         move |e| Error::io(what, e)
@@ -347,7 +408,7 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         .map_err(failed("create a temporary file beside"))?;
     tmp.write_all(bytes).map_err(failed("write"))?;
     tmp.as_file().sync_all().map_err(failed("write"))?;
-    tmp.persist(&target)
+    tmp.persist(target)
         .map_err(|e| e.error)
         .map_err(failed("replace"))?;
     // The rename is durable once the directory is.

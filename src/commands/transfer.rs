@@ -175,24 +175,51 @@ pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
                 parse_line(line).map_err(|m| Error::WrongFormat(format!("line {}: {m}", i + 1)))?,
             );
         }
-        let n = store_all(v, items)?;
+        let n = store_all(v, items)?.len();
         Ok(Outcome::Count { key: "imported", n })
     })
 }
 
+/// What an import does to the secret already at an item's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prior {
+    /// There was none.
+    New,
+    /// The same bytes in the same state: only the update time changes.
+    Unchanged,
+    /// Different bytes: the local value is replaced, and lost.
+    Overwritten,
+    /// The same bytes, another state (a deactivated secret reactivated).
+    Restated,
+}
+
+/// What putting `value` in `state` over `existing` (the entry at its
+/// address) does. Compared in constant time: the values are secrets.
+pub(crate) fn prior(existing: Option<&Entry>, state: State, value: &SecretBytes) -> Prior {
+    use subtle::ConstantTimeEq;
+    match existing {
+        None => Prior::New,
+        Some(e) if !bool::from(e.value.expose().ct_eq(value.expose())) => Prior::Overwritten,
+        Some(e) if e.state != state => Prior::Restated,
+        Some(_) => Prior::Unchanged,
+    }
+}
+
 /// Puts every item into an open write session (the caller commits once):
 /// the shared path of every bulk import. A scope the credential lacks is
-/// 403 and nothing is stored.
-pub(crate) fn store_all(v: &mut crate::vault::Vault, items: Vec<Item>) -> Result<usize> {
+/// 403 and nothing is stored. Returns, item by item, what each replaced.
+pub(crate) fn store_all(v: &mut crate::vault::Vault, items: Vec<Item>) -> Result<Vec<Prior>> {
     let t = now();
-    let n = items.len();
+    let mut priors = Vec::with_capacity(items.len());
     let mut keys = std::collections::HashMap::new();
     for it in items {
         if !keys.contains_key(&it.scope) {
             keys.insert(it.scope.clone(), v.scope(&it.scope)?);
         }
         let sk = &keys[&it.scope];
-        let created = v.get(sk, &it.key)?.map_or(t, |e| e.created);
+        let existing = v.get(sk, &it.key)?;
+        priors.push(prior(existing.as_ref(), it.state, &it.value));
+        let created = existing.map_or(t, |e| e.created);
         v.put(
             sk,
             &Entry {
@@ -204,7 +231,7 @@ pub(crate) fn store_all(v: &mut crate::vault::Vault, items: Vec<Item>) -> Result
             },
         )?;
     }
-    Ok(n)
+    Ok(priors)
 }
 
 /// `export`: every entry as JSON Lines (needs the passphrase).
