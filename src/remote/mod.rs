@@ -259,7 +259,12 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// Text from outside (a server's answer, a URL) made safe for one line of
-/// stderr: control characters escaped, at most 200 characters.
+/// stderr, at most 200 characters: control and format characters (bidi
+/// overrides, zero-width characters) escaped as [`crate::text::escape`]
+/// escapes names, so a server can neither drive the terminal nor make its
+/// words read in another order or hide some of them. A backslash stays as
+/// it is: `serve` sends the command line's detail, already escaped, and the
+/// line must read as it does locally.
 pub(crate) fn shorten(text: &str) -> String {
     let mut out = String::new();
     for (n, c) in text.trim().chars().enumerate() {
@@ -267,7 +272,7 @@ pub(crate) fn shorten(text: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if c.is_control() || crate::text::is_format_char(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);

@@ -314,6 +314,10 @@ fn backoff_is_bounded_and_jittered() {
 #[test]
 fn shorten_escapes_and_cuts() {
     assert_eq!(shorten("  a\tb\u{7}  "), "a\\tb\\u{7}");
+    assert_eq!(
+        shorten("x\u{202e}y\u{200b}z\u{2067}\u{feff}\\n"),
+        "x\\u{202e}y\\u{200b}z\\u{2067}\\u{feff}\\n"
+    );
     let s = shorten(&"é".repeat(300));
     assert_eq!(s.chars().count(), 201);
 }
