@@ -30,7 +30,8 @@ macro_rules! credentials {
         "Credentials (first found wins): --token-file, SSO_SECRETS_TOKEN, --passphrase-file,
 SSO_SECRETS_PASSPHRASE, then a hidden prompt on the terminal (never with --no-input
 or without a terminal: then exit 43). Secrets are never taken on the command line.
-With --remote only the token sources count: a passphrase never leaves the machine."
+With --remote only the token sources count: a passphrase never leaves the machine, and
+with no token the requests carry no Authorization header (APIHub authenticates at its front)."
     };
 }
 
