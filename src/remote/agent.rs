@@ -12,16 +12,23 @@
 
 use super::endpoint::Endpoint;
 use crate::error::{Error, Result};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 use ureq::Agent;
+use ureq::config::Config;
+use ureq::http::Uri;
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig, TlsProvider};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 /// Builds the agent for `endpoint`. Roots are loaded only when TLS is used,
-/// so a loopback `serve` over http costs no certificate parsing.
+/// so a loopback `serve` over http costs no certificate parsing. `checked`:
+/// the only addresses to connect to (see [`Endpoint::plain_http_addrs`]).
 pub fn build(
     endpoint: &Endpoint,
+    checked: Option<Vec<SocketAddr>>,
     cacert: Option<&Path>,
     timeout: Duration,
     env: impl Fn(&str) -> Option<String>,
@@ -64,7 +71,52 @@ pub fn build(
             .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::ring::default_provider()))
             .build(),
     );
-    Ok(config.build().new_agent())
+    let resolver = Checked {
+        host: endpoint.host().to_string(),
+        addrs: checked,
+        system: DefaultResolver::default(),
+    };
+    Ok(Agent::with_parts(
+        config.build(),
+        DefaultConnector::new(),
+        resolver,
+    ))
+}
+
+/// The system's resolver, except for the endpoint's host when its
+/// addresses were checked: then those addresses, and no second lookup.
+#[derive(Debug)]
+struct Checked {
+    host: String,
+    addrs: Option<Vec<SocketAddr>>,
+    system: DefaultResolver,
+}
+
+impl Resolver for Checked {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+        let Some(addrs) = self
+            .addrs
+            .as_ref()
+            .filter(|_| uri.host() == Some(&self.host))
+        else {
+            return self.system.resolve(uri, config, timeout);
+        };
+        let mut out = self.empty();
+        for a in addrs {
+            if out.try_push(*a).is_err() {
+                break;
+            }
+        }
+        if out.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(out)
+    }
 }
 
 /// Every certificate of a PEM file (a bundle may hold several).

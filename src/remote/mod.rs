@@ -69,11 +69,22 @@ impl RemoteBackend {
     /// sources and builds the client. Nothing is sent yet, and nothing is
     /// prompted for.
     pub fn connect(opts: &Options, sources: &Sources<'_>) -> Result<Self> {
-        let endpoint = Endpoint::parse(&opts.url, opts.insecure_http)?;
-        let bearer = token(sources)?.map(|t| bearer(&t)).transpose()?;
-        let agent = agent::build(&endpoint, opts.cacert.as_deref(), opts.timeout, |k| {
-            std::env::var(k).ok()
+        let endpoint = Endpoint::parse(&opts.url)?;
+        // Before the token is read: a refusal is a usage error, which
+        // outranks an unreadable token file.
+        let with_token = sources.token_file.is_some() || sources.env.token.is_some();
+        let checked = endpoint.plain_http_addrs(opts.insecure_http, with_token, |name, port| {
+            use std::net::ToSocketAddrs;
+            (name, port).to_socket_addrs().map(Iterator::collect)
         })?;
+        let bearer = token(sources)?.map(|t| bearer(&t)).transpose()?;
+        let agent = agent::build(
+            &endpoint,
+            checked,
+            opts.cacert.as_deref(),
+            opts.timeout,
+            |k| std::env::var(k).ok(),
+        )?;
         Ok(RemoteBackend {
             endpoint,
             agent,
