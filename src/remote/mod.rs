@@ -13,6 +13,7 @@ mod agent;
 mod answer;
 mod endpoint;
 mod route;
+mod tls;
 
 use endpoint::Endpoint;
 
@@ -53,6 +54,8 @@ pub struct RemoteBackend {
     /// A passphrase source was given (and left unused): said when the
     /// server turns a request without a token away.
     passphrase_given: bool,
+    /// `--cacert`, for the advice on a refused certificate.
+    cacert: Option<PathBuf>,
     timeout: Duration,
     retries: u32,
     read_only: bool,
@@ -90,6 +93,7 @@ impl RemoteBackend {
             agent,
             bearer,
             passphrase_given: sources.passphrase_file.is_some() || sources.env.passphrase.is_some(),
+            cacert: opts.cacert.clone(),
             timeout: opts.timeout,
             retries: opts.retries,
             read_only: opts.read_only,
@@ -205,7 +209,7 @@ impl RemoteBackend {
             .build();
         self.agent
             .run(request)
-            .map_err(|e| answer::transport_error(e, self.endpoint.host()))
+            .map_err(|e| answer::transport_error(e, self.endpoint.host(), self.cacert.as_deref()))
     }
 }
 

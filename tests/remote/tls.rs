@@ -79,6 +79,17 @@ pub fn self_signed(names: &[&str], expired: bool) -> SelfSigned {
     }
 }
 
+/// A CA certificate of another name than [`pki`]'s.
+fn other_ca_pem() -> String {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.distinguished_name
+        .push(DnType::CommonName, "another test CA");
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.self_signed(&key).unwrap().pem()
+}
+
 /// The test PKI as PEM files in `dir`: (CA, server certificate, its key).
 pub fn pki_files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
     let pki = pki();
@@ -242,13 +253,21 @@ fn tls_failures_say_what_to_do() {
             && err.contains("give --cacert with the CA that signed it"),
         "{err}"
     );
-    let other = write("other-ca.pem", &self::pki().ca_pem);
+    let other = write("other-ca.pem", &other_ca_pem());
     let err = refused(&url, Some(&other));
     assert!(
         err.contains(&format!(
             "not signed by a CA in --cacert {}",
             other.display()
         )) && err.contains("give --cacert with the CA that signed it"),
+        "{err}"
+    );
+    // A CA of the same name with another key (made again, say).
+    let again = write("again-ca.pem", &self::pki().ca_pem);
+    let err = refused(&url, Some(&again));
+    assert!(
+        err.contains("not signed by the key of the CA it names")
+            && err.contains("give --cacert with the CA that signed it"),
         "{err}"
     );
 
