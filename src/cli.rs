@@ -30,7 +30,8 @@ macro_rules! credentials {
         "Credentials (first found wins): --token-file, SSO_SECRETS_TOKEN, --passphrase-file,
 SSO_SECRETS_PASSPHRASE, then a hidden prompt on the terminal (never with --no-input
 or without a terminal: then exit 43). Secrets are never taken on the command line.
-With --remote only the token sources count: a passphrase never leaves the machine."
+With --remote only the token sources count: a passphrase never leaves the machine, and
+with no token the requests carry no Authorization header (APIHub authenticates at its front)."
     };
 }
 
@@ -189,7 +190,12 @@ pub enum Command {
         Runs until SIGINT or SIGTERM, then finishes the requests in flight. The first line on \
         stderr is `listening on http://ADDR`, then one JSON line per request.\n\nExamples:\n  \
         sso-secrets serve --listen 127.0.0.1:8134\n  \
-        sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"
+        sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n\n\
+        TLS (a self-signed certificate for the address clients use; DNS:name for a name):\n  \
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \\\n    \
+        -subj /CN=vault -addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem\n  \
+        sso-secrets serve --listen 127.0.0.1:8443 --tls-cert cert.pem --tls-key key.pem\n  \
+        sso-secrets --remote https://127.0.0.1:8443 --cacert cert.pem get-sso demo --user-id alice"
     )]
     Serve(ServeArgs),
     /// List the entries the credential may see (never their values)

@@ -265,13 +265,30 @@ fn commands_without_an_rfc_operation_answer_2() {
 #[test]
 fn a_passphrase_is_never_sent_and_non_utf8_sso_secrets_never_leave() {
     let hub = FakeApiHub::start();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("passphrase");
+    std::fs::write(&file, "file passphrase\n").unwrap();
+    // The passphrase sources are not credentials for a server: the request
+    // goes without one, and the server decides (APIHub does not look).
     let mut c = remote(&hub.url());
     c.env_remove("SSO_SECRETS_TOKEN")
-        .env("SSO_SECRETS_PASSPHRASE", "correct horse")
+        .env("SSO_SECRETS_PASSPHRASE", "env passphrase")
+        .arg("--passphrase-file")
+        .arg(&file)
         .args(["get-sso", "DSU_Fabric", "--user-id", "a"]);
     let (code, _, err) = run(&mut c);
-    assert_eq!(code, 43);
-    assert!(err.contains("passphrase is never sent"), "{err}");
+    assert_eq!(
+        (code, err.as_str()),
+        (44, "sso-secrets: 404 not found: Fail\n")
+    );
+    let seen = hub.seen();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].header("authorization"), None);
+    assert!(
+        !format!("{:?}", seen[0].headers).contains("passphrase"),
+        "{seen:?}"
+    );
+    hub.forget_seen();
     let (code, _, err) = run(remote(&hub.url())
         .args(["put-sso", "DSU_Fabric", "--user-id", "a"])
         .write_stdin(b"\xff\xfe".to_vec()));
@@ -283,6 +300,123 @@ fn a_passphrase_is_never_sent_and_non_utf8_sso_secrets_never_leave() {
     let (code, _, _) = run(remote(&hub.url()).args(["put-did", ALICE, "credential"]));
     assert_eq!(code, 50, "an empty body is refused before sending");
     assert!(hub.seen().is_empty());
+}
+
+/// Issue 22 item 11: an APIHub deployment authenticates at its front and
+/// never reads Bearer, so `--remote` works without a token and then sends
+/// no `Authorization` header at all.
+#[test]
+fn without_a_token_no_authorization_header_travels() {
+    let hub = FakeApiHub::start();
+    let tokenless = || {
+        let mut c = remote(&hub.url());
+        c.env_remove("SSO_SECRETS_TOKEN");
+        c
+    };
+    tokenless()
+        .args(["put-sso", "DSU_Fabric", "--user-id", "alice"])
+        .write_stdin("pw")
+        .assert()
+        .code(0)
+        .stderr("");
+    let (code, out, err) = run(tokenless().args(["get-sso", "DSU_Fabric", "--user-id", "alice"]));
+    assert_eq!(
+        (code, out.as_slice(), err.as_str()),
+        (0, b"pw".as_slice(), "")
+    );
+    tokenless()
+        .args(["remove-sso", "DSU_Fabric", "--user-id", "alice"])
+        .assert()
+        .code(0);
+    let seen = hub.seen();
+    assert_eq!(seen.len(), 3);
+    for s in &seen {
+        assert_eq!(s.header("authorization"), None, "{s:?}");
+    }
+    // A refusal says what was (not) sent, after the server's own words.
+    hub.script(&[(403, "Fail")]);
+    let (code, _, err) = run(tokenless().args(["get-did", ALICE, "credential"]));
+    assert_eq!(code, 43);
+    assert!(
+        err.starts_with("sso-secrets: 403 unauthorized: Fail (no access token was sent")
+            && err.contains("--token-file or SSO_SECRETS_TOKEN")
+            && err.lines().count() == 1,
+        "{err}"
+    );
+}
+
+/// Issue 22 item 11: whatever the token is (here an identity provider's
+/// JWT), it arrives exactly as given, with `Bearer ` in front.
+#[test]
+fn any_token_text_arrives_verbatim() {
+    let hub = FakeApiHub::start();
+    let jwt = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIn0.\
+               eyJzdWIiOiJhbGljZSIsImF1ZCI6ImFwaWh1YiJ9.\
+               c2lnbmF0dXJlLV9fKysvLz0=";
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("token");
+    std::fs::write(&file, format!("Bearer {jwt}\r\n")).unwrap();
+    let mut c = remote(&hub.url());
+    c.env_remove("SSO_SECRETS_TOKEN")
+        .arg("--token-file")
+        .arg(&file)
+        .args(["get-did", ALICE, "credential"]);
+    assert_eq!(run(&mut c).0, 44);
+    let mut c = remote(&hub.url());
+    c.env("SSO_SECRETS_TOKEN", jwt)
+        .args(["get-did", ALICE, "credential"]);
+    assert_eq!(run(&mut c).0, 44);
+    let seen = hub.seen();
+    assert_eq!(seen.len(), 2);
+    for s in &seen {
+        assert_eq!(
+            s.header("authorization"),
+            Some(format!("Bearer {jwt}").as_str())
+        );
+    }
+}
+
+/// Issue 22 item 11: with --remote nothing asks for a passphrase, even at
+/// a terminal: the request goes without a token.
+#[test]
+fn at_a_terminal_remote_never_prompts_for_a_passphrase() {
+    use rexpect::process::WaitStatus;
+    let hub = FakeApiHub::start();
+    let mut c = common::raw_bin();
+    for v in PROXY_VARS {
+        c.env_remove(v);
+    }
+    c.args(["--remote", &hub.url(), "get-did", ALICE, "credential"]);
+    let mut p = rexpect::session::spawn_command(c, Some(30_000)).unwrap();
+    let said = p.exp_eof().unwrap();
+    let code = match p.process_mut().wait().unwrap() {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(code, 44, "{said}");
+    assert!(!said.to_lowercase().contains("passphrase"), "{said}");
+    assert_eq!(hub.seen().len(), 1);
+}
+
+/// Issue 22 item 6: a server's error text is the detail of the error line,
+/// with bidi controls and zero-width characters escaped, as names from the
+/// vault are: they cannot reorder or hide what the line says.
+#[test]
+fn a_servers_error_text_is_escaped_like_local_names() {
+    let hub = FakeApiHub::start();
+    hub.script(&[(
+        404,
+        "no secret \u{202e}nimda\u{202c} for a\u{200b}lice\u{2066}\u{feff}\u{2069}",
+    )]);
+    let (code, _, err) = run(remote(&hub.url()).args(["get-did", ALICE, "credential"]));
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            44,
+            "sso-secrets: 404 not found: no secret \\u{202e}nimda\\u{202c} for \
+             a\\u{200b}lice\\u{2066}\\u{feff}\\u{2069}\n"
+        )
+    );
 }
 
 #[test]
@@ -364,6 +498,13 @@ fn plain_http_to_another_host_is_refused_unless_allowed() {
         err.contains("--insecure-http") && !err.contains(TOKEN),
         "{err}"
     );
+    // Without a token the secrets themselves would still travel in clear.
+    let mut c = remote("http://192.0.2.1:8134");
+    c.env_remove("SSO_SECRETS_TOKEN")
+        .args(["get-did", ALICE, "credential"]);
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--insecure-http"), "{err}");
     let (code, _, _) = run(remote("http://192.0.2.1:8134").args([
         "--insecure-http",
         "--timeout",
@@ -373,6 +514,38 @@ fn plain_http_to_another_host_is_refused_unless_allowed() {
         "credential",
     ]));
     assert_eq!(code, 75, "allowed, it tries and times out");
+}
+
+/// Issue 22 item 4: a name under `.localhost` is resolved like any other
+/// name, so it is no promise of loopback; plain http goes only to a
+/// loopback literal, or to `localhost` itself once it resolved to one.
+#[test]
+fn plain_http_goes_only_to_a_loopback_address_that_was_checked() {
+    let hub = FakeApiHub::start();
+    let port = hub.addr.port();
+    for host in ["a.localhost", "localhost.", "127.0.0.1.nip.io"] {
+        let (code, _, err) =
+            run(remote(&format!("http://{host}:{port}")).args(["get-did", ALICE, "credential"]));
+        assert_eq!(
+            (code, err.as_str()),
+            (
+                2,
+                format!(
+                    "sso-secrets: usage: refusing plain http:// to {host}, which is not a \
+                     loopback address: the token and the secrets would cross the network in \
+                     clear; use https://, or --insecure-http if the network is trusted\n"
+                )
+                .as_str()
+            )
+        );
+    }
+    assert!(hub.seen().is_empty(), "nothing was sent");
+    for host in ["localhost", "LocalHost", "127.0.0.1"] {
+        let (code, _, err) =
+            run(remote(&format!("http://{host}:{port}")).args(["get-did", ALICE, "credential"]));
+        assert_eq!(code, 44, "{host}: {err}");
+    }
+    assert_eq!(hub.seen().len(), 3);
 }
 
 #[test]

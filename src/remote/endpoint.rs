@@ -1,8 +1,8 @@
-//! The server's address: `--remote <URL>` checked once, the request paths
-//! built on it, and the choice of proxy for it.
+//! The server's address: `--remote <URL>` checked once, where plain http
+//! may go, the request paths built on it, and the choice of proxy for it.
 
 use crate::error::{Error, Result};
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use ureq::http::Uri;
 
 /// A checked `--remote` URL: http or https, a host, no credentials, no
@@ -11,12 +11,14 @@ use ureq::http::Uri;
 pub struct Endpoint {
     base: String,
     host: String,
+    port: u16,
     https: bool,
 }
 
 impl Endpoint {
-    /// Checks `url` and whether a token may travel to it.
-    pub fn parse(url: &str, insecure_http: bool) -> Result<Self> {
+    /// Checks the syntax of `url`. Where plain http may go is
+    /// [`Endpoint::plain_http_addrs`]'s question.
+    pub fn parse(url: &str) -> Result<Self> {
         let bad = |why: &str| Error::Usage(format!("--remote {}: {why}", super::shorten(url)));
         let uri: Uri = url
             .parse()
@@ -38,19 +40,71 @@ impl Endpoint {
             return Err(bad("a query or fragment has no meaning here"));
         }
         let host = authority.host().to_string();
-        if !https && !insecure_http && !is_loopback(&host) {
-            return Err(Error::Usage(format!(
-                "refusing to send the token over plain http:// to {host}, which is not a loopback \
-                 address; use https://, or --insecure-http if the network is trusted"
-            )));
-        }
         let scheme = if https { "https" } else { "http" };
         let path = uri.path().trim_end_matches('/');
         Ok(Endpoint {
             base: format!("{scheme}://{authority}{path}"),
             host,
+            port: authority.port_u16().unwrap_or(if https { 443 } else { 80 }),
             https,
         })
+    }
+
+    /// The addresses plain http may connect to, which are then the only
+    /// ones used: `None` for https or with `--insecure-http` (connect
+    /// wherever the name resolves). Without TLS, whoever is on the path
+    /// reads the token and the secrets and can change the answers, so
+    /// only this machine qualifies: a loopback literal, or `localhost`
+    /// itself once `resolve` (the system's resolver) gave loopback
+    /// addresses, of which the others are dropped. Any other name, one
+    /// under `.localhost` included, is the resolver's to send anywhere;
+    /// and connecting to the checked addresses, not to the name again,
+    /// leaves a second lookup no chance to answer otherwise.
+    pub fn plain_http_addrs(
+        &self,
+        insecure_http: bool,
+        with_token: bool,
+        resolve: impl FnOnce(&str, u16) -> std::io::Result<Vec<SocketAddr>>,
+    ) -> Result<Option<Vec<SocketAddr>>> {
+        if self.https || insecure_http {
+            return Ok(None);
+        }
+        let refuse = |why: &str| {
+            let what = if with_token {
+                "the token and the secrets"
+            } else {
+                "the secrets"
+            };
+            Error::Usage(format!(
+                "refusing plain http:// to {}, {why}: {what} would cross the network in clear; \
+                 use https://, or --insecure-http if the network is trusted",
+                self.host
+            ))
+        };
+        let bare = self.host.trim_start_matches('[').trim_end_matches(']');
+        if let Ok(ip) = bare.parse::<IpAddr>() {
+            if !ip.to_canonical().is_loopback() {
+                return Err(refuse("which is not a loopback address"));
+            }
+            return Ok(Some(vec![SocketAddr::new(ip.to_canonical(), self.port)]));
+        }
+        if !bare.eq_ignore_ascii_case("localhost") {
+            return Err(refuse("which is not a loopback address"));
+        }
+        let found = resolve("localhost", self.port).map_err(|e| {
+            Error::Temporary(format!("cannot resolve the host name localhost: {e}"))
+        })?;
+        let (loopback, elsewhere): (Vec<SocketAddr>, Vec<SocketAddr>) = found
+            .into_iter()
+            .partition(|a| a.ip().to_canonical().is_loopback());
+        if loopback.is_empty() {
+            let to: Vec<String> = elsewhere.iter().map(|a| a.ip().to_string()).collect();
+            return Err(refuse(&format!(
+                "which resolves to {} on this machine, not to a loopback address",
+                to.join(", ")
+            )));
+        }
+        Ok(Some(loopback))
     }
 
     /// The host, as written in the URL (for messages).
@@ -106,13 +160,14 @@ impl Endpoint {
     }
 }
 
-/// `localhost` or a loopback IP literal (IPv6 in brackets).
-pub fn is_loopback(host: &str) -> bool {
+/// `localhost` or a loopback IP literal (IPv6 in brackets): a host that a
+/// proxy elsewhere could not reach.
+fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
-    if bare.eq_ignore_ascii_case("localhost") || bare.to_ascii_lowercase().ends_with(".localhost") {
-        return true;
-    }
-    bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<IpAddr>()
+            .is_ok_and(|ip| ip.to_canonical().is_loopback())
 }
 
 /// NO_PROXY as curl reads it: `*`, or a comma-separated list of host names
@@ -162,7 +217,23 @@ mod tests {
     use super::*;
 
     fn ep(url: &str) -> Endpoint {
-        Endpoint::parse(url, false).unwrap()
+        Endpoint::parse(url).unwrap()
+    }
+
+    /// What plain http may connect to, with `resolve` as the resolver.
+    fn plain(
+        url: &str,
+        resolve: impl FnOnce(&str, u16) -> std::io::Result<Vec<SocketAddr>>,
+    ) -> Result<Option<Vec<SocketAddr>>> {
+        ep(url).plain_http_addrs(false, true, resolve)
+    }
+
+    fn never(_: &str, _: u16) -> std::io::Result<Vec<SocketAddr>> {
+        panic!("nothing but localhost is resolved here")
+    }
+
+    fn addrs(list: &[&str]) -> Vec<SocketAddr> {
+        list.iter().map(|a| a.parse().unwrap()).collect()
     }
 
     #[test]
@@ -187,32 +258,72 @@ mod tests {
             "https://vault.example/#x",
             "",
         ] {
-            let e = Endpoint::parse(bad, true).unwrap_err();
+            let e = Endpoint::parse(bad).unwrap_err();
             assert!(matches!(e, Error::Usage(_)), "{bad}");
         }
     }
 
     #[test]
     fn plain_http_only_to_loopback_unless_allowed() {
-        for ok in [
-            "http://localhost:1",
-            "http://127.0.0.5",
-            "http://[::1]:8134",
-            "http://a.localhost",
-        ] {
-            assert!(Endpoint::parse(ok, false).is_ok(), "{ok}");
-        }
+        assert_eq!(
+            plain("http://127.0.0.5", never).unwrap(),
+            Some(addrs(&["127.0.0.5:80"]))
+        );
+        assert_eq!(
+            plain("http://[::1]:8134", never).unwrap(),
+            Some(addrs(&["[::1]:8134"]))
+        );
+        assert_eq!(
+            plain("http://[::ffff:127.0.0.1]:1", never).unwrap(),
+            Some(addrs(&["127.0.0.1:1"]))
+        );
         for far in [
             "http://vault.example",
             "http://10.0.0.1",
             "http://[2001:db8::1]",
             "http://127.0.0.1.nip.io",
+            "http://a.localhost",
+            "http://localhost.",
         ] {
-            let e = Endpoint::parse(far, false).unwrap_err();
+            let e = plain(far, never).unwrap_err();
+            assert_eq!(e.status(), crate::status::Status::Usage, "{far}");
             assert!(e.detail().contains("--insecure-http"), "{far}");
-            assert!(Endpoint::parse(far, true).is_ok());
+            assert!(e.detail().contains("the token and the secrets"), "{far}");
+            let allowed = ep(far).plain_http_addrs(true, true, never);
+            assert_eq!(allowed.unwrap(), None, "{far}");
+            let e = ep(far).plain_http_addrs(false, false, never).unwrap_err();
+            assert!(e.detail().contains(": the secrets would cross"), "{far}");
         }
-        assert!(Endpoint::parse("https://vault.example", false).is_ok());
+        assert_eq!(plain("https://vault.example", never).unwrap(), None);
+    }
+
+    #[test]
+    fn localhost_is_used_only_at_the_loopback_addresses_it_resolved_to() {
+        let both = plain("http://LocalHost:8134/api", |name, port| {
+            assert_eq!((name, port), ("localhost", 8134));
+            Ok(addrs(&["10.1.2.3:8134", "127.0.0.1:8134", "[::1]:8134"]))
+        });
+        assert_eq!(
+            both.unwrap(),
+            Some(addrs(&["127.0.0.1:8134", "[::1]:8134"])),
+            "what is not loopback is dropped"
+        );
+        let e = plain("http://localhost", |_, _| Ok(addrs(&["10.1.2.3:80"]))).unwrap_err();
+        assert_eq!(e.status(), crate::status::Status::Usage);
+        assert!(
+            e.detail().contains("resolves to 10.1.2.3 on this machine"),
+            "{}",
+            e.detail()
+        );
+        let e = plain("http://localhost", |_, _| {
+            Err(std::io::ErrorKind::NotFound.into())
+        })
+        .unwrap_err();
+        assert_eq!(e.status(), crate::status::Status::Temporary);
+        // With TLS, or allowed, the name is resolved as any other.
+        assert_eq!(plain("https://localhost", never).unwrap(), None);
+        let allowed = ep("http://localhost").plain_http_addrs(true, true, never);
+        assert_eq!(allowed.unwrap(), None);
     }
 
     #[test]
@@ -270,7 +381,7 @@ mod tests {
                 .proxy_from(env(&[("HTTPS_PROXY", "http://p:3128")]))
                 .is_none()
         );
-        let plain = Endpoint::parse("http://vault.example", true).unwrap();
+        let plain = ep("http://vault.example");
         assert!(
             plain
                 .proxy_from(env(&[("HTTP_PROXY", "http://p:3128")]))

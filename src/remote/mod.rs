@@ -5,12 +5,15 @@
 //! an existing deployment works unchanged (see `rfc/REFERENCE-NOTES.md`).
 //! The server authorises; this side only refuses what must never leave the
 //! machine (a passphrase, a token over plain http to another host) and what
-//! cannot travel (a putSSOSecret body that is not UTF-8).
+//! cannot travel (a putSSOSecret body that is not UTF-8). A token is
+//! optional: APIHub deployments authenticate at their front and never read
+//! `Authorization`, so without one the requests carry no such header.
 
 mod agent;
 mod answer;
 mod endpoint;
 mod route;
+mod tls;
 
 use endpoint::Endpoint;
 
@@ -46,7 +49,13 @@ pub struct Options {
 pub struct RemoteBackend {
     endpoint: Endpoint,
     agent: Agent,
-    bearer: HeaderValue,
+    /// `Authorization: Bearer <token>`, or none without a token.
+    bearer: Option<HeaderValue>,
+    /// A passphrase source was given (and left unused): said when the
+    /// server turns a request without a token away.
+    passphrase_given: bool,
+    /// `--cacert`, for the advice on a refused certificate.
+    cacert: Option<PathBuf>,
     timeout: Duration,
     retries: u32,
     read_only: bool,
@@ -59,31 +68,32 @@ struct Attempt {
 }
 
 impl RemoteBackend {
-    /// Checks the URL, takes the token from the credential sources and
-    /// builds the client. Nothing is sent yet.
+    /// Checks the URL, takes the token (if any) from the credential
+    /// sources and builds the client. Nothing is sent yet, and nothing is
+    /// prompted for.
     pub fn connect(opts: &Options, sources: &Sources<'_>) -> Result<Self> {
-        let endpoint = Endpoint::parse(&opts.url, opts.insecure_http)?;
-        let token = token(sources)?;
-        let agent = agent::build(&endpoint, opts.cacert.as_deref(), opts.timeout, |k| {
-            std::env::var(k).ok()
+        let endpoint = Endpoint::parse(&opts.url)?;
+        // Before the token is read: a refusal is a usage error, which
+        // outranks an unreadable token file.
+        let with_token = sources.token_file.is_some() || sources.env.token.is_some();
+        let checked = endpoint.plain_http_addrs(opts.insecure_http, with_token, |name, port| {
+            use std::net::ToSocketAddrs;
+            (name, port).to_socket_addrs().map(Iterator::collect)
         })?;
-        // RFC 6750 tokens are visible ASCII; anything else would be
-        // mangled or refused on the way.
-        let bad = || {
-            Error::Unauthorized(
-                "the access token has characters that cannot travel in an HTTP header".into(),
-            )
-        };
-        if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(bad());
-        }
-        let mut bearer =
-            HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| bad())?;
-        bearer.set_sensitive(true);
+        let bearer = token(sources)?.map(|t| bearer(&t)).transpose()?;
+        let agent = agent::build(
+            &endpoint,
+            checked,
+            opts.cacert.as_deref(),
+            opts.timeout,
+            |k| std::env::var(k).ok(),
+        )?;
         Ok(RemoteBackend {
             endpoint,
             agent,
             bearer,
+            passphrase_given: sources.passphrase_file.is_some() || sources.env.passphrase.is_some(),
+            cacert: opts.cacert.clone(),
             timeout: opts.timeout,
             retries: opts.retries,
             read_only: opts.read_only,
@@ -101,8 +111,10 @@ impl RemoteBackend {
         }
         let mut builder = ureq::http::Request::builder()
             .method(req.method.clone())
-            .uri(&req.url)
-            .header("authorization", self.bearer.clone());
+            .uri(&req.url);
+        if let Some(bearer) = &self.bearer {
+            builder = builder.header("authorization", bearer.clone());
+        }
         if let Some(user) = &req.user {
             builder = builder.header("user-id", user.clone());
         }
@@ -161,11 +173,27 @@ impl RemoteBackend {
                 .headers()
                 .get("location")
                 .and_then(|v| v.to_str().ok());
-            Err(answer::status_error(status, &text, host, location))
+            match answer::status_error(status, &text, host, location) {
+                Error::Unauthorized(why) if self.bearer.is_none() => {
+                    Err(Error::Unauthorized(format!("{why} ({})", self.no_token())))
+                }
+                other => Err(other),
+            }
         };
         Attempt {
             result,
             retry_after,
+        }
+    }
+
+    /// What a refused request without a token is missing.
+    fn no_token(&self) -> &'static str {
+        if self.passphrase_given {
+            "no access token was sent, and a passphrase never is; give a token with \
+             --token-file or SSO_SECRETS_TOKEN"
+        } else {
+            "no access token was sent; give one with --token-file or SSO_SECRETS_TOKEN if the \
+             server takes Bearer tokens"
         }
     }
 
@@ -181,7 +209,7 @@ impl RemoteBackend {
             .build();
         self.agent
             .run(request)
-            .map_err(|e| answer::transport_error(e, self.endpoint.host()))
+            .map_err(|e| answer::transport_error(e, self.endpoint.host(), self.cacert.as_deref()))
     }
 }
 
@@ -225,22 +253,36 @@ impl Backend for RemoteBackend {
     }
 }
 
-/// The token from `--token-file` or SSO_SECRETS_TOKEN. The passphrase
-/// sources are never consulted: a passphrase must not leave the machine.
-fn token(sources: &Sources<'_>) -> Result<SecretString> {
+/// The token from `--token-file` or SSO_SECRETS_TOKEN, if one is given.
+/// The passphrase sources are never consulted and nothing is prompted for:
+/// a passphrase must not leave the machine, and a server that wants no
+/// token (APIHub behind its front) must not make anyone type one.
+fn token(sources: &Sources<'_>) -> Result<Option<SecretString>> {
     if sources.token_file.is_none() && sources.env.token.is_none() {
-        let why = if sources.passphrase_file.is_some() || sources.env.passphrase.is_some() {
-            "a passphrase is never sent to a server; --remote needs an access token \
-             (--token-file or SSO_SECRETS_TOKEN)"
-        } else {
-            "no access token: --remote needs --token-file or SSO_SECRETS_TOKEN"
-        };
-        return Err(Error::Unauthorized(why.into()));
+        return Ok(None);
     }
     match sources.credential()? {
-        Credential::Token(t) if !t.expose().is_empty() => Ok(t),
+        Credential::Token(t) if !t.expose().is_empty() => Ok(Some(t)),
         _ => Err(Error::Unauthorized("the access token is empty".into())),
     }
+}
+
+/// `Bearer <token>`, the token as given (an `ssos_` token, a JWT, ...).
+/// RFC 6750 tokens are visible ASCII; anything else would be mangled or
+/// refused on the way.
+fn bearer(token: &SecretString) -> Result<HeaderValue> {
+    let bad = || {
+        Error::Unauthorized(
+            "the access token has characters that cannot travel in an HTTP header".into(),
+        )
+    };
+    if !token.expose().bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(bad());
+    }
+    let mut value =
+        HeaderValue::try_from(format!("Bearer {}", token.expose())).map_err(|_| bad())?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// Exponential backoff from 100 ms, capped at 2 s, with "equal jitter"
@@ -259,7 +301,12 @@ fn backoff(attempt: u32) -> Duration {
 }
 
 /// Text from outside (a server's answer, a URL) made safe for one line of
-/// stderr: control characters escaped, at most 200 characters.
+/// stderr, at most 200 characters: control and format characters (bidi
+/// overrides, zero-width characters) escaped as [`crate::text::escape`]
+/// escapes names, so a server can neither drive the terminal nor make its
+/// words read in another order or hide some of them. A backslash stays as
+/// it is: `serve` sends the command line's detail, already escaped, and the
+/// line must read as it does locally.
 pub(crate) fn shorten(text: &str) -> String {
     let mut out = String::new();
     for (n, c) in text.trim().chars().enumerate() {
@@ -267,7 +314,7 @@ pub(crate) fn shorten(text: &str) -> String {
             out.push('…');
             break;
         }
-        if c.is_control() {
+        if c.is_control() || crate::text::is_format_char(c) {
             out.extend(c.escape_default());
         } else {
             out.push(c);

@@ -249,12 +249,19 @@ fn serve_over_tls_with_a_test_ca() {
         .code(0);
     let (code, out, _) = run(cmd().args(["get-did", ALICE, "credential"]));
     assert_eq!((code, out.as_slice()), (0, b"tls".as_slice()));
-    // A passphrase is refused before anything is sent.
+    // A passphrase is never sent: serve sees no token and refuses, and the
+    // line says why.
     let mut c = super::remote(&url);
     c.env_remove("SSO_SECRETS_TOKEN")
         .env("SSO_SECRETS_PASSPHRASE", PASS)
         .arg("--cacert")
         .arg(&ca)
         .args(["get-did", ALICE, "credential"]);
-    assert_eq!(run(&mut c).0, 43);
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 43, "{err}");
+    assert!(
+        err.contains("(no access token was sent, and a passphrase never is;")
+            && !err.contains(PASS),
+        "{err}"
+    );
 }
