@@ -1,7 +1,9 @@
 //! One HTTP request: route it, parse it into an operation, take the Bearer
-//! token as the credential, read the body (puts), and let the local
-//! backend answer. Reads run on the request's task (they are short and
-//! touch only the page cache); writes go to the group-commit writer.
+//! token as the credential, and let the local backend answer. A put's body
+//! is read only once its token has opened its slot and may write the
+//! scope, and only until the request's one deadline. Reads run on the
+//! request's task (they are short and touch only the page cache); writes
+//! go to the group-commit writer.
 
 use super::answer::{self, Answer};
 use super::log::{Entry, Log};
@@ -9,13 +11,15 @@ use super::route::{self, BodyForm, Miss, Target};
 use super::writer::Writer;
 use crate::credentials::MAX_BODY;
 use crate::error::{Error, Result};
-use crate::local::{LocalVault, VaultConfig};
+use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
 use crate::ops::{Backend, Principal};
 use crate::secret::{SecretBytes, SecretString};
-use crate::vault::Credential;
+use crate::vault::{Credential, Unlocker};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
+use hyper::header::{
+    ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue,
+};
 use std::time::{Duration, Instant};
 
 /// What every request task shares.
@@ -23,16 +27,21 @@ pub(crate) struct State {
     pub vault: VaultConfig,
     pub writes: Writer,
     pub log: Log,
-    /// Longest wait for each piece of a request body.
-    pub body_timeout: Duration,
+    /// How long a request may take to arrive, head and body together,
+    /// counted from its first byte.
+    pub request_timeout: Duration,
 }
 
 /// Room for the JSON around a 1 MiB secret and a few escapes in it; a
 /// larger body is refused as an oversized secret without being read.
 const JSON_SLACK: usize = 4096;
 
-/// Answers one request and logs it.
-pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answer {
+/// Largest buffer reserved for a body before its bytes arrive: a declared
+/// length is a promise, not yet memory worth holding.
+const RESERVE: usize = 64 * 1024;
+
+/// Answers one request, whose first byte came at `began`, and logs it.
+pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>, began: Instant) -> Answer {
     let start = Instant::now();
     let method = req.method().clone();
     let (route, principal, response) = match route::find(&method, req.uri().path()) {
@@ -49,10 +58,19 @@ pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answ
             (None, Principal::Unknown, r)
         }
         Ok(m) => {
-            let (principal, response) = operation(state, &m, req).await;
+            let deadline = began + state.request_timeout;
+            let (principal, response) = operation(state, &m, req, deadline).await;
             (Some(m.template), principal, response)
         }
     };
+    // A refused or too slow client gets no second request on this
+    // connection (and hyper reads no more of a body left unread).
+    let mut response = response;
+    if matches!(response.status().as_u16(), 403 | 408) {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
     state.log.request(&Entry {
         method: method.as_str(),
         route,
@@ -67,6 +85,7 @@ async fn operation(
     state: &State,
     m: &route::Matched,
     req: hyper::Request<Incoming>,
+    deadline: Instant,
 ) -> (Principal, Answer) {
     let (head, body) = req.into_parts();
     let unknown = |r| (Principal::Unknown, r);
@@ -78,18 +97,25 @@ async fn operation(
         Err(e) => return unknown(answer::failure(&e, None)),
     };
     let user = parts.user_id().cloned();
-    // A request without a token is refused before its body is read.
-    let credential = match bearer(&head.headers) {
-        Ok(c) => c,
+    let token = match bearer(&head.headers) {
+        Ok(t) => t,
         Err(e) => return unknown(answer::failure(&e, user.as_ref())),
     };
     let body = match form {
         None => SecretBytes::default(),
-        Some(form) => match read_body(&head.headers, body, form, state.body_timeout).await {
-            Ok(b) => b,
-            Err(r) => return unknown(r),
-        },
+        Some(form) => {
+            // Whoever may not write here never gets to send a body: the
+            // slot is opened and the scope and write right checked first.
+            if let (principal, Err(e)) = may_write(&state.vault, &token, &parts) {
+                return (principal, answer::failure(&e, user.as_ref()));
+            }
+            match read_body(&head.headers, body, form, deadline).await {
+                Ok(b) => b,
+                Err(r) => return unknown(r),
+            }
+        }
     };
+    let credential = Credential::Token(token);
     let request = match parts.into_request(body) {
         Ok(r) => r,
         Err(e) => return unknown(answer::failure(&e, user.as_ref())),
@@ -108,8 +134,28 @@ async fn operation(
     (principal, response)
 }
 
-/// The credential: `Authorization: Bearer <token>`.
-fn bearer(headers: &HeaderMap) -> Result<Credential> {
+/// Whether `token` opens its slot and may write the scope of the put in
+/// `parts`: the checks the write itself makes first, on a read of the
+/// vault, so that a refused client's body is never read. The write checks
+/// again (the token may be revoked meanwhile), and then the read-only flag.
+fn may_write(
+    vault: &VaultConfig,
+    token: &SecretString,
+    parts: &route::RequestParts,
+) -> (Principal, Result<()>) {
+    let probe = match parts.clone().into_request(SecretBytes::default()) {
+        Ok(r) => r,
+        Err(e) => return (Principal::Unknown, Err(e)),
+    };
+    let unlocker = Unlocker::new(Credential::Token(token.clone()));
+    let need = Need::write(vec![scope_of(&probe)]);
+    let mut session = Session::default();
+    let checked = vault.read(&unlocker, &need, &mut session, |_| Ok(()));
+    (session.principal.unwrap_or(Principal::Unknown), checked)
+}
+
+/// The token of `Authorization: Bearer <token>`.
+fn bearer(headers: &HeaderMap) -> Result<SecretString> {
     let value = headers.get(AUTHORIZATION).ok_or_else(|| {
         Error::Unauthorized("missing header Authorization: Bearer <token>".into())
     })?;
@@ -127,7 +173,7 @@ fn bearer(headers: &HeaderMap) -> Result<Credential> {
     if token.is_empty() {
         return Err(Error::Unauthorized("empty Bearer token".into()));
     }
-    Ok(Credential::Token(SecretString::new(token.to_string())))
+    Ok(SecretString::new(token.to_string()))
 }
 
 fn is_octet_stream(headers: &HeaderMap) -> bool {
@@ -144,16 +190,21 @@ fn oversized() -> SecretBytes {
     SecretBytes::new(vec![0; MAX_BODY + 1])
 }
 
-/// The secret of a put: the raw body, or the `secret` of a JSON body.
+/// The secret of a put: the raw body, or the `secret` of a JSON body,
+/// read until `deadline` (then 408).
 async fn read_body(
     headers: &HeaderMap,
     body: Incoming,
     form: BodyForm,
-    timeout: Duration,
+    deadline: Instant,
 ) -> std::result::Result<SecretBytes, Answer> {
     let raw = form == BodyForm::Raw || is_octet_stream(headers);
     let cap = if raw { MAX_BODY } else { MAX_BODY + JSON_SLACK };
-    let Some(bytes) = collect(headers, body, cap, timeout).await? else {
+    let collected = tokio::time::timeout_at(deadline.into(), collect(headers, body, cap)).await;
+    let Ok(collected) = collected else {
+        return Err(answer::text(408, "the request came too slowly\n"));
+    };
+    let Some(bytes) = collected? else {
         return Ok(oversized());
     };
     if raw {
@@ -168,7 +219,6 @@ async fn collect(
     headers: &HeaderMap,
     mut body: Incoming,
     cap: usize,
-    timeout: Duration,
 ) -> std::result::Result<Option<SecretBytes>, Answer> {
     let declared = headers
         .get(CONTENT_LENGTH)
@@ -177,13 +227,13 @@ async fn collect(
     if declared.is_some_and(|n| n > cap as u64) {
         return Ok(None);
     }
-    let mut out = SecretBytes::new(Vec::with_capacity(declared.unwrap_or(0) as usize));
+    let reserve = declared.map_or(0, |n| usize::try_from(n).unwrap_or(RESERVE).min(RESERVE));
+    let mut out = SecretBytes::new(Vec::with_capacity(reserve));
     loop {
-        let frame = match tokio::time::timeout(timeout, body.frame()).await {
-            Err(_) => return Err(answer::text(408, "the request body came too slowly\n")),
-            Ok(None) => return Ok(Some(out)),
-            Ok(Some(Err(_))) => return Err(answer::text(400, "cannot read the request body\n")),
-            Ok(Some(Ok(frame))) => frame,
+        let frame = match body.frame().await {
+            None => return Ok(Some(out)),
+            Some(Err(_)) => return Err(answer::text(400, "cannot read the request body\n")),
+            Some(Ok(frame)) => frame,
         };
         if let Ok(data) = frame.into_data() {
             if out.len() + data.len() > cap {
@@ -229,7 +279,7 @@ mod tests {
             assert!(bearer(&h).is_err(), "{bad}");
         }
         h.insert(AUTHORIZATION, HeaderValue::from_static("bearer ssos_abc"));
-        assert!(matches!(bearer(&h), Ok(Credential::Token(t)) if t.expose() == "ssos_abc"));
+        assert!(matches!(bearer(&h), Ok(t) if t.expose() == "ssos_abc"));
     }
 
     #[test]

@@ -3,9 +3,12 @@
 //!
 //! A line holds the time, the method, the route template (never the raw
 //! path, which carries names and DIDs), the status, the duration and the
-//! token's name: never a secret, a token, a user id or a DID.
+//! token's name: never a secret, a token, a user id or a DID. A connection
+//! closed unserved (its peer over `--max-connections-per-peer`) gets a line
+//! with `"event":"refused"` and the peer's address.
 
 use crate::ops::Principal;
+use std::net::IpAddr;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -63,6 +66,21 @@ impl Log {
     pub(crate) fn request(&self, entry: &Entry<'_>) {
         self.write(entry.line(SystemTime::now()));
     }
+
+    /// Logs a connection closed unserved because `peer` already holds
+    /// `limit` connections.
+    pub(crate) fn refused(&self, peer: IpAddr, limit: usize) {
+        self.write(refused_line(peer, limit, SystemTime::now()));
+    }
+}
+
+/// `{"time":…,"event":"refused","peer":…,"reason":…}`: the peer's address,
+/// which an operator needs to act on it, and nothing the client sent.
+fn refused_line(peer: IpAddr, limit: usize, now: SystemTime) -> String {
+    format!(
+        r#"{{"time":"{}","event":"refused","peer":"{peer}","reason":"too many connections per peer: {limit} open (--max-connections-per-peer)"}}"#,
+        humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
+    )
 }
 
 /// Writes lines from `rx` to `out` until the log is closed, one write per
@@ -126,5 +144,17 @@ mod tests {
         };
         let v: serde_json::Value = serde_json::from_str(&anon.line(t)).unwrap();
         assert!(v["token"].is_null() && v["route"].is_null());
+    }
+
+    #[test]
+    fn a_refused_connection_is_one_json_object_with_its_peer() {
+        let t = UNIX_EPOCH + Duration::from_millis(1_764_374_400_042);
+        for peer in ["192.0.2.7", "2001:db8::7"] {
+            let line = refused_line(peer.parse().unwrap(), 4, t);
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(v["event"], "refused");
+            assert_eq!(v["peer"], peer);
+            assert!(v["reason"].as_str().unwrap().contains("4 open"), "{line}");
+        }
     }
 }

@@ -153,7 +153,7 @@ pub(crate) enum Target {
 }
 
 /// The parsed names of one request; see [`Target`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RequestParts {
     kind: Kind,
     app: Option<AppName>,

@@ -3,6 +3,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod harness;
+mod hostile;
 mod robustness;
 
 use common::did;
