@@ -194,6 +194,11 @@ pub enum Command {
         request, headers and body together from its first byte (then 408). One address (an \
         IPv6 /64) holds at most --max-connections-per-peer connections: more are closed at \
         once, each logged as an \"event\":\"refused\" line with the peer's address.\n\n\
+        Answers:\n  \
+        An error body is a short generic reason (access denied, no such secret, secret \
+        refused: empty, vault failed authentication, writes are disabled, vault busy, retry); \
+        the command line's detail goes to the request's log line as \"detail\", without the \
+        app, user id, DID or secret name.\n\n\
         Examples:\n  \
         sso-secrets serve --listen 127.0.0.1:8134\n  \
         sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem"

@@ -44,28 +44,30 @@ const RESERVE: usize = 64 * 1024;
 pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>, began: Instant) -> Answer {
     let start = Instant::now();
     let method = req.method().clone();
-    let (route, principal, response) = match route::find(&method, req.uri().path()) {
+    let (route, outcome) = match route::find(&method, req.uri().path()) {
         Err(Miss::NotFound) => (
             None,
-            Principal::Unknown,
-            answer::text(404, "no such route\n"),
+            Outcome::anonymous(answer::text(404, "no such route\n")),
         ),
         Err(Miss::MethodNotAllowed(allow)) => {
             let mut r = answer::text(405, format!("method not allowed; use {allow}\n"));
             if let Ok(v) = HeaderValue::from_str(&allow) {
                 r.headers_mut().insert(ALLOW, v);
             }
-            (None, Principal::Unknown, r)
+            (None, Outcome::anonymous(r))
         }
         Ok(m) => {
             let deadline = began + state.request_timeout;
-            let (principal, response) = operation(state, &m, req, deadline).await;
-            (Some(m.template), principal, response)
+            (Some(m.template), operation(state, &m, req, deadline).await)
         }
     };
+    let Outcome {
+        principal,
+        mut response,
+        detail,
+    } = outcome;
     // A refused or too slow client gets no second request on this
     // connection (and hyper reads no more of a body left unread).
-    let mut response = response;
     if matches!(response.status().as_u16(), 403 | 408) {
         response
             .headers_mut()
@@ -77,8 +79,37 @@ pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>, began: 
         status: response.status().as_u16(),
         duration: start.elapsed(),
         principal: &principal,
+        detail: detail.as_deref(),
     });
     response
+}
+
+/// How a request ended: who made it, the answer, and for a failure the
+/// detail for the log (the answer carries only a generic reason).
+struct Outcome {
+    principal: Principal,
+    response: Answer,
+    detail: Option<String>,
+}
+
+impl Outcome {
+    fn anonymous(response: Answer) -> Outcome {
+        Outcome {
+            principal: Principal::Unknown,
+            response,
+            detail: None,
+        }
+    }
+
+    /// A failure before any slot was opened, with its detail for the log
+    /// (already free of the request's names).
+    fn refused(error: &Error, detail: String) -> Outcome {
+        Outcome {
+            principal: Principal::Unknown,
+            response: answer::failure(error, None),
+            detail: Some(detail),
+        }
+    }
 }
 
 async fn operation(
@@ -86,40 +117,57 @@ async fn operation(
     m: &route::Matched,
     req: hyper::Request<Incoming>,
     deadline: Instant,
-) -> (Principal, Answer) {
+) -> Outcome {
     let (head, body) = req.into_parts();
-    let unknown = |r| (Principal::Unknown, r);
     let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
     let (parts, form) = match m.parse(user_header) {
-        Ok(Target::Health) => return unknown(answer::text(200, "ok\n")),
+        Ok(Target::Health) => return Outcome::anonymous(answer::text(200, "ok\n")),
         Ok(Target::Ready(parts)) => (parts, None),
         Ok(Target::Put(parts, form)) => (parts, Some(form)),
-        Err(e) => return unknown(answer::failure(&e, None)),
+        Err(bad) => {
+            return Outcome {
+                detail: Some(bad.0.into()),
+                ..Outcome::anonymous(answer::bad_request(bad.0))
+            };
+        }
     };
-    let user = parts.user_id().cloned();
     let token = match bearer(&head.headers) {
         Ok(t) => t,
-        Err(e) => return unknown(answer::failure(&e, user.as_ref())),
+        Err(e) => return Outcome::refused(&e, e.detail()),
     };
     let body = match form {
-        None => SecretBytes::default(),
+        None => None,
         Some(form) => {
             // Whoever may not write here never gets to send a body: the
             // slot is opened and the scope and write right checked first.
-            if let (principal, Err(e)) = may_write(&state.vault, &token, &parts) {
-                return (principal, answer::failure(&e, user.as_ref()));
+            let (principal, checked) = may_write(&state.vault, &token, &parts);
+            if let Err(e) = checked {
+                return Outcome {
+                    principal,
+                    response: answer::failure(&e, None),
+                    detail: Some(parts.redact(&e.detail())),
+                };
             }
             match read_body(&head.headers, body, form, deadline).await {
-                Ok(b) => b,
-                Err(r) => return unknown(r),
+                Ok(b) => Some(b),
+                Err((response, why)) => {
+                    return Outcome {
+                        principal,
+                        response,
+                        detail: Some(why),
+                    };
+                }
             }
         }
     };
-    let credential = Credential::Token(token);
-    let request = match parts.into_request(body) {
+    let body_len = body.as_ref().map(SecretBytes::len);
+    // Kept to take the request's names out of an error's detail.
+    let names = parts.clone();
+    let request = match parts.into_request(body.unwrap_or_default()) {
         Ok(r) => r,
-        Err(e) => return unknown(answer::failure(&e, user.as_ref())),
+        Err(e) => return Outcome::refused(&e, names.redact(&e.detail())),
     };
+    let credential = Credential::Token(token);
     let (principal, result) = if request.operation().is_write() {
         state.writes.write(credential, request).await
     } else {
@@ -127,11 +175,18 @@ async fn operation(
         let result = local.call(request);
         (local.principal(), result)
     };
-    let response = match result {
-        Ok(reply) => answer::success(reply),
-        Err(e) => answer::failure(&e, user.as_ref()),
-    };
-    (principal, response)
+    match result {
+        Ok(reply) => Outcome {
+            principal,
+            response: answer::success(reply),
+            detail: None,
+        },
+        Err(e) => Outcome {
+            principal,
+            response: answer::failure(&e, body_len),
+            detail: Some(names.redact(&e.detail())),
+        },
+    }
 }
 
 /// Whether `token` opens its slot and may write the scope of the put in
@@ -190,6 +245,10 @@ fn oversized() -> SecretBytes {
     SecretBytes::new(vec![0; MAX_BODY + 1])
 }
 
+/// A request whose body could not be used: the answer, and the detail for
+/// the log.
+type BodyFailure = (Answer, String);
+
 /// The secret of a put: the raw body, or the `secret` of a JSON body,
 /// read until `deadline` (then 408).
 async fn read_body(
@@ -197,12 +256,15 @@ async fn read_body(
     body: Incoming,
     form: BodyForm,
     deadline: Instant,
-) -> std::result::Result<SecretBytes, Answer> {
+) -> std::result::Result<SecretBytes, BodyFailure> {
     let raw = form == BodyForm::Raw || is_octet_stream(headers);
     let cap = if raw { MAX_BODY } else { MAX_BODY + JSON_SLACK };
     let collected = tokio::time::timeout_at(deadline.into(), collect(headers, body, cap)).await;
     let Ok(collected) = collected else {
-        return Err(answer::text(408, "the request came too slowly\n"));
+        return Err((
+            answer::text(408, "the request came too slowly\n"),
+            "the request was not complete within --header-timeout".into(),
+        ));
     };
     let Some(bytes) = collected? else {
         return Ok(oversized());
@@ -210,7 +272,7 @@ async fn read_body(
     if raw {
         return Ok(bytes);
     }
-    json_secret(&bytes).map_err(|e| answer::failure(&e, None))
+    json_secret(&bytes).map_err(|e| (answer::not_json(), e.detail()))
 }
 
 /// Reads at most `cap` bytes; `None` when the body is longer (the rest is
@@ -219,7 +281,7 @@ async fn collect(
     headers: &HeaderMap,
     mut body: Incoming,
     cap: usize,
-) -> std::result::Result<Option<SecretBytes>, Answer> {
+) -> std::result::Result<Option<SecretBytes>, BodyFailure> {
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -232,7 +294,12 @@ async fn collect(
     loop {
         let frame = match body.frame().await {
             None => return Ok(Some(out)),
-            Some(Err(_)) => return Err(answer::text(400, "cannot read the request body\n")),
+            Some(Err(e)) => {
+                return Err((
+                    answer::bad_request("cannot read the request body"),
+                    format!("cannot read the request body: {e}"),
+                ));
+            }
             Some(Ok(frame)) => frame,
         };
         if let Ok(data) = frame.into_data() {
