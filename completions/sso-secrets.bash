@@ -1740,7 +1740,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__serve)
-            opts="-h --listen --tls-cert --tls-key --max-connections --header-timeout --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
+            opts="-h --listen --tls-cert --tls-key --max-connections --max-connections-per-peer --header-timeout --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1759,6 +1759,10 @@ _sso__secrets() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-connections-per-peer)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -188,7 +188,8 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l listen
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-cert -d 'PEM certificate chain: serve HTTPS (needs --tls-key)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-key -d 'PEM private key for --tls-cert' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections -d 'Connections served at once; more wait to be accepted' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l header-timeout -d 'Seconds a client may take to send its headers, its TLS handshake or each part of its body; also how long an idle connection stays open' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections-per-peer -d 'Connections one client address (an IPv6 /64) may hold at once; more are closed at once and logged [default: half of --max-connections]' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l header-timeout -d 'Seconds a client may take to send a whole request, headers and body together from its first byte (then 408), or its TLS handshake; also how long an idle connection stays open' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F

@@ -188,7 +188,19 @@ pub enum Command {
         /removeSSOSecret/{app}, PUT /putDIDSecret/{did}/{name}, GET /getDIDSecret/{did}/{name}, DELETE \
         /removeDIDSecret/{did}/{name}) and the RFC text's spellings; GET /healthz needs no token.\n\
         Runs until SIGINT or SIGTERM, then finishes the requests in flight. The first line on \
-        stderr is `listening on http://ADDR`, then one JSON line per request.\n\nExamples:\n  \
+        stderr is `listening on http://ADDR`, then one JSON line per request.\n\n\
+        Limits:\n  \
+        A put's token must open its slot and be allowed to write the scope before any of \
+        its body is read; otherwise 403 and the connection is closed. --header-timeout bounds a whole \
+        request, headers and body together from its first byte (then 408). One address (an \
+        IPv6 /64) holds at most --max-connections-per-peer connections: more are closed at \
+        once, each logged as an \"event\":\"refused\" line with the peer's address.\n\n\
+        Answers:\n  \
+        An error body is a short generic reason (access denied, no such secret, secret \
+        refused: empty, vault failed authentication, writes are disabled, vault busy, retry); \
+        the command line's detail goes to the request's log line as \"detail\", without the \
+        app, user id, DID or secret name.\n\n\
+        Examples:\n  \
         sso-secrets serve --listen 127.0.0.1:8134\n  \
         sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n\n\
         TLS (a self-signed certificate for the address clients use; DNS:name for a name):\n  \
@@ -460,8 +472,14 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 512,
           value_parser = clap::value_parser!(u32).range(1..=65_536))]
     pub max_connections: u32,
-    /// Seconds a client may take to send its headers, its TLS handshake or
-    /// each part of its body; also how long an idle connection stays open
+    /// Connections one client address (an IPv6 /64) may hold at once; more
+    /// are closed at once and logged [default: half of --max-connections]
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub max_connections_per_peer: Option<u32>,
+    /// Seconds a client may take to send a whole request, headers and body
+    /// together from its first byte (then 408), or its TLS handshake; also
+    /// how long an idle connection stays open
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_timeout)]
     pub header_timeout: f64,
 }

@@ -93,9 +93,18 @@ impl Error {
 
     /// The vault fails authentication: 500.
     pub fn corrupt(detail: impl std::fmt::Display) -> Self {
-        Error::WrongFormat(format!("vault fails authentication: {detail}"))
+        Error::WrongFormat(format!("{CORRUPT}{detail}"))
+    }
+
+    /// Whether this is [`Error::corrupt`]: a vault that fails
+    /// authentication, rather than a body refused with the same status.
+    pub fn fails_authentication(&self) -> bool {
+        matches!(self, Error::WrongFormat(d) if d.starts_with(CORRUPT))
     }
 }
+
+/// How [`Error::corrupt`] details begin.
+const CORRUPT: &str = "vault fails authentication: ";
 
 /// Shorthand used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -120,6 +129,15 @@ mod tests {
                 .root_cause()
                 .downcast_ref::<std::io::Error>()
                 .is_some()
+        );
+    }
+
+    #[test]
+    fn a_vault_failing_authentication_is_told_from_a_refused_body() {
+        assert!(Error::corrupt("bad signature").fails_authentication());
+        assert!(!Error::WrongFormat("the secret is empty".into()).fails_authentication());
+        assert!(
+            !Error::Unauthorized("vault fails authentication: x".into()).fails_authentication()
         );
     }
 }

@@ -409,6 +409,11 @@ fn serve(
         tls: a.tls_cert.zip(a.tls_key),
         insecure_http,
         max_connections: a.max_connections as usize,
+        // Half by default: however many connections one address opens,
+        // the other half of the slots stays for everyone else.
+        max_connections_per_peer: a
+            .max_connections_per_peer
+            .map_or((a.max_connections as usize / 2).max(1), |n| n as usize),
         header_timeout: Duration::from_secs_f64(a.header_timeout),
         grace: Duration::from_secs(30),
     };

@@ -1,9 +1,9 @@
 //! From an operation's outcome to an HTTP response: the one table from
-//! [`Status`] to an HTTP status, and the bodies (raw secret bytes, or one
-//! line of error detail).
+//! [`Status`] to an HTTP status, and the bodies (raw secret bytes, or a
+//! short generic reason for a failure).
 
+use crate::credentials::MAX_BODY;
 use crate::error::Error;
-use crate::names::UserId;
 use crate::ops::Reply;
 use crate::status::Status;
 use bytes::Bytes;
@@ -56,13 +56,17 @@ pub(crate) fn success(reply: Reply) -> Answer {
     }
 }
 
-/// A failure: its status and one line of detail, as the command line
-/// prints it, except that a user id from the `user-id` header is replaced
-/// (the header may carry an identity the client keeps out of URLs and
-/// logs).
-pub(crate) fn failure(error: &Error, user: Option<&UserId>) -> Answer {
+/// A failure: its status and a short generic reason. The error's own
+/// detail is written for the command line (paths, file modes, flags,
+/// commands to run, whether a token id is unknown or revoked) and goes to
+/// the server's log instead. `body_len` is the length of the secret a put
+/// sent, which says what was wrong with it.
+pub(crate) fn failure(error: &Error, body_len: Option<usize>) -> Answer {
     let status = error.status();
-    let mut r = text(http_status(status), format!("{}\n", detail(error, user)));
+    let mut r = text(
+        http_status(status),
+        format!("{}\n", reason(error, body_len)),
+    );
     if status == Status::Temporary {
         r.headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from_static("1"));
@@ -70,17 +74,32 @@ pub(crate) fn failure(error: &Error, user: Option<&UserId>) -> Answer {
     r
 }
 
-/// The error's detail on one line, without the user id.
-pub(crate) fn detail(error: &Error, user: Option<&UserId>) -> String {
-    let line = error
-        .detail()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    match user {
-        Some(u) => line.replace(&format!("{u:?}"), "(user-id)"),
-        None => line,
+/// What an HTTP client is told about `error`.
+fn reason(error: &Error, body_len: Option<usize>) -> &'static str {
+    match error {
+        Error::Unauthorized(_) => "access denied",
+        Error::NotFound(_) => "no such secret",
+        Error::WrongFormat(_) if error.fails_authentication() => "vault failed authentication",
+        Error::WrongFormat(_) => match body_len {
+            Some(0) => "secret refused: empty",
+            Some(n) if n > MAX_BODY => "secret refused: larger than 1 MiB",
+            _ => "secret refused",
+        },
+        Error::ReadOnly(_) => "writes are disabled",
+        Error::Temporary(_) => "vault busy, retry",
+        Error::Failure(_) => "internal server error",
+        Error::Usage(_) => "bad request",
     }
+}
+
+/// 400, with what is wrong in the request (never a value from it).
+pub(crate) fn bad_request(reason: &str) -> Answer {
+    text(400, format!("{reason}\n"))
+}
+
+/// 500 for a putSSOSecret body that is not `{"secret":"…"}`.
+pub(crate) fn not_json() -> Answer {
+    text(500, "secret refused: the body is not {\"secret\":\"…\"}\n")
 }
 
 #[cfg(test)]
@@ -114,16 +133,61 @@ mod tests {
     }
 
     #[test]
-    fn errors_hide_the_user_id() {
-        let user = UserId::new("alice@example.com").unwrap();
-        let e = Error::NotFound(format!("no SSO secret for user {user:?} of app \"demo\""));
-        assert_eq!(
-            detail(&e, Some(&user)),
-            "no SSO secret for user (user-id) of app \"demo\""
-        );
-        assert_eq!(failure(&e, Some(&user)).status().as_u16(), 404);
+    fn failures_say_a_generic_reason_and_keep_their_status() {
+        let path = "/home/alice/.local/share/sso-secrets/vault";
+        let rows = [
+            (
+                Error::Unauthorized(format!(
+                    "this access token has been revoked (warning: vault {path} is readable \
+                     by group or others (mode 640); run: chmod 600 {path})"
+                )),
+                None,
+                403,
+                "access denied",
+            ),
+            (
+                Error::NotFound("no SSO secret for user \"alice\" of app \"demo\"".into()),
+                None,
+                404,
+                "no such secret",
+            ),
+            (
+                Error::corrupt("the key slot fails (run `sso-secrets vault check`)"),
+                None,
+                500,
+                "vault failed authentication",
+            ),
+            (
+                Error::WrongFormat("the secret is empty".into()),
+                Some(0),
+                500,
+                "secret refused: empty",
+            ),
+            (
+                Error::WrongFormat("the secret is larger than 1 MiB".into()),
+                Some(MAX_BODY + 1),
+                500,
+                "secret refused: larger than 1 MiB",
+            ),
+            (Error::writes_disabled(), None, 555, "writes are disabled"),
+            (
+                Error::Temporary(format!("vault busy: {path} (see --lock-timeout)")),
+                None,
+                503,
+                "vault busy, retry",
+            ),
+            (
+                Error::failure(format!("cannot read vault {path}")),
+                None,
+                500,
+                "internal server error",
+            ),
+        ];
+        for (e, len, code, want) in rows {
+            assert_eq!(reason(&e, len), want, "{e:?}");
+            assert_eq!(failure(&e, len).status().as_u16(), code, "{e:?}");
+        }
         let busy = failure(&Error::Temporary("vault busy".into()), None);
-        assert_eq!(busy.status().as_u16(), 503);
         assert_eq!(busy.headers()[RETRY_AFTER], "1");
     }
 }

@@ -1,7 +1,9 @@
 //! One HTTP request: route it, parse it into an operation, take the Bearer
-//! token as the credential, read the body (puts), and let the local
-//! backend answer. Reads run on the request's task (they are short and
-//! touch only the page cache); writes go to the group-commit writer.
+//! token as the credential, and let the local backend answer. A put's body
+//! is read only once its token has opened its slot and may write the
+//! scope, and only until the request's one deadline. Reads run on the
+//! request's task (they are short and touch only the page cache); writes
+//! go to the group-commit writer.
 
 use super::answer::{self, Answer};
 use super::log::{Entry, Log};
@@ -9,13 +11,15 @@ use super::route::{self, BodyForm, Miss, Target};
 use super::writer::Writer;
 use crate::credentials::MAX_BODY;
 use crate::error::{Error, Result};
-use crate::local::{LocalVault, VaultConfig};
+use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
 use crate::ops::{Backend, Principal};
 use crate::secret::{SecretBytes, SecretString};
-use crate::vault::Credential;
+use crate::vault::{Credential, Unlocker};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{ALLOW, AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue};
+use hyper::header::{
+    ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue,
+};
 use std::time::{Duration, Instant};
 
 /// What every request task shares.
@@ -23,42 +27,59 @@ pub(crate) struct State {
     pub vault: VaultConfig,
     pub writes: Writer,
     pub log: Log,
-    /// Longest wait for each piece of a request body.
-    pub body_timeout: Duration,
+    /// How long a request may take to arrive, head and body together,
+    /// counted from its first byte.
+    pub request_timeout: Duration,
 }
 
 /// Room for the JSON around a 1 MiB secret and a few escapes in it; a
 /// larger body is refused as an oversized secret without being read.
 const JSON_SLACK: usize = 4096;
 
-/// Answers one request and logs it.
-pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>) -> Answer {
+/// Largest buffer reserved for a body before its bytes arrive: a declared
+/// length is a promise, not yet memory worth holding.
+const RESERVE: usize = 64 * 1024;
+
+/// Answers one request, whose first byte came at `began`, and logs it.
+pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>, began: Instant) -> Answer {
     let start = Instant::now();
     let method = req.method().clone();
-    let (route, principal, response) = match route::find(&method, req.uri().path()) {
+    let (route, outcome) = match route::find(&method, req.uri().path()) {
         Err(Miss::NotFound) => (
             None,
-            Principal::Unknown,
-            answer::text(404, "no such route\n"),
+            Outcome::anonymous(answer::text(404, "no such route\n")),
         ),
         Err(Miss::MethodNotAllowed(allow)) => {
             let mut r = answer::text(405, format!("method not allowed; use {allow}\n"));
             if let Ok(v) = HeaderValue::from_str(&allow) {
                 r.headers_mut().insert(ALLOW, v);
             }
-            (None, Principal::Unknown, r)
+            (None, Outcome::anonymous(r))
         }
         Ok(m) => {
-            let (principal, response) = operation(state, &m, req).await;
-            (Some(m.template), principal, response)
+            let deadline = began + state.request_timeout;
+            (Some(m.template), operation(state, &m, req, deadline).await)
         }
     };
+    let Outcome {
+        principal,
+        mut response,
+        detail,
+    } = outcome;
+    // A refused or too slow client gets no second request on this
+    // connection (and hyper reads no more of a body left unread).
+    if matches!(response.status().as_u16(), 403 | 408) {
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+    }
     state.log.request(&Entry {
         method: method.as_str(),
         route,
         status: response.status().as_u16(),
         duration: start.elapsed(),
         principal: &principal,
+        detail: detail.as_deref(),
     });
     response
 }
@@ -80,37 +101,90 @@ fn health(vault: &VaultConfig) -> Answer {
     }
 }
 
+/// How a request ended: who made it, the answer, and for a failure the
+/// detail for the log (the answer carries only a generic reason).
+struct Outcome {
+    principal: Principal,
+    response: Answer,
+    detail: Option<String>,
+}
+
+impl Outcome {
+    fn anonymous(response: Answer) -> Outcome {
+        Outcome {
+            principal: Principal::Unknown,
+            response,
+            detail: None,
+        }
+    }
+
+    /// A failure before any slot was opened, with its detail for the log
+    /// (already free of the request's names).
+    fn refused(error: &Error, detail: String) -> Outcome {
+        Outcome {
+            principal: Principal::Unknown,
+            response: answer::failure(error, None),
+            detail: Some(detail),
+        }
+    }
+}
+
 async fn operation(
     state: &State,
     m: &route::Matched,
     req: hyper::Request<Incoming>,
-) -> (Principal, Answer) {
+    deadline: Instant,
+) -> Outcome {
     let (head, body) = req.into_parts();
-    let unknown = |r| (Principal::Unknown, r);
     let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
     let (parts, form) = match m.parse(user_header) {
-        Ok(Target::Health) => return unknown(health(&state.vault)),
+        Ok(Target::Health) => return Outcome::anonymous(health(&state.vault)),
         Ok(Target::Ready(parts)) => (parts, None),
         Ok(Target::Put(parts, form)) => (parts, Some(form)),
-        Err(e) => return unknown(answer::failure(&e, None)),
+        Err(bad) => {
+            return Outcome {
+                detail: Some(bad.0.into()),
+                ..Outcome::anonymous(answer::bad_request(bad.0))
+            };
+        }
     };
-    let user = parts.user_id().cloned();
-    // A request without a token is refused before its body is read.
-    let credential = match bearer(&head.headers) {
-        Ok(c) => c,
-        Err(e) => return unknown(answer::failure(&e, user.as_ref())),
+    let token = match bearer(&head.headers) {
+        Ok(t) => t,
+        Err(e) => return Outcome::refused(&e, e.detail()),
     };
     let body = match form {
-        None => SecretBytes::default(),
-        Some(form) => match read_body(&head.headers, body, form, state.body_timeout).await {
-            Ok(b) => b,
-            Err(r) => return unknown(r),
-        },
+        None => None,
+        Some(form) => {
+            // Whoever may not write here never gets to send a body: the
+            // slot is opened and the scope and write right checked first.
+            let (principal, checked) = may_write(&state.vault, &token, &parts);
+            if let Err(e) = checked {
+                return Outcome {
+                    principal,
+                    response: answer::failure(&e, None),
+                    detail: Some(parts.redact(&e.detail())),
+                };
+            }
+            match read_body(&head.headers, body, form, deadline).await {
+                Ok(b) => Some(b),
+                Err((response, why)) => {
+                    return Outcome {
+                        principal,
+                        response,
+                        detail: Some(why),
+                    };
+                }
+            }
+        }
     };
-    let request = match parts.into_request(body) {
+    let body_len = body.as_ref().map(SecretBytes::len);
+    // Kept to take the request's names out of an error's detail.
+    let names = parts.clone();
+    let request = match parts.into_request(body.unwrap_or_default()) {
         Ok(r) => r,
-        Err(e) => return unknown(answer::failure(&e, user.as_ref())),
+        Err(e) => return Outcome::refused(&e, names.redact(&e.detail())),
     };
+    let credential = Credential::Token(token);
     let (principal, result) = if request.operation().is_write() {
         state.writes.write(credential, request).await
     } else {
@@ -118,15 +192,42 @@ async fn operation(
         let result = local.call(request);
         (local.principal(), result)
     };
-    let response = match result {
-        Ok(reply) => answer::success(reply),
-        Err(e) => answer::failure(&e, user.as_ref()),
-    };
-    (principal, response)
+    match result {
+        Ok(reply) => Outcome {
+            principal,
+            response: answer::success(reply),
+            detail: None,
+        },
+        Err(e) => Outcome {
+            principal,
+            response: answer::failure(&e, body_len),
+            detail: Some(names.redact(&e.detail())),
+        },
+    }
 }
 
-/// The credential: `Authorization: Bearer <token>`.
-fn bearer(headers: &HeaderMap) -> Result<Credential> {
+/// Whether `token` opens its slot and may write the scope of the put in
+/// `parts`: the checks the write itself makes first, on a read of the
+/// vault, so that a refused client's body is never read. The write checks
+/// again (the token may be revoked meanwhile), and then the read-only flag.
+fn may_write(
+    vault: &VaultConfig,
+    token: &SecretString,
+    parts: &route::RequestParts,
+) -> (Principal, Result<()>) {
+    let probe = match parts.clone().into_request(SecretBytes::default()) {
+        Ok(r) => r,
+        Err(e) => return (Principal::Unknown, Err(e)),
+    };
+    let unlocker = Unlocker::new(Credential::Token(token.clone()));
+    let need = Need::write(vec![scope_of(&probe)]);
+    let mut session = Session::default();
+    let checked = vault.read(&unlocker, &need, &mut session, |_| Ok(()));
+    (session.principal.unwrap_or(Principal::Unknown), checked)
+}
+
+/// The token of `Authorization: Bearer <token>`.
+fn bearer(headers: &HeaderMap) -> Result<SecretString> {
     let value = headers.get(AUTHORIZATION).ok_or_else(|| {
         Error::Unauthorized("missing header Authorization: Bearer <token>".into())
     })?;
@@ -144,7 +245,7 @@ fn bearer(headers: &HeaderMap) -> Result<Credential> {
     if token.is_empty() {
         return Err(Error::Unauthorized("empty Bearer token".into()));
     }
-    Ok(Credential::Token(SecretString::new(token.to_string())))
+    Ok(SecretString::new(token.to_string()))
 }
 
 fn is_octet_stream(headers: &HeaderMap) -> bool {
@@ -161,22 +262,34 @@ fn oversized() -> SecretBytes {
     SecretBytes::new(vec![0; MAX_BODY + 1])
 }
 
-/// The secret of a put: the raw body, or the `secret` of a JSON body.
+/// A request whose body could not be used: the answer, and the detail for
+/// the log.
+type BodyFailure = (Answer, String);
+
+/// The secret of a put: the raw body, or the `secret` of a JSON body,
+/// read until `deadline` (then 408).
 async fn read_body(
     headers: &HeaderMap,
     body: Incoming,
     form: BodyForm,
-    timeout: Duration,
-) -> std::result::Result<SecretBytes, Answer> {
+    deadline: Instant,
+) -> std::result::Result<SecretBytes, BodyFailure> {
     let raw = form == BodyForm::Raw || is_octet_stream(headers);
     let cap = if raw { MAX_BODY } else { MAX_BODY + JSON_SLACK };
-    let Some(bytes) = collect(headers, body, cap, timeout).await? else {
+    let collected = tokio::time::timeout_at(deadline.into(), collect(headers, body, cap)).await;
+    let Ok(collected) = collected else {
+        return Err((
+            answer::text(408, "the request came too slowly\n"),
+            "the request was not complete within --header-timeout".into(),
+        ));
+    };
+    let Some(bytes) = collected? else {
         return Ok(oversized());
     };
     if raw {
         return Ok(bytes);
     }
-    json_secret(&bytes).map_err(|e| answer::failure(&e, None))
+    json_secret(&bytes).map_err(|e| (answer::not_json(), e.detail()))
 }
 
 /// Reads at most `cap` bytes; `None` when the body is longer (the rest is
@@ -185,8 +298,7 @@ async fn collect(
     headers: &HeaderMap,
     mut body: Incoming,
     cap: usize,
-    timeout: Duration,
-) -> std::result::Result<Option<SecretBytes>, Answer> {
+) -> std::result::Result<Option<SecretBytes>, BodyFailure> {
     let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
@@ -194,13 +306,18 @@ async fn collect(
     if declared.is_some_and(|n| n > cap as u64) {
         return Ok(None);
     }
-    let mut out = SecretBytes::new(Vec::with_capacity(declared.unwrap_or(0) as usize));
+    let reserve = declared.map_or(0, |n| usize::try_from(n).unwrap_or(RESERVE).min(RESERVE));
+    let mut out = SecretBytes::new(Vec::with_capacity(reserve));
     loop {
-        let frame = match tokio::time::timeout(timeout, body.frame()).await {
-            Err(_) => return Err(answer::text(408, "the request body came too slowly\n")),
-            Ok(None) => return Ok(Some(out)),
-            Ok(Some(Err(_))) => return Err(answer::text(400, "cannot read the request body\n")),
-            Ok(Some(Ok(frame))) => frame,
+        let frame = match body.frame().await {
+            None => return Ok(Some(out)),
+            Some(Err(e)) => {
+                return Err((
+                    answer::bad_request("cannot read the request body"),
+                    format!("cannot read the request body: {e}"),
+                ));
+            }
+            Some(Ok(frame)) => frame,
         };
         if let Ok(data) = frame.into_data() {
             if out.len() + data.len() > cap {
@@ -246,7 +363,7 @@ mod tests {
             assert!(bearer(&h).is_err(), "{bad}");
         }
         h.insert(AUTHORIZATION, HeaderValue::from_static("bearer ssos_abc"));
-        assert!(matches!(bearer(&h), Ok(Credential::Token(t)) if t.expose() == "ssos_abc"));
+        assert!(matches!(bearer(&h), Ok(t) if t.expose() == "ssos_abc"));
     }
 
     #[test]

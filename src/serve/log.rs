@@ -2,10 +2,16 @@
 //! thread that owns stderr so request tasks never block on it.
 //!
 //! A line holds the time, the method, the route template (never the raw
-//! path, which carries names and DIDs), the status, the duration and the
-//! token's name: never a secret, a token, a user id or a DID.
+//! path, which carries names and DIDs), the status, the duration, the
+//! token's name and, for a failure, its `detail` (what the command line
+//! would say, which the HTTP client is not told, with the request's app,
+//! user id, DID and secret name replaced): never a secret, a token, a user
+//! id or a DID. A connection
+//! closed unserved (its peer over `--max-connections-per-peer`) gets a line
+//! with `"event":"refused"` and the peer's address.
 
 use crate::ops::Principal;
+use std::net::IpAddr;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -17,6 +23,8 @@ pub(crate) struct Entry<'a> {
     pub status: u16,
     pub duration: Duration,
     pub principal: &'a Principal,
+    /// Why it failed, already free of the request's names.
+    pub detail: Option<&'a str>,
 }
 
 impl Entry<'_> {
@@ -30,8 +38,12 @@ impl Entry<'_> {
         let route = self.route.map_or_else(|| "null".into(), json_string);
         let ms = serde_json::Number::from_f64((self.duration.as_secs_f64() * 1e6).round() / 1e3)
             .map_or_else(|| "null".into(), |n| n.to_string());
+        let detail = self
+            .detail
+            .map(|d| format!(r#","detail":{}"#, json_string(d)))
+            .unwrap_or_default();
         format!(
-            r#"{{"time":"{}","method":{},"route":{route},"status":{},"duration_ms":{ms},"token":{token}}}"#,
+            r#"{{"time":"{}","method":{},"route":{route},"status":{},"duration_ms":{ms},"token":{token}{detail}}}"#,
             humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
             json_string(self.method),
             self.status,
@@ -63,6 +75,21 @@ impl Log {
     pub(crate) fn request(&self, entry: &Entry<'_>) {
         self.write(entry.line(SystemTime::now()));
     }
+
+    /// Logs a connection closed unserved because `peer` already holds
+    /// `limit` connections.
+    pub(crate) fn refused(&self, peer: IpAddr, limit: usize) {
+        self.write(refused_line(peer, limit, SystemTime::now()));
+    }
+}
+
+/// `{"time":…,"event":"refused","peer":…,"reason":…}`: the peer's address,
+/// which an operator needs to act on it, and nothing the client sent.
+fn refused_line(peer: IpAddr, limit: usize, now: SystemTime) -> String {
+    format!(
+        r#"{{"time":"{}","event":"refused","peer":"{peer}","reason":"too many connections per peer: {limit} open (--max-connections-per-peer)"}}"#,
+        humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
+    )
 }
 
 /// Writes lines from `rx` to `out` until the log is closed, one write per
@@ -111,6 +138,7 @@ mod tests {
             status: 404,
             duration: Duration::from_micros(1234),
             principal: &p,
+            detail: None,
         };
         let t = UNIX_EPOCH + Duration::from_millis(1_764_374_400_042);
         let v: serde_json::Value = serde_json::from_str(&e.line(t)).unwrap();
@@ -126,5 +154,25 @@ mod tests {
         };
         let v: serde_json::Value = serde_json::from_str(&anon.line(t)).unwrap();
         assert!(v["token"].is_null() && v["route"].is_null());
+        assert!(v.get("detail").is_none());
+        let failed = Entry {
+            status: 403,
+            detail: Some("this access token has been revoked \"quoted\""),
+            ..e
+        };
+        let v: serde_json::Value = serde_json::from_str(&failed.line(t)).unwrap();
+        assert_eq!(v["detail"], "this access token has been revoked \"quoted\"");
+    }
+
+    #[test]
+    fn a_refused_connection_is_one_json_object_with_its_peer() {
+        let t = UNIX_EPOCH + Duration::from_millis(1_764_374_400_042);
+        for peer in ["192.0.2.7", "2001:db8::7"] {
+            let line = refused_line(peer.parse().unwrap(), 4, t);
+            let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+            assert_eq!(v["event"], "refused");
+            assert_eq!(v["peer"], peer);
+            assert!(v["reason"].as_str().unwrap().contains("4 open"), "{line}");
+        }
     }
 }

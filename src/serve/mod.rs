@@ -8,8 +8,10 @@
 //! so a revoked token fails on its next request.
 
 mod answer;
+mod deadline;
 mod handler;
 mod log;
+mod peers;
 mod route;
 mod tls;
 mod writer;
@@ -40,9 +42,11 @@ pub struct Options {
     pub insecure_http: bool,
     /// Connections served at once; more wait to be accepted.
     pub max_connections: usize,
-    /// How long a client may take to send a request's headers (also how
-    /// long an idle keep-alive connection stays open), its TLS handshake,
-    /// and each chunk of its body.
+    /// Connections one client address may hold at once; more are closed.
+    pub max_connections_per_peer: usize,
+    /// How long a client may take to send a whole request, head and body
+    /// together from its first byte (also how long an idle keep-alive
+    /// connection stays open), and its TLS handshake.
     pub header_timeout: Duration,
     /// How long shutdown waits for requests in flight.
     pub grace: Duration,
@@ -108,7 +112,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         vault: opts.vault.clone(),
         writes,
         log: log::Log(log_tx),
-        body_timeout: opts.header_timeout,
+        request_timeout: opts.header_timeout,
     });
     let handles: Vec<_> = runtimes.iter().map(|r| r.handle().clone()).collect();
     // Runtime 0 accepts until a signal, lets requests in flight finish,
@@ -201,6 +205,7 @@ async fn accept_loop(
     let graceful = GracefulShutdown::new();
     let mut next = 0usize;
     let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_connections.max(1)));
+    let peers = peers::Peers::new(opts.max_connections_per_peer);
     loop {
         let permit = tokio::select! {
             p = slots.clone().acquire_owned() => p,
@@ -211,14 +216,20 @@ async fn accept_loop(
             a = listener.accept() => a,
             () = stop.next() => break,
         };
-        let stream = match accepted {
-            Ok((stream, _)) => stream,
+        let (stream, peer) = match accepted {
+            Ok(accepted) => accepted,
             // Out of descriptors or a connection reset before accept: the
             // listener itself is fine; pause instead of spinning.
             Err(_) => {
                 tokio::time::sleep(Duration::from_millis(20)).await;
                 continue;
             }
+        };
+        // Over its share, a peer's connection is closed unread; its slot
+        // goes back with the permit.
+        let Some(share) = peers.admit(peer.ip()) else {
+            state.log.refused(peer.ip(), peers.limit());
+            continue;
         };
         let _ = stream.set_nodelay(true);
         let watcher = graceful.watcher();
@@ -234,7 +245,7 @@ async fn accept_loop(
             continue;
         };
         runtime.spawn(async move {
-            let _permit = permit;
+            let _held = (permit, share);
             // Registered with the runtime that serves it.
             if let Ok(stream) = TcpStream::from_std(stream) {
                 connection(stream, tls, state, timeout, watcher).await;
@@ -263,24 +274,25 @@ async fn connection(
     http.timer(TokioTimer::new())
         .header_read_timeout(timeout)
         .max_buf_size(64 * 1024);
+    let clock = Arc::new(deadline::RequestClock::default());
+    let requests = clock.clone();
     let service = hyper::service::service_fn(move |req| {
         let state = state.clone();
-        async move { Ok::<_, std::convert::Infallible>(handler::handle(&state, req).await) }
+        let began = requests.began();
+        async move { Ok::<_, std::convert::Infallible>(handler::handle(&state, req, began).await) }
     });
     match tls {
         None => {
-            let _ = watcher
-                .watch(http.serve_connection(TokioIo::new(stream), service))
-                .await;
+            let io = TokioIo::new(deadline::Stamped::new(stream, clock));
+            let _ = watcher.watch(http.serve_connection(io, service)).await;
         }
         Some(acceptor) => {
             let Ok(Ok(stream)) = tokio::time::timeout(timeout, acceptor.accept(stream)).await
             else {
                 return;
             };
-            let _ = watcher
-                .watch(http.serve_connection(TokioIo::new(stream), service))
-                .await;
+            let io = TokioIo::new(deadline::Stamped::new(stream, clock));
+            let _ = watcher.watch(http.serve_connection(io, service)).await;
         }
     }
 }

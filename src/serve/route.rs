@@ -5,7 +5,7 @@
 //! that matches with another method is 405.
 
 use crate::error::{Error, Result};
-use crate::names::{AppName, Did, SecretName, UserId, UserRef};
+use crate::names::{AppName, Did, SecretName, UserRef};
 use crate::ops::Request;
 use crate::secret::SecretBytes;
 use hyper::Method;
@@ -153,7 +153,7 @@ pub(crate) enum Target {
 }
 
 /// The parsed names of one request; see [`Target`].
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RequestParts {
     kind: Kind,
     app: Option<AppName>,
@@ -163,13 +163,33 @@ pub(crate) struct RequestParts {
 }
 
 impl RequestParts {
-    /// The user id given in the `user-id` header, if this request has one:
-    /// it is kept out of answers and logs.
-    pub(crate) fn user_id(&self) -> Option<&UserId> {
-        match &self.user {
-            Some(UserRef::Id(u)) => Some(u),
+    /// `text` with this request's names taken out: an error's detail names
+    /// the app, user, DID and secret name it is about (quoted, the DID as
+    /// its text), and the log names none of them.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        let user_did = match &self.user {
+            Some(UserRef::Did(d)) => Some(d),
             _ => None,
+        };
+        for did in self.did.iter().chain(user_did) {
+            out = out.replace(did.text(), "(did)");
         }
+        // A DID names its user through the app; the detail quotes that id.
+        let user = match (&self.user, &self.app) {
+            (Some(u), Some(app)) => u.resolve(app).ok(),
+            _ => None,
+        };
+        if let Some(u) = user {
+            out = out.replace(&format!("{u:?}"), "(user-id)");
+        }
+        if let Some(app) = &self.app {
+            out = out.replace(&format!("{app:?}"), "(app)");
+        }
+        if let Some(name) = &self.name {
+            out = out.replace(&format!("{name:?}"), "(name)");
+        }
+        out
     }
 
     /// The operation, with `body` for the puts.
@@ -219,28 +239,35 @@ impl RequestParts {
     }
 }
 
-fn decode(seg: &str) -> Result<String> {
-    percent_encoding::percent_decode_str(seg)
-        .decode_utf8()
-        .map(|s| s.into_owned())
-        .map_err(|_| Error::Usage("a path segment is not UTF-8 once percent-decoded".into()))
+/// A request whose path or `user-id` header does not parse (400): what is
+/// wrong, in words for an HTTP client, never the value it sent.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct BadRequest(pub &'static str);
+
+/// Path segment `i` of `args`, percent-decoded and parsed, or `what`.
+fn arg<T: std::str::FromStr>(
+    args: &[String],
+    i: usize,
+    what: &'static str,
+) -> std::result::Result<T, BadRequest> {
+    args.get(i)
+        .and_then(|s| percent_encoding::percent_decode_str(s).decode_utf8().ok())
+        .and_then(|s| s.parse().ok())
+        .ok_or(BadRequest(what))
 }
 
 impl Matched {
     /// Parses the path segments and the `user-id` header (400 when one is
     /// missing or invalid).
-    pub(crate) fn parse(&self, user_id: Option<&[u8]>) -> Result<Target> {
-        let arg = |i: usize| -> Result<String> {
-            self.args
-                .get(i)
-                .ok_or_else(|| Error::failure("internal: route without its arguments"))
-                .and_then(|s| decode(s))
-        };
-        let header_user = || -> Result<UserRef> {
-            let raw = user_id.ok_or_else(|| Error::Usage("missing user-id header".into()))?;
-            let text = std::str::from_utf8(raw)
-                .map_err(|_| Error::Usage("the user-id header is not UTF-8".into()))?;
-            Ok(UserRef::Id(text.parse()?))
+    pub(crate) fn parse(&self, user_id: Option<&[u8]>) -> std::result::Result<Target, BadRequest> {
+        let args = &self.args[..];
+        let header_user = || {
+            let raw = user_id.ok_or(BadRequest("missing user-id header"))?;
+            std::str::from_utf8(raw)
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .map(UserRef::Id)
+                .ok_or(BadRequest("invalid user-id header"))
         };
         let mut parts = RequestParts {
             kind: self.kind,
@@ -252,16 +279,16 @@ impl Matched {
         match self.kind {
             Kind::Health => return Ok(Target::Health),
             Kind::GetSso | Kind::PutSso | Kind::RemoveSsoById => {
-                parts.app = Some(arg(0)?.parse()?);
+                parts.app = Some(arg(args, 0, "invalid app name")?);
                 parts.user = Some(header_user()?);
             }
             Kind::DeactivateSso | Kind::RemoveSsoByDid => {
-                parts.app = Some(arg(0)?.parse()?);
-                parts.user = Some(UserRef::Did(arg(1)?.parse()?));
+                parts.app = Some(arg(args, 0, "invalid app name")?);
+                parts.user = Some(UserRef::Did(arg(args, 1, "invalid DID")?));
             }
             Kind::PutDid | Kind::GetDid | Kind::DeleteDid => {
-                parts.did = Some(arg(0)?.parse()?);
-                parts.name = Some(arg(1)?.parse()?);
+                parts.did = Some(arg(args, 0, "invalid DID")?);
+                parts.name = Some(arg(args, 1, "invalid secret name")?);
             }
         }
         Ok(match self.kind {
@@ -279,7 +306,8 @@ mod tests {
 
     fn op(method: Method, path: &str, user: Option<&str>) -> Result<Operation> {
         let m = find(&method, path).map_err(|e| Error::Usage(format!("{e:?}")))?;
-        match m.parse(user.map(str::as_bytes))? {
+        let parsed = m.parse(user.map(str::as_bytes));
+        match parsed.map_err(|b| Error::Usage(b.0.into()))? {
             Target::Ready(p) | Target::Put(p, _) => {
                 Ok(p.into_request(SecretBytes::new(b"x".to_vec()))?.operation())
             }
@@ -387,5 +415,77 @@ mod tests {
         bad(Method::GET, "/getSSOSecret/a%09b", Some("alice"));
         let text = "/getDIDSecret/did%3Assi%3Aname%3Av%3Ademo%2Falice/credential";
         assert_eq!(op(Method::GET, text, None).unwrap(), Operation::GetDid);
+        // What is wrong, never the value.
+        let why = |m: Method, p: &str, u: Option<&str>| {
+            find(&m, p)
+                .unwrap()
+                .parse(u.map(str::as_bytes))
+                .unwrap_err()
+                .0
+        };
+        assert_eq!(
+            why(Method::GET, "/getSSOSecret/demo", None),
+            "missing user-id header"
+        );
+        let long = "u".repeat(300);
+        assert_eq!(
+            why(Method::GET, "/getSSOSecret/demo", Some(&long)),
+            "invalid user-id header"
+        );
+        assert_eq!(
+            why(Method::GET, "/getSSOSecret/a%FFb", Some("a")),
+            "invalid app name"
+        );
+        assert_eq!(
+            why(Method::GET, "/getDIDSecret/0OIl/n", None),
+            "invalid DID"
+        );
+        let d = crate::did::encode("did:ssi:key:x");
+        assert_eq!(
+            why(Method::GET, &format!("/getDIDSecret/{d}/a%09b"), None),
+            "invalid secret name"
+        );
+    }
+
+    #[test]
+    fn redacted_details_name_no_app_user_did_or_secret() {
+        let parts = |m: Method, p: &str, u: Option<&str>| match find(&m, p)
+            .unwrap()
+            .parse(u.map(str::as_bytes))
+            .unwrap()
+        {
+            Target::Ready(p) | Target::Put(p, _) => p,
+            Target::Health => unreachable!(),
+        };
+        let p = parts(Method::GET, "/getSSOSecret/demo", Some("alice@example.com"));
+        assert_eq!(
+            p.redact(r#"no SSO secret for user "alice@example.com" of app "demo""#),
+            "no SSO secret for user (user-id) of app (app)"
+        );
+        assert_eq!(
+            p.redact(r#"access token "ci" does not cover app "demo""#),
+            r#"access token "ci" does not cover app (app)"#
+        );
+        // A name DID names its user through the app.
+        let d = crate::did::encode("did:ssi:name:v:demo/alice");
+        let p = parts(
+            Method::DELETE,
+            &format!("/deactivateSSOSecret/demo/{d}"),
+            None,
+        );
+        assert_eq!(
+            p.redact(r#"no SSO secret for user "alice" of app "demo""#),
+            "no SSO secret for user (user-id) of app (app)"
+        );
+        let d = crate::did::encode("did:ssi:key:abc");
+        let p = parts(Method::GET, &format!("/getDIDSecret/{d}/credential"), None);
+        assert_eq!(
+            p.redact(r#"no DID secret "credential" for did:ssi:key:abc"#),
+            "no DID secret (name) for (did)"
+        );
+        assert_eq!(
+            p.redact("access token \"ci\" does not cover DID did:ssi:key:abc"),
+            "access token \"ci\" does not cover DID (did)"
+        );
     }
 }
