@@ -17,6 +17,8 @@ pub struct Cluster {
     bin: PathBuf,
     child: Option<Child>,
     owner: Option<(u32, u32)>,
+    /// Settings beyond the defaults (`-c name=value`).
+    settings: Vec<String>,
 }
 
 /// The installed server's binaries (Debian: /usr/lib/postgresql/<v>/bin),
@@ -115,6 +117,12 @@ impl Cluster {
     /// Starts a new cluster, or `None` (skip) where no server is installed
     /// and CI is not set.
     pub fn start() -> Option<Cluster> {
+        Self::start_with(&[], &[])
+    }
+
+    /// [`Cluster::start`] with `files` written into the data directory (0600,
+    /// the server's) and `settings` (`name=value`) given to the server.
+    pub fn start_with(files: &[(&str, &[u8])], settings: &[&str]) -> Option<Cluster> {
         let Some(bin) = bin_dir() else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -134,11 +142,19 @@ impl Cluster {
             .status()
             .unwrap();
         assert!(status.success());
+        for (name, bytes) in files {
+            use std::os::unix::fs::PermissionsExt;
+            let path = dir.path().join("data").join(name);
+            std::fs::write(&path, bytes).unwrap();
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+            chown(&path, owner);
+        }
         let mut c = Cluster {
             dir,
             bin,
             child: None,
             owner,
+            settings: settings.iter().map(|s| s.to_string()).collect(),
         };
         c.resume();
         Some(c)
@@ -147,6 +163,14 @@ impl Cluster {
     /// The socket directory.
     pub fn socket_dir(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// The server's port (its socket's name carries it).
+    pub fn port(&self) -> u16 {
+        self.settings
+            .iter()
+            .find_map(|s| s.strip_prefix("port=")?.parse().ok())
+            .unwrap_or(5432)
     }
 
     /// A new empty database, and its URL.
@@ -161,7 +185,8 @@ impl Cluster {
     /// The URL of database `name` on this cluster.
     pub fn url(&self, name: &str) -> String {
         format!(
-            "postgresql://postgres@/{name}?host={}",
+            "postgresql://postgres@:{}/{name}?host={}",
+            self.port(),
             self.socket_dir().display()
         )
     }
@@ -171,6 +196,7 @@ impl Cluster {
     pub fn client(&self, name: &str) -> postgres::Client {
         postgres::Config::new()
             .host_path(self.socket_dir())
+            .port(self.port())
             .user("postgres")
             .dbname(name)
             .connect(postgres::NoTls)
@@ -201,6 +227,7 @@ impl Cluster {
             .arg(self.dir.path())
             .args(["-c", "listen_addresses=", "-c", "fsync=off"])
             .args(["-c", "max_connections=200", "-c", "shared_buffers=32MB"])
+            .args(self.settings.iter().flat_map(|s| ["-c", s.as_str()]))
             .stdout(Stdio::null())
             .stderr(Stdio::null());
         as_owner(&mut cmd, self.owner);
@@ -209,6 +236,7 @@ impl Cluster {
         loop {
             let ok = postgres::Config::new()
                 .host_path(self.socket_dir())
+                .port(self.port())
                 .user("postgres")
                 .dbname("postgres")
                 .connect(postgres::NoTls)

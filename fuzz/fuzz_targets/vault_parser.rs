@@ -1,12 +1,13 @@
 //! Feeds arbitrary bytes to every parser that reads vault bytes before
 //! anything is authenticated: the prefix, the header (slots, revoked ids,
 //! writer list, bucket table), the scope records, buckets and keyrings, for
-//! every format version. None may panic, and a header or records region that
+//! every format version, and a whole head as a database store holds it.
+//! None may panic, and a header or records region that
 //! parses must encode back to exactly the same bytes.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sso_secrets::vault::{format, record};
+use sso_secrets::vault::{HeadRead, format, record};
 use sso_secrets::vault::keys::Keyring;
 
 fuzz_target!(|data: &[u8]| {
@@ -38,5 +39,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for version in [1, 2, 3] {
         let _ = Keyring::decode(version, data);
+    }
+    // A database store holds the head as one value: parsed whole, nothing
+    // after its records, and the buckets it names listed for collection.
+    if let Ok(head) = HeadRead::parse(data) {
+        let _ = head.bucket_hashes().count();
     }
 });

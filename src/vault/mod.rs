@@ -131,7 +131,7 @@ impl HeadRead {
 
     /// Parses a head held as one byte string (a store that keeps it apart
     /// from the buckets): it must be exactly the head, nothing after it.
-    pub(crate) fn parse(bytes: &[u8]) -> Result<HeadRead> {
+    pub fn parse(bytes: &[u8]) -> Result<HeadRead> {
         let slice = |offset: u64, len: usize| {
             usize::try_from(offset)
                 .ok()
@@ -158,7 +158,7 @@ impl HeadRead {
 
     /// The bucket hashes the head lists (base and every record, none of
     /// them verified): what a store must keep while this head is current.
-    pub(crate) fn bucket_hashes(&self) -> impl Iterator<Item = &[u8; 32]> {
+    pub fn bucket_hashes(&self) -> impl Iterator<Item = &[u8; 32]> {
         self.header
             .buckets
             .iter()

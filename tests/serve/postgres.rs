@@ -1,5 +1,7 @@
 //! A vault in PostgreSQL, from outside: the real binary and real servers on
 //! a throwaway cluster (with CI set, a missing server fails the run).
+// Test helpers run only inside tests; a failed setup should panic loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::{PASS, Vault, did, raw_bin};
 use crate::harness::{Http, Server, json_secret};
@@ -267,6 +269,17 @@ fn two_servers_on_one_database_see_each_others_writes_and_revokes() {
     );
     let r = hb.get("/getSSOSecret/demo", Some("alice"));
     assert_eq!((r.status, r.text().as_str()), (200, "one"));
+    // A client reads its own write at once from the server that took it
+    // (found in review: the cached head lagged its own commit).
+    for i in 0..30 {
+        let value = format!("mine-{i}");
+        assert_eq!(
+            ha.put("/putSSOSecret/demo", Some("bob"), &json_secret(&value))
+                .status,
+            200
+        );
+        assert_eq!(ha.get("/getSSOSecret/demo", Some("bob")).text(), value);
+    }
     // A command-line write reaches both.
     v.token(&token)
         .args(["put-sso", "demo", "--user-id", "alice"])
@@ -504,4 +517,107 @@ fn vault_copy_moves_a_file_vault_into_postgresql_and_back_keeping_every_token() 
         .assert()
         .success()
         .stdout("a-value");
+}
+
+/// A CA and a server certificate for `names`, signed by it: (CA PEM,
+/// certificate PEM, key PEM).
+fn ca_and_server(names: &[&str]) -> (String, String, String) {
+    let ca_key = rcgen::KeyPair::generate().unwrap();
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "sso-secrets test database CA");
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = rcgen::Issuer::new(ca, &ca_key);
+    let key = rcgen::KeyPair::generate().unwrap();
+    let names = names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let leaf = rcgen::CertificateParams::new(names)
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    (ca_cert.pem(), leaf.pem(), key.serialize_pem())
+}
+
+#[test]
+fn tls_to_the_database_verifies_as_sslmode_says() {
+    let (ca, cert, key) = ca_and_server(&["localhost"]);
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let listen = "listen_addresses=127.0.0.1".to_string();
+    let port_setting = format!("port={port}");
+    let Some(db) = Cluster::start_with(
+        &[
+            ("server.crt", cert.as_bytes()),
+            ("server.key", key.as_bytes()),
+        ],
+        &[&listen, &port_setting, "ssl=on"],
+    ) else {
+        return;
+    };
+    db.database("tls");
+    let files = Vault::empty();
+    let good_ca = files.file("ca.pem", ca.as_bytes());
+    let other_ca = files.file("other.pem", ca_and_server(&["localhost"]).0.as_bytes());
+    let url = |host: &str, mode: &str, root: &std::path::Path| {
+        format!(
+            "postgresql://postgres@{host}:{port}/tls?sslmode={mode}&sslrootcert={}",
+            root.display()
+        )
+    };
+    let run = |u: &str, args: &[&str]| {
+        raw_bin()
+            .args(["--vault", u, "--no-input"])
+            .args(args)
+            .env("SSO_SECRETS_PASSPHRASE", PASS)
+            .output()
+            .unwrap()
+    };
+    // verify-full with the right CA and name: works.
+    let full = url("localhost", "verify-full", &good_ca);
+    let o = run(
+        &full,
+        &["init", "--kdf-memory", "19", "--kdf-iterations", "2"],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = run(&full, &["list"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // Another CA: refused, exit 1, said as a TLS failure.
+    let o = run(&url("localhost", "verify-full", &other_ca), &["list"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("TLS"), "{err}");
+    // The certificate does not name 127.0.0.1: verify-full refuses,
+    // verify-ca (chain only) accepts.
+    let o = run(&url("127.0.0.1", "verify-full", &good_ca), &["list"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = run(&url("127.0.0.1", "verify-ca", &good_ca), &["list"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // require with a root certificate is verify-ca too, as in libpq: the
+    // wrong CA is refused.
+    let o = run(&url("127.0.0.1", "require", &other_ca), &["list"]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    // The server saw TLS connections only.
+    let mut c = db.client("tls");
+    let plain: i64 = c
+        .query_one(
+            "SELECT count(*) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid) \
+             WHERE a.client_addr IS NOT NULL AND NOT s.ssl",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(plain, 0);
 }

@@ -33,7 +33,7 @@ use crate::vault::format::PREFIX_LEN;
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 use worker::{Conn, Pool, Slot};
@@ -84,6 +84,9 @@ struct Inner {
     /// The counter a watcher last read, and when.
     confirmed: Mutex<Option<(i64, Instant)>>,
     watching: AtomicBool,
+    /// The newest commit this process made: a head older than it is never
+    /// answered from the cache, so a client reads its own write at once.
+    committed: AtomicI64,
     buckets: Mutex<BucketCache>,
 }
 
@@ -111,6 +114,7 @@ impl PgStore {
             kept: RwLock::new(None),
             confirmed: Mutex::new(None),
             watching: AtomicBool::new(false),
+            committed: AtomicI64::new(0),
             buckets: Mutex::default(),
         }));
         stores.push(store.clone());
@@ -141,7 +145,8 @@ impl PgStore {
             return None;
         }
         let kept = self.0.kept.read().ok()?.clone()?;
-        (kept.0 == counter).then(|| self.snapshot(kept.0, kept.1, false))
+        (kept.0 == counter && kept.0 >= self.0.committed.load(Ordering::Acquire))
+            .then(|| self.snapshot(kept.0, kept.1, false))
     }
 
     fn kept_counter(&self) -> Option<i64> {
@@ -181,7 +186,7 @@ impl Store for PgStore {
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
         let conn = self.0.pool.take().map_err(LockError::Other)?;
         let target = self.0.target.clone();
-        let locked = conn.run(move |slot| lock(slot, &target, timeout));
+        let locked = conn.run_again_if_stale(move |slot| lock(slot, &target, timeout));
         match locked {
             Ok(()) => Ok(Box::new(PgLocked {
                 store: self.clone(),
@@ -197,7 +202,10 @@ impl Store for PgStore {
 
     fn create(&self, _timeout: Duration, new: NewHead) -> Result<()> {
         let target = self.0.target.clone();
-        self.0.pool.run(move |slot| create(slot, &target, &new))
+        let conn = self.0.pool.take()?;
+        let out = conn.run(move |slot| create(slot, &target, &new));
+        self.0.pool.give(conn);
+        out
     }
 
     fn watch(&self) {
@@ -269,10 +277,16 @@ pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Erro
             Error::failure(msg)
         };
     }
-    // rustls's verdict on the server's certificate is permanent.
+    // rustls's verdict on the server's certificate is permanent. It comes
+    // wrapped in an I/O error, somewhere down the chain.
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+        let tls = s.downcast_ref::<rustls::Error>().or_else(|| {
+            s.downcast_ref::<std::io::Error>()
+                .and_then(|io| io.get_ref())
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(tls) = tls {
             return Error::failure(format!(
                 "{what} database {target}: TLS: {tls} (check sslmode and sslrootcert)"
             ));
@@ -502,7 +516,9 @@ impl Locked for PgLocked {
         let target = self.store.0.target.clone();
         let out = conn.run(move |slot| publish(slot, &target, read, &new));
         self.store.0.pool.give(conn);
-        out
+        let counter = out?;
+        self.store.0.committed.fetch_max(counter, Ordering::AcqRel);
+        Ok(())
     }
 }
 
@@ -528,7 +544,7 @@ fn lost() -> Error {
 
 /// The compare-and-swap: the head where the counter is still `read`, the
 /// new buckets, a notification, one commit.
-fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<()> {
+fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<i64> {
     let err = |e: postgres::Error| {
         if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
             return Error::ReadOnly(format!("the database {target} is read-only (a standby?)"));
@@ -575,7 +591,7 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
             slot.reset();
         }
     }
-    Ok(())
+    Ok(counter)
 }
 
 /// A server's watcher: listens for commits and re-reads the counter after

@@ -18,6 +18,9 @@ type Job = Box<dyn FnOnce(&mut Slot) + Send>;
 pub(super) struct Slot {
     target: Arc<Target>,
     client: Option<postgres::Client>,
+    /// The current job found the connection already open (it may have
+    /// died while idle, e.g. when the server restarted).
+    reused: bool,
 }
 
 impl Slot {
@@ -25,6 +28,7 @@ impl Slot {
     pub(super) fn client(&mut self) -> Result<&mut postgres::Client> {
         if self.client.as_ref().is_none_or(postgres::Client::is_closed) {
             self.client = None;
+            self.reused = false;
             self.client = Some(self.target.connect()?);
         }
         self.client
@@ -53,6 +57,7 @@ impl Conn {
                 let mut slot = Slot {
                     target,
                     client: None,
+                    reused: false,
                 };
                 // Ends when every sender is gone.
                 while let Ok(job) = rx.recv() {
@@ -65,6 +70,37 @@ impl Conn {
 
     /// Runs `f` on this connection's thread and waits for its answer.
     pub(super) fn run<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,
+    ) -> Result<R> {
+        self.submit(move |slot| f(slot))
+    }
+
+    /// [`Conn::run`] for work that may run twice (reads, and taking the
+    /// lock, whose first statement opens the transaction): when a
+    /// connection kept open turns out to have died while idle (the server
+    /// restarted), it runs once more on a new one, so a server recovers on
+    /// its first request rather than once per kept connection.
+    pub(super) fn run_again_if_stale<R: Send + 'static>(
+        &self,
+        f: impl Fn(&mut Slot) -> Result<R> + Send + 'static,
+    ) -> Result<R> {
+        self.submit(move |slot| {
+            slot.reused = slot.client.is_some();
+            match f(slot) {
+                Err(_)
+                    if slot.reused
+                        && slot.client.as_ref().is_none_or(postgres::Client::is_closed) =>
+                {
+                    slot.reset();
+                    f(slot)
+                }
+                out => out,
+            }
+        })
+    }
+
+    fn submit<R: Send + 'static>(
         &self,
         f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,
     ) -> Result<R> {
@@ -124,13 +160,14 @@ impl Pool {
         }
     }
 
-    /// Runs `f` on any connection.
+    /// Runs `f`, a read, on any connection (again on a new one if a kept
+    /// connection died while idle).
     pub(super) fn run<R: Send + 'static>(
         &self,
-        f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,
+        f: impl Fn(&mut Slot) -> Result<R> + Send + 'static,
     ) -> Result<R> {
         let conn = self.take()?;
-        let out = conn.run(f);
+        let out = conn.run_again_if_stale(f);
         self.give(conn);
         out
     }
