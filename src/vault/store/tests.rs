@@ -18,6 +18,8 @@ use std::time::Duration;
 /// A store holding a new vault, and what keeps it alive.
 struct On {
     store: Arc<dyn Store>,
+    /// The same store, as itself (database only).
+    pg: Option<PgStore>,
     _dir: tempfile::TempDir,
     cluster: Option<Cluster>,
     db: String,
@@ -30,6 +32,7 @@ fn each_store(test: impl Fn(&On)) {
     let dir = tempfile::tempdir().unwrap();
     let file = On {
         store: Arc::new(FileStore::new(dir.path().join("vault"))),
+        pg: None,
         _dir: dir,
         cluster: None,
         db: String::new(),
@@ -41,8 +44,10 @@ fn each_store(test: impl Fn(&On)) {
     };
     let db = format!("suite{}", DATABASES.fetch_add(1, Ordering::Relaxed));
     let url = cluster.database(&db);
+    let target = Target::parse(&url).unwrap();
     let on = On {
-        store: PgStore::shared(&Target::parse(&url).unwrap()).unwrap(),
+        store: PgStore::shared(&target).unwrap(),
+        pg: Some(PgStore::of(&target)),
         _dir: tempfile::tempdir().unwrap(),
         cluster: Some(cluster),
         db,
@@ -189,8 +194,8 @@ fn concurrent_writers_lose_nothing() {
 fn collection_never_removes_a_bucket_the_head_names() {
     each_store(|on| {
         let u = pass();
-        // Enough entries for several buckets, written one commit each, so
-        // that collection runs (every 16 commits) between them.
+        // Enough entries for several buckets, written one commit each (the
+        // first commit of the process collects too).
         for i in 0..150 {
             put(
                 &*on.store,
@@ -217,6 +222,7 @@ fn collection_never_removes_a_bucket_the_head_names() {
             for i in 150..170 {
                 put(&*on.store, &u, "app0", &format!("u{i}"), &format!("v{i}")).unwrap();
             }
+            on.pg.as_ref().unwrap().collect_now().unwrap();
             let after: i64 = db
                 .query_one("SELECT count(*) FROM sso_secrets_bucket", &[])
                 .unwrap()

@@ -48,8 +48,9 @@ const CHANNEL: &str = "sso_secrets";
 const FRESH_FOR: Duration = Duration::from_millis(100);
 /// How often a watcher asks when no notification comes.
 const WATCH_EVERY: Duration = Duration::from_millis(40);
-/// Unreferenced buckets are collected after every this many commits.
-const COLLECT_EVERY: i64 = 16;
+/// A process collects unreferenced buckets after a commit at most this
+/// often (each collection scans the bucket table).
+const COLLECT_EVERY: Duration = Duration::from_secs(5);
 /// Bucket bytes a process keeps (they are named by their hash, so a kept
 /// bucket is never stale).
 const BUCKET_CACHE: usize = 64 << 20;
@@ -70,6 +71,8 @@ CREATE TABLE IF NOT EXISTS sso_secrets_bucket (
     PRIMARY KEY (vault, hash)
 );
 ALTER TABLE sso_secrets_bucket ALTER COLUMN bytes SET STORAGE EXTERNAL;
+CREATE INDEX IF NOT EXISTS sso_secrets_bucket_unreferenced
+    ON sso_secrets_bucket (unreferenced_since) WHERE unreferenced_since IS NOT NULL;
 ";
 
 /// A PostgreSQL vault, shared by every caller in the process.
@@ -87,6 +90,8 @@ struct Inner {
     /// The newest commit this process made: a head older than it is never
     /// answered from the cache, so a client reads its own write at once.
     committed: AtomicI64,
+    /// When this process last collected unreferenced buckets.
+    collected: Mutex<Option<Instant>>,
     buckets: Mutex<BucketCache>,
 }
 
@@ -99,13 +104,24 @@ struct BucketCache {
 impl PgStore {
     /// The store for `target`, one per process and database.
     pub fn shared(target: &Target) -> Result<Arc<dyn Store>> {
+        Self::registered(target).map(|s| Arc::new(s) as Arc<dyn Store>)
+    }
+
+    /// [`PgStore::shared`], as itself (tests).
+    #[cfg(test)]
+    pub(crate) fn of(target: &Target) -> PgStore {
+        #[allow(clippy::unwrap_used)]
+        Self::registered(target).unwrap()
+    }
+
+    fn registered(target: &Target) -> Result<PgStore> {
         static STORES: OnceLock<Mutex<Vec<PgStore>>> = OnceLock::new();
         let mut stores = STORES
             .get_or_init(Mutex::default)
             .lock()
             .map_err(|_| Error::failure("internal: store registry poisoned"))?;
         if let Some(s) = stores.iter().find(|s| *s.0.target == *target) {
-            return Ok(Arc::new(s.clone()));
+            return Ok(s.clone());
         }
         let target = Arc::new(target.clone());
         let store = PgStore(Arc::new(Inner {
@@ -115,10 +131,11 @@ impl PgStore {
             confirmed: Mutex::new(None),
             watching: AtomicBool::new(false),
             committed: AtomicI64::new(0),
+            collected: Mutex::new(None),
             buckets: Mutex::default(),
         }));
         stores.push(store.clone());
-        Ok(Arc::new(store))
+        Ok(store)
     }
 
     fn snapshot(&self, counter: i64, head: Arc<HeadRead>, fresh: bool) -> Snapshot {
@@ -132,6 +149,27 @@ impl PgStore {
             fresh,
             warning: None,
         }
+    }
+
+    /// Collects unreferenced buckets now (tests).
+    #[cfg(test)]
+    pub(crate) fn collect_now(&self) -> Result<()> {
+        let target = self.0.target.clone();
+        self.0.pool.run(move |slot| {
+            collect(slot.client()?).map_err(|e| db_error(&target, "cannot collect in", &e))
+        })
+    }
+
+    /// Whether this process should collect now (and note that it does).
+    fn collection_due(&self) -> bool {
+        let Ok(mut last) = self.0.collected.lock() else {
+            return false;
+        };
+        let due = last.is_none_or(|t| t.elapsed() >= COLLECT_EVERY);
+        if due {
+            *last = Some(Instant::now());
+        }
+        due
     }
 
     /// The kept head, when a watcher confirmed its counter within
@@ -515,6 +553,16 @@ impl Locked for PgLocked {
         let read = self.read.ok_or_else(lost)?;
         let target = self.store.0.target.clone();
         let out = conn.run(move |slot| publish(slot, &target, read, &new));
+        if out.is_ok() && self.store.collection_due() {
+            // After the answer, before the connection serves anyone else.
+            // Best effort: a failure leaves garbage for the next one, never
+            // a missing bucket.
+            conn.queue(|slot| {
+                if !matches!(slot.client().map(collect), Ok(Ok(()))) {
+                    slot.reset();
+                }
+            });
+        }
         self.store.0.pool.give(conn);
         let counter = out?;
         self.store.0.committed.fetch_max(counter, Ordering::AcqRel);
@@ -584,13 +632,6 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
             other => other,
         }
     })?;
-    if counter % COLLECT_EVERY == 0 {
-        // Best effort, after the commit: a failure leaves garbage for the
-        // next collection, never a missing bucket.
-        if collect(client).is_err() {
-            slot.reset();
-        }
-    }
     Ok(counter)
 }
 
