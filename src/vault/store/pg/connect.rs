@@ -106,7 +106,7 @@ impl Target {
         } else {
             format!("{base}?{}", kept.join("&"))
         };
-        let config = postgres::Config::from_str(&rest).map_err(|e| bad(e.to_string()))?;
+        let config = postgres::Config::from_str(&rest).map_err(|e| bad(with_cause(&e)))?;
         if config.get_password().is_some() {
             return Err(bad(
                 "a password does not belong in the URL (argv is visible to every user); \
@@ -241,6 +241,18 @@ impl Target {
         }
         Ok(roots)
     }
+}
+
+/// An error with its causes (the URL parser says what was wrong only in
+/// its source).
+fn with_cause(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    text
 }
 
 /// Where Debian's and most distributions' servers put their socket.
