@@ -543,7 +543,10 @@ impl Locked for PgLocked {
     fn head(&mut self) -> Result<Snapshot> {
         let conn = self.conn.as_ref().ok_or_else(lost)?;
         let target = self.store.0.target.clone();
-        let (counter, bytes) = conn.run(move |slot| read_head(slot, &target, -1))?;
+        // Under the lock the head is read from the database, but its bytes
+        // only when they are not the head this process kept (verified).
+        let known = self.store.kept_counter().unwrap_or(-1);
+        let (counter, bytes) = conn.run(move |slot| read_head(slot, &target, known))?;
         self.read = Some(counter);
         self.store.snapshot_of(counter, bytes)
     }
