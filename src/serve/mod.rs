@@ -397,13 +397,21 @@ async fn accept_loop(
 /// HTTP. It holds no secret and takes no token; bind it where only the
 /// scraper reaches.
 async fn metrics_loop(listener: TcpListener, metrics: Arc<Metrics>) {
+    // A scraper needs one connection; a few more cover a second scraper and
+    // a curl. More wait, so a client of this port cannot take file
+    // descriptors from the service itself.
+    let slots = Arc::new(tokio::sync::Semaphore::new(8));
     loop {
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return;
+        };
         let Ok((stream, _)) = listener.accept().await else {
             tokio::time::sleep(Duration::from_millis(20)).await;
             continue;
         };
         let metrics = metrics.clone();
         tokio::spawn(async move {
+            let _held = permit;
             let mut http = http1::Builder::new();
             http.timer(TokioTimer::new())
                 .header_read_timeout(Duration::from_secs(10))
