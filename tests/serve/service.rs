@@ -683,3 +683,87 @@ fn sighup_rotates_the_certificate_and_keeps_open_connections() {
     // Nothing of the key in the log.
     assert!(log.iter().all(|l| !l.contains("PRIVATE KEY")), "{log:?}");
 }
+
+// ------------------------------------------------ store failures, by reason
+
+fn store_errors(h: &Http, reason: &str) -> f64 {
+    scrape(h)
+        .get(&format!(
+            r#"sso_secrets_store_errors_total{{reason="{reason}"}}"#
+        ))
+        .copied()
+        .unwrap_or(0.0)
+}
+
+#[test]
+fn a_busy_vault_and_an_unreachable_database_are_told_apart() {
+    // A file vault whose lock another writer holds: busy.
+    let (v, token) = vault_with_token();
+    let s = Server::start(&v, &["--lock-timeout", "0.3"]);
+    let mut lock_path = v.path.clone().into_os_string();
+    lock_path.push(".lock");
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .unwrap();
+    lock.lock().unwrap();
+    let h = s.client(&token);
+    let anon = Http::new(&s.base, None);
+    let r = h.put("/putSSOSecret/demo", Some("alice"), &json_secret("x"));
+    assert_eq!(r.status, 503);
+    assert_eq!(store_errors(&anon, "busy"), 1.0);
+    lock.unlock().unwrap();
+    let (_, log) = s.stop();
+    let busy = json_lines(&log)
+        .into_iter()
+        .find(|j| j["status"] == 503)
+        .unwrap();
+    assert_eq!(busy["reason"], "busy", "{busy}");
+
+    // A PostgreSQL vault whose server stops answering: unreachable.
+    let Some(mut db) = sso_secrets::testing::Cluster::start() else {
+        return;
+    };
+    let mut v = Vault::empty();
+    v.path = std::path::PathBuf::from(db.database("service"));
+    v.pass()
+        .args(["init", "--kdf-memory", "19", "--kdf-iterations", "2"])
+        .assert()
+        .success();
+    let token = v.create_token(&["reader"]);
+    let s = Server::start(&v, &[]);
+    let h = s.client(&token);
+    let anon = Http::new(&s.base, None);
+    assert_eq!(anon.get("/healthz", None).status, 200);
+    db.pause();
+    // The server notices within its watch interval; wait for it, bounded.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while anon.get("/healthz", None).status != 503 {
+        assert!(std::time::Instant::now() < deadline, "healthz stays 200");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let r = anon.send("HEAD", "/healthz", &[], None);
+    assert_eq!((r.status, r.body.len()), (503, 0));
+    assert_eq!(h.get("/getSSOSecret/demo", Some("alice")).status, 503);
+    assert_eq!(store_errors(&anon, "store_unreachable"), 1.0);
+    db.resume();
+    let (_, log) = s.stop();
+    let lines = json_lines(&log);
+    let get = lines
+        .iter()
+        .find(|j| j["route"] == "/getSSOSecret/{app}")
+        .unwrap();
+    assert_eq!(
+        (get["status"].as_u64(), &get["reason"]),
+        (Some(503), &serde_json::json!("store_unreachable"))
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|j| j["route"] == "/healthz" && j["reason"] == "unreachable"),
+        "{log:?}"
+    );
+}
