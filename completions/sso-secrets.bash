@@ -1740,7 +1740,7 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__serve)
-            opts="-h --listen --tls-cert --tls-key --max-connections --max-connections-per-peer --header-timeout --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
+            opts="-h --listen --tls-cert --tls-key --max-connections --max-connections-per-peer --header-timeout --metrics-listen --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1767,6 +1767,10 @@ _sso__secrets() {
                     return 0
                     ;;
                 --header-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -215,6 +215,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --max-connections 'Connections served at once; more wait to be accepted'
             cand --max-connections-per-peer 'Connections one client address (an IPv6 /64) may hold at once; more are closed at once and logged [default: half of --max-connections]'
             cand --header-timeout 'Seconds a client may take to send a whole request, headers and body together from its first byte (then 408), or its TLS handshake; also how long an idle connection stays open'
+            cand --metrics-listen 'Serve /metrics on this address alone (plain HTTP, no token) instead of on --listen'
             cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'

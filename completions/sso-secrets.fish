@@ -190,6 +190,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-ke
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections -d 'Connections served at once; more wait to be accepted' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections-per-peer -d 'Connections one client address (an IPv6 /64) may hold at once; more are closed at once and logged [default: half of --max-connections]' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l header-timeout -d 'Seconds a client may take to send a whole request, headers and body together from its first byte (then 408), or its TLS handshake; also how long an idle connection stays open' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l metrics-listen -d 'Serve /metrics on this address alone (plain HTTP, no token) instead of on --listen' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F

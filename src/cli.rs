@@ -186,9 +186,50 @@ pub enum Command {
         after_help = "The APIHub routes (GET /getSSOSecret/{app} with header user-id, PUT \
         /putSSOSecret/{app} with {\"secret\":\"…\"}, DELETE /deactivateSSOSecret/{app}/{did}, DELETE \
         /removeSSOSecret/{app}, PUT /putDIDSecret/{did}/{name}, GET /getDIDSecret/{did}/{name}, DELETE \
-        /removeDIDSecret/{did}/{name}) and the RFC text's spellings; GET /healthz needs no token.\n\
+        /removeDIDSecret/{did}/{name}) and the RFC text's spellings; GET /healthz and GET \
+        /metrics need no token.\n\
         Runs until SIGINT or SIGTERM, then finishes the requests in flight. The first line on \
-        stderr is `listening on http://ADDR`, then one JSON line per request.\n\n\
+        stderr is `listening on http://ADDR`, then one JSON line per request or connection \
+        event.\n\n\
+        Health (GET or HEAD /healthz, no token):\n  \
+        200 ok while the vault opens and its head parses (a database: reachable, or reached \
+        within 100 ms); else 503 with one word: missing (no vault at the path, or unreadable), \
+        corrupt (the head does not parse), unreachable (the database). The server holds no \
+        key, so /healthz cannot verify the vault's signatures: the first request with a token \
+        does, and answers 500 for a vault that fails them.\n\n\
+        Log (stderr, one JSON object per line):\n  \
+        A request: time, peer (client address), method, route (the template, never the path), \
+        status, duration_ms, token (its name, or null), and for every 4xx/5xx a reason: \
+        no_token, malformed_token, unknown_token, invalid_token, revoked, expired, \
+        out_of_scope, read_only_token, admin_only, not_found, bad_request, no_route, \
+        method_not_allowed, timeout, not_json, empty_secret, secret_too_large, bad_secret, \
+        read_only, corrupt, busy, store_unreachable, failure; /healthz's 503 says missing, \
+        corrupt or unreachable. A failure may carry a detail: the command line's words, \
+        without the app, user id, DID or secret name. Never a secret, a token, a user id or a \
+        DID.\n  \
+        An event: time, event, peer, reason, detail. refused (per_peer_limit), saturated \
+        (max_connections: every slot busy, new connections wait), tls_handshake_failed \
+        (plain_http, not_tls, tls_error, timeout), timeout (header_timeout: a request begun \
+        and not finished in time; idle keep-alive connections close silently), \
+        connection_error (bad_http), tls_reloaded, tls_reload_failed (bad_certificate).\n\n\
+        Metrics (GET or HEAD /metrics, or on --metrics-listen alone):\n  \
+        OpenMetrics text (Prometheus scrapes it): sso_secrets_http_requests_total{route,method,\
+        status}, sso_secrets_http_request_duration_seconds{route} (histogram), \
+        sso_secrets_write_batch_size and sso_secrets_write_commit_duration_seconds \
+        (histograms, per group commit), sso_secrets_open_connections, \
+        sso_secrets_connections_accepted_total, sso_secrets_connections_refused_total{reason}, \
+        sso_secrets_connection_limit_reached_total, sso_secrets_tls_handshake_failures_total\
+        {reason}, sso_secrets_store_errors_total{reason}, sso_secrets_tls_reloads_total\
+        {result}, sso_secrets_build_info{version}. Labels are route templates and words, never \
+        names.\n\n\
+        systemd:\n  \
+        With NOTIFY_SOCKET set (Type=notify), READY=1 is sent once the port is open and \
+        STOPPING=1 when shutdown begins. Socket activation (LISTEN_FDS) is not supported. A \
+        hardened unit: contrib/systemd/sso-secrets.service.\n\n\
+        TLS rotation:\n  \
+        SIGHUP reads --tls-cert and --tls-key again: new connections get the new certificate, \
+        open ones keep theirs and stay open. A pair that does not load or fit is refused \
+        (tls_reload_failed) and the certificate in use is kept.\n\n\
         Limits:\n  \
         A put's token must open its slot and be allowed to write the scope before any of \
         its body is read; otherwise 403 and the connection is closed. --header-timeout bounds a whole \
@@ -207,7 +248,17 @@ pub enum Command {
         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \\\n    \
         -subj /CN=vault -addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem\n  \
         sso-secrets serve --listen 127.0.0.1:8443 --tls-cert cert.pem --tls-key key.pem\n  \
-        sso-secrets --remote https://127.0.0.1:8443 --cacert cert.pem get-sso demo --user-id alice"
+        sso-secrets --remote https://127.0.0.1:8443 --cacert cert.pem get-sso demo --user-id alice\n\n\
+        TLS with a CA of your own (clients trust ca.pem; renew server.pem without touching them):\n  \
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 3650 \\\n    \
+        -subj /CN=sso-secrets-ca -addext basicConstraints=critical,CA:TRUE \\\n    \
+        -addext keyUsage=critical,keyCertSign,cRLSign -keyout ca.key -out ca.pem\n  \
+        openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \\\n    \
+        -subj /CN=vault.example -keyout server.key -out server.csr\n  \
+        printf 'subjectAltName=DNS:vault.example\\nextendedKeyUsage=serverAuth\\n' > server.ext\n  \
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -days 90 \\\n    \
+        -extfile server.ext -out server.pem\n  \
+        kill -HUP \"$(pidof sso-secrets)\"   # or: systemctl reload sso-secrets"
     )]
     Serve(ServeArgs),
     /// List the entries the credential may see (never their values)
@@ -482,6 +533,10 @@ pub struct ServeArgs {
     /// how long an idle connection stays open
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0, value_parser = parse_timeout)]
     pub header_timeout: f64,
+    /// Serve /metrics on this address alone (plain HTTP, no token) instead
+    /// of on --listen
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub metrics_listen: Option<String>,
 }
 
 /// `did ...`.

@@ -416,6 +416,7 @@ fn serve(
             .map_or((a.max_connections as usize / 2).max(1), |n| n as usize),
         header_timeout: Duration::from_secs_f64(a.header_timeout),
         grace: Duration::from_secs(30),
+        metrics_listen: a.metrics_listen,
     };
     crate::serve::run(options, log).map(|()| Outcome::Done)
 }

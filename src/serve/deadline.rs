@@ -47,6 +47,14 @@ impl RequestClock {
         self.marks().answered = true;
     }
 
+    /// Whether a request has begun to arrive and is not answered yet: a
+    /// connection that times out then lost a request; one that times out
+    /// otherwise was only idle.
+    pub(crate) fn mid_request(&self) -> bool {
+        let m = self.marks();
+        m.began.is_some() && !m.answered
+    }
+
     /// When the request being handled sent its first byte. A request that
     /// came in one read with the previous one (pipelined) counts from that
     /// read: it was all there already.

@@ -7,6 +7,8 @@
 
 use super::answer::{self, Answer};
 use super::log::{Entry, Log};
+use super::metrics::{self, Metrics};
+use super::reason;
 use super::route::{self, BodyForm, Miss, Target};
 use super::writer::Writer;
 use crate::credentials::MAX_BODY;
@@ -20,6 +22,8 @@ use hyper::body::Incoming;
 use hyper::header::{
     ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue,
 };
+use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// What every request task shares.
@@ -30,6 +34,9 @@ pub(crate) struct State {
     /// How long a request may take to arrive, head and body together,
     /// counted from its first byte.
     pub request_timeout: Duration,
+    pub metrics: Arc<Metrics>,
+    /// Whether `/metrics` is answered here (not with `--metrics-listen`).
+    pub metrics_here: bool,
 }
 
 /// Room for the JSON around a 1 MiB secret and a few escapes in it; a
@@ -40,21 +47,27 @@ const JSON_SLACK: usize = 4096;
 /// length is a promise, not yet memory worth holding.
 const RESERVE: usize = 64 * 1024;
 
-/// Answers one request, whose first byte came at `began`, and logs it.
-pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>, began: Instant) -> Answer {
+/// Answers one request from `peer`, whose first byte came at `began`,
+/// logs it and counts it.
+pub(crate) async fn handle(
+    state: &State,
+    req: hyper::Request<Incoming>,
+    began: Instant,
+    peer: IpAddr,
+) -> Answer {
     let start = Instant::now();
     let method = req.method().clone();
     let (route, outcome) = match route::find(&method, req.uri().path()) {
-        Err(Miss::NotFound) => (
-            None,
-            Outcome::anonymous(answer::text(404, "no such route\n")),
-        ),
+        Err(Miss::NotFound) => (None, no_route()),
         Err(Miss::MethodNotAllowed(allow)) => {
             let mut r = answer::text(405, format!("method not allowed; use {allow}\n"));
             if let Ok(v) = HeaderValue::from_str(&allow) {
                 r.headers_mut().insert(ALLOW, v);
             }
-            (None, Outcome::anonymous(r))
+            (
+                None,
+                Outcome::anonymous(r).because("method_not_allowed", None),
+            )
         }
         Ok(m) => {
             let deadline = began + state.request_timeout;
@@ -64,8 +77,12 @@ pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>, began: 
     let Outcome {
         principal,
         mut response,
+        reason,
         detail,
     } = outcome;
+    let status = response.status().as_u16();
+    // Every failure says why in one word, also one no branch above named.
+    let reason = reason.or_else(|| (status >= 400).then(|| fallback_reason(status)));
     // A refused or too slow client gets no second request on this
     // connection (and hyper reads no more of a body left unread).
     if matches!(response.status().as_u16(), 403 | 408) {
@@ -73,31 +90,81 @@ pub(crate) async fn handle(state: &State, req: hyper::Request<Incoming>, began: 
             .headers_mut()
             .insert(CONNECTION, HeaderValue::from_static("close"));
     }
+    let duration = start.elapsed();
+    state.metrics.request(
+        route.unwrap_or("unmatched"),
+        metrics::method_label(&method),
+        status,
+        duration,
+    );
+    if let Some(r) = reason.filter(|r| reason::is_store_error(r)) {
+        state.metrics.store_error(r);
+    }
     state.log.request(&Entry {
+        peer,
         method: method.as_str(),
         route,
-        status: response.status().as_u16(),
-        duration: start.elapsed(),
+        status,
+        duration,
         principal: &principal,
+        reason,
         detail: detail.as_deref(),
     });
     response
 }
 
-/// 200 only while the vault's head can be read (for a database: the
-/// database answers, or answered within 100 ms); else 503 with one word.
-fn health(vault: &VaultConfig) -> Answer {
+fn no_route() -> Outcome {
+    Outcome::anonymous(answer::text(404, "no such route\n")).because("no_route", None)
+}
+
+/// The reason of a failure no branch named (none should reach this).
+fn fallback_reason(status: u16) -> &'static str {
+    match status {
+        400 => "bad_request",
+        403 => "unauthorized",
+        404 => "not_found",
+        408 => "timeout",
+        503 => "unavailable",
+        _ => "error",
+    }
+}
+
+/// `/metrics` here, or 404 when it has its own listener.
+fn metrics_page(state: &State) -> Outcome {
+    if state.metrics_here {
+        Outcome::anonymous(metrics_answer(&state.metrics))
+    } else {
+        no_route()
+    }
+}
+
+/// The exposition as an answer.
+pub(crate) fn metrics_answer(metrics: &Metrics) -> Answer {
+    let mut r = answer::text(200, metrics.encode());
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static(metrics::CONTENT_TYPE),
+    );
+    r
+}
+
+/// 200 only while the vault opens and its head parses (for a database:
+/// the database answers, or answered within 100 ms); else 503 with one
+/// word, which is also the log's reason. The server holds no key, so this
+/// cannot verify the head's signatures: a request with a token does that.
+fn health(vault: &VaultConfig) -> Outcome {
     use crate::status::Status;
     match vault.store().and_then(|s| s.head().map(drop)) {
-        Ok(()) => answer::text(200, "ok\n"),
-        Err(e) => answer::text(
-            503,
-            match e.status() {
-                Status::Temporary => "unreachable\n",
-                Status::WrongFormat => "corrupt\n",
-                _ => "missing\n",
-            },
-        ),
+        Ok(()) => Outcome::anonymous(answer::text(200, "ok\n")),
+        Err(e) => {
+            let word = match e.status() {
+                Status::Temporary => "unreachable",
+                Status::WrongFormat => "corrupt",
+                _ => "missing",
+            };
+            Outcome::anonymous(answer::text(503, format!("{word}\n")))
+                .because(word, Some(e.detail()))
+        }
     }
 }
 
@@ -106,6 +173,8 @@ fn health(vault: &VaultConfig) -> Answer {
 struct Outcome {
     principal: Principal,
     response: Answer,
+    /// One word for the log and the metrics (see [`reason`]).
+    reason: Option<&'static str>,
     detail: Option<String>,
 }
 
@@ -114,7 +183,16 @@ impl Outcome {
         Outcome {
             principal: Principal::Unknown,
             response,
+            reason: None,
             detail: None,
+        }
+    }
+
+    fn because(self, reason: &'static str, detail: Option<String>) -> Outcome {
+        Outcome {
+            reason: Some(reason),
+            detail,
+            ..self
         }
     }
 
@@ -124,6 +202,7 @@ impl Outcome {
         Outcome {
             principal: Principal::Unknown,
             response: answer::failure(error, None),
+            reason: Some(reason::of(error, None)),
             detail: Some(detail),
         }
     }
@@ -138,14 +217,13 @@ async fn operation(
     let (head, body) = req.into_parts();
     let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
     let (parts, form) = match m.parse(user_header) {
-        Ok(Target::Health) => return Outcome::anonymous(health(&state.vault)),
+        Ok(Target::Health) => return health(&state.vault),
+        Ok(Target::Metrics) => return metrics_page(state),
         Ok(Target::Ready(parts)) => (parts, None),
         Ok(Target::Put(parts, form)) => (parts, Some(form)),
         Err(bad) => {
-            return Outcome {
-                detail: Some(bad.0.into()),
-                ..Outcome::anonymous(answer::bad_request(bad.0))
-            };
+            return Outcome::anonymous(answer::bad_request(bad.0))
+                .because("bad_request", Some(bad.0.into()));
         }
     };
     let token = match bearer(&head.headers) {
@@ -162,15 +240,17 @@ async fn operation(
                 return Outcome {
                     principal,
                     response: answer::failure(&e, None),
+                    reason: Some(reason::of(&e, None)),
                     detail: Some(parts.redact(&e.detail())),
                 };
             }
             match read_body(&head.headers, body, form, deadline).await {
                 Ok(b) => Some(b),
-                Err((response, why)) => {
+                Err((response, word, why)) => {
                     return Outcome {
                         principal,
                         response,
+                        reason: Some(word),
                         detail: Some(why),
                     };
                 }
@@ -196,11 +276,13 @@ async fn operation(
         Ok(reply) => Outcome {
             principal,
             response: answer::success(reply),
+            reason: None,
             detail: None,
         },
         Err(e) => Outcome {
             principal,
             response: answer::failure(&e, body_len),
+            reason: Some(reason::of(&e, body_len)),
             detail: Some(names.redact(&e.detail())),
         },
     }
@@ -262,9 +344,9 @@ fn oversized() -> SecretBytes {
     SecretBytes::new(vec![0; MAX_BODY + 1])
 }
 
-/// A request whose body could not be used: the answer, and the detail for
-/// the log.
-type BodyFailure = (Answer, String);
+/// A request whose body could not be used: the answer, and the reason and
+/// detail for the log.
+type BodyFailure = (Answer, &'static str, String);
 
 /// The secret of a put: the raw body, or the `secret` of a JSON body,
 /// read until `deadline` (then 408).
@@ -280,6 +362,7 @@ async fn read_body(
     let Ok(collected) = collected else {
         return Err((
             answer::text(408, "the request came too slowly\n"),
+            "timeout",
             "the request was not complete within --header-timeout".into(),
         ));
     };
@@ -289,7 +372,7 @@ async fn read_body(
     if raw {
         return Ok(bytes);
     }
-    json_secret(&bytes).map_err(|e| (answer::not_json(), e.detail()))
+    json_secret(&bytes).map_err(|e| (answer::not_json(), "not_json", e.detail()))
 }
 
 /// Reads at most `cap` bytes; `None` when the body is longer (the rest is
@@ -314,6 +397,7 @@ async fn collect(
             Some(Err(e)) => {
                 return Err((
                     answer::bad_request("cannot read the request body"),
+                    "bad_request",
                     format!("cannot read the request body: {e}"),
                 ));
             }

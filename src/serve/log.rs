@@ -1,14 +1,16 @@
-//! The access log: one JSON object per request on stderr, written by the
+//! The access log: one JSON object per line on stderr, written by the
 //! thread that owns stderr so request tasks never block on it.
 //!
-//! A line holds the time, the method, the route template (never the raw
-//! path, which carries names and DIDs), the status, the duration, the
-//! token's name and, for a failure, its `detail` (what the command line
-//! would say, which the HTTP client is not told, with the request's app,
-//! user id, DID and secret name replaced): never a secret, a token, a user
-//! id or a DID. A connection
-//! closed unserved (its peer over `--max-connections-per-peer`) gets a line
-//! with `"event":"refused"` and the peer's address.
+//! A request's line holds the time, the peer's address, the method, the
+//! route template (never the raw path, which carries names and DIDs), the
+//! status, the duration, the token's name and, for every 4xx and 5xx, a
+//! machine-readable `reason` (see [`super::reason`]) and, where there is
+//! one, its `detail` (what the command line would say, which the HTTP
+//! client is not told, with the request's app, user id, DID and secret name
+//! replaced): never a secret, a token, a user id or a DID. What happens to
+//! a connection outside any request (refused, a failed TLS handshake, a
+//! request that never arrived in time, a certificate reload) is a line with
+//! an `event` instead of a `method`.
 
 use crate::ops::Principal;
 use std::net::IpAddr;
@@ -17,13 +19,16 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// One finished request.
 pub(crate) struct Entry<'a> {
+    pub peer: IpAddr,
     pub method: &'a str,
     /// The matched template; `None` for a path no route knows.
     pub route: Option<&'static str>,
     pub status: u16,
     pub duration: Duration,
     pub principal: &'a Principal,
-    /// Why it failed, already free of the request's names.
+    /// Why it failed, one word for machines: set for every 4xx and 5xx.
+    pub reason: Option<&'static str>,
+    /// Why it failed, in words, already free of the request's names.
     pub detail: Option<&'a str>,
 }
 
@@ -38,17 +43,56 @@ impl Entry<'_> {
         let route = self.route.map_or_else(|| "null".into(), json_string);
         let ms = serde_json::Number::from_f64((self.duration.as_secs_f64() * 1e6).round() / 1e3)
             .map_or_else(|| "null".into(), |n| n.to_string());
-        let detail = self
-            .detail
-            .map(|d| format!(r#","detail":{}"#, json_string(d)))
-            .unwrap_or_default();
         format!(
-            r#"{{"time":"{}","method":{},"route":{route},"status":{},"duration_ms":{ms},"token":{token}{detail}}}"#,
+            r#"{{"time":"{}","peer":"{}","method":{},"route":{route},"status":{},"duration_ms":{ms},"token":{token}{}}}"#,
             humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
+            self.peer.to_canonical(),
             json_string(self.method),
             self.status,
+            why(self.reason, self.detail),
         )
     }
+}
+
+/// Something that happened to a connection, or to the server, outside any
+/// request.
+pub(crate) struct Event<'a> {
+    /// What happened: `refused`, `tls_handshake_failed`, `timeout`,
+    /// `connection_error`, `tls_reloaded`, `tls_reload_failed`, `saturated`.
+    pub event: &'static str,
+    /// The client, for what happened to one connection.
+    pub peer: Option<IpAddr>,
+    pub reason: Option<&'static str>,
+    pub detail: Option<&'a str>,
+}
+
+impl Event<'_> {
+    pub(crate) fn line(&self, now: SystemTime) -> String {
+        let peer = self
+            .peer
+            .map(|p| format!(r#","peer":"{}""#, p.to_canonical()))
+            .unwrap_or_default();
+        format!(
+            r#"{{"time":"{}","event":"{}"{peer}{}}}"#,
+            humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
+            self.event,
+            why(self.reason, self.detail),
+        )
+    }
+}
+
+/// `,"reason":…,"detail":…` for the fields that are there.
+fn why(reason: Option<&str>, detail: Option<&str>) -> String {
+    let mut out = String::new();
+    if let Some(r) = reason {
+        out.push_str(r#","reason":"#);
+        out.push_str(&json_string(r));
+    }
+    if let Some(d) = detail {
+        out.push_str(r#","detail":"#);
+        out.push_str(&json_string(d));
+    }
+    out
 }
 
 /// `s` as a JSON string literal.
@@ -76,20 +120,23 @@ impl Log {
         self.write(entry.line(SystemTime::now()));
     }
 
+    /// Logs one event.
+    pub(crate) fn event(&self, event: &Event<'_>) {
+        self.write(event.line(SystemTime::now()));
+    }
+
     /// Logs a connection closed unserved because `peer` already holds
     /// `limit` connections.
     pub(crate) fn refused(&self, peer: IpAddr, limit: usize) {
-        self.write(refused_line(peer, limit, SystemTime::now()));
+        let detail =
+            format!("too many connections per peer: {limit} open (--max-connections-per-peer)");
+        self.event(&Event {
+            event: "refused",
+            peer: Some(peer),
+            reason: Some("per_peer_limit"),
+            detail: Some(&detail),
+        });
     }
-}
-
-/// `{"time":…,"event":"refused","peer":…,"reason":…}`: the peer's address,
-/// which an operator needs to act on it, and nothing the client sent.
-fn refused_line(peer: IpAddr, limit: usize, now: SystemTime) -> String {
-    format!(
-        r#"{{"time":"{}","event":"refused","peer":"{peer}","reason":"too many connections per peer: {limit} open (--max-connections-per-peer)"}}"#,
-        humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
-    )
 }
 
 /// Writes lines from `rx` to `out` until the log is closed, one write per
@@ -133,46 +180,70 @@ mod tests {
     fn a_line_is_one_json_object_without_names() {
         let p = Principal::Token("ci".into());
         let e = Entry {
+            peer: "::ffff:192.0.2.7".parse().unwrap(),
             method: "GET",
             route: Some("/getSSOSecret/{app}"),
-            status: 404,
+            status: 200,
             duration: Duration::from_micros(1234),
             principal: &p,
+            reason: None,
             detail: None,
         };
         let t = UNIX_EPOCH + Duration::from_millis(1_764_374_400_042);
         let v: serde_json::Value = serde_json::from_str(&e.line(t)).unwrap();
         assert_eq!(v["time"], "2025-11-29T00:00:00.042Z");
+        assert_eq!(v["peer"], "192.0.2.7");
         assert_eq!(v["route"], "/getSSOSecret/{app}");
-        assert_eq!(v["status"], 404);
+        assert_eq!(v["status"], 200);
         assert_eq!(v["duration_ms"], 1.234);
         assert_eq!(v["token"], "ci");
+        assert!(v.get("reason").is_none() && v.get("detail").is_none());
         let anon = Entry {
             principal: &Principal::Unknown,
             route: None,
+            status: 404,
+            reason: Some("no_route"),
             ..e
         };
         let v: serde_json::Value = serde_json::from_str(&anon.line(t)).unwrap();
         assert!(v["token"].is_null() && v["route"].is_null());
-        assert!(v.get("detail").is_none());
+        assert_eq!(v["reason"], "no_route");
         let failed = Entry {
             status: 403,
+            reason: Some("revoked"),
             detail: Some("this access token has been revoked \"quoted\""),
             ..e
         };
         let v: serde_json::Value = serde_json::from_str(&failed.line(t)).unwrap();
+        assert_eq!(v["reason"], "revoked");
         assert_eq!(v["detail"], "this access token has been revoked \"quoted\"");
     }
 
     #[test]
-    fn a_refused_connection_is_one_json_object_with_its_peer() {
+    fn an_event_is_one_json_object_with_its_peer() {
         let t = UNIX_EPOCH + Duration::from_millis(1_764_374_400_042);
         for peer in ["192.0.2.7", "2001:db8::7"] {
-            let line = refused_line(peer.parse().unwrap(), 4, t);
+            let line = Event {
+                event: "refused",
+                peer: Some(peer.parse().unwrap()),
+                reason: Some("per_peer_limit"),
+                detail: Some("4 open"),
+            }
+            .line(t);
             let v: serde_json::Value = serde_json::from_str(&line).unwrap();
             assert_eq!(v["event"], "refused");
             assert_eq!(v["peer"], peer);
-            assert!(v["reason"].as_str().unwrap().contains("4 open"), "{line}");
+            assert_eq!(v["reason"], "per_peer_limit");
+            assert_eq!(v["detail"], "4 open");
         }
+        let line = Event {
+            event: "tls_reloaded",
+            peer: None,
+            reason: None,
+            detail: None,
+        }
+        .line(t);
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v.as_object().unwrap().len(), 2, "{line}");
     }
 }

@@ -6,12 +6,21 @@
 //! reads directly, writes through the group-commit [`writer`]. The server
 //! holds no key and no passphrase; each request opens its own token's slot,
 //! so a revoked token fails on its next request.
+//!
+//! Around that, what running it as a service needs: `/healthz`, the access
+//! log ([`log`], one JSON line per request or connection event, each
+//! failure with a one-word [`reason`]), `/metrics` ([`metrics`]),
+//! systemd's readiness protocol ([`notify`]), and SIGHUP reloading the TLS
+//! certificate without dropping a connection.
 
 mod answer;
 mod deadline;
 mod handler;
 mod log;
+mod metrics;
+mod notify;
 mod peers;
+mod reason;
 mod route;
 mod tls;
 mod writer;
@@ -22,7 +31,9 @@ use handler::State;
 use hyper::server::conn::http1;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
-use std::net::{SocketAddr, ToSocketAddrs};
+use log::Event;
+use metrics::Metrics;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -50,6 +61,9 @@ pub struct Options {
     pub header_timeout: Duration,
     /// How long shutdown waits for requests in flight.
     pub grace: Duration,
+    /// `ADDR:PORT` for `/metrics` alone (plain HTTP); `None`: `/metrics`
+    /// is answered on `listen`.
+    pub metrics_listen: Option<String>,
 }
 
 /// Runs the server until SIGINT or SIGTERM, then lets requests in flight
@@ -63,6 +77,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
              give --tls-cert and --tls-key, or --insecure-http"
         )));
     }
+    let metrics_addr = opts.metrics_listen.as_deref().map(resolve).transpose()?;
     let tls = match &opts.tls {
         Some((cert, key)) => Some(tls::acceptor(cert, key)?),
         None => None,
@@ -87,32 +102,56 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
                 .map_err(|e| Error::io("cannot start the async runtime", e))
         })
         .collect::<Result<Vec<_>>>()?;
-    let (listener, stop) = runtimes[0].block_on(async {
+    let (listener, metrics_listener, stop) = runtimes[0].block_on(async {
         let listener = TcpListener::bind(addr)
             .await
             .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?;
+        let metrics_listener =
+            match metrics_addr {
+                Some(a) => Some(TcpListener::bind(a).await.map_err(|e| {
+                    Error::io(format!("cannot listen on {a} (--metrics-listen)"), e)
+                })?),
+                None => None,
+            };
         // Handlers exist before anyone learns the address, so a signal sent
-        // right after the first line is never fatal.
+        // right after the first line is never fatal (SIGHUP included, whose
+        // default would end the process).
         let stop = Signals::new()?;
-        Ok::<_, Error>((listener, stop))
+        Ok::<_, Error>((listener, metrics_listener, stop))
     })?;
     let bound = listener
         .local_addr()
         .map_err(|e| Error::io("cannot read the bound address", e))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let _ = writeln!(log, "listening on {scheme}://{bound}");
+    if let Some(m) = &metrics_listener
+        && let Ok(a) = m.local_addr()
+    {
+        let _ = writeln!(log, "metrics on http://{a}/metrics");
+    }
     if let Some(w) = warning {
         let _ = writeln!(log, "{w}");
     }
     let _ = log.flush();
+    // After the address is printed, as systemd expects: ready means
+    // connections are accepted. A manager that cannot be told is said, once.
+    if let Err(e) = notify::notify("READY=1") {
+        let _ = writeln!(
+            log,
+            "cannot notify the service manager (NOTIFY_SOCKET): {e}"
+        );
+    }
 
     let (log_tx, log_rx) = std::sync::mpsc::channel();
-    let (writes, writer_thread) = writer::Writer::start(opts.vault.clone())?;
+    let metrics = Metrics::new();
+    let (writes, writer_thread) = writer::Writer::start(opts.vault.clone(), metrics.clone())?;
     let state = Arc::new(State {
         vault: opts.vault.clone(),
         writes,
         log: log::Log(log_tx),
         request_timeout: opts.header_timeout,
+        metrics: metrics.clone(),
+        metrics_here: metrics_listener.is_none(),
     });
     let handles: Vec<_> = runtimes.iter().map(|r| r.handle().clone()).collect();
     // Runtime 0 accepts until a signal, lets requests in flight finish,
@@ -132,6 +171,10 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         })?);
     }
     if let Some(runtime) = first {
+        if let Some(m) = metrics_listener {
+            // Ends with runtime 0, when the server stops.
+            runtime.spawn(metrics_loop(m, metrics));
+        }
         let accept = accept_loop(listener, tls, state, opts, stop, handles);
         threads.push(spawn_thread(0, move || {
             runtime.block_on(accept);
@@ -171,10 +214,18 @@ fn resolve(listen: &str) -> Result<SocketAddr> {
 }
 
 /// SIGTERM and SIGINT: the first stops accepting and lets requests in
-/// flight finish; a second stops waiting for them.
+/// flight finish; a second stops waiting for them. SIGHUP reloads the TLS
+/// certificate.
 struct Signals {
     term: tokio::signal::unix::Signal,
     int: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+/// What a signal asks for.
+enum Asked {
+    Stop,
+    Reload,
 }
 
 impl Signals {
@@ -183,20 +234,64 @@ impl Signals {
         Ok(Signals {
             term: signal(SignalKind::terminate()).map_err(fail)?,
             int: signal(SignalKind::interrupt()).map_err(fail)?,
+            hup: signal(SignalKind::hangup()).map_err(fail)?,
         })
     }
 
-    async fn next(&mut self) {
+    async fn next(&mut self) -> Asked {
         tokio::select! {
-            _ = self.term.recv() => {}
-            _ = self.int.recv() => {}
+            _ = self.term.recv() => Asked::Stop,
+            _ = self.int.recv() => Asked::Stop,
+            _ = self.hup.recv() => Asked::Reload,
+        }
+    }
+
+    /// The next SIGTERM or SIGINT; SIGHUPs meanwhile are ignored.
+    async fn stop(&mut self) {
+        while let Asked::Reload = self.next().await {}
+    }
+}
+
+/// SIGHUP: the certificate and key files read again. A pair that does not
+/// load is refused with a log line, and the one in use is kept; either way
+/// connections already open keep the session they have.
+fn reload(opts: &Options, tls: &mut Option<tokio_rustls::TlsAcceptor>, state: &State) {
+    let Some((cert, key)) = &opts.tls else {
+        state.log.event(&Event {
+            event: "reload",
+            peer: None,
+            reason: Some("no_tls"),
+            detail: Some("SIGHUP: nothing to reload without --tls-cert"),
+        });
+        return;
+    };
+    match tls::acceptor(cert, key) {
+        Ok(new) => {
+            *tls = Some(new);
+            state.metrics.tls_reload("ok");
+            state.log.event(&Event {
+                event: "tls_reloaded",
+                peer: None,
+                reason: None,
+                detail: Some("SIGHUP: new connections get the certificate now in --tls-cert"),
+            });
+        }
+        Err(e) => {
+            state.metrics.tls_reload("refused");
+            let detail = format!("{}; the certificate in use is kept", e.detail());
+            state.log.event(&Event {
+                event: "tls_reload_failed",
+                peer: None,
+                reason: Some("bad_certificate"),
+                detail: Some(&detail),
+            });
         }
     }
 }
 
 async fn accept_loop(
     listener: TcpListener,
-    tls: Option<tokio_rustls::TlsAcceptor>,
+    mut tls: Option<tokio_rustls::TlsAcceptor>,
     state: Arc<State>,
     opts: Options,
     mut stop: Signals,
@@ -206,15 +301,38 @@ async fn accept_loop(
     let mut next = 0usize;
     let slots = Arc::new(tokio::sync::Semaphore::new(opts.max_connections.max(1)));
     let peers = peers::Peers::new(opts.max_connections_per_peer);
+    // Whether every slot is taken: said once each time it happens.
+    let mut saturated = false;
     loop {
+        let full = slots.available_permits() == 0;
+        if full && !saturated {
+            state.metrics.saturated();
+            let detail = format!(
+                "all {} connections are in use (--max-connections): new ones wait to be accepted",
+                opts.max_connections.max(1)
+            );
+            state.log.event(&Event {
+                event: "saturated",
+                peer: None,
+                reason: Some("max_connections"),
+                detail: Some(&detail),
+            });
+        }
+        saturated = full;
         let permit = tokio::select! {
             p = slots.clone().acquire_owned() => p,
-            () = stop.next() => break,
+            asked = stop.next() => match asked {
+                Asked::Stop => break,
+                Asked::Reload => { reload(&opts, &mut tls, &state); continue; }
+            },
         };
         let Ok(permit) = permit else { break };
         let accepted = tokio::select! {
             a = listener.accept() => a,
-            () = stop.next() => break,
+            asked = stop.next() => match asked {
+                Asked::Stop => break,
+                Asked::Reload => { reload(&opts, &mut tls, &state); continue; }
+            },
         };
         let (stream, peer) = match accepted {
             Ok(accepted) => accepted,
@@ -228,6 +346,7 @@ async fn accept_loop(
         // Over its share, a peer's connection is closed unread; its slot
         // goes back with the permit.
         let Some(share) = peers.admit(peer.ip()) else {
+            state.metrics.refused("per_peer_limit");
             state.log.refused(peer.ip(), peers.limit());
             continue;
         };
@@ -248,51 +367,137 @@ async fn accept_loop(
             let _held = (permit, share);
             // Registered with the runtime that serves it.
             if let Ok(stream) = TcpStream::from_std(stream) {
-                connection(stream, tls, state, timeout, watcher).await;
+                connection(stream, peer.ip(), tls, state, timeout, watcher).await;
             }
         });
     }
     drop(listener);
+    // The manager learns the server is going before requests in flight
+    // end, so it does not count the wait as a hang.
+    if let Err(e) = notify::notify("STOPPING=1") {
+        let detail = e.to_string();
+        state.log.event(&Event {
+            event: "notify_failed",
+            peer: None,
+            reason: Some("notify_socket"),
+            detail: Some(&detail),
+        });
+    }
     let log = state.log.clone();
     drop(state);
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(opts.grace) => {}
-        () = stop.next() => {}
+        () = stop.stop() => {}
     }
     log.close();
 }
 
+/// `--metrics-listen`: `/metrics` (GET or HEAD) and nothing else, in plain
+/// HTTP. It holds no secret and takes no token; bind it where only the
+/// scraper reaches.
+async fn metrics_loop(listener: TcpListener, metrics: Arc<Metrics>) {
+    // A scraper needs one connection; a few more cover a second scraper and
+    // a curl. More wait, so a client of this port cannot take file
+    // descriptors from the service itself.
+    let slots = Arc::new(tokio::sync::Semaphore::new(8));
+    loop {
+        let Ok(permit) = slots.clone().acquire_owned().await else {
+            return;
+        };
+        let Ok((stream, _)) = listener.accept().await else {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+            continue;
+        };
+        let metrics = metrics.clone();
+        tokio::spawn(async move {
+            let _held = permit;
+            let mut http = http1::Builder::new();
+            http.timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10))
+                .max_buf_size(16 * 1024);
+            let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
+                let metrics = metrics.clone();
+                async move {
+                    let probe = matches!(*req.method(), hyper::Method::GET | hyper::Method::HEAD);
+                    Ok::<_, std::convert::Infallible>(if req.uri().path() == "/metrics" && probe {
+                        handler::metrics_answer(&metrics)
+                    } else {
+                        answer::text(404, "only /metrics here\n")
+                    })
+                }
+            });
+            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}
+
 async fn connection(
     stream: TcpStream,
+    peer: IpAddr,
     tls: Option<tokio_rustls::TlsAcceptor>,
     state: Arc<State>,
     timeout: Duration,
     watcher: hyper_util::server::graceful::Watcher,
 ) {
+    let _open = state.metrics.connection();
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(timeout)
         .max_buf_size(64 * 1024);
     let clock = Arc::new(deadline::RequestClock::default());
     let requests = clock.clone();
+    let log = state.log.clone();
+    let metrics = state.metrics.clone();
     let service = hyper::service::service_fn(move |req| {
         let state = state.clone();
         let began = requests.began();
-        async move { Ok::<_, std::convert::Infallible>(handler::handle(&state, req, began).await) }
+        async move { Ok::<_, std::convert::Infallible>(handler::handle(&state, req, began, peer).await) }
     });
-    match tls {
+    let served = match tls {
         None => {
-            let io = TokioIo::new(deadline::Stamped::new(stream, clock));
-            let _ = watcher.watch(http.serve_connection(io, service)).await;
+            let io = TokioIo::new(deadline::Stamped::new(stream, clock.clone()));
+            watcher.watch(http.serve_connection(io, service)).await
         }
         Some(acceptor) => {
-            let Ok(Ok(stream)) = tokio::time::timeout(timeout, acceptor.accept(stream)).await
-            else {
-                return;
+            let stream = match tls::handshake(&acceptor, stream, timeout).await {
+                Ok(s) => s,
+                Err(failed) => {
+                    metrics.tls_failure(failed.reason);
+                    if let Some(detail) = &failed.detail {
+                        log.event(&Event {
+                            event: "tls_handshake_failed",
+                            peer: Some(peer),
+                            reason: Some(failed.reason),
+                            detail: Some(detail),
+                        });
+                    }
+                    return;
+                }
             };
-            let io = TokioIo::new(deadline::Stamped::new(stream, clock));
-            let _ = watcher.watch(http.serve_connection(io, service)).await;
+            let io = TokioIo::new(deadline::Stamped::new(stream, clock.clone()));
+            watcher.watch(http.serve_connection(io, service)).await
         }
-    }
+    };
+    let Err(e) = served else { return };
+    // An idle keep-alive connection closed at the timeout, or a client
+    // that went away, is ordinary; a request that never arrived whole, or
+    // bytes that are not HTTP, are worth a line.
+    let (reason, event) = if e.is_timeout() {
+        if !clock.mid_request() {
+            return;
+        }
+        ("header_timeout", "timeout")
+    } else if e.is_parse() || e.is_parse_too_large() || e.is_parse_status() {
+        ("bad_http", "connection_error")
+    } else {
+        return;
+    };
+    let detail = e.to_string();
+    log.event(&Event {
+        event,
+        peer: Some(peer),
+        reason: Some(reason),
+        detail: Some(&detail),
+    });
 }

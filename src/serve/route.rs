@@ -14,6 +14,7 @@ use hyper::Method;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     Health,
+    Metrics,
     GetSso,
     PutSso,
     DeactivateSso,
@@ -29,6 +30,10 @@ enum Kind {
 /// Template, method, operation. A template may appear with several methods.
 const ROUTES: &[(&str, Method, Kind)] = &[
     ("/healthz", Method::GET, Kind::Health),
+    // Load balancers and `curl -I` probe with HEAD: the same answer, no body.
+    ("/healthz", Method::HEAD, Kind::Health),
+    ("/metrics", Method::GET, Kind::Metrics),
+    ("/metrics", Method::HEAD, Kind::Metrics),
     ("/getSSOSecret/{app}", Method::GET, Kind::GetSso),
     ("/putSSOSecret/{app}", Method::PUT, Kind::PutSso),
     // The RFC text puts both get and put on this path.
@@ -144,8 +149,10 @@ pub(crate) enum BodyForm {
 /// An operation with its names parsed, waiting for its body (puts).
 #[derive(Debug)]
 pub(crate) enum Target {
-    /// `GET /healthz`.
+    /// `GET`/`HEAD /healthz`.
     Health,
+    /// `GET`/`HEAD /metrics`.
+    Metrics,
     /// Any RFC operation but the puts.
     Ready(RequestParts),
     /// A put, once the body is read.
@@ -234,7 +241,9 @@ impl RequestParts {
                 did: did()?,
                 name: name()?,
             },
-            Kind::Health => return Err(Error::failure("internal: /healthz is no operation")),
+            Kind::Health | Kind::Metrics => {
+                return Err(Error::failure("internal: a probe is no operation"));
+            }
         })
     }
 }
@@ -278,6 +287,7 @@ impl Matched {
         };
         match self.kind {
             Kind::Health => return Ok(Target::Health),
+            Kind::Metrics => return Ok(Target::Metrics),
             Kind::GetSso | Kind::PutSso | Kind::RemoveSsoById => {
                 parts.app = Some(arg(args, 0, "invalid app name")?);
                 parts.user = Some(header_user()?);
@@ -311,7 +321,7 @@ mod tests {
             Target::Ready(p) | Target::Put(p, _) => {
                 Ok(p.into_request(SecretBytes::new(b"x".to_vec()))?.operation())
             }
-            Target::Health => Err(Error::Usage("health".into())),
+            Target::Health | Target::Metrics => Err(Error::Usage("probe".into())),
         }
     }
 
@@ -455,7 +465,7 @@ mod tests {
             .unwrap()
         {
             Target::Ready(p) | Target::Put(p, _) => p,
-            Target::Health => unreachable!(),
+            Target::Health | Target::Metrics => unreachable!(),
         };
         let p = parts(Method::GET, "/getSSOSecret/demo", Some("alice@example.com"));
         assert_eq!(

@@ -32,3 +32,59 @@ pub(crate) fn acceptor(cert: &Path, key: &Path) -> Result<TlsAcceptor> {
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(TlsAcceptor::from(Arc::new(config)))
 }
+
+/// Why a TLS handshake failed: a one-word reason, and the detail for the
+/// log (`None`: not worth a line, such as a port probe that connected and
+/// closed without a byte).
+pub(crate) struct Failed {
+    pub reason: &'static str,
+    pub detail: Option<String>,
+}
+
+/// The TLS handshake of one connection, within `timeout`. Its first byte
+/// tells a TLS client (a handshake record, 0x16) from plain HTTP sent to
+/// the TLS port, which rustls would only call a bad message.
+pub(crate) async fn handshake(
+    acceptor: &TlsAcceptor,
+    stream: tokio::net::TcpStream,
+    timeout: std::time::Duration,
+) -> std::result::Result<tokio_rustls::server::TlsStream<tokio::net::TcpStream>, Failed> {
+    let failed = |reason, detail: &str| Failed {
+        reason,
+        detail: Some(detail.to_string()),
+    };
+    let run = async {
+        let mut first = [0u8; 1];
+        match stream.peek(&mut first).await {
+            Ok(0) => {
+                return Err(Failed {
+                    reason: "closed",
+                    detail: None,
+                });
+            }
+            Ok(_) if first[0] != 0x16 => {
+                return Err(if first[0].is_ascii_uppercase() {
+                    failed(
+                        "plain_http",
+                        "plain HTTP sent to the TLS port (the client should use https://)",
+                    )
+                } else {
+                    failed("not_tls", "the client did not start a TLS handshake")
+                });
+            }
+            Ok(_) => {}
+            Err(e) => return Err(failed("io", &e.to_string())),
+        }
+        acceptor
+            .accept(stream)
+            .await
+            .map_err(|e| failed("tls_error", &e.to_string()))
+    };
+    match tokio::time::timeout(timeout, run).await {
+        Ok(done) => done,
+        Err(_) => Err(failed(
+            "timeout",
+            "the TLS handshake was not complete within --header-timeout",
+        )),
+    }
+}

@@ -4,10 +4,13 @@
 //! rewrite for many requests instead of one each. A write is answered only
 //! after its batch is on disk.
 
+use super::metrics::Metrics;
 use crate::error::{Error, Result};
 use crate::local::{self, VaultConfig};
 use crate::ops::{Principal, Reply, Request};
 use crate::vault::Credential;
+use std::sync::Arc;
+use std::time::Instant;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most writes in one commit: bounds the time the first of them waits.
@@ -29,11 +32,14 @@ pub(crate) struct Writer(mpsc::Sender<Job>);
 impl Writer {
     /// Starts the writer thread for `config`. It ends once every
     /// [`Writer`] is dropped and the queue is empty.
-    pub(crate) fn start(config: VaultConfig) -> Result<(Writer, std::thread::JoinHandle<()>)> {
+    pub(crate) fn start(
+        config: VaultConfig,
+        metrics: Arc<Metrics>,
+    ) -> Result<(Writer, std::thread::JoinHandle<()>)> {
         let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
         let thread = std::thread::Builder::new()
             .name("sso-secrets writer".into())
-            .spawn(move || run(&config, rx))
+            .spawn(move || run(&config, &metrics, rx))
             .map_err(|e| Error::io("cannot start the writer thread", e))?;
         Ok((Writer(tx), thread))
     }
@@ -59,7 +65,7 @@ fn stopped() -> Error {
     Error::failure("the writer thread stopped")
 }
 
-fn run(config: &VaultConfig, mut rx: mpsc::Receiver<Job>) {
+fn run(config: &VaultConfig, metrics: &Metrics, mut rx: mpsc::Receiver<Job>) {
     while let Some(first) = rx.blocking_recv() {
         let mut jobs = vec![first];
         while jobs.len() < MAX_BATCH
@@ -71,7 +77,9 @@ fn run(config: &VaultConfig, mut rx: mpsc::Receiver<Job>) {
             .into_iter()
             .map(|j| ((j.credential, j.request), j.reply))
             .unzip();
+        let (writes, began) = (batch.len(), Instant::now());
         let answers = local::write_batch(config, batch);
+        metrics.commit(writes, began.elapsed());
         for (reply, answer) in replies.into_iter().zip(answers) {
             // A client that went away no longer waits for its answer.
             let _ = reply.send(answer);

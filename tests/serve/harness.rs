@@ -27,12 +27,18 @@ impl Server {
     }
 
     pub fn start_with(v: &Vault, listen: &[&str], args: &[&str]) -> Server {
+        Self::start_env(v, listen, args, &[])
+    }
+
+    /// [`Server::start_with`] with `env` added to the server's environment.
+    pub fn start_env(v: &Vault, listen: &[&str], args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut child = raw_bin()
             .arg("--vault")
             .arg(&v.path)
             .arg("serve")
             .args(listen)
             .args(args)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -69,12 +75,49 @@ impl Server {
 
     /// Sends SIGTERM.
     pub fn terminate(&self) {
+        self.signal("TERM");
+    }
+
+    /// Sends signal `name` (`TERM`, `HUP`…).
+    pub fn signal(&self, name: &str) {
         let ok = std::process::Command::new("kill")
-            .args(["-TERM", &self.pid().to_string()])
+            .args([&format!("-{name}"), &self.pid().to_string()])
             .status()
             .expect("kill")
             .success();
-        assert!(ok, "kill -TERM failed");
+        assert!(ok, "kill -{name} failed");
+    }
+
+    /// The stderr lines after the first, so far.
+    pub fn lines(&self) -> Vec<String> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Waits (a minute at most, then panics) for a log line `pred` accepts,
+    /// and returns it parsed. For what the server logs on its own time, such
+    /// as a timeout or a reload; the wait bounds a hang, it measures nothing.
+    pub fn wait_for_log(
+        &self,
+        what: &str,
+        pred: impl Fn(&serde_json::Value) -> bool,
+    ) -> serde_json::Value {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let found = self
+                .lines()
+                .iter()
+                .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+                .find(|j| pred(j));
+            if let Some(j) = found {
+                return j;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "no log line for {what}: {:?}",
+                self.lines()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// SIGTERM, then the exit status and every stderr line after the first.

@@ -184,6 +184,7 @@ fn one_address_cannot_hold_every_connection() {
     for line in refused {
         let j: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(j["peer"], "127.0.0.2", "{line}");
-        assert!(j["reason"].as_str().unwrap().contains("per peer"), "{line}");
+        assert_eq!(j["reason"], "per_peer_limit", "{line}");
+        assert!(j["detail"].as_str().unwrap().contains("per peer"), "{line}");
     }
 }

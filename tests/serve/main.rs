@@ -7,6 +7,7 @@ mod harness;
 mod hostile;
 mod postgres;
 mod robustness;
+mod service;
 
 use common::did;
 use harness::{Server, json_secret, vault_with_token};
