@@ -461,3 +461,66 @@ fn nix_uid() -> u32 {
     // /proc/self belongs to the effective user of this process.
     std::fs::metadata("/proc/self").unwrap().uid()
 }
+
+// ---------------------------------------------------------------------------
+// Issue 22, item 8, through the binary.
+// ---------------------------------------------------------------------------
+
+/// Item 8. A scoped write token flips one bit of another scope's partition
+/// (here the last byte of the file: the last entry of b, whose writer is
+/// the only one to have written anything). `token revoke` of the attacker
+/// stopped with exit 50, and `vault check --repair` (the only way on)
+/// dropped all of b. The revoke now proceeds, keeps b's entry that still
+/// authenticates and says on stderr what it could not keep.
+#[test]
+fn a_scoped_writer_cannot_block_its_own_revocation_by_breaking_another_scope() {
+    let v = Vault::new();
+    v.put_sso("c", "u", b"c-value");
+    let wa = v.create_token(&["wa", "--app", "a", "--write"]);
+    let wb = v.create_token(&["wb", "--app", "b", "--write"]);
+    for (u, value) in [("u1", "b-one"), ("u2", "b-two")] {
+        v.token(&wb)
+            .args(["put-sso", "b", "--user-id", u])
+            .write_stdin(value)
+            .assert()
+            .code(0);
+    }
+    let mut file = v.bytes();
+    *file.last_mut().unwrap() ^= 1;
+    v.write_bytes(&file);
+    let _ = wa;
+    let out = v
+        .pass()
+        .args(["token", "revoke", "wa"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("scope partition") && err.contains("1 entr"),
+        "the revoke says what it dropped: {err}"
+    );
+    let read = |u: &str| {
+        v.token(&wb)
+            .args(["get-sso", "b", "--user-id", u])
+            .output()
+            .unwrap()
+    };
+    let (one, two) = (read("u1"), read("u2"));
+    let got: Vec<(Option<i32>, Vec<u8>)> = [one, two]
+        .into_iter()
+        .map(|o| (o.status.code(), o.stdout))
+        .collect();
+    assert!(
+        got == [(Some(0), b"b-one".to_vec()), (Some(44), Vec::new())]
+            || got == [(Some(44), Vec::new()), (Some(0), b"b-two".to_vec())],
+        "{got:?}"
+    );
+    v.pass()
+        .args(["get-sso", "c", "--user-id", "u"])
+        .assert()
+        .code(0)
+        .stdout("c-value");
+    v.pass().args(["vault", "check"]).assert().code(0);
+}

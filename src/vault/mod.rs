@@ -24,6 +24,8 @@ mod attacks_entries_tests;
 #[cfg(test)]
 mod attacks_tests;
 #[cfg(test)]
+mod issue22_attacks_tests;
+#[cfg(test)]
 mod review3_attacks_tests;
 #[cfg(test)]
 mod review4_attacks_tests;
