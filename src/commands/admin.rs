@@ -98,8 +98,8 @@ fn report(ctx: &Ctx<'_>, r: &CheckReport) {
 }
 
 /// `vault check [--repair] [--yes]`: reports every slot and entry that fails
-/// authentication (exit 1 when there are any); `--repair` drops them after
-/// confirmation.
+/// authentication, and every entry whose names the command line refuses
+/// (exit 1 when there are any); `--repair` drops them after confirmation.
 pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
     let first = Vault::open_for_admin(&*ctx.config().store()?, &u)?;
@@ -115,7 +115,7 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
     }
     if !repair {
         return Err(Error::failure(
-            "some of the vault fails authentication; `sso-secrets vault check --repair` drops it",
+            "the vault holds what fails authentication or what no command can name (listed above); `sso-secrets vault check --repair` drops it",
         ));
     }
     if !yes {

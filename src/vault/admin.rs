@@ -351,6 +351,9 @@ impl Vault {
             // renewed, every token kept).
             self.upgrade_keeping_tokens()?;
         }
+        for scope in scopes {
+            scope.check_name()?;
+        }
         let escrow = self.require_admin()?.clone();
         if self.token_count() >= MAX_TOKENS {
             return Err(Error::failure(format!(

@@ -1,8 +1,8 @@
-//! Issue 22, item 8: attacks by a scoped write token (or by anyone
+//! Issue 22, items 8 and 9: attacks by a scoped write token (or by anyone
 //! who can write the file), performed with the file and only the keys the
 //! attacker's own slot opens. Each test asserts the secure behaviour.
 
-use super::keys::{Keyring, ScopeKeys};
+use super::keys::{Entry, Keyring, Scope, ScopeKeys};
 use super::test_support::*;
 use crate::secret::SecretString;
 use crate::status::Status;
@@ -138,4 +138,57 @@ fn issue22_a_revoke_never_signs_what_a_read_token_planted() {
         warnings.join("\n").contains("read-only"),
         "the revoke says why it dropped them: {warnings:?}"
     );
+}
+
+/// Item 9. A scoped write token stores, through the library, a user id the
+/// command line refuses (a control character). `vault check` said the
+/// vault was clean, and `export` wrote a line `import` refuses (and import
+/// is all or nothing): the backup did not restore.
+#[test]
+fn issue22_a_name_the_command_line_refuses_is_refused_reported_and_repaired() {
+    let fx = Fx::new();
+    let wa = fx.token("wa", &[app("a")], true);
+    let root = fx.token("root", &[], true);
+    fx.put(&tok(&wa), &app("a"), "ok", "fine").unwrap();
+    let bad = Entry {
+        key: "x\u{1}y".into(),
+        ..entry("-", "v")
+    };
+    // The library refuses it on every write path.
+    let put = fx.write(&tok(&wa), |v| {
+        let sk = v.scope(&app("a"))?;
+        v.put(&sk, &bad)
+    });
+    assert_eq!(
+        put.err().map(|e| e.status()),
+        Some(Status::Usage),
+        "Vault::put stored a user id the command line refuses"
+    );
+    let scope = fx.write(&tok(&root), |v| {
+        let sk = v.scope(&Scope::App("a\u{202e}b".into()))?;
+        v.put(&sk, &entry("u", "v"))
+    });
+    assert_eq!(scope.err().map(|e| e.status()), Some(Status::Usage));
+    // A modified client stores it anyway (it holds the keys).
+    fx.write(&tok(&wa), |v| {
+        let sk = v.scope(&app("a"))?;
+        let raw = sk.seal(&v.header.vault_id, &v.keys, &bad)?;
+        v.put_raw(raw)
+    })
+    .unwrap();
+    let report = fx.open(&pass()).unwrap().check().unwrap();
+    assert!(!report.is_clean(), "vault check says the vault is clean");
+    let said = report.lines().join("\n");
+    assert!(said.contains("x\\u{1}y"), "{said}");
+    assert!(said.contains("command line"), "{said}");
+    // A rekey keeps it (it authenticates); the repair drops it.
+    fx.write(&pass(), |v| v.revoke_token("root")).unwrap();
+    assert_eq!(fx.open(&pass()).unwrap().entries().unwrap().len(), 2);
+    repair(&fx, &pass());
+    assert!(fx.open(&pass()).unwrap().check().unwrap().is_clean());
+    assert_eq!(
+        fx.get(&tok(&wa), &app("a"), "ok").unwrap().as_deref(),
+        Some("fine")
+    );
+    assert_eq!(fx.open(&pass()).unwrap().entries().unwrap().len(), 1);
 }

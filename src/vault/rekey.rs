@@ -159,7 +159,7 @@ impl Vault {
         }
         for (scope, entry) in &entries {
             let sk = self.scope(scope)?;
-            self.put(&sk, entry)?;
+            self.reseal(&sk, entry)?;
         }
         self.mark_root();
         Ok(dropped)

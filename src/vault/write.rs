@@ -172,9 +172,28 @@ impl Vault {
         Ok(k + 1)
     }
 
-    /// Creates or replaces an entry (sealed under fresh keys).
+    /// Creates or replaces an entry (sealed under fresh keys). A name the
+    /// command line refuses (app, DID, user id or secret name) is a usage
+    /// error (exit 2), whoever writes: the vault only holds what `get-*`,
+    /// `remove-*` and `import` can name.
     pub fn put(&mut self, sk: &ScopeKeys, entry: &Entry) -> Result<()> {
+        sk.scope.check_names(&entry.key)?;
+        self.reseal(sk, entry)
+    }
+
+    /// [`Vault::put`] for an entry already in the vault, whatever its names
+    /// (a rekey re-encrypts every entry that authenticates; `vault check`
+    /// reports names the command line refuses, and the repair drops them).
+    pub(super) fn reseal(&mut self, sk: &ScopeKeys, entry: &Entry) -> Result<()> {
         let raw = sk.seal(&self.header.vault_id, &self.keys, entry)?;
+        self.insert_raw(raw)
+    }
+
+    /// Puts an entry sealed by the caller ([`ScopeKeys::seal`]) where its
+    /// scope's entries live, checking nothing about what it holds: what a
+    /// modified client can always do with the keys its slot opens. White-box
+    /// tests forge vaults with it; everything else uses [`Vault::put`].
+    pub fn put_raw(&mut self, raw: RawEntry) -> Result<()> {
         self.insert_raw(raw)
     }
 
