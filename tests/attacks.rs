@@ -463,8 +463,183 @@ fn nix_uid() -> u32 {
 }
 
 // ---------------------------------------------------------------------------
-// Issue 22, items 8 and 9, through the binary.
+// Issue 22, items 7, 8 and 9, through the binary.
 // ---------------------------------------------------------------------------
+
+/// The passphrase on `v`, remembering what it saw in `state` (the user's
+/// state directory: `XDG_STATE_HOME`).
+fn pass_in(v: &Vault, state: &std::path::Path) -> assert_cmd::Command {
+    let mut c = v.pass();
+    c.env("XDG_STATE_HOME", state);
+    c
+}
+
+/// `file` with its header's generation set to `generation` and signed again
+/// with the data key that `token`'s slot (in that file) opens: what an
+/// unscoped write token can do to any copy of the file it kept.
+fn with_generation(file: &[u8], token: &str, generation: u64) -> Vec<u8> {
+    use sso_secrets::crypto;
+    use sso_secrets::vault::format::{self, Header, SlotLock};
+    use sso_secrets::vault::keys::Keyring;
+    let (version, hlen) = format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap();
+    let end = format::PREFIX_LEN + hlen as usize;
+    let mut header = Header::parse(version, &file[format::PREFIX_LEN..end]).unwrap();
+    // The token: its format byte, slot id and secret; its slot opens with
+    // a key derived from the secret.
+    let raw = bs58::decode(&token[5..]).into_vec().unwrap();
+    let (id, secret) = raw[1..].split_at(16);
+    let slot = header.slots.iter().find(|s| s.id[..] == *id).unwrap();
+    let SlotLock::Token { salt, .. } = &slot.lock else {
+        panic!("not a token slot")
+    };
+    let key = crypto::hkdf(salt, secret, &[b"sso-secrets token slot"]);
+    let plain = crypto::open(
+        &key,
+        slot.nonce,
+        &slot.aad(version, &header.vault_id),
+        &slot.sealed,
+    )
+    .unwrap();
+    let seed = Keyring::decode(version, plain.expose())
+        .unwrap()
+        .signing_seed
+        .unwrap();
+    header.generation = generation;
+    let head = header.encode().unwrap();
+    let sig = crypto::Signer::from_seed(&seed).unwrap().sign(&head);
+    let mut out = head;
+    out.extend_from_slice(&sig);
+    out.extend_from_slice(&file[end + crypto::SIG_LEN..]);
+    out
+}
+
+/// Item 7. SECURITY.md told the operator to check, after a leak, that the
+/// vault was not rolled back by watching `generation` in `vault info` grow.
+/// A revoked unscoped write token keeps its copy of the file from before
+/// the revoke (where its slot and the data key still work), sets the
+/// generation far above the real one, signs the header again and puts the
+/// copy back: `vault info` showed a larger generation and nothing else.
+/// The passphrase holder's machine now remembers what it saw (vault id,
+/// key epoch, generation, hash of the head) and says, on one line, that the
+/// vault went back; the exit code is unchanged.
+#[test]
+fn a_revoked_writer_cannot_hide_a_rollback_behind_a_forged_generation() {
+    let v = Vault::new();
+    let state = v.dir().join("state");
+    v.put_sso("demo", "alice", b"old-secret");
+    let w = v.create_token(&["w", "--write"]);
+    pass_in(&v, &state)
+        .args(["vault", "info"])
+        .assert()
+        .code(0)
+        .stderr("");
+    let old = v.bytes();
+    pass_in(&v, &state)
+        .args(["token", "revoke", "w"])
+        .assert()
+        .code(0)
+        .stderr("");
+    pass_in(&v, &state)
+        .args(["put-sso", "demo", "--user-id", "alice"])
+        .write_stdin("new-secret")
+        .assert()
+        .code(0)
+        .stderr("");
+    v.write_bytes(&with_generation(&old, &w, 1000));
+    // The revoked token works again on the copy, and the generation says
+    // nothing is wrong...
+    v.token(&w)
+        .args(["get-sso", "demo", "--user-id", "alice"])
+        .assert()
+        .code(0);
+    let out = pass_in(&v, &state)
+        .args(["vault", "info"])
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("generation:     1000"))
+        .get_output()
+        .clone();
+    // ...but the passphrase holder's machine saw that key epoch replaced.
+    let err = stderr_of(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("sso-secrets: warning: the vault went back") && err.contains("key epoch"),
+        "{err}"
+    );
+    // Every open says it again, reads and writes alike, until a rekey.
+    pass_in(&v, &state)
+        .args(["get-sso", "demo", "--user-id", "alice"])
+        .assert()
+        .code(0)
+        .stdout("old-secret")
+        .stderr(predicate::str::contains("went back"));
+    let out = pass_in(&v, &state)
+        .args(["vault", "rotate"])
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert_eq!(err.matches("went back").count(), 1, "{err}");
+    pass_in(&v, &state)
+        .args(["vault", "info"])
+        .assert()
+        .code(0)
+        .stderr("");
+}
+
+/// Item 7: within one key epoch, a lower generation (an older copy put
+/// back) or the same generation with another head (a copy written
+/// elsewhere from the same start) is said too; a state directory that
+/// cannot be used changes nothing.
+#[test]
+fn the_passphrase_holder_notices_a_rollback_and_a_fork_within_an_epoch() {
+    let v = Vault::new();
+    let state = v.dir().join("state");
+    v.put_sso("demo", "alice", b"one");
+    pass_in(&v, &state).arg("list").assert().code(0).stderr("");
+    let before = v.bytes();
+    pass_in(&v, &state)
+        .args(["put-sso", "demo", "--user-id", "alice"])
+        .write_stdin("two")
+        .assert()
+        .code(0)
+        .stderr("");
+    v.write_bytes(&before);
+    pass_in(&v, &state)
+        .arg("list")
+        .assert()
+        .code(0)
+        .stderr(predicate::str::contains("went back").and(predicate::str::contains("generation")));
+    // A write on the older copy (without this machine's state) makes a
+    // head of the same generation as the one this machine saw.
+    v.pass()
+        .args(["put-sso", "demo", "--user-id", "alice"])
+        .write_stdin("three")
+        .assert()
+        .code(0);
+    let out = pass_in(&v, &state)
+        .arg("list")
+        .assert()
+        .code(0)
+        .get_output()
+        .clone();
+    let err = stderr_of(&out);
+    assert!(err.contains("forked") && err.lines().count() == 1, "{err}");
+    // The state file is the user's alone.
+    let file = state.join("sso-secrets").join("seen.json");
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    // Unusable state: no error, no warning.
+    let blocked = v.file("not-a-dir", b"");
+    pass_in(&v, &blocked)
+        .arg("list")
+        .assert()
+        .code(0)
+        .stderr("");
+    std::fs::write(&file, b"{ not json").unwrap();
+    pass_in(&v, &state).arg("list").assert().code(0).stderr("");
+}
 
 /// Item 8. A scoped write token flips one bit of another scope's partition
 /// (here the last byte of the file: the last entry of b, whose writer is

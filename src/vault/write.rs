@@ -5,7 +5,7 @@ use super::format::{self, BucketRef, Header, PREFIX_LEN, RawEntry, Writer};
 use super::keys::{Entry, ScopeKeys};
 use super::record::{self, Record};
 use super::store::{Locked, NewHead, Part};
-use super::{BASE, ParsedBucket, Table, Vault};
+use super::{BASE, HeadId, ParsedBucket, Table, Vault};
 use crate::crypto::{self, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use std::cell::Cell;
@@ -241,9 +241,14 @@ impl Vault {
     /// record with the data key when this credential holds it, else with the
     /// scope's write key. A scoped write token holds no data key, so it can
     /// change nothing but its own partitions.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_head().map(drop)
+    }
+
+    /// [`Vault::commit`], returning the head the vault now has.
+    pub fn commit_head(mut self) -> Result<HeadId> {
         if !self.dirty {
-            return Ok(());
+            return Ok(self.head_id());
         }
         self.require_current_version()?;
         let data_signer = self
@@ -314,10 +319,12 @@ impl Vault {
             Vec::new()
         };
         self.verify_before_publishing(&head, &sig, &records, &touched)?;
+        let published = HeadId::of(&self.header, &head);
         let mut bytes = head;
         bytes.extend_from_slice(&sig);
         bytes.extend_from_slice(&records);
-        w.lock.publish(NewHead { head: bytes, parts })
+        w.lock.publish(NewHead { head: bytes, parts })?;
+        Ok(published)
     }
 
     fn no_write_key(&self) -> Error {
