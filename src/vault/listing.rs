@@ -107,7 +107,7 @@ impl Vault {
                     OnFailure::Salvage(_) => {
                         salvage.failed.add_record(t - 1);
                         for i in 0..self.refs_unchecked(t).len() {
-                            self.salvage_bucket(t, i, &scoped, &mut seen, &mut salvage)?;
+                            self.salvage_bucket(t, i, false, &scoped, &mut seen, &mut salvage)?;
                         }
                     }
                 }
@@ -121,7 +121,7 @@ impl Vault {
                     Err(e) if e.status() != Status::WrongFormat => return Err(e),
                     Ok(Err(_)) | Err(_) if matches!(on, OnFailure::Salvage(_)) => {
                         salvage.failed.add(t, i, None);
-                        self.salvage_bucket(t, i, &scoped, &mut seen, &mut salvage)?;
+                        self.salvage_bucket(t, i, true, &scoped, &mut seen, &mut salvage)?;
                         continue;
                     }
                     // Matches its signed hash but does not parse: its
@@ -170,22 +170,33 @@ impl Vault {
 
     /// Reads bucket `i` of table `t` without trusting its hash or its
     /// count, and opens every entry that parses on its own (see
-    /// [`OnFailure::Salvage`]).
+    /// [`OnFailure::Salvage`]). `refs_verified`: the table's refs
+    /// authenticate (only this bucket failed).
     fn salvage_bucket(
         &self,
         t: Table,
         i: usize,
+        refs_verified: bool,
         scoped: &[ScopeKeys],
         seen: &mut Scopes,
         salvage: &mut Salvage,
     ) -> Result<()> {
         let bytes = match self.bucket_unchecked(t, i) {
             Ok(b) => b,
-            Err(e) if e.status() != Status::WrongFormat => return Err(e),
-            Err(_) => {
+            // A record that fails may name a bucket the store never held
+            // (a database finds buckets by the hash the record gives, and
+            // answers "retry" when none has it): lost, or the record's
+            // writer could block every revoke. A bucket the refs
+            // authenticate that cannot be read is a real failure.
+            Err(e) if e.status() == Status::WrongFormat => {
                 salvage.lost.add(t, i, None);
                 return Ok(());
             }
+            Err(e) if !refs_verified && e.status() == Status::Temporary => {
+                salvage.lost.add(t, i, None);
+                return Ok(());
+            }
+            Err(e) => return Err(e),
         };
         let (raws, whole) = format::salvage_entries(&bytes);
         if !whole {
