@@ -155,14 +155,14 @@ impl History {
         let seen = state.vaults.get(&key);
         let next = match (seen, verdict(seen, head)) {
             (_, Verdict::OlderEpoch | Verdict::OlderGeneration(_) | Verdict::Fork) => None,
-            (Some(s), Verdict::Fine) if s.epoch == hex(&head.epoch) => {
-                (head.generation > s.generation).then(|| Seen {
-                    generation: head.generation,
-                    head: hex(&head.hash),
-                    at: now,
-                    ..s.clone()
-                })
-            }
+            // The same epoch: the same head or a later one (and the time
+            // refreshed: the least recently opened vault is forgotten first).
+            (Some(s), Verdict::Fine) if s.epoch == hex(&head.epoch) => Some(Seen {
+                generation: head.generation,
+                head: hex(&head.hash),
+                at: now,
+                ..s.clone()
+            }),
             (s, Verdict::Fine) => {
                 let mut superseded = s.map(|s| s.superseded.clone()).unwrap_or_default();
                 if let Some(s) = s {
