@@ -641,12 +641,12 @@ pub enum VaultCommand {
         #[arg(long, value_name = "PATH")]
         new_passphrase_file: Option<PathBuf>,
     },
-    /// Report key slots and entries that fail authentication; --repair drops them
+    /// Report key slots and entries that fail authentication or whose names the command line refuses; --repair drops them
     #[command(
         after_help = "Examples:\n  sso-secrets vault check\n  sso-secrets vault check --repair --yes"
     )]
     Check {
-        /// Drop what fails authentication (asks for confirmation)
+        /// Drop what the check reports (asks for confirmation)
         #[arg(long)]
         repair: bool,
         /// Do not ask for confirmation

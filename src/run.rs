@@ -39,6 +39,19 @@ pub fn default_vault() -> Result<PathBuf> {
         })
 }
 
+/// Where this machine remembers what the passphrase saw of each vault:
+/// `<state dir>/seen.json` (`$XDG_STATE_HOME/sso-secrets`, else
+/// `~/.local/state/sso-secrets`; the local data directory where the
+/// platform has no state directory). `None` without a home directory: then
+/// nothing is remembered.
+fn history_file() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "sso-secrets").map(|d| {
+        d.state_dir()
+            .unwrap_or_else(|| d.data_local_dir())
+            .join("seen.json")
+    })
+}
+
 /// Runs the command line `args` and returns the process exit code.
 pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
     let json = args
@@ -230,6 +243,7 @@ impl VaultCommands<'_, '_> {
             }),
             observer: &crate::ops::Ignore,
             warnings: Default::default(),
+            history: history_file().map(crate::local::History::new),
         };
         let result = f(&ctx);
         self.warnings.append(&mut ctx.sources.warnings.borrow_mut());

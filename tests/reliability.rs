@@ -474,6 +474,7 @@ fn core_dumps_are_disabled_while_secrets_are_in_memory() {
         .arg(&v.path)
         .args(["--no-input", "put-sso", "demo", "--user-id", "u"])
         .env("SSO_SECRETS_PASSPHRASE", PASS)
+        .env("XDG_STATE_HOME", NO_STATE)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
         .stderr(Stdio::null())

@@ -3,6 +3,7 @@
 
 use super::{Ctx, Need, Outcome};
 use crate::error::{Error, Result};
+use crate::local::Session;
 use crate::text::quote;
 use crate::vault::store::Location;
 use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault, store};
@@ -51,15 +52,16 @@ pub fn vault_rotate(ctx: &Ctx<'_>, new_file: Option<&Path>) -> Result<Outcome> {
 /// Opens with the passphrase under the writer lock, for a command that
 /// must also work on a vault `Ctx::write` refuses (version 1, or a slot
 /// table that fails authentication).
-fn open_locked(ctx: &Ctx<'_>, u: &Unlocker) -> Result<Vault> {
+fn open_locked(ctx: &Ctx<'_>, u: &Unlocker, seen: &mut Session) -> Result<Vault> {
     if ctx.read_only {
         return Err(Error::writes_disabled());
     }
     let store = ctx.config().store()?;
     vault::prepare(&*store, u);
+    seen.look_back(u);
     let lock = store::lock(&*store, ctx.lock_timeout)??;
     let v = Vault::open_for_admin_write(lock, u)?;
-    ctx.warnings.borrow_mut().extend(v.take_warnings());
+    seen.learn(&v);
     if v.header.read_only() {
         return Err(Error::ReadOnly(
             "the vault is set read-only (`sso-secrets vault read-only off` allows writes)".into(),
@@ -72,8 +74,18 @@ fn open_locked(ctx: &Ctx<'_>, u: &Unlocker) -> Result<Vault> {
 /// full rotation (its tokens are listed for reissue); a version 2 vault with
 /// every key renewed and every token kept.
 pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
+    let mut seen = ctx.session();
+    let out = upgrade(ctx, &mut seen);
+    ctx.warnings.borrow_mut().append(&mut seen.warnings);
+    out
+}
+
+fn upgrade(ctx: &Ctx<'_>, seen: &mut Session) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
-    let probe = Vault::open_for_admin(&*ctx.config().store()?, &u)?;
+    let store = ctx.config().store()?;
+    seen.look_back(&u);
+    let probe = Vault::open_for_admin(&*store, &u)?;
+    seen.learn(&probe);
     if probe.version() == vault::format::VERSION {
         ctx.warnings.borrow_mut().push(format!(
             "the vault is already in format version {}; nothing to do",
@@ -82,10 +94,10 @@ pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
         return Ok(Outcome::Done);
     }
     drop(probe);
-    let mut v = open_locked(ctx, &u)?;
+    let mut v = open_locked(ctx, &u, seen)?;
     let dropped = v.upgrade()?;
     ctx.warnings.borrow_mut().extend(v.take_warnings());
-    v.commit()?;
+    seen.wrote(&v.commit_head()?);
     reissue_lines(ctx, &dropped, "was invalidated by the upgrade");
     Ok(Outcome::Value {
         key: "format_version",
@@ -98,11 +110,24 @@ fn report(ctx: &Ctx<'_>, r: &CheckReport) {
 }
 
 /// `vault check [--repair] [--yes]`: reports every slot and entry that fails
-/// authentication (exit 1 when there are any); `--repair` drops them after
-/// confirmation.
+/// authentication, and every entry whose names the command line refuses
+/// (exit 1 when there are any); `--repair` drops them after confirmation.
 pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
+    let mut seen = ctx.session();
+    let out = check(ctx, repair, yes, &mut seen);
+    // A vault that went back is said first: it explains what follows.
+    ctx.warnings
+        .borrow_mut()
+        .splice(0..0, seen.warnings.drain(..));
+    out
+}
+
+fn check(ctx: &Ctx<'_>, repair: bool, yes: bool, seen: &mut Session) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
-    let first = Vault::open_for_admin(&*ctx.config().store()?, &u)?;
+    let store = ctx.config().store()?;
+    seen.look_back(&u);
+    let first = Vault::open_for_admin(&*store, &u)?;
+    seen.learn(&first);
     let r = first.check()?;
     ctx.warnings.borrow_mut().extend(first.take_warnings());
     drop(first);
@@ -115,7 +140,7 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
     }
     if !repair {
         return Err(Error::failure(
-            "some of the vault fails authentication; `sso-secrets vault check --repair` drops it",
+            "the vault holds what fails authentication or what no command can name (listed above); `sso-secrets vault check --repair` drops it",
         ));
     }
     if !yes {
@@ -133,7 +158,7 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
             return Err(Error::failure("not confirmed; the vault is unchanged"));
         }
     }
-    let mut v = open_locked(ctx, &u)?;
+    let mut v = open_locked(ctx, &u, seen)?;
     // Check again under the lock: the file may have changed meanwhile, and
     // only what was shown (and confirmed) may be dropped.
     let again = v.check()?;
@@ -144,7 +169,7 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
     }
     let dropped = v.repair(&again)?;
     ctx.warnings.borrow_mut().extend(v.take_warnings());
-    v.commit()?;
+    seen.wrote(&v.commit_head()?);
     reissue_lines(ctx, &dropped, "was dropped with the untrusted slot table");
     Ok(Outcome::Value {
         key: "check",

@@ -441,7 +441,12 @@ fn doomed(v: &Vault, reading: &Reading) -> Result<Vec<Doomed>> {
         if !containers.contains(container) {
             continue;
         }
-        let a = address(scope.clone(), e.key.clone())?;
+        // A name the command line refuses (a modified client wrote it) is
+        // no address a folder can hold: never pruned; `vault check` reports
+        // it.
+        let Ok(a) = address(scope.clone(), e.key.clone()) else {
+            continue;
+        };
         if !named.contains(&a) {
             out.push((scope, e.key.clone(), a));
         }
@@ -487,15 +492,27 @@ pub fn export(ctx: &Ctx<'_>, dir: &Path, key_file: Option<&Path>) -> Result<Outc
     let (planned, deactivated, warnings) = ctx.read(&u, admin, |v| {
         let mut secrets = Vec::new();
         let mut deactivated = 0;
+        let mut refused = Vec::new();
         for (scope, mut e) in v.entries()? {
             if e.state == State::Deactivated {
                 deactivated += 1;
                 continue;
             }
             let value = std::mem::take(&mut e.value);
-            secrets.push((address(scope, std::mem::take(&mut e.key))?, value));
+            match address(scope.clone(), e.key.clone()) {
+                Ok(a) => secrets.push((a, value)),
+                // Written by a modified client: said, never exported.
+                Err(_) => refused.push(scope.describe_entry(&e.key)),
+            }
         }
-        let (planned, warnings) = apihub::write::plan(secrets.iter().map(|(a, v)| (a, v)))?;
+        let (planned, mut warnings) = apihub::write::plan(secrets.iter().map(|(a, v)| (a, v)))?;
+        if !refused.is_empty() {
+            warnings.push(format!(
+                "warning: left out {} entries whose names the command line refuses: {}; `sso-secrets vault check` reports them",
+                refused.len(),
+                refused.join(", ")
+            ));
+        }
         Ok((planned, deactivated, warnings))
     })?;
     apihub::write::write(dir, &planned, keys.first())?;

@@ -18,7 +18,7 @@ pub use crate::local::Need;
 
 use crate::credentials::Sources;
 use crate::error::{Error, Result};
-use crate::local::{LocalVault, Session, VaultConfig};
+use crate::local::{History, LocalVault, Session, VaultConfig};
 use crate::ops::{Backend, Event, Observer, Reply, Request};
 use crate::remote::RemoteBackend;
 use crate::secret::{SecretBytes, SecretString};
@@ -86,6 +86,9 @@ pub struct Ctx<'a> {
     pub observer: &'a dyn Observer,
     /// Warnings for stderr, collected as commands run.
     pub warnings: RefCell<Vec<String>>,
+    /// Where this machine remembers what the passphrase saw of each vault
+    /// (the user's state directory; `None`: nowhere).
+    pub history: Option<History>,
 }
 
 impl Ctx<'_> {
@@ -106,10 +109,10 @@ impl Ctx<'_> {
         if let Some(remote) = &self.remote {
             return Ok(Box::new(RemoteBackend::connect(remote, &self.sources)?));
         }
-        Ok(Box::new(LocalVault::with_unlocker(
-            self.config(),
-            self.unlocker()?,
-        )))
+        Ok(Box::new(
+            LocalVault::with_unlocker(self.config(), self.unlocker()?)
+                .remembering(self.history.clone()),
+        ))
     }
 
     /// Runs one RFC operation: resolves the backend, builds the request
@@ -154,6 +157,22 @@ impl Ctx<'_> {
         crate::vault::check_credential(&*self.config().store()?, u)
     }
 
+    /// A session's warnings, each once per command (`vault rotate` opens
+    /// the vault twice).
+    fn said(&self, seen: Session) {
+        let mut w = self.warnings.borrow_mut();
+        for line in seen.warnings {
+            if !w.contains(&line) {
+                w.push(line);
+            }
+        }
+    }
+
+    /// A session that remembers what the passphrase saw (see [`History`]).
+    pub fn session(&self) -> Session {
+        Session::remembering(self.history.clone())
+    }
+
     /// Opens the vault for reading and checks `need`.
     pub fn read<T>(
         &self,
@@ -161,9 +180,9 @@ impl Ctx<'_> {
         need: Need,
         f: impl FnOnce(&Vault) -> Result<T>,
     ) -> Result<T> {
-        let mut seen = Session::default();
+        let mut seen = self.session();
         let out = self.config().read(u, &need, &mut seen, f);
-        self.warnings.borrow_mut().append(&mut seen.warnings);
+        self.said(seen);
         out
     }
 
@@ -175,9 +194,9 @@ impl Ctx<'_> {
         need: Need,
         f: impl FnOnce(&mut Vault) -> Result<T>,
     ) -> Result<T> {
-        let mut seen = Session::default();
+        let mut seen = self.session();
         let out = self.config().write(u, &need, &mut seen, f);
-        self.warnings.borrow_mut().append(&mut seen.warnings);
+        self.said(seen);
         out
     }
 }

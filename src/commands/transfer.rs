@@ -88,6 +88,13 @@ fn json_error(e: serde_json::Error) -> String {
 
 fn parse_line(line: &str) -> std::result::Result<Item, String> {
     let l: ExportLine = serde_json::from_str(line).map_err(json_error)?;
+    check_line(&l)
+}
+
+/// What `import` checks of a line once it parsed: the names as the command
+/// line accepts them, the value as `put-*` accepts it. `export` checks each
+/// line it writes the same way, so that an export always imports.
+fn check_line(l: &ExportLine) -> std::result::Result<Item, String> {
     let need =
         |v: &Option<String>, field: &str| v.clone().ok_or_else(|| format!("missing \"{field}\""));
     let err = |e: Error| e.detail().to_string();
@@ -235,38 +242,67 @@ pub(crate) fn store_all(v: &mut crate::vault::Vault, items: Vec<Item>) -> Result
 }
 
 /// `export`: every entry as JSON Lines (needs the passphrase).
+/// Entries that `import` would refuse (names the command line refuses, an
+/// empty or oversized value: written by a modified client) are left out,
+/// and said on stderr, so that what `export` writes always imports.
 pub fn export(ctx: &Ctx<'_>) -> Result<Outcome> {
     let u = ctx.unlocker()?;
-    ctx.read(&u, Need::admin_read(), |v| {
+    let mut left_out = Vec::new();
+    let out = ctx.read(&u, Need::admin_read(), |v| {
         let lines = v
             .entries()?
             .into_iter()
-            .map(|(scope, e)| {
-                let (secret, secret_base64) = match std::str::from_utf8(e.value.expose()) {
-                    Ok(s) => (Some(s.to_string()), None),
-                    Err(_) => (None, Some(B64.encode(e.value.expose()))),
-                };
-                let mut l = ExportLine::default();
-                l.secret = secret;
-                l.secret_base64 = secret_base64;
-                match scope {
-                    Scope::App(a) => {
-                        l.kind = "sso".into();
-                        l.app = Some(a);
-                        l.user_id = Some(e.key.clone());
-                        l.state = (e.state == State::Deactivated).then(|| "deactivated".into());
-                    }
-                    Scope::Did(d) => {
-                        l.kind = "did".into();
-                        l.did = Some(d);
-                        l.name = Some(e.key.clone());
+            .filter_map(|(scope, e)| {
+                let l = export_line(scope.clone(), &e);
+                match check_line(&l) {
+                    Ok(_) => Some(l),
+                    Err(why) => {
+                        left_out.push(format!("{} ({why})", scope.describe_entry(&e.key)));
+                        None
                     }
                 }
-                l
             })
             .collect();
         Ok(Outcome::Export(lines))
-    })
+    });
+    if !left_out.is_empty() {
+        let shown = left_out.len().min(5);
+        ctx.warnings.borrow_mut().push(format!(
+            "warning: export left out {} entries that import would refuse: {}{}; `sso-secrets vault check` reports names the command line refuses, and --repair drops them",
+            left_out.len(),
+            left_out[..shown].join("; "),
+            match left_out.len() - shown {
+                0 => String::new(),
+                more => format!("; and {more} more"),
+            }
+        ));
+    }
+    out
+}
+
+/// One entry as an export line.
+fn export_line(scope: Scope, e: &Entry) -> ExportLine {
+    let (secret, secret_base64) = match std::str::from_utf8(e.value.expose()) {
+        Ok(s) => (Some(s.to_string()), None),
+        Err(_) => (None, Some(B64.encode(e.value.expose()))),
+    };
+    let mut l = ExportLine::default();
+    l.secret = secret;
+    l.secret_base64 = secret_base64;
+    match scope {
+        Scope::App(a) => {
+            l.kind = "sso".into();
+            l.app = Some(a);
+            l.user_id = Some(e.key.clone());
+            l.state = (e.state == State::Deactivated).then(|| "deactivated".into());
+        }
+        Scope::Did(d) => {
+            l.kind = "did".into();
+            l.did = Some(d);
+            l.name = Some(e.key.clone());
+        }
+    }
+    l
 }
 
 #[cfg(test)]

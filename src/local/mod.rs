@@ -9,12 +9,14 @@
 
 mod apply;
 mod batch;
+mod history;
 mod session;
 #[cfg(test)]
 mod tests;
 
 pub use apply::{apply, scope_of};
 pub use batch::write_batch;
+pub use history::History;
 pub use session::{Need, Session, VaultConfig, principal_of};
 
 use apply::apply_read;
@@ -51,6 +53,15 @@ impl LocalVault {
             config,
             unlocker,
             session: RefCell::default(),
+        }
+    }
+
+    /// Compares what the passphrase opens with what this machine saw of
+    /// the vault, and records it (see [`History`]).
+    pub fn remembering(self, history: Option<History>) -> Self {
+        LocalVault {
+            session: RefCell::new(Session::remembering(history)),
+            ..self
         }
     }
 

@@ -1,11 +1,12 @@
 //! Vault sessions: where the vault is, what a command needs of the
 //! credential, and the checks, in the contract's order, before any work.
 
+use super::history::{Before, History};
 use crate::error::{Error, Result};
 use crate::ops::Principal;
 use crate::vault::keys::Scope;
 use crate::vault::store::{self, Location, Store};
-use crate::vault::{self, Unlocker, Vault};
+use crate::vault::{self, HeadId, Unlocker, Vault};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -114,7 +115,9 @@ impl VaultConfig {
         seen: &mut Session,
         f: impl FnOnce(&Vault) -> Result<T>,
     ) -> Result<T> {
-        let v = Vault::open(&*self.store()?, u)?;
+        let store = self.store()?;
+        seen.look_back(u);
+        let v = Vault::open(&*store, u)?;
         seen.learn(&v);
         authorize(&v, need)?;
         let out = f(&v);
@@ -143,7 +146,7 @@ impl VaultConfig {
         let out = f(&mut v);
         seen.learn(&v);
         let out = out?;
-        v.commit()?;
+        seen.wrote(&v.commit_head()?);
         Ok(out)
     }
 
@@ -159,6 +162,7 @@ impl VaultConfig {
         // Argon2 before the lock, so writers queue for milliseconds, not
         // for one another's key derivations.
         vault::prepare(&*store, u);
+        seen.look_back(u);
         let lock = match store::lock(&*store, self.lock_timeout)? {
             Ok(l) => l,
             Err(refusal) => return Ok(Err(refusal)),
@@ -181,18 +185,74 @@ pub(super) fn admit(v: &Vault, need: &Need) -> Result<()> {
 }
 
 /// What a session learnt while opening the vault: who the credential is,
-/// and warnings for the user (a vault file others can read).
+/// and warnings for the user (a vault file others can read, a vault that
+/// went back since this machine's passphrase last opened it).
 #[derive(Debug, Default)]
 pub struct Session {
     /// Who acted; [`Principal::Unknown`] until a slot opened.
     pub principal: Option<Principal>,
     /// Warnings for stderr.
     pub warnings: Vec<String>,
+    /// Where this machine remembers the vaults its passphrase opened
+    /// (`None`: nowhere; a server's sessions, tests).
+    history: Option<History>,
+    /// What that said before the vault was read, until compared.
+    before: Option<Before>,
 }
 
 impl Session {
-    fn learn(&mut self, v: &Vault) {
+    /// A session that compares what the passphrase opens with `history`,
+    /// and records it there.
+    pub fn remembering(history: Option<History>) -> Self {
+        Session {
+            history,
+            ..Session::default()
+        }
+    }
+
+    /// Before the head is read: what this machine saw last (passphrase
+    /// only; a token holder's machine keeps nothing).
+    pub(crate) fn look_back(&mut self, u: &Unlocker) {
+        if let Some(h) = self.history.as_ref().filter(|_| u.is_passphrase()) {
+            self.before = Some(h.before());
+        }
+    }
+
+    /// After an open: who the credential is, the vault's warnings, and
+    /// (once, for the passphrase) whether the vault went back.
+    pub(crate) fn learn(&mut self, v: &Vault) {
         self.principal = Some(principal_of(v));
-        self.warnings.extend(v.take_warnings());
+        for w in v.take_warnings() {
+            self.say(w);
+        }
+        if let Some(before) = self.before.take()
+            && let Some(h) = self.history.clone().filter(|_| v.is_admin())
+        {
+            let head = v.head_id();
+            if let Some(w) = History::compare(&before, &head) {
+                self.say(w);
+            }
+            h.record(&head, vault::now());
+        }
+    }
+
+    /// Adds a warning, once: a command that opens the vault twice says
+    /// each thing once.
+    pub fn say(&mut self, w: String) {
+        if !self.warnings.contains(&w) {
+            self.warnings.push(w);
+        }
+    }
+
+    /// After a commit by the passphrase: the head it published is the one
+    /// this machine saw last.
+    pub(crate) fn wrote(&mut self, head: &HeadId) {
+        if let Some(h) = self
+            .history
+            .as_ref()
+            .filter(|_| self.principal == Some(Principal::Passphrase))
+        {
+            h.record(head, vault::now());
+        }
     }
 }

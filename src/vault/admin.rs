@@ -256,6 +256,26 @@ impl Vault {
         Ok((out, bad))
     }
 
+    /// The keyrings of the tokens that may not write, from every token slot
+    /// that opens through the escrow, signed or not (a slot whose signature
+    /// broke still names keys its holder has); `None` when a token slot does
+    /// not open at all, so that nobody can say which keys it gave out.
+    pub(super) fn read_only_keyrings(&self) -> Result<Option<Vec<Keyring>>> {
+        let escrow = self.require_admin()?;
+        let mut out = Vec::new();
+        for (i, s) in self.header.slots.iter().enumerate() {
+            if !matches!(s.lock, SlotLock::Token { .. }) {
+                continue;
+            }
+            match self.open_token_slot(escrow, i) {
+                Some(t) if t.keys.write => {}
+                Some(t) => out.push(t.keys),
+                None => return Ok(None),
+            }
+        }
+        Ok(Some(out))
+    }
+
     /// Token slots that open; the others are reported as a warning.
     pub(super) fn token_slots(&self) -> Result<Vec<OpenedToken>> {
         let (out, bad) = self.token_slots_checked()?;
@@ -330,6 +350,9 @@ impl Vault {
             // token is issued into format 3, so convert first (every key
             // renewed, every token kept).
             self.upgrade_keeping_tokens()?;
+        }
+        for scope in scopes {
+            scope.check_name()?;
         }
         let escrow = self.require_admin()?.clone();
         if self.token_count() >= MAX_TOKENS {

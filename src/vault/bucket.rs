@@ -197,6 +197,22 @@ pub fn for_each_entry<'a>(
     Ok(())
 }
 
+/// The entries of a bucket whose hash or count cannot be trusted, each
+/// parsed on its own, in order, up to the first that does not parse; true
+/// when every byte parsed. Nothing about order or placement is checked:
+/// whoever uses them must authenticate each one.
+pub fn salvage_entries(bytes: &[u8]) -> (Vec<RawEntry>, bool) {
+    let mut r = Reader::new(bytes, "vault bucket");
+    let mut out = Vec::new();
+    while !r.is_empty() {
+        match EntryRef::parse(&mut r) {
+            Ok(e) => out.push(e.to_owned()),
+            Err(_) => return (out, false),
+        }
+    }
+    (out, true)
+}
+
 /// Encodes sorted entries as one bucket.
 pub fn encode_bucket<'a>(entries: impl IntoIterator<Item = &'a RawEntry> + Clone) -> Vec<u8> {
     let mut w = Vec::with_capacity(

@@ -1,5 +1,6 @@
 //! `vault check [--repair]`: find every slot and entry that fails
-//! authentication, and drop them on request.
+//! authentication, and every entry whose names the command line refuses,
+//! and drop them on request.
 
 use super::format::{self, SlotLock};
 use super::{BadList, Vault};
@@ -21,6 +22,11 @@ pub struct CheckReport {
     pub bad_entries: Vec<(usize, usize, Option<usize>)>,
     /// Scope partitions whose record fails its signature.
     pub bad_records: Vec<usize>,
+    /// (table, bucket, entry index, the secret as a message names it) of
+    /// entries that authenticate but whose names the command line refuses
+    /// (a modified client wrote them): nothing can name them to read or
+    /// remove them, and `export` leaves them out.
+    pub refused_names: Vec<(usize, usize, usize, String)>,
     /// Entries that open.
     pub good_entries: usize,
     /// Token slots that open.
@@ -34,6 +40,7 @@ impl CheckReport {
             && self.bad_slots.is_empty()
             && self.bad_entries.is_empty()
             && self.bad_records.is_empty()
+            && self.refused_names.is_empty()
     }
 
     /// True when `other` found exactly the same failures.
@@ -43,11 +50,13 @@ impl CheckReport {
             &self.bad_slots,
             &self.bad_entries,
             &self.bad_records,
+            &self.refused_names,
         ) == (
             other.table_ok,
             &other.bad_slots,
             &other.bad_entries,
             &other.bad_records,
+            &other.refused_names,
         )
     }
 
@@ -71,6 +80,28 @@ impl CheckReport {
                 "{} item(s) fail authentication: {}",
                 bad.len(),
                 bad.places().join(", ")
+            ));
+        }
+        if !self.refused_names.is_empty() {
+            let mut at = BadList::default();
+            let names: Vec<&str> = self
+                .refused_names
+                .iter()
+                .map(|(t, b, e, what)| {
+                    at.add(*t, *b, Some(*e));
+                    what.as_str()
+                })
+                .take(5)
+                .collect();
+            out.push(format!(
+                "{} entries authenticate but have names the command line refuses, so no command can read or remove them and `export` leaves them out (--repair drops them): {}{} ({})",
+                self.refused_names.len(),
+                names.join(", "),
+                match self.refused_names.len() {
+                    n if n > names.len() => format!(", and {} more", n - names.len()),
+                    _ => String::new(),
+                },
+                at.summary()
             ));
         }
         out.push(format!(
@@ -123,12 +154,21 @@ impl Vault {
                     // The passphrase holds every root: an entry it cannot
                     // open (no scope, a failing scope name or body, or in
                     // the wrong partition) is bad.
-                    let opened = self.placed_right(t, raw)
-                        && matches!(self.open_raw(raw, &[], &mut seen), Ok(Some(_)));
-                    if opened {
-                        report.good_entries += 1;
+                    let opened = if self.placed_right(t, raw) {
+                        self.open_raw(raw, &[], &mut seen)
                     } else {
-                        report.bad_entries.push((t, i, Some(j)));
+                        Ok(None)
+                    };
+                    match opened {
+                        Ok(Some((scope, e))) => {
+                            report.good_entries += 1;
+                            if scope.check_names(&e.key).is_err() {
+                                report
+                                    .refused_names
+                                    .push((t, i, j, scope.describe_entry(&e.key)));
+                            }
+                        }
+                        _ => report.bad_entries.push((t, i, Some(j))),
                     }
                 }
             }
@@ -191,6 +231,9 @@ impl Vault {
         let mut by_bucket: BTreeMap<(usize, usize), Vec<Option<usize>>> = BTreeMap::new();
         for &(t, b, e) in &report.bad_entries {
             by_bucket.entry((t, b)).or_default().push(e);
+        }
+        for &(t, b, e, _) in &report.refused_names {
+            by_bucket.entry((t, b)).or_default().push(Some(e));
         }
         for ((t, b), bad) in by_bucket {
             let mut m = BTreeMap::new();

@@ -23,6 +23,7 @@ use super::codec::{Put, Reader};
 use super::format::{VERSION, VERSION_1};
 use crate::crypto::derive;
 use crate::error::{Error, Result};
+use crate::names::{AppName, Did, SecretName, UserId};
 use crate::secret::{Key32, SecretBytes};
 
 /// Which secrets a scope key covers: one app's SSO secrets or one DID's.
@@ -53,6 +54,41 @@ impl Scope {
             Scope::App(a) => format!("app {a:?}"),
             Scope::Did(d) => format!("DID {d}"),
         }
+    }
+
+    /// A usage error (exit 2) unless the command line accepts this scope's
+    /// name (an [`AppName`] or a [`Did`]) and `key` in it (a [`UserId`] or
+    /// a [`SecretName`]): what the vault stores is always what `get-*`,
+    /// `remove-*` and `import` can name.
+    pub fn check_names(&self, key: &str) -> Result<()> {
+        match self {
+            Scope::App(a) => AppName::new(a.as_str()).and(UserId::new(key)).map(drop),
+            Scope::Did(d) => Did::from_text(d.as_str())
+                .and(SecretName::new(key))
+                .map(drop),
+        }
+    }
+
+    /// A usage error unless the command line accepts this scope's name.
+    pub fn check_name(&self) -> Result<()> {
+        match self {
+            Scope::App(a) => AppName::new(a.as_str()).map(drop),
+            Scope::Did(d) => Did::from_text(d.as_str()).map(drop),
+        }
+    }
+
+    /// The secret named `key` in this scope, as the command line would
+    /// write it in a message (names quoted and escaped).
+    pub fn describe_entry(&self, key: &str) -> String {
+        let (what, name) = match self {
+            Scope::App(_) => ("user id", key),
+            Scope::Did(_) => ("secret name", key),
+        };
+        let scope = match self {
+            Scope::App(a) => format!("app {}", crate::text::quote(a)),
+            Scope::Did(d) => format!("DID {}", crate::text::quote(d)),
+        };
+        format!("{scope} {what} {}", crate::text::quote(name))
     }
 }
 

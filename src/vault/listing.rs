@@ -1,7 +1,8 @@
 //! Every entry a credential may read, for `list`, `export`, rekeys and
 //! `vault check`: what fails authentication is skipped and reported, never
-//! fatal for listing; a rekey stops unless the failure was in what a token
-//! it drops could write.
+//! fatal for listing; a rekey that drops a token keeps, from a place that
+//! fails, each entry that authenticates on its own (when no read-only
+//! credential could have sealed it), and other rekeys stop.
 
 use super::format::RawEntry;
 use super::keys::{self, Entry, Keyring, Scope, ScopeKeys};
@@ -71,18 +72,14 @@ impl Vault {
     /// entry cannot stop listing or export. Only a base bucket that fails its
     /// signed hash is fatal: no key holder but a root writer can produce it.
     pub fn entries(&self) -> Result<Vec<(Scope, Entry)>> {
-        self.entries_skipping(|t| t != BASE)
+        self.entries_with(OnFailure::Skip)
     }
 
-    /// As [`Vault::entries`], for a rekey, which re-signs what it reads:
-    /// a partition that fails (its record, or a bucket's hash) is skipped
-    /// only when `forfeit` says its data was at the mercy of tokens being
-    /// dropped anyway; anywhere else it stops the rekey, so that data is
-    /// only ever dropped by `vault check --repair`, never by a revoke.
-    pub(super) fn entries_skipping(
-        &self,
-        forfeit: impl Fn(Table) -> bool,
-    ) -> Result<Vec<(Scope, Entry)>> {
+    /// Every entry this credential may read, for listing or for a rekey,
+    /// which re-signs what it reads: `on` says what becomes of a place (a
+    /// partition whose record fails, a bucket that fails its hash or does
+    /// not parse) that fails authentication.
+    pub(super) fn entries_with(&self, on: OnFailure<'_>) -> Result<Vec<(Scope, Entry)>> {
         let scoped: Vec<ScopeKeys> = self
             .keys
             .scoped_keys()
@@ -98,31 +95,45 @@ impl Vault {
         let mut seen = Scopes::default();
         let mut out = Vec::new();
         let mut bad = BadList::default();
+        let mut salvage = Salvage::default();
         for t in 0..self.tables() {
             if !self.reads_table(t, &scoped) {
                 continue;
             }
             let Ok(refs) = self.refs(t) else {
-                if !forfeit(t) {
-                    return Err(stop(t));
+                match on {
+                    OnFailure::Skip => bad.add_record(t - 1),
+                    OnFailure::Stop => return Err(stop(t)),
+                    OnFailure::Salvage(_) => {
+                        salvage.failed.add_record(t - 1);
+                        for i in 0..self.refs_unchecked(t).len() {
+                            self.salvage_bucket(t, i, false, &scoped, &mut seen, &mut salvage)?;
+                        }
+                    }
                 }
-                bad.add_record(t - 1);
                 continue;
             };
             for i in 0..refs.len() {
                 let raws = match self.bucket_entries(t, i) {
                     Ok(Ok(raws)) => raws,
+                    // Only a failed check is ever skipped or salvaged: an
+                    // I/O error stops listing and rekeys alike.
+                    Err(e) if e.status() != Status::WrongFormat => return Err(e),
+                    Ok(Err(_)) | Err(_) if matches!(on, OnFailure::Salvage(_)) => {
+                        salvage.failed.add(t, i, None);
+                        self.salvage_bucket(t, i, true, &scoped, &mut seen, &mut salvage)?;
+                        continue;
+                    }
+                    // Matches its signed hash but does not parse: its
+                    // signer wrote it so.
                     Ok(Err(_)) => {
                         bad.add(t, i, None);
                         continue;
                     }
-                    // Only a failed check is ever skipped: an I/O error
-                    // stops listing and rekeys alike.
-                    Err(e) if e.status() != Status::WrongFormat => return Err(e),
                     // A partition's writers sign its record, so a bucket
-                    // that fails its hash there is theirs to have written
-                    // (and the base's, for a dropped holder of the data key).
-                    Err(_) if forfeit(t) => {
+                    // that fails its hash there is theirs to have written;
+                    // one in the base, only a root writer's (or no one's).
+                    Err(_) if t != BASE && matches!(on, OnFailure::Skip) => {
                         bad.add(t, i, None);
                         continue;
                     }
@@ -142,11 +153,157 @@ impl Vault {
                 }
             }
         }
-        if let Some(w) = bad.describe("entries") {
+        let said = match on {
+            OnFailure::Skip => bad.describe("entries"),
+            // A rekey re-encrypts only what opens: the rest is gone.
+            OnFailure::Stop | OnFailure::Salvage(_) => bad.describe_dropped("entries"),
+        };
+        if let Some(w) = said {
             self.warn(w);
+        }
+        if let OnFailure::Salvage(trusted) = on {
+            salvage.finish(self, trusted, &mut out);
         }
         out.sort_by(|a, b| (&a.0, &a.1.key).cmp(&(&b.0, &b.1.key)));
         Ok(out)
+    }
+
+    /// Reads bucket `i` of table `t` without trusting its hash or its
+    /// count, and opens every entry that parses on its own (see
+    /// [`OnFailure::Salvage`]). `refs_verified`: the table's refs
+    /// authenticate (only this bucket failed).
+    fn salvage_bucket(
+        &self,
+        t: Table,
+        i: usize,
+        refs_verified: bool,
+        scoped: &[ScopeKeys],
+        seen: &mut Scopes,
+        salvage: &mut Salvage,
+    ) -> Result<()> {
+        let bytes = match self.bucket_unchecked(t, i) {
+            Ok(b) => b,
+            // A record that fails may name a bucket the store never held
+            // (a database finds buckets by the hash the record gives, and
+            // answers "retry" when none has it): lost, or the record's
+            // writer could block every revoke. A bucket the refs
+            // authenticate that cannot be read is a real failure.
+            Err(e) if e.status() == Status::WrongFormat => {
+                salvage.lost.add(t, i, None);
+                return Ok(());
+            }
+            Err(e) if !refs_verified && e.status() == Status::Temporary => {
+                salvage.lost.add(t, i, None);
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        };
+        let (raws, whole) = format::salvage_entries(&bytes);
+        if !whole {
+            // What follows the first entry that does not parse cannot be
+            // told apart.
+            salvage.lost.add(t, i, Some(raws.len()));
+        }
+        for (j, raw) in raws.iter().enumerate() {
+            if !self.placed_right(t, raw) {
+                salvage.lost.add(t, i, Some(j));
+                continue;
+            }
+            match self.open_raw(raw, scoped, seen) {
+                Ok(Some((scope, e))) => salvage.found.push((t, i, j, scope, e)),
+                Ok(None) => {}
+                Err(_) => salvage.lost.add(t, i, Some(j)),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What a pass over every entry does with a place that fails
+/// authentication: a partition whose record fails its signature, a bucket
+/// that fails its hash, or one that matches it but does not parse.
+#[derive(Clone, Copy)]
+pub(super) enum OnFailure<'a> {
+    /// `list`, `export`: a failing partition or malformed bucket is skipped
+    /// and reported; a base bucket failing its signed hash is fatal.
+    Skip,
+    /// `vault passwd`, `vault upgrade` (no token dropped): a failing
+    /// partition or bucket stops the rekey (exit 50; `vault check
+    /// --repair` is the one command that drops data).
+    Stop,
+    /// A rekey that drops tokens (`token revoke`, `vault rotate`, a
+    /// repair that rotates), which must never be stopped by what a token
+    /// wrote: every entry found in a failing place that authenticates on
+    /// its own is kept if the function accepts its scope, and everything
+    /// else there is reported. The function must refuse a scope whose key
+    /// a credential that may not write it holds: such a credential can seal
+    /// entries of it that authenticate on their own.
+    Salvage(&'a dyn Fn(&Scope) -> bool),
+}
+
+/// Entries found in places that fail authentication, during a rekey.
+#[derive(Default)]
+struct Salvage {
+    /// The failing places (a record, a whole bucket).
+    failed: BadList,
+    /// Entries there that authenticate on their own: (table, bucket,
+    /// index in the bytes, scope, entry).
+    found: Vec<(Table, usize, usize, Scope, Entry)>,
+    /// Entries there that do not, or bytes that do not parse.
+    lost: BadList,
+}
+
+impl Salvage {
+    /// Keeps what may be kept (never in place of an entry found where the
+    /// vault authenticates; of two found in failing places under one name,
+    /// the later), and reports all of it.
+    fn finish(
+        mut self,
+        v: &Vault,
+        trusted: &dyn Fn(&Scope) -> bool,
+        out: &mut Vec<(Scope, Entry)>,
+    ) {
+        if self.failed.len() == 0 {
+            return;
+        }
+        let mut names: HashMap<(Scope, String), usize> = out
+            .iter()
+            .enumerate()
+            .map(|(k, (s, e))| ((s.clone(), e.key.clone()), k))
+            .collect();
+        let authenticated = out.len();
+        let mut untrusted = BadList::default();
+        let mut kept = 0usize;
+        for (t, i, j, scope, e) in self.found {
+            if !trusted(&scope) {
+                untrusted.add(t, i, Some(j));
+                continue;
+            }
+            match names.get(&(scope.clone(), e.key.clone())) {
+                Some(&k) if k < authenticated => self.lost.add(t, i, Some(j)),
+                Some(&k) if out[k].1.updated >= e.updated => self.lost.add(t, i, Some(j)),
+                Some(&k) => out[k] = (scope, e),
+                None => {
+                    names.insert((scope.clone(), e.key.clone()), out.len());
+                    out.push((scope, e));
+                    kept += 1;
+                }
+            }
+        }
+        v.warn(format!(
+            "warning: found places that fail authentication ({}); kept the {kept} entries there that authenticate on their own (each may be an older value)",
+            self.failed.summary()
+        ));
+        if let Some(w) = self.lost.describe_dropped("entries") {
+            v.warn(w);
+        }
+        if untrusted.len() > 0 {
+            v.warn(format!(
+                "warning: dropped {} entries found there of scopes that a read-only token can read, and so could have sealed ({})",
+                untrusted.len(),
+                untrusted.summary()
+            ));
+        }
     }
 }
 
@@ -219,17 +376,35 @@ impl BadList {
         if self.places.is_empty() {
             return None;
         }
+        Some(format!(
+            "warning: skipped {} {what} that fail authentication ({}); `sso-secrets vault check` reports them",
+            self.places.len(),
+            self.summary()
+        ))
+    }
+    /// For a rekey, which keeps only what authenticates.
+    pub(crate) fn describe_dropped(&self, what: &str) -> Option<String> {
+        if self.places.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "warning: dropped {} {what} that fail authentication ({})",
+            self.places.len(),
+            self.summary()
+        ))
+    }
+    /// The first five places, and how many more.
+    pub(crate) fn summary(&self) -> String {
         let shown: Vec<&str> = self.places.iter().take(5).map(String::as_str).collect();
         let more = self.places.len().saturating_sub(shown.len());
-        Some(format!(
-            "warning: skipped {} {what} that fail authentication ({}{}); `sso-secrets vault check` reports them",
-            self.places.len(),
+        format!(
+            "{}{}",
             shown.join(", "),
             if more > 0 {
                 format!(", and {more} more")
             } else {
                 String::new()
             }
-        ))
+        )
     }
 }

@@ -24,6 +24,8 @@ mod attacks_entries_tests;
 #[cfg(test)]
 mod attacks_tests;
 #[cfg(test)]
+mod issue22_attacks_tests;
+#[cfg(test)]
 mod review3_attacks_tests;
 #[cfg(test)]
 mod review4_attacks_tests;
@@ -164,6 +166,32 @@ impl HeadRead {
             .iter()
             .chain(self.records.iter().flat_map(|r| r.buckets.iter()))
             .map(|b| &b.hash)
+    }
+}
+
+/// One state of a vault's signed head: what the passphrase holder's
+/// machine remembers of each vault it opens, to notice one that goes back.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HeadId {
+    /// The vault, random at `init` (a copy of the file has the same).
+    pub vault_id: [u8; 16],
+    /// The key epoch, renewed by every rekey; only the passphrase makes one.
+    pub epoch: [u8; 16],
+    /// Writes of the header, as the header says (any root writer of the
+    /// epoch can set it, so it orders heads within an epoch only).
+    pub generation: u64,
+    /// SHA-256 of the prefix and header: what the data signature covers.
+    pub hash: [u8; 32],
+}
+
+impl HeadId {
+    fn of(header: &Header, head: &[u8]) -> HeadId {
+        HeadId {
+            vault_id: header.vault_id,
+            epoch: header.epoch,
+            generation: header.generation,
+            hash: crypto::sha256(head),
+        }
     }
 }
 
@@ -415,6 +443,12 @@ impl Vault {
             v.write = Some(write::WriteState::new(lock, &v));
         }
         Ok(v)
+    }
+
+    /// The head as opened (see [`Vault::commit_head`] for the one a write
+    /// publishes).
+    pub fn head_id(&self) -> HeadId {
+        HeadId::of(&self.read.header, &self.read.head)
     }
 
     /// Warnings collected so far (and forgets them).

@@ -5,9 +5,10 @@
 
 use super::admin::{TokenInfo, new_admin_keys, passphrase_slot, seal_slot, sign_table};
 use super::format::{MAX_REVOKED, SlotLock, VERSION};
-use super::keys::Keyring;
+use super::keys::Scope;
+use super::listing::OnFailure;
 use super::unlock::escrow_aad;
-use super::{BASE, Table, Vault, format};
+use super::{Vault, format};
 use crate::crypto::{self, KdfParams};
 use crate::error::{Error, Result};
 use crate::secret::SecretString;
@@ -36,8 +37,8 @@ impl Vault {
     /// Renews every key and re-encrypts every readable entry; returns the
     /// names of the tokens dropped. Token slots and single entries that fail
     /// authentication are dropped and reported; a failing partition or base
-    /// bucket stops the rekey unless a dropped token could have written it
-    /// (see `entries_skipping`).
+    /// bucket is salvaged entry by entry when the rekey drops a token, and
+    /// stops it otherwise (see [`OnFailure`]).
     fn rekey(
         &mut self,
         keep: Keep<'_>,
@@ -47,7 +48,7 @@ impl Vault {
     }
 
     /// [`Vault::rekey`]; `repairing` (a confirmed `vault check --repair`)
-    /// skips every partition that fails instead of stopping.
+    /// salvages what fails as a rekey that drops a token does.
     fn rekey_with(
         &mut self,
         keep: Keep<'_>,
@@ -56,25 +57,25 @@ impl Vault {
     ) -> Result<Vec<TokenInfo>> {
         self.require_admin()?;
         let tokens = self.token_slots()?;
-        // What the dropped tokens could write: whatever fails there was
-        // theirs to break, and is skipped (and reported); a failure
-        // anywhere else stops the rekey (see `entries_skipping`). A dropped
-        // token holding the data key (an unscoped writer) could sign
-        // anything, so then nothing stops it: no token blocks its own
-        // revocation.
-        let leaving: Vec<&Keyring> = tokens
-            .iter()
-            .filter(|t| !keeps(&keep, &t.keys.name))
-            .map(|t| &t.keys)
-            .collect();
-        let forfeit_all = repairing || leaving.iter().any(|k| k.signing_seed.is_some());
-        let dropped_writes: Vec<Table> = leaving
-            .iter()
-            .flat_map(|k| k.write_keys.iter())
-            .map(|(kind, tag, _)| self.table_for(*kind, tag))
-            .filter(|&t| t != BASE)
-            .collect();
-        let entries = self.entries_skipping(|t| forfeit_all || dropped_writes.contains(&t))?;
+        // A rekey that drops a token must not be stopped by what a token
+        // wrote (no token may block its own revocation): from a place that
+        // fails authentication it keeps each entry that authenticates on
+        // its own, unless a credential that may not write that entry's
+        // scope holds its key (it could have sealed the entry). One that
+        // drops none (`passwd`, `upgrade` of format 2) stops instead, and
+        // leaves the choice to `vault check --repair`.
+        let readers = self.read_only_keyrings()?;
+        let trusted = |scope: &Scope| {
+            readers
+                .as_ref()
+                .is_some_and(|r| !r.iter().any(|k| k.covers(scope)))
+        };
+        let on = if repairing || !matches!(keep, Keep::All) {
+            OnFailure::Salvage(&trusted)
+        } else {
+            OnFailure::Stop
+        };
+        let entries = self.entries_with(on)?;
         let admin = new_admin_keys(self.keys.created)?;
         let escrow = admin
             .escrow_key
@@ -158,7 +159,7 @@ impl Vault {
         }
         for (scope, entry) in &entries {
             let sk = self.scope(scope)?;
-            self.put(&sk, entry)?;
+            self.reseal(&sk, entry)?;
         }
         self.mark_root();
         Ok(dropped)

@@ -10,7 +10,7 @@ use super::test_support::*;
 use crate::crypto::{self, Signer};
 use crate::status::Status;
 
-/// FINDING 1 (fixed: a rekey stops instead). A partition whose record fails its signature is *detected*
+/// FINDING 1 (fixed: a rekey stopped instead; since issue 22 item 8, a rekey that drops a token keeps each entry that authenticates on its own). A partition whose record fails its signature is *detected*
 /// by its readers (500) -- until the passphrase holder runs any rekey
 /// (`token revoke`, `vault passwd`, `vault rotate`). The rekey lists
 /// entries with `entries()`, which skips a failing partition with a
@@ -35,14 +35,17 @@ fn review3_a_rekey_turns_a_detected_bad_record_into_a_silent_404() {
         status(fx.get(&tok(&wc), &app("c"), "u")),
         Status::WrongFormat
     );
-    // The passphrase holder revokes the token it suspects.
-    let revoke = fx.write(&pass(), |v| {
-        v.revoke_token("wa")?;
-        Ok(v.take_warnings())
-    });
-    // Fixed: the revoke stops and points at `vault check --repair` (the one
-    // command that drops data, after confirmation); c stays detected.
-    let e = revoke.expect_err("a rekey dropped a partition that failed authentication");
+    // `vault passwd` (which drops no token) stops and points at `vault
+    // check --repair` (the one command that drops data, after
+    // confirmation); c stays detected.
+    let e = fx
+        .write(&pass(), |v| {
+            v.change_passphrase(
+                &crate::secret::SecretString::new("new pass".into()),
+                crate::crypto::KdfParams::FLOOR,
+            )
+        })
+        .expect_err("a rekey dropped a partition that failed authentication");
     assert_eq!(e.status(), Status::WrongFormat);
     assert!(
         e.detail().contains("vault check --repair"),
@@ -52,6 +55,24 @@ fn review3_a_rekey_turns_a_detected_bad_record_into_a_silent_404() {
     assert_eq!(
         status(fx.get(&tok(&wc), &app("c"), "u")),
         Status::WrongFormat
+    );
+    // The passphrase holder revokes the token it suspects: the revoke
+    // proceeds, keeps c's entry (it authenticates on its own, and no
+    // read-only credential holds c's key) and says where it found it.
+    let warnings = fx
+        .write(&pass(), |v| {
+            v.revoke_token("wa")?;
+            Ok(v.take_warnings())
+        })
+        .unwrap();
+    assert!(
+        warnings.join("\n").contains("scope partition"),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        fx.get(&tok(&wc), &app("c"), "u").unwrap().as_deref(),
+        Some("c-value"),
+        "a rekey turned a detected bad record into a silent 404"
     );
 }
 
@@ -129,7 +150,7 @@ fn review3_a_scoped_writer_hides_a_whole_file_rollback_from_vault_info() {
     );
 }
 
-/// FINDING 3b (fixed: nothing folds or keeps unauthenticated seqs). `writes()` sums the `seq` of records it never verified, and
+/// FINDING 3b (fixed: nothing folds or keeps unauthenticated seqs; a revoke no longer stops at the failing record, issue 22 item 8). `writes()` sums the `seq` of records it never verified, and
 /// every rekey folds that sum into the header generation it then signs
 /// with the new data key: a root writer signs a number nobody
 /// authenticated. With no key at all, an attacker sets one record's seq so
@@ -151,14 +172,9 @@ fn review3_a_rekey_signs_an_unauthenticated_seq_into_the_generation() {
     r.records[c].seq = 1u64.wrapping_sub(r.header.generation).wrapping_sub(others);
     let forged = r.file();
     fx.set_bytes(&forged);
-    // The record now fails its signature: the revoke stops (only `vault
-    // check --repair` drops a partition), and nothing is signed.
-    let e = fx.write(&pass(), |v| v.revoke_token("wa")).unwrap_err();
-    assert_eq!(e.status(), Status::WrongFormat, "{}", e.detail());
-    assert_eq!(fx.bytes(), forged);
-    // The repair empties that partition without keeping its sequence
-    // number; the signed generation only grew.
-    repair(&fx, &pass());
+    // The record now fails its signature: the revoke keeps c's entries
+    // (each authenticates on its own) in a partition built afresh, and
+    // signs no sequence number it did not count itself.
     fx.write(&pass(), |v| v.revoke_token("wa")).unwrap();
     let after = Raw::parse(&fx.bytes());
     assert!(

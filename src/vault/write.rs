@@ -5,7 +5,7 @@ use super::format::{self, BucketRef, Header, PREFIX_LEN, RawEntry, Writer};
 use super::keys::{Entry, ScopeKeys};
 use super::record::{self, Record};
 use super::store::{Locked, NewHead, Part};
-use super::{BASE, ParsedBucket, Table, Vault};
+use super::{BASE, HeadId, ParsedBucket, Table, Vault};
 use crate::crypto::{self, SIG_LEN, Signer};
 use crate::error::{Error, Result};
 use std::cell::Cell;
@@ -172,9 +172,28 @@ impl Vault {
         Ok(k + 1)
     }
 
-    /// Creates or replaces an entry (sealed under fresh keys).
+    /// Creates or replaces an entry (sealed under fresh keys). A name the
+    /// command line refuses (app, DID, user id or secret name) is a usage
+    /// error (exit 2), whoever writes: the vault only holds what `get-*`,
+    /// `remove-*` and `import` can name.
     pub fn put(&mut self, sk: &ScopeKeys, entry: &Entry) -> Result<()> {
+        sk.scope.check_names(&entry.key)?;
+        self.reseal(sk, entry)
+    }
+
+    /// [`Vault::put`] for an entry already in the vault, whatever its names
+    /// (a rekey re-encrypts every entry that authenticates; `vault check`
+    /// reports names the command line refuses, and the repair drops them).
+    pub(super) fn reseal(&mut self, sk: &ScopeKeys, entry: &Entry) -> Result<()> {
         let raw = sk.seal(&self.header.vault_id, &self.keys, entry)?;
+        self.insert_raw(raw)
+    }
+
+    /// Puts an entry sealed by the caller ([`ScopeKeys::seal`]) where its
+    /// scope's entries live, checking nothing about what it holds: what a
+    /// modified client can always do with the keys its slot opens. White-box
+    /// tests forge vaults with it; everything else uses [`Vault::put`].
+    pub fn put_raw(&mut self, raw: RawEntry) -> Result<()> {
         self.insert_raw(raw)
     }
 
@@ -222,9 +241,14 @@ impl Vault {
     /// record with the data key when this credential holds it, else with the
     /// scope's write key. A scoped write token holds no data key, so it can
     /// change nothing but its own partitions.
-    pub fn commit(mut self) -> Result<()> {
+    pub fn commit(self) -> Result<()> {
+        self.commit_head().map(drop)
+    }
+
+    /// [`Vault::commit`], returning the head the vault now has.
+    pub fn commit_head(mut self) -> Result<HeadId> {
         if !self.dirty {
-            return Ok(());
+            return Ok(self.head_id());
         }
         self.require_current_version()?;
         let data_signer = self
@@ -295,10 +319,12 @@ impl Vault {
             Vec::new()
         };
         self.verify_before_publishing(&head, &sig, &records, &touched)?;
+        let published = HeadId::of(&self.header, &head);
         let mut bytes = head;
         bytes.extend_from_slice(&sig);
         bytes.extend_from_slice(&records);
-        w.lock.publish(NewHead { head: bytes, parts })
+        w.lock.publish(NewHead { head: bytes, parts })?;
+        Ok(published)
     }
 
     fn no_write_key(&self) -> Error {

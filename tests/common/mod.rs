@@ -25,12 +25,19 @@ pub const VARS: [&str; 6] = [
     "SSO_SECRETS_ENCRYPTION_KEY",
 ];
 
+/// Where the binary would remember what the passphrase saw of each vault
+/// (`XDG_STATE_HOME`): a path below a file, which no one can create, so a
+/// test neither writes to the user's state directory nor depends on what an
+/// earlier test left there. Tests of that memory set their own.
+pub const NO_STATE: &str = "/dev/null/sso-secrets-tests";
+
 /// A command for the binary with a clean environment and no stdin.
 pub fn bin() -> Command {
     let mut c = Command::cargo_bin("sso-secrets").expect("binary");
     for var in VARS {
         c.env_remove(var);
     }
+    c.env("XDG_STATE_HOME", NO_STATE);
     c.write_stdin(Vec::<u8>::new());
     c
 }
@@ -42,6 +49,7 @@ pub fn raw_bin() -> std::process::Command {
     for var in VARS {
         c.env_remove(var);
     }
+    c.env("XDG_STATE_HOME", NO_STATE);
     c
 }
 
