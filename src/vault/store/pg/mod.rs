@@ -16,6 +16,13 @@
 //! deleted a minute after (never one a reader may still need: reads take
 //! milliseconds, and a server re-reads the head within 100 ms).
 //!
+//! A process keeps the last head that verified, named by the SHA-256 of
+//! its bytes, and asks the database for the SHA-256 of the current head
+//! (which the database computes from the bytes it holds) before using it:
+//! like every cache in this tool, keyed on content. The counter only
+//! serves the writers' compare-and-swap: whoever can write the rows can
+//! set it to anything, so it never decides which bytes a reader uses.
+//!
 //! The database is untrusted exactly as a file writer is: it holds the
 //! bytes a file would hold (ciphertext, sealed names, signed structures),
 //! and every check happens above, in the vault layer.
@@ -76,13 +83,19 @@ ALTER TABLE sso_secrets_bucket ALTER COLUMN bytes SET STORAGE EXTERNAL;
 #[derive(Clone)]
 pub struct PgStore(Arc<Inner>);
 
+/// SHA-256 of a head's bytes.
+type Digest = [u8; 32];
+
 struct Inner {
     target: Arc<Target>,
     pool: Pool,
-    /// The last head that verified, with its counter.
-    kept: RwLock<Option<(i64, Arc<HeadRead>)>>,
-    /// The counter a watcher last read, and when.
-    confirmed: Mutex<Option<(i64, Instant)>>,
+    /// The last head that verified, with the SHA-256 of its bytes.
+    kept: RwLock<Option<(Digest, Arc<HeadRead>)>>,
+    /// The SHA-256 of the head a watcher last read, and when it asked: an
+    /// answer says what the head was when the question was sent, and a
+    /// late answer (a slow database, or a network attacker holding it
+    /// back) must not count as fresher than that.
+    confirmed: Mutex<Option<(Digest, Instant)>>,
     watching: AtomicBool,
     buckets: Mutex<BucketCache>,
 }
@@ -117,11 +130,11 @@ impl PgStore {
         Ok(Arc::new(store))
     }
 
-    fn snapshot(&self, counter: i64, head: Arc<HeadRead>, fresh: bool) -> Snapshot {
+    fn snapshot(&self, digest: Digest, head: Arc<HeadRead>, fresh: bool) -> Snapshot {
         Snapshot {
             buckets: Arc::new(PgBuckets {
                 store: self.0.clone(),
-                counter,
+                digest,
                 vault: head.header.vault_id.to_vec(),
             }),
             head,
@@ -130,36 +143,41 @@ impl PgStore {
         }
     }
 
-    /// The kept head, when a watcher confirmed its counter within
+    /// The kept head, when a watcher confirmed its digest within
     /// [`FRESH_FOR`].
     fn recent(&self) -> Option<Snapshot> {
         if !self.0.watching.load(Ordering::Relaxed) {
             return None;
         }
-        let (counter, at) = (*self.0.confirmed.lock().ok()?)?;
+        let (digest, at) = (*self.0.confirmed.lock().ok()?)?;
         if at.elapsed() >= FRESH_FOR {
             return None;
         }
         let kept = self.0.kept.read().ok()?.clone()?;
-        (kept.0 == counter).then(|| self.snapshot(kept.0, kept.1, false))
+        (kept.0 == digest).then(|| self.snapshot(kept.0, kept.1, false))
     }
 
-    fn kept_counter(&self) -> Option<i64> {
-        self.0.kept.read().ok()?.as_ref().map(|k| k.0)
+    fn kept(&self) -> Option<(Digest, Arc<HeadRead>)> {
+        self.0.kept.read().ok()?.clone()
     }
 
-    fn snapshot_of(&self, counter: i64, bytes: Option<Vec<u8>>) -> Result<Snapshot> {
-        match bytes {
-            Some(b) => Ok(self.snapshot(counter, Arc::new(HeadRead::parse(&b)?), true)),
-            None => {
-                let kept = self.0.kept.read().ok().and_then(|k| k.clone());
-                match kept {
-                    Some((c, head)) if c == counter => Ok(self.snapshot(c, head, false)),
-                    _ => Err(Error::Temporary(
-                        "the vault changed while it was read; retry".into(),
-                    )),
-                }
+    /// The head as read: its bytes parsed, or, when the database said it
+    /// still has the bytes whose digest is `digest`, the kept head if that
+    /// is still the one kept (`None`: another reader replaced it meanwhile).
+    fn snapshot_of(&self, read: HeadRow) -> Result<Option<Snapshot>> {
+        match read.bytes {
+            Some(b) => {
+                let digest = crypto::sha256(&b);
+                Ok(Some(self.snapshot(
+                    digest,
+                    Arc::new(HeadRead::parse(&b)?),
+                    true,
+                )))
             }
+            None => Ok(self
+                .kept()
+                .filter(|(d, _)| d[..] == read.digest[..])
+                .map(|(d, head)| self.snapshot(d, head, false))),
         }
     }
 }
@@ -169,13 +187,20 @@ impl Store for PgStore {
         if let Some(s) = self.recent() {
             return Ok(s);
         }
-        let known = self.kept_counter().unwrap_or(-1);
-        let target = self.0.target.clone();
-        let (counter, bytes) = self
-            .0
-            .pool
-            .run(move |slot| read_head(slot, &target, known))?;
-        self.snapshot_of(counter, bytes)
+        let mut known = self.kept().map(|(d, _)| d);
+        loop {
+            let target = self.0.target.clone();
+            let row = self
+                .0
+                .pool
+                .run(move |slot| read_head(slot, &target, known))?;
+            match self.snapshot_of(row)? {
+                Some(s) => return Ok(s),
+                // The kept head changed under us: fetch the bytes.
+                None if known.is_some() => known = None,
+                None => return Err(Error::failure("internal: the head came without bytes")),
+            }
+        }
     }
 
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
@@ -211,20 +236,40 @@ impl Store for PgStore {
     }
 }
 
-/// Reads `(counter, head)`; the head's bytes only when the counter is not
+/// The head row as read.
+struct HeadRow {
+    /// The commit counter (for the writers' compare-and-swap only).
+    counter: i64,
+    /// The SHA-256 of the head's bytes, as the database computed it.
+    digest: Vec<u8>,
+    /// The head's bytes, unless their digest was the one the reader knew.
+    bytes: Option<Vec<u8>>,
+}
+
+/// Reads the head row; the head's bytes only when their SHA-256 is not
 /// `known` (a reader that kept that head need not fetch it again).
-fn read_head(slot: &mut Slot, target: &Target, known: i64) -> Result<(i64, Option<Vec<u8>>)> {
+fn read_head(slot: &mut Slot, target: &Target, known: Option<Digest>) -> Result<HeadRow> {
+    let known: &[u8] = match &known {
+        Some(d) => d,
+        None => &[],
+    };
     let rows = slot
         .client()?
         .query(
-            "SELECT h.counter, CASE WHEN h.counter = $1 THEN NULL ELSE h.head END, m.schema_version \
-             FROM sso_secrets_head h CROSS JOIN sso_secrets_meta m",
+            "SELECT h.counter, d.digest, CASE WHEN d.digest = $1 THEN NULL ELSE h.head END, \
+             m.schema_version \
+             FROM sso_secrets_head h CROSS JOIN LATERAL (SELECT sha256(h.head) AS digest) d \
+             CROSS JOIN sso_secrets_meta m",
             &[&known],
         )
         .map_err(|e| no_vault_or(target, &e))?;
     let row = rows.first().ok_or_else(|| no_vault(target))?;
-    check_schema(target, row.get(2))?;
-    Ok((row.get(0), row.get(1)))
+    check_schema(target, row.get(3))?;
+    Ok(HeadRow {
+        counter: row.get(0),
+        digest: row.get(1),
+        bytes: row.get(2),
+    })
 }
 
 fn check_schema(target: &Target, version: i32) -> Result<()> {
@@ -424,7 +469,8 @@ fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::E
 /// Reads buckets by hash, through the process's cache.
 struct PgBuckets {
     store: Arc<Inner>,
-    counter: i64,
+    /// The SHA-256 of the head these buckets belong to.
+    digest: Digest,
     vault: Vec<u8>,
 }
 
@@ -470,10 +516,11 @@ impl Buckets for PgBuckets {
     }
 
     fn keep(&self, head: &Arc<HeadRead>) {
-        if let Ok(mut k) = self.store.kept.write()
-            && k.as_ref().is_none_or(|(c, _)| *c <= self.counter)
-        {
-            *k = Some((self.counter, head.clone()));
+        // The last head verified replaces the one kept, whatever the
+        // counters say (a counter set back must not stop the keeping): a
+        // head kept is used only while the database's digest is its own.
+        if let Ok(mut k) = self.store.kept.write() {
+            *k = Some((self.digest, head.clone()));
         }
     }
 }
@@ -491,9 +538,11 @@ impl Locked for PgLocked {
     fn head(&mut self) -> Result<Snapshot> {
         let conn = self.conn.as_ref().ok_or_else(lost)?;
         let target = self.store.0.target.clone();
-        let (counter, bytes) = conn.run(move |slot| read_head(slot, &target, -1))?;
-        self.read = Some(counter);
-        self.store.snapshot_of(counter, bytes)
+        let row = conn.run(move |slot| read_head(slot, &target, None))?;
+        self.read = Some(row.counter);
+        self.store
+            .snapshot_of(row)?
+            .ok_or_else(|| Error::failure("internal: the head came without bytes"))
     }
 
     fn publish(mut self: Box<Self>, new: NewHead) -> Result<()> {
@@ -502,6 +551,13 @@ impl Locked for PgLocked {
         let target = self.store.0.target.clone();
         let out = conn.run(move |slot| publish(slot, &target, read, &new));
         self.store.0.pool.give(conn);
+        if out.is_ok() {
+            // This process's next read asks the database, so that it reads
+            // its own write (a server's next request sees its last put).
+            if let Ok(mut c) = self.store.0.confirmed.lock() {
+                *c = None;
+            }
+        }
         out
     }
 }
@@ -600,12 +656,16 @@ fn watch_once(inner: &Inner) -> std::result::Result<(), ()> {
         .batch_execute(&format!("LISTEN {CHANNEL}"))
         .map_err(drop)?;
     loop {
-        let counter: i64 = client
-            .query_one("SELECT counter FROM sso_secrets_head", &[])
+        // Stamped before the question: the answer describes the head as it
+        // was when the database received it, and may arrive late.
+        let asked = Instant::now();
+        let digest: Vec<u8> = client
+            .query_one("SELECT sha256(head) FROM sso_secrets_head", &[])
             .map_err(drop)?
             .get(0);
+        let digest: Digest = digest.try_into().map_err(drop)?;
         if let Ok(mut c) = inner.confirmed.lock() {
-            *c = Some((counter, Instant::now()));
+            *c = Some((digest, asked));
         }
         let mut n = client.notifications();
         let mut wait = n.timeout_iter(WATCH_EVERY);
