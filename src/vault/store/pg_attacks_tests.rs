@@ -147,11 +147,15 @@ fn a_counter_set_back_does_not_make_every_read_parse_the_head() {
 }
 
 /// A TCP relay to the cluster's socket, standing where a network attacker
-/// stands: it can delay what the database says to the watcher.
+/// stands: it can delay what the database says to the watcher, or hold
+/// everything (a stalled network, or a middlebox that keeps the connection
+/// open and forwards nothing).
 struct Relay {
     port: u16,
     /// Delay of what the database says on the watcher's connection.
     delay: Arc<Mutex<Option<Duration>>>,
+    /// Forward nothing, either way, on any connection.
+    hold: Arc<AtomicBool>,
     /// What the watcher's connection carried, and when.
     events: mpsc::Receiver<Seen>,
 }
@@ -174,8 +178,9 @@ impl Relay {
         let port = listener.local_addr().unwrap().port();
         let socket = cluster.socket_dir().join(".s.PGSQL.5432");
         let delay: Arc<Mutex<Option<Duration>>> = Arc::new(Mutex::new(None));
+        let hold = Arc::new(AtomicBool::new(false));
         let (tx, events) = mpsc::channel();
-        let d = delay.clone();
+        let (d, h) = (delay.clone(), hold.clone());
         std::thread::spawn(move || {
             for client in listener.incoming() {
                 let Ok(client) = client else { return };
@@ -184,11 +189,14 @@ impl Relay {
                 };
                 let watcher = Arc::new(AtomicBool::new(false));
                 let up = (client.try_clone().unwrap(), server.try_clone().unwrap());
-                let (w, tx2) = (watcher.clone(), tx.clone());
+                let (w, h2, tx2) = (watcher.clone(), h.clone(), tx.clone());
                 std::thread::spawn(move || {
                     let (mut from, mut to) = up;
                     let mut buf = vec![0; 64 * 1024];
                     while let Ok(n @ 1..) = from.read(&mut buf) {
+                        while h2.load(Ordering::SeqCst) {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
                         if buf[..n].windows(6).any(|x| x == b"LISTEN") {
                             w.store(true, Ordering::SeqCst);
                         } else if w.load(Ordering::SeqCst) && buf[0] == b'B' {
@@ -200,12 +208,15 @@ impl Relay {
                     }
                     let _ = to.shutdown(std::net::Shutdown::Write);
                 });
-                let (d2, tx3) = (d.clone(), tx.clone());
+                let (d2, h3, tx3) = (d.clone(), h.clone(), tx.clone());
                 std::thread::spawn(move || {
                     let (mut from, mut to): (UnixStream, TcpStream) = (server, client);
                     let mut buf = vec![0; 64 * 1024];
                     while let Ok(n @ 1..) = from.read(&mut buf) {
                         let got = Instant::now();
+                        while h3.load(Ordering::SeqCst) {
+                            std::thread::sleep(Duration::from_millis(5));
+                        }
                         let is_watcher = watcher.load(Ordering::SeqCst);
                         if is_watcher && let Some(d) = *d2.lock().unwrap() {
                             let d: Duration = d;
@@ -225,6 +236,7 @@ impl Relay {
         Relay {
             port,
             delay,
+            hold,
             events,
         }
     }
@@ -290,4 +302,54 @@ fn a_delayed_answer_to_the_watcher_does_not_stretch_the_100_ms() {
     let e = get(&*server, &tok(&t), "a", "u").unwrap_err();
     assert_eq!(e.status(), Status::Unauthorized, "{}", e.detail());
     *relay.delay.lock().unwrap() = None;
+}
+
+/// Every database call of a reader ends: an administrator holding a lock
+/// on the head's table (or any lock wait) is a 75 (a server's 503), not a
+/// request that never ends on a server thread that serves every other
+/// request too.
+#[test]
+fn a_lock_held_on_the_head_table_is_a_75_not_a_hang() {
+    let Some(db) = Db::start() else { return };
+    let server = db.server();
+    put(&*server, "a", "u", "one");
+    let mut admin = db.admin();
+    admin
+        .batch_execute("BEGIN; LOCK TABLE sso_secrets_head IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let s = server.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(s.head().map(drop).map_err(|e| e.status()));
+    });
+    let got = rx.recv_timeout(Duration::from_secs(25));
+    admin.batch_execute("COMMIT").unwrap();
+    assert_eq!(got, Ok(Err(Status::Temporary)));
+    assert_eq!(
+        get(&*server, &pass(), "a", "u").unwrap().as_deref(),
+        Some("one")
+    );
+}
+
+/// A network that forwards nothing (a middlebox holding the connection
+/// open) is 75, then the store recovers when the network does.
+#[test]
+fn a_network_that_forwards_nothing_is_a_75_not_a_hang() {
+    let Some(db) = Db::start() else { return };
+    let relay = Relay::start(&db.cluster);
+    let server = store(&relay.url(&db.name));
+    put(&*server, "a", "u", "one");
+    relay.hold.store(true, Ordering::SeqCst);
+    let (tx, rx) = mpsc::channel();
+    let s = server.clone();
+    std::thread::spawn(move || {
+        let _ = tx.send(s.head().map(drop).map_err(|e| e.status()));
+    });
+    let got = rx.recv_timeout(Duration::from_secs(25));
+    relay.hold.store(false, Ordering::SeqCst);
+    assert_eq!(got, Ok(Err(Status::Temporary)));
+    assert_eq!(
+        get(&*server, &pass(), "a", "u").unwrap().as_deref(),
+        Some("one")
+    );
 }

@@ -180,9 +180,15 @@ impl Target {
     pub(super) fn connect(&self) -> Result<postgres::Client> {
         let config = self.config()?;
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(self.tls_config()?);
-        config
-            .connect(tls)
-            .map_err(|e| super::db_error(self, "cannot connect to", &e))
+        let err = |e: postgres::Error| super::db_error(self, "cannot connect to", &e);
+        let mut client = config.connect(tls).map_err(err)?;
+        // A lock wait (an administrator's `LOCK TABLE`, a schema change)
+        // ends here, as a temporary failure, before the caller's own limit
+        // gives the connection up.
+        client
+            .batch_execute("SET lock_timeout = '5s'")
+            .map_err(err)?;
+        Ok(client)
     }
 
     fn tls_config(&self) -> Result<rustls::ClientConfig> {

@@ -43,7 +43,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
-use worker::{Conn, Pool, Slot};
+use worker::{CALL_LIMIT, Conn, Pool, Slot};
 
 /// The schema this build reads and writes.
 const SCHEMA_VERSION: i32 = 1;
@@ -206,7 +206,9 @@ impl Store for PgStore {
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
         let conn = self.0.pool.take().map_err(LockError::Other)?;
         let target = self.0.target.clone();
-        let locked = conn.run(move |slot| lock(slot, &target, timeout));
+        let locked = conn.run(timeout + CALL_LIMIT, move |slot| {
+            lock(slot, &target, timeout)
+        });
         match locked {
             Ok(()) => Ok(Box::new(PgLocked {
                 store: self.clone(),
@@ -222,7 +224,10 @@ impl Store for PgStore {
 
     fn create(&self, _timeout: Duration, new: NewHead) -> Result<()> {
         let target = self.0.target.clone();
-        self.0.pool.run(move |slot| create(slot, &target, &new))
+        let limit = publish_limit(&new);
+        self.0
+            .pool
+            .run_within(limit, move |slot| create(slot, &target, &new))
     }
 
     fn watch(&self) {
@@ -296,14 +301,16 @@ fn no_vault_or(target: &Target, e: &postgres::Error) -> Error {
 }
 
 /// A database error as this tool reports it: an unreachable server, a
-/// lost connection or a conflict is temporary (75); a refused login, a
-/// missing database or privilege, a TLS certificate that fails, is not (1).
+/// lost connection, a conflict, a lock or statement that timed out or was
+/// cancelled is temporary (75); a refused login, a missing database or
+/// privilege, a TLS certificate that fails, is not (1).
 pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Error {
     if let Some(db) = e.as_db_error() {
         let code = db.code().code();
         let temporary = code.starts_with("08")
             || code.starts_with("53")
             || code.starts_with("57P")
+            || code == "57014"
             || code == "40001"
             || code == "40P01"
             || code == "55P03";
@@ -538,7 +545,7 @@ impl Locked for PgLocked {
     fn head(&mut self) -> Result<Snapshot> {
         let conn = self.conn.as_ref().ok_or_else(lost)?;
         let target = self.store.0.target.clone();
-        let row = conn.run(move |slot| read_head(slot, &target, None))?;
+        let row = conn.run(CALL_LIMIT, move |slot| read_head(slot, &target, None))?;
         self.read = Some(row.counter);
         self.store
             .snapshot_of(row)?
@@ -549,7 +556,14 @@ impl Locked for PgLocked {
         let conn = self.conn.take().ok_or_else(lost)?;
         let read = self.read.ok_or_else(lost)?;
         let target = self.store.0.target.clone();
-        let out = conn.run(move |slot| publish(slot, &target, read, &new));
+        let limit = publish_limit(&new);
+        let out = conn.run(limit, move |slot| publish(slot, &target, read, &new));
+        let out = match out {
+            Err(Error::Temporary(d)) if conn.given_up() => Err(Error::Temporary(format!(
+                "{d} (the write may or may not have been stored)"
+            ))),
+            other => other,
+        };
         self.store.0.pool.give(conn);
         if out.is_ok() {
             // This process's next read asks the database, so that it reads
@@ -576,6 +590,22 @@ impl Drop for PgLocked {
             self.store.0.pool.give(conn);
         }
     }
+}
+
+/// How long a publish may take: a reader's limit, and a second per MiB
+/// sent (a `vault copy` or a rekey sends every bucket). Past it the write
+/// is reported as perhaps stored (75), like a commit whose answer was lost.
+fn publish_limit(new: &NewHead) -> Duration {
+    let bytes = new.head.len()
+        + new
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::New { bytes, .. } => bytes.len(),
+                Part::Old { .. } => 0,
+            })
+            .sum::<usize>();
+    CALL_LIMIT + Duration::from_secs((bytes >> 20) as u64)
 }
 
 fn lost() -> Error {
