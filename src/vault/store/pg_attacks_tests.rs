@@ -353,3 +353,37 @@ fn a_network_that_forwards_nothing_is_a_75_not_a_hang() {
         Some("one")
     );
 }
+
+/// Bucket rows are named by the SHA-256 of their bytes, and a write that
+/// produces bytes some row is already named after must not trust that
+/// row: a row planted earlier (by whoever could write the rows then, or a
+/// restored dump) under the name of bytes a later write produces, such as
+/// the empty bucket's, made that acknowledged write unreadable (500).
+#[test]
+fn a_planted_bucket_row_is_not_adopted_by_a_later_write() {
+    let Some(db) = Db::start() else { return };
+    let cli = db.cli();
+    put(&*cli, "a", "u", "one");
+    // The empty bucket of `init` is no longer named by the head; its row
+    // gets other bytes.
+    db.admin()
+        .batch_execute(
+            "INSERT INTO sso_secrets_bucket (vault, hash, bytes) \
+             SELECT vault, sha256(''::bytea), 'planted'::bytea FROM sso_secrets_head \
+             ON CONFLICT (vault, hash) DO UPDATE SET bytes = EXCLUDED.bytes",
+        )
+        .unwrap();
+    assert_eq!(
+        get(&*cli, &pass(), "a", "u").unwrap().as_deref(),
+        Some("one")
+    );
+    // Removing the only secret makes the bucket empty again.
+    let removed = write(&*cli, &pass(), |v| {
+        let sk = v.scope(&app("a"))?;
+        v.delete(&sk, "u")
+    })
+    .unwrap();
+    assert!(removed);
+    // Another process (this one keeps the empty bucket it read).
+    assert_eq!(get(&*db.server(), &pass(), "a", "u").unwrap(), None);
+}

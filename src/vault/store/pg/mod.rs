@@ -413,8 +413,11 @@ fn vault_id(head: &[u8]) -> Result<&[u8]> {
         .ok_or_else(|| Error::failure("internal: a head without a vault id"))
 }
 
-/// Inserts the new buckets (each hash once; one already there is marked
-/// referenced again).
+/// Inserts the new buckets (each hash once). A row already named by a
+/// hash is marked referenced again and given this write's bytes: its own
+/// bytes were never checked (whoever can write the rows could have planted
+/// it under the name of bytes a later write would produce, such as the
+/// empty bucket's), and this write has just checked the ones it sends.
 fn insert_buckets(
     client: &mut postgres::Client,
     vault: &[u8],
@@ -436,7 +439,7 @@ fn insert_buckets(
     client.execute(
         "INSERT INTO sso_secrets_bucket (vault, hash, bytes) \
          SELECT $1, h, b FROM unnest($2::bytea[], $3::bytea[]) AS t(h, b) \
-         ON CONFLICT (vault, hash) DO UPDATE SET unreferenced_since = NULL",
+         ON CONFLICT (vault, hash) DO UPDATE SET bytes = EXCLUDED.bytes, unreferenced_since = NULL",
         &[&vault, &hashes, &bytes],
     )?;
     Ok(())
