@@ -387,3 +387,80 @@ fn a_planted_bucket_row_is_not_adopted_by_a_later_write() {
     // Another process (this one keeps the empty bucket it read).
     assert_eq!(get(&*db.server(), &pass(), "a", "u").unwrap(), None);
 }
+
+/// Panics on the store's own threads (connections, watcher) since the
+/// first call, counted by a panic hook installed once for the binary.
+fn store_thread_panics() -> usize {
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let name = std::thread::current().name().map(str::to_owned);
+            if name.is_some_and(|n| n.starts_with("sso-secrets db")) {
+                PANICS.fetch_add(1, Ordering::SeqCst);
+            }
+            previous(info);
+        }));
+    });
+    PANICS.load(Ordering::SeqCst)
+}
+
+/// The tables are the database's to change: an administrator may drop a
+/// NOT NULL or change a column's type. That is a failure to report (exit
+/// 1, a server's 500), never a panic: a connection thread that panicked
+/// failed its call as "internal", and the watcher's thread never came
+/// back, so the server never again answered from memory.
+#[test]
+fn rows_the_schema_forbids_are_an_error_not_a_panic() {
+    let Some(db) = Db::start() else { return };
+    let before = store_thread_panics();
+    let server = db.server();
+    put(&*server, "a", "u", "one");
+    server.watch();
+    let mut admin = db.admin();
+    let fails = |what: &str| {
+        let e = server.head().map(drop).unwrap_err();
+        assert_eq!(e.status(), Status::Failure, "{what}: {}", e.detail());
+        assert!(
+            e.detail().contains("not as `init` made them"),
+            "{what}: {}",
+            e.detail()
+        );
+    };
+    admin
+        .batch_execute(
+            "ALTER TABLE sso_secrets_meta ALTER schema_version DROP NOT NULL; \
+             UPDATE sso_secrets_meta SET schema_version = NULL",
+        )
+        .unwrap();
+    fails("a NULL schema version");
+    admin
+        .batch_execute(
+            "UPDATE sso_secrets_meta SET schema_version = 1; \
+             CREATE TABLE saved AS SELECT * FROM sso_secrets_head; \
+             ALTER TABLE sso_secrets_head ALTER head DROP NOT NULL; \
+             UPDATE sso_secrets_head SET head = NULL",
+        )
+        .unwrap();
+    // What the watcher reads too.
+    std::thread::sleep(Duration::from_millis(200));
+    fails("a NULL head");
+    admin
+        .batch_execute(
+            "UPDATE sso_secrets_head SET head = (SELECT head FROM saved); \
+             ALTER TABLE sso_secrets_head ALTER counter TYPE integer",
+        )
+        .unwrap();
+    fails("a counter of another type");
+    admin
+        .batch_execute(
+            "ALTER TABLE sso_secrets_head ALTER counter TYPE bigint; \
+             ALTER TABLE sso_secrets_bucket ALTER bytes DROP NOT NULL; \
+             UPDATE sso_secrets_bucket SET bytes = NULL",
+        )
+        .unwrap();
+    let e = get(&*db.cli(), &pass(), "a", "u").unwrap_err();
+    assert_eq!(e.status(), Status::Failure, "{}", e.detail());
+    assert_eq!(store_thread_panics(), before, "a store thread panicked");
+}

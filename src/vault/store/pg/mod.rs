@@ -269,11 +269,26 @@ fn read_head(slot: &mut Slot, target: &Target, known: Option<Digest>) -> Result<
         )
         .map_err(|e| no_vault_or(target, &e))?;
     let row = rows.first().ok_or_else(|| no_vault(target))?;
-    check_schema(target, row.get(3))?;
+    check_schema(target, col(target, row, 3)?)?;
     Ok(HeadRow {
-        counter: row.get(0),
-        digest: row.get(1),
-        bytes: row.get(2),
+        counter: col(target, row, 0)?,
+        digest: col(target, row, 1)?,
+        bytes: col(target, row, 2)?,
+    })
+}
+
+/// Column `i` of `row`. The tables are the database's to change: a column
+/// of another type, or a NULL where `init` made the column NOT NULL, is a
+/// failure naming the table, never a panic of the thread that read it.
+fn col<'a, T: postgres::types::FromSql<'a>>(
+    target: &Target,
+    row: &'a postgres::Row,
+    i: usize,
+) -> Result<T> {
+    row.try_get(i).map_err(|e| {
+        Error::failure(format!(
+            "the vault's tables in database {target} are not as `init` made them: {e}"
+        ))
     })
 }
 
@@ -344,10 +359,13 @@ fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
     loop {
-        let got: bool = client
-            .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&LOCK_KEY])
-            .map_err(err)?
-            .get(0);
+        let got: bool = col(
+            target,
+            &client
+                .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&LOCK_KEY])
+                .map_err(err)?,
+            0,
+        )?;
         if got {
             return Ok(());
         }
@@ -374,7 +392,8 @@ fn create(slot: &mut Slot, target: &Target, new: &NewHead) -> Result<()> {
     let version: Option<i32> = client
         .query_opt("SELECT schema_version FROM sso_secrets_meta", &[])
         .map_err(err)?
-        .map(|r| r.get(0));
+        .map(|r| col(target, &r, 0))
+        .transpose()?;
     match version {
         None => {
             client
@@ -451,10 +470,11 @@ fn insert_buckets(
 /// not parse collects nothing.
 fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::Error> {
     client.batch_execute("BEGIN")?;
-    let head: Vec<u8> = client
+    let head: Option<Vec<u8>> = client
         .query_one("SELECT head FROM sso_secrets_head FOR SHARE", &[])?
-        .get(0);
-    let Ok(read) = HeadRead::parse(&head) else {
+        .try_get(0)
+        .ok();
+    let Some(Ok(read)) = head.as_deref().map(HeadRead::parse) else {
         return client.batch_execute("ROLLBACK");
     };
     let live: Vec<&[u8]> = read.bucket_hashes().map(|h| &h[..]).collect();
@@ -497,13 +517,16 @@ impl Buckets for PgBuckets {
         }
         let (target, vault, hash) = (self.store.target.clone(), self.vault.clone(), at.hash);
         let bytes: Option<Vec<u8>> = self.store.pool.run(move |slot| {
+            // LIMIT 1: duplicate rows (a dropped primary key) are bytes to
+            // check like any others, not a reason to retry for ever.
             slot.client()?
                 .query_opt(
-                    "SELECT bytes FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2",
+                    "SELECT bytes FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
                     &[&vault, &&hash[..]],
                 )
-                .map(|r| r.map(|r| r.get(0)))
-                .map_err(|e| db_error(&target, "cannot read the vault from", &e))
+                .map_err(|e| db_error(&target, "cannot read the vault from", &e))?
+                .map(|r| col(&target, &r, 0))
+                .transpose()
         })?;
         let bytes = bytes.ok_or_else(|| {
             Error::Temporary(
@@ -633,7 +656,8 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
             &[&new.head, &vault, &read],
         )
         .map_err(err)?
-        .map(|r| r.get(0));
+        .map(|r| col(target, &r, 0))
+        .transpose()?;
     let Some(counter) = counter else {
         client.batch_execute("ROLLBACK").map_err(err)?;
         return Err(Error::Temporary(format!(
@@ -695,7 +719,8 @@ fn watch_once(inner: &Inner) -> std::result::Result<(), ()> {
         let digest: Vec<u8> = client
             .query_one("SELECT sha256(head) FROM sso_secrets_head", &[])
             .map_err(drop)?
-            .get(0);
+            .try_get(0)
+            .map_err(drop)?;
         let digest: Digest = digest.try_into().map_err(drop)?;
         if let Ok(mut c) = inner.confirmed.lock() {
             *c = Some((digest, asked));
