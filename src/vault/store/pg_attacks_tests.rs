@@ -464,3 +464,88 @@ fn rows_the_schema_forbids_are_an_error_not_a_panic() {
     assert_eq!(e.status(), Status::Failure, "{}", e.detail());
     assert_eq!(store_thread_panics(), before, "a store thread panicked");
 }
+
+/// What each `sslmode` checks, against a server with TLS whose certificate
+/// names `localhost` and is signed by a test authority, as a network
+/// attacker with a certificate of his own would face it: `verify-full`
+/// checks chain and name, `verify-ca` the chain, `require` encrypts, and,
+/// as in libpq, a root certificate file that exists makes `prefer` and
+/// `require` check the chain (here the attacker's authority is not the
+/// one the file names: before, `prefer` with it connected anyway).
+#[test]
+fn each_sslmode_checks_what_libpq_checks() {
+    let authority = |name: &str| {
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        ca.distinguished_name.push(rcgen::DnType::CommonName, name);
+        let cert = ca.self_signed(&key).unwrap();
+        (cert, rcgen::Issuer::new(ca, key))
+    };
+    let (ca, issuer) = authority("the database's authority");
+    let (other, _) = authority("someone else's authority");
+    let key = rcgen::KeyPair::generate().unwrap();
+    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    let Some(cluster) = Cluster::start_tls(&leaf.pem(), &key.serialize_pem()) else {
+        return;
+    };
+    let url = cluster.database("tls");
+    let pw = SecretString::new(PASS.into());
+    create(&*store(&url), &pw, KdfParams::FLOOR, Duration::from_secs(5)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (ours, theirs) = (dir.path().join("ca.pem"), dir.path().join("other.pem"));
+    std::fs::write(&ours, ca.pem()).unwrap();
+    std::fs::write(&theirs, other.pem()).unwrap();
+    let port = cluster.port();
+    let open = |host: &str, query: String| {
+        let url = format!("postgresql://postgres@{host}:{port}/tls?{query}");
+        store(&url).check_present().map(drop)
+    };
+    let root = |p: &std::path::Path| format!("sslrootcert={}", p.display());
+    // `require` encrypts, checking nothing it has no root file for.
+    open("localhost", "sslmode=require".into()).unwrap();
+    let plain: i64 = cluster
+        .client("tls")
+        .query_one(
+            "SELECT count(*) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) \
+             WHERE a.application_name = 'sso-secrets' AND a.client_addr IS NOT NULL \
+             AND NOT s.ssl",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(
+        plain, 0,
+        "a connection with sslmode=require is not encrypted"
+    );
+    let refused = |r: Result<()>, what: &str| {
+        let e = r.expect_err(what);
+        assert_eq!(e.status(), Status::Failure, "{what}: {}", e.detail());
+        assert!(e.detail().contains("TLS"), "{what}: {}", e.detail());
+    };
+    open("localhost", format!("sslmode=verify-full&{}", root(&ours))).unwrap();
+    refused(
+        open(
+            "localhost",
+            format!("sslmode=verify-full&{}", root(&theirs)),
+        ),
+        "verify-full, another authority",
+    );
+    open("127.0.0.1", format!("sslmode=verify-ca&{}", root(&ours))).unwrap();
+    refused(
+        open("127.0.0.1", format!("sslmode=verify-full&{}", root(&ours))),
+        "verify-full, another name",
+    );
+    refused(
+        open("localhost", format!("sslmode=require&{}", root(&theirs))),
+        "require with a root file",
+    );
+    refused(
+        open("localhost", format!("sslmode=prefer&{}", root(&theirs))),
+        "prefer with a root file",
+    );
+    open("localhost", format!("sslmode=prefer&{}", root(&ours))).unwrap();
+}

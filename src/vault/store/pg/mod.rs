@@ -336,10 +336,17 @@ pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Erro
             Error::failure(msg)
         };
     }
-    // rustls's verdict on the server's certificate is permanent.
+    // rustls's verdict on the server's certificate is permanent. It comes
+    // wrapped in an `io::Error`, whose `source()` skips the error it wraps:
+    // look inside with `get_ref`.
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
-        if let Some(tls) = s.downcast_ref::<rustls::Error>() {
+        let tls = s.downcast_ref::<rustls::Error>().or_else(|| {
+            s.downcast_ref::<std::io::Error>()
+                .and_then(std::io::Error::get_ref)
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        });
+        if let Some(tls) = tls {
             return Error::failure(format!(
                 "{what} database {target}: TLS: {tls} (check sslmode and sslrootcert)"
             ));
