@@ -460,8 +460,9 @@ fn rows_the_schema_forbids_are_an_error_not_a_panic() {
              UPDATE sso_secrets_bucket SET bytes = NULL",
         )
         .unwrap();
+    // No bytes are not the bucket's bytes: the vault fails (500).
     let e = get(&*db.cli(), &pass(), "a", "u").unwrap_err();
-    assert_eq!(e.status(), Status::Failure, "{}", e.detail());
+    assert_eq!(e.status(), Status::WrongFormat, "{}", e.detail());
     assert_eq!(store_thread_panics(), before, "a store thread panicked");
 }
 
@@ -548,4 +549,41 @@ fn each_sslmode_checks_what_libpq_checks() {
         "prefer with a root file",
     );
     open("localhost", format!("sslmode=prefer&{}", root(&ours))).unwrap();
+}
+
+/// A row is what the database says it is, and can be up to 1 GB: a head
+/// longer than the format allows, or a bucket of another length than the
+/// signed one, is refused without its bytes being sent (before, each
+/// request fetched the whole row, then failed the hash).
+#[test]
+fn rows_longer_than_the_format_allows_are_refused_unread() {
+    let Some(db) = Db::start() else { return };
+    let cli = db.cli();
+    put(&*cli, "a", "u", "one");
+    let mut admin = db.admin();
+    admin
+        .batch_execute(
+            "UPDATE sso_secrets_bucket SET bytes = bytes || '\\x00'::bytea \
+             WHERE unreferenced_since IS NULL",
+        )
+        .unwrap();
+    let e = get(&*db.server(), &pass(), "a", "u").unwrap_err();
+    assert_eq!(e.status(), Status::WrongFormat, "{}", e.detail());
+    assert!(
+        e.detail().contains("length its head gives"),
+        "{}",
+        e.detail()
+    );
+    admin
+        .batch_execute(
+            "UPDATE sso_secrets_head SET head = head || decode(repeat('00', 130 * 1024 * 1024), 'hex')",
+        )
+        .unwrap();
+    let e = get(&*db.server(), &pass(), "a", "u").unwrap_err();
+    assert_eq!(e.status(), Status::WrongFormat, "{}", e.detail());
+    assert!(
+        e.detail().contains("longer than any head"),
+        "{}",
+        e.detail()
+    );
 }

@@ -34,9 +34,10 @@ pub use connect::{Target, is_url};
 
 use super::{BucketAt, Buckets, LockError, Locked, NewHead, Part, Snapshot, Store};
 use crate::crypto;
+use crate::crypto::SIG_LEN;
 use crate::error::{Error, Result};
 use crate::vault::HeadRead;
-use crate::vault::format::PREFIX_LEN;
+use crate::vault::format::{MAX_HEADER_LEN, PREFIX_LEN};
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use std::collections::HashMap;
@@ -85,6 +86,11 @@ pub struct PgStore(Arc<Inner>);
 
 /// SHA-256 of a head's bytes.
 type Digest = [u8; 32];
+
+/// The longest head the format allows: prefix, the largest header, its
+/// signature, the records region's length and the largest records region.
+/// A longer row is refused before its bytes are sent.
+const MAX_HEAD: i64 = (PREFIX_LEN + SIG_LEN + 4) as i64 + 2 * MAX_HEADER_LEN as i64;
 
 struct Inner {
     target: Arc<Target>,
@@ -261,15 +267,22 @@ fn read_head(slot: &mut Slot, target: &Target, known: Option<Digest>) -> Result<
     let rows = slot
         .client()?
         .query(
-            "SELECT h.counter, d.digest, CASE WHEN d.digest = $1 THEN NULL ELSE h.head END, \
-             m.schema_version \
+            "SELECT h.counter, d.digest, \
+             CASE WHEN d.digest = $1 OR octet_length(h.head)::bigint > $2 THEN NULL ELSE h.head END, \
+             m.schema_version, octet_length(h.head) \
              FROM sso_secrets_head h CROSS JOIN LATERAL (SELECT sha256(h.head) AS digest) d \
              CROSS JOIN sso_secrets_meta m",
-            &[&known],
+            &[&known, &MAX_HEAD],
         )
         .map_err(|e| no_vault_or(target, &e))?;
     let row = rows.first().ok_or_else(|| no_vault(target))?;
     check_schema(target, col(target, row, 3)?)?;
+    let len: i32 = col(target, row, 4)?;
+    if i64::from(len) > MAX_HEAD {
+        return Err(Error::corrupt(format!(
+            "the vault head in database {target} is {len} bytes, longer than any head can be"
+        )));
+    }
     Ok(HeadRow {
         counter: col(target, row, 0)?,
         digest: col(target, row, 1)?,
@@ -523,19 +536,26 @@ impl Buckets for PgBuckets {
             return Ok(b.to_vec());
         }
         let (target, vault, hash) = (self.store.target.clone(), self.vault.clone(), at.hash);
-        let bytes: Option<Vec<u8>> = self.store.pool.run(move |slot| {
+        let len = i64::from(at.len);
+        let row: Option<Option<Vec<u8>>> = self.store.pool.run(move |slot| {
             // LIMIT 1: duplicate rows (a dropped primary key) are bytes to
-            // check like any others, not a reason to retry for ever.
+            // check like any others, not a reason to retry for ever. Bytes
+            // of another length than the signed one are not even sent: a
+            // row can be 1 GB, a request must not cost that.
             slot.client()?
                 .query_opt(
-                    "SELECT bytes FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
-                    &[&vault, &&hash[..]],
+                    "SELECT CASE WHEN octet_length(bytes)::bigint = $3 THEN bytes END \
+                     FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
+                    &[&vault, &&hash[..], &len],
                 )
                 .map_err(|e| db_error(&target, "cannot read the vault from", &e))?
                 .map(|r| col(&target, &r, 0))
                 .transpose()
         })?;
-        let bytes = bytes.ok_or_else(|| {
+        let bytes = row.map(|b| {
+            b.ok_or_else(|| Error::corrupt("a vault bucket is not the length its head gives"))
+        });
+        let bytes = bytes.transpose()?.ok_or_else(|| {
             Error::Temporary(
                 "a bucket the vault's head names is not in the database (the vault changed while it was read); retry"
                     .into(),
