@@ -587,3 +587,39 @@ fn rows_longer_than_the_format_allows_are_refused_unread() {
         e.detail()
     );
 }
+
+/// Anyone who may connect to the database may NOTIFY the channel the
+/// servers listen on (no privilege on the vault's tables needed). Each
+/// notification made every server's watcher ask the database for the
+/// head's digest again: a flood of notifications became a flood of
+/// SHA-256 runs over the head, times the number of servers.
+#[test]
+fn a_flood_of_notifications_does_not_make_the_watcher_ask_for_each() {
+    let Some(db) = Db::start() else { return };
+    let relay = Relay::start(&db.cluster);
+    put(&*db.cli(), "a", "u", "one");
+    let server = store(&relay.url(&db.name));
+    server.watch();
+    relay.next(|s| matches!(s, Seen::Asked(_)));
+    let mut outsider = db.admin();
+    outsider
+        .batch_execute(
+            "CREATE ROLE outsider LOGIN; SET ROLE outsider; \
+             SELECT pg_notify('sso_secrets', g::text) FROM generate_series(1, 2000) g",
+        )
+        .unwrap();
+    let start = Instant::now();
+    let mut asked = 0;
+    while start.elapsed() < Duration::from_secs(2) {
+        if let Ok(Seen::Asked(_)) = relay.events.recv_timeout(Duration::from_millis(50)) {
+            asked += 1;
+        }
+    }
+    // Every 40 ms, and right after a notification: about 50 in 2 s.
+    assert!(asked < 400, "the watcher asked {asked} times in 2 s");
+    // And it still sees a commit at once.
+    assert_eq!(
+        get(&*server, &pass(), "a", "u").unwrap().as_deref(),
+        Some("one")
+    );
+}

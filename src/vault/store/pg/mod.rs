@@ -56,6 +56,8 @@ const CHANNEL: &str = "sso_secrets";
 const FRESH_FOR: Duration = Duration::from_millis(100);
 /// How often a watcher asks when no notification comes.
 const WATCH_EVERY: Duration = Duration::from_millis(40);
+/// How often a watcher asks at most, whatever the notifications.
+const WATCH_AT_MOST: Duration = Duration::from_millis(10);
 /// Unreferenced buckets are collected after every this many commits.
 const COLLECT_EVERY: i64 = 16;
 /// Bucket bytes a process keeps (they are named by their hash, so a kept
@@ -212,7 +214,7 @@ impl Store for PgStore {
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
         let conn = self.0.pool.take().map_err(LockError::Other)?;
         let target = self.0.target.clone();
-        let locked = conn.run(timeout + CALL_LIMIT, move |slot| {
+        let locked = conn.run(timeout.saturating_add(CALL_LIMIT), move |slot| {
             lock(slot, &target, timeout)
         });
         match locked {
@@ -753,7 +755,12 @@ fn watch_once(inner: &Inner) -> std::result::Result<(), ()> {
             *c = Some((digest, asked));
         }
         let mut n = client.notifications();
-        let mut wait = n.timeout_iter(WATCH_EVERY);
-        wait.next().map_err(drop)?;
+        n.timeout_iter(WATCH_EVERY).next().map_err(drop)?;
+        // Anyone who may connect to the database may notify the channel:
+        // the notifications already here ask one question together, and
+        // questions come at most every WATCH_AT_MOST, so a flood of them
+        // is not a flood of head digests (times every server).
+        while n.iter().next().map_err(drop)?.is_some() {}
+        std::thread::sleep(WATCH_AT_MOST.saturating_sub(asked.elapsed()));
     }
 }
