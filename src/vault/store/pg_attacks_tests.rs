@@ -623,3 +623,57 @@ fn a_flood_of_notifications_does_not_make_the_watcher_ask_for_each() {
         Some("one")
     );
 }
+
+/// Whoever can write the rows can mark every bucket unreferenced long ago:
+/// collection still deletes none that the head names (a denial of service
+/// needs a DELETE, which the same writer could run anyway, not a trick).
+#[test]
+fn bucket_rows_marked_unreferenced_are_not_collected_while_the_head_names_them() {
+    let Some(db) = Db::start() else { return };
+    let cli = db.cli();
+    put(&*cli, "a", "u", "one");
+    db.admin()
+        .batch_execute(
+            "UPDATE sso_secrets_bucket SET unreferenced_since = now() - interval '1 day'; \
+             UPDATE sso_secrets_head SET counter = 15",
+        )
+        .unwrap();
+    // Commit 16 collects.
+    put(&*cli, "b", "v", "two");
+    assert_eq!(
+        get(&*db.server(), &pass(), "a", "u").unwrap().as_deref(),
+        Some("one")
+    );
+}
+
+/// Bytes in a bucket row that do not match its name fail for every reader
+/// (500) and are never kept, so the row's repair is seen at once; the
+/// bucket cache keeps bytes only under the name they hash to.
+#[test]
+fn a_bucket_row_that_fails_its_name_is_a_500_and_is_never_kept() {
+    let Some(db) = Db::start() else { return };
+    let cli = db.cli();
+    put(&*cli, "a", "u", "one");
+    let mut admin = db.admin();
+    admin
+        .batch_execute(
+            "CREATE TABLE saved AS SELECT * FROM sso_secrets_bucket; \
+             UPDATE sso_secrets_bucket SET bytes = set_byte(bytes, 100, get_byte(bytes, 100) # 1) \
+             WHERE octet_length(bytes) > 100",
+        )
+        .unwrap();
+    let server = db.server();
+    for _ in 0..2 {
+        let e = get(&*server, &pass(), "a", "u").unwrap_err();
+        assert_eq!(e.status(), Status::WrongFormat, "{}", e.detail());
+    }
+    admin
+        .batch_execute(
+            "UPDATE sso_secrets_bucket b SET bytes = s.bytes FROM saved s WHERE s.hash = b.hash",
+        )
+        .unwrap();
+    assert_eq!(
+        get(&*server, &pass(), "a", "u").unwrap().as_deref(),
+        Some("one")
+    );
+}

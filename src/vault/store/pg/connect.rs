@@ -503,11 +503,22 @@ mod tests {
             "postgresql://h/db?sslmode=sometimes",
             "postgresql://h/db?nonsense=1",
             "postgresql://h/db?sslcert=/c",
+            // Keys are percent-decoded too: no way around the checks.
+            "postgresql://h/db?pass%77ord=hunter2",
+            "postgresql://h/db?ssl%72ootcert=/ca",
         ] {
             let e = Target::parse(bad).unwrap_err();
             assert_eq!(e.status(), crate::status::Status::Usage, "{bad}");
             assert!(!e.detail().contains("hunter2"), "{}", e.detail());
         }
+        // An encoded sslmode is not this module's to read, and the
+        // driver's reading of it is overridden by this module's own.
+        let t = Target::parse_with("postgresql://h/db?ssl%6Dode=disable", |_| None).unwrap();
+        assert_eq!(t.tls, Tls::Prefer);
+        assert_eq!(
+            t.config().unwrap().get_ssl_mode(),
+            postgres::config::SslMode::Prefer
+        );
     }
 
     #[test]
