@@ -677,3 +677,22 @@ fn a_bucket_row_that_fails_its_name_is_a_500_and_is_never_kept() {
         Some("one")
     );
 }
+
+/// A server reads its own writes: a get right after a put (or a remove)
+/// on the same server never answers from the head before it, even while
+/// the watcher's question about that head is still on its way.
+#[test]
+fn a_server_reads_its_own_write_at_once() {
+    let Some(db) = Db::start() else { return };
+    let server = db.server();
+    put(&*server, "a", "u", "0");
+    server.watch();
+    std::thread::sleep(Duration::from_millis(100));
+    for i in 1..20 {
+        put(&*server, "a", "u", &i.to_string());
+        assert_eq!(
+            get(&*server, &pass(), "a", "u").unwrap(),
+            Some(i.to_string())
+        );
+    }
+}

@@ -89,6 +89,10 @@ pub struct PgStore(Arc<Inner>);
 /// SHA-256 of a head's bytes.
 type Digest = [u8; 32];
 
+/// A digest no head has: what a commit leaves confirmed, so that the next
+/// read asks the database.
+const NO_HEAD: Digest = [0; 32];
+
 /// The longest head the format allows: prefix, the largest header, its
 /// signature, the records region's length and the largest records region.
 /// A longer row is refused before its bytes are sent.
@@ -622,9 +626,11 @@ impl Locked for PgLocked {
         self.store.0.pool.give(conn);
         if out.is_ok() {
             // This process's next read asks the database, so that it reads
-            // its own write (a server's next request sees its last put).
+            // its own write (a server's next request sees its last put):
+            // a confirmation that matches no head, stamped now, which an
+            // answer to a question asked before the commit cannot replace.
             if let Ok(mut c) = self.store.0.confirmed.lock() {
-                *c = None;
+                *c = Some((NO_HEAD, Instant::now()));
             }
         }
         out
@@ -751,7 +757,9 @@ fn watch_once(inner: &Inner) -> std::result::Result<(), ()> {
             .try_get(0)
             .map_err(drop)?;
         let digest: Digest = digest.try_into().map_err(drop)?;
-        if let Ok(mut c) = inner.confirmed.lock() {
+        if let Ok(mut c) = inner.confirmed.lock()
+            && c.is_none_or(|(_, at)| at <= asked)
+        {
             *c = Some((digest, asked));
         }
         let mut n = client.notifications();
