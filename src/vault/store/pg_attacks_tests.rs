@@ -696,3 +696,19 @@ fn a_server_reads_its_own_write_at_once() {
         );
     }
 }
+
+/// A bucket row deleted (or moved to another `vault` value) while the head
+/// still names it is a vault that fails (500), not a "retry" that a server
+/// answered as 503 for ever while /healthz said 200.
+#[test]
+fn a_bucket_missing_from_the_current_head_is_a_500_not_a_retry() {
+    let Some(db) = Db::start() else { return };
+    let cli = db.cli();
+    put(&*cli, "a", "u", "one");
+    db.admin()
+        .batch_execute("UPDATE sso_secrets_bucket SET vault = '\\x00'::bytea")
+        .unwrap();
+    let e = get(&*db.server(), &pass(), "a", "u").unwrap_err();
+    assert_eq!(e.status(), Status::WrongFormat, "{}", e.detail());
+    assert!(e.detail().contains("missing"), "{}", e.detail());
+}

@@ -543,29 +543,49 @@ impl Buckets for PgBuckets {
         }
         let (target, vault, hash) = (self.store.target.clone(), self.vault.clone(), at.hash);
         let len = i64::from(at.len);
-        let row: Option<Option<Vec<u8>>> = self.store.pool.run(move |slot| {
+        let head = self.digest;
+        let bytes = self.store.pool.run(move |slot| {
+            let client = slot.client()?;
+            let err = |e: postgres::Error| db_error(&target, "cannot read the vault from", &e);
             // LIMIT 1: duplicate rows (a dropped primary key) are bytes to
             // check like any others, not a reason to retry for ever. Bytes
             // of another length than the signed one are not even sent: a
             // row can be 1 GB, a request must not cost that.
-            slot.client()?
+            let row: Option<Option<Vec<u8>>> = client
                 .query_opt(
                     "SELECT CASE WHEN octet_length(bytes)::bigint = $3 THEN bytes END \
                      FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
                     &[&vault, &&hash[..], &len],
                 )
-                .map_err(|e| db_error(&target, "cannot read the vault from", &e))?
+                .map_err(err)?
                 .map(|r| col(&target, &r, 0))
-                .transpose()
-        })?;
-        let bytes = row.map(|b| {
-            b.ok_or_else(|| Error::corrupt("a vault bucket is not the length its head gives"))
-        });
-        let bytes = bytes.transpose()?.ok_or_else(|| {
-            Error::Temporary(
+                .transpose()?;
+            match row {
+                Some(Some(b)) => return Ok(b),
+                Some(None) => {
+                    return Err(Error::corrupt(
+                        "a vault bucket is not the length its head gives",
+                    ));
+                }
+                None => {}
+            }
+            // Missing: a race with a commit and a collection (worth a
+            // retry) only if the head changed since it was read; missing
+            // from the current head, it is a vault that fails (500).
+            let now: Option<Vec<u8>> = client
+                .query_opt("SELECT sha256(head) FROM sso_secrets_head", &[])
+                .map_err(err)?
+                .map(|r| col(&target, &r, 0))
+                .transpose()?;
+            if now.as_deref() == Some(&head[..]) {
+                return Err(Error::corrupt(
+                    "a bucket the vault's head names is missing from the database",
+                ));
+            }
+            Err(Error::Temporary(
                 "a bucket the vault's head names is not in the database (the vault changed while it was read); retry"
                     .into(),
-            )
+            ))
         })?;
         // Only bytes that match their name are kept; others go up to fail
         // the vault layer's check.
