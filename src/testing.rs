@@ -1,7 +1,8 @@
 //! A throwaway PostgreSQL cluster for tests: `initdb` into a temporary
 //! directory (once per test binary, then copied), the server on a Unix
-//! socket in that directory, no TCP. As the `postgres` user when run as
-//! root, as the server refuses root. Not part of the tool's interface.
+//! socket in that directory, no TCP (but for [`Cluster::start_tls`]: TLS on
+//! a loopback port too). As the `postgres` user when run as root, as the
+//! server refuses root. Not part of the tool's interface.
 #![allow(missing_docs)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -17,8 +18,10 @@ pub struct Cluster {
     bin: PathBuf,
     child: Option<Child>,
     owner: Option<(u32, u32)>,
-    /// Settings beyond the defaults (`-c name=value`).
-    settings: Vec<String>,
+    /// The server's port (its socket's name), and whether it also listens
+    /// with TLS on 127.0.0.1 at that port.
+    port: u16,
+    tls: bool,
 }
 
 /// The installed server's binaries (Debian: /usr/lib/postgresql/<v>/bin),
@@ -117,12 +120,22 @@ impl Cluster {
     /// Starts a new cluster, or `None` (skip) where no server is installed
     /// and CI is not set.
     pub fn start() -> Option<Cluster> {
-        Self::start_with(&[], &[])
+        Self::start_with(None)
     }
 
-    /// [`Cluster::start`] with `files` written into the data directory (0600,
-    /// the server's) and `settings` (`name=value`) given to the server.
-    pub fn start_with(files: &[(&str, &[u8])], settings: &[&str]) -> Option<Cluster> {
+    /// Starts a new cluster that also listens on 127.0.0.1 (at
+    /// [`Cluster::port`]) with TLS, presenting `cert_pem` (whose key is
+    /// `key_pem`); `None` as for [`Cluster::start`].
+    pub fn start_tls(cert_pem: &str, key_pem: &str) -> Option<Cluster> {
+        Self::start_with(Some((cert_pem, key_pem)))
+    }
+
+    /// The server's port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    fn start_with(tls: Option<(&str, &str)>) -> Option<Cluster> {
         let Some(bin) = bin_dir() else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -142,19 +155,29 @@ impl Cluster {
             .status()
             .unwrap();
         assert!(status.success());
-        for (name, bytes) in files {
-            use std::os::unix::fs::PermissionsExt;
-            let path = dir.path().join("data").join(name);
-            std::fs::write(&path, bytes).unwrap();
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-            chown(&path, owner);
-        }
+        let port = match tls {
+            None => 5432,
+            Some((cert, key)) => {
+                use std::os::unix::fs::PermissionsExt;
+                for (name, pem) in [("server.crt", cert), ("server.key", key)] {
+                    let path = dir.path().join("data").join(name);
+                    std::fs::write(&path, pem).unwrap();
+                    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600))
+                        .unwrap();
+                    chown(&path, owner);
+                }
+                // A free port now; the server takes it right after.
+                let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+                l.local_addr().unwrap().port()
+            }
+        };
         let mut c = Cluster {
             dir,
             bin,
             child: None,
             owner,
-            settings: settings.iter().map(|s| s.to_string()).collect(),
+            port,
+            tls: tls.is_some(),
         };
         c.resume();
         Some(c)
@@ -163,14 +186,6 @@ impl Cluster {
     /// The socket directory.
     pub fn socket_dir(&self) -> &Path {
         self.dir.path()
-    }
-
-    /// The server's port (its socket's name carries it).
-    pub fn port(&self) -> u16 {
-        self.settings
-            .iter()
-            .find_map(|s| s.strip_prefix("port=")?.parse().ok())
-            .unwrap_or(5432)
     }
 
     /// A new empty database, and its URL.
@@ -184,9 +199,12 @@ impl Cluster {
 
     /// The URL of database `name` on this cluster.
     pub fn url(&self, name: &str) -> String {
+        let port = match self.port {
+            5432 => String::new(),
+            p => format!("&port={p}"),
+        };
         format!(
-            "postgresql://postgres@:{}/{name}?host={}",
-            self.port(),
+            "postgresql://postgres@/{name}?host={}{port}",
             self.socket_dir().display()
         )
     }
@@ -196,7 +214,7 @@ impl Cluster {
     pub fn client(&self, name: &str) -> postgres::Client {
         postgres::Config::new()
             .host_path(self.socket_dir())
-            .port(self.port())
+            .port(self.port)
             .user("postgres")
             .dbname(name)
             .connect(postgres::NoTls)
@@ -227,16 +245,19 @@ impl Cluster {
             .arg(self.dir.path())
             .args(["-c", "listen_addresses=", "-c", "fsync=off"])
             .args(["-c", "max_connections=200", "-c", "shared_buffers=32MB"])
-            .args(self.settings.iter().flat_map(|s| ["-c", s.as_str()]))
+            .args(["-c", &format!("port={}", self.port)])
             .stdout(Stdio::null())
             .stderr(Stdio::null());
+        if self.tls {
+            cmd.args(["-c", "listen_addresses=127.0.0.1", "-c", "ssl=on"]);
+        }
         as_owner(&mut cmd, self.owner);
         self.child = Some(cmd.spawn().unwrap());
         let start = Instant::now();
         loop {
             let ok = postgres::Config::new()
                 .host_path(self.socket_dir())
-                .port(self.port())
+                .port(self.port)
                 .user("postgres")
                 .dbname("postgres")
                 .connect(postgres::NoTls)

@@ -414,6 +414,43 @@ fn a_server_answers_503_while_the_database_is_down_and_recovers_by_itself() {
     assert_eq!(h.get("/healthz", None).status, 200);
 }
 
+/// An administrator holding a lock on the head's table (a schema change,
+/// a stray `LOCK TABLE`) left every request, and `/healthz`, waiting for
+/// as long as the lock was held: the server's threads answer every request
+/// they hold, and a database call had no end. Now the lock wait ends (5 s)
+/// and the server answers 503, then recovers when the lock goes.
+#[test]
+fn a_server_answers_503_while_the_head_table_is_locked_and_recovers() {
+    let Some((db, v)) = database() else { return };
+    init(&v);
+    let token = v.create_token(&["reader"]);
+    v.put_sso("demo", "alice", b"one");
+    let s = Server::start(&v, &[]);
+    let h = s.client(&token);
+    assert_eq!(h.get("/getSSOSecret/demo", Some("alice")).status, 200);
+    let url = v.path.to_str().unwrap();
+    let name = &url[url.find("@/").unwrap() + 2..url.find('?').unwrap()];
+    let mut admin = db.client(name);
+    admin
+        .batch_execute("BEGIN; LOCK TABLE sso_secrets_head IN ACCESS EXCLUSIVE MODE")
+        .unwrap();
+    // Past the 100 ms a confirmed head is used for.
+    std::thread::sleep(Duration::from_millis(300));
+    let start = Instant::now();
+    let status = h.get("/getSSOSecret/demo", Some("alice")).status;
+    let health = h.get("/healthz", None).status;
+    let took = start.elapsed();
+    admin.batch_execute("COMMIT").unwrap();
+    assert_eq!((status, health), (503, 503));
+    assert!(took < Duration::from_secs(25), "{took:?}");
+    assert!(
+        eventually(Duration::from_secs(10), || {
+            h.get("/getSSOSecret/demo", Some("alice")).status == 200
+        }),
+        "the server did not recover"
+    );
+}
+
 #[test]
 fn an_unreachable_database_is_75_and_a_refused_login_is_1() {
     let Some((db, v)) = database() else { return };
@@ -541,22 +578,10 @@ fn ca_and_server(names: &[&str]) -> (String, String, String) {
 #[test]
 fn tls_to_the_database_verifies_as_sslmode_says() {
     let (ca, cert, key) = ca_and_server(&["localhost"]);
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let listen = "listen_addresses=127.0.0.1".to_string();
-    let port_setting = format!("port={port}");
-    let Some(db) = Cluster::start_with(
-        &[
-            ("server.crt", cert.as_bytes()),
-            ("server.key", key.as_bytes()),
-        ],
-        &[&listen, &port_setting, "ssl=on"],
-    ) else {
+    let Some(db) = Cluster::start_tls(&cert, &key) else {
         return;
     };
+    let port = db.port();
     db.database("tls");
     let files = Vault::empty();
     let good_ca = files.file("ca.pem", ca.as_bytes());

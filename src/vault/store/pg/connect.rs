@@ -20,16 +20,21 @@ pub fn is_url(text: &str) -> bool {
     text.starts_with("postgresql://") || text.starts_with("postgres://")
 }
 
-/// libpq's `sslmode`, all six values.
+/// libpq's `sslmode`, all six values. As in libpq, a root certificate
+/// file that exists (`sslrootcert`, else `~/.postgresql/root.crt`) makes
+/// `prefer` and `require` check the server's certificate chain against it
+/// (not its name): someone who installed one expects it to be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tls {
     /// `disable`: plain TCP.
     Disable,
     /// `allow` / `prefer` (libpq's default): TLS when the server offers it,
-    /// certificate not checked.
+    /// certificate checked only against a root certificate file that
+    /// exists.
     Prefer,
-    /// `require`: TLS, certificate not checked (unless a root certificate
-    /// is given: then as `verify-ca`, as libpq does).
+    /// `require`: TLS, certificate checked only against a root certificate
+    /// file that exists (a given `sslrootcert` makes it `verify-ca`, as
+    /// libpq does).
     Require,
     /// `verify-ca`: TLS, certificate chain checked against the roots.
     VerifyCa,
@@ -63,8 +68,15 @@ impl fmt::Display for Target {
 impl Target {
     /// Parses a `postgresql://` URL. Bad syntax, an unknown option or a
     /// password in the URL (it would sit on argv, visible to every user)
-    /// is a usage error (exit 2).
+    /// is a usage error (exit 2). `sslmode` and `sslrootcert` default to
+    /// `PGSSLMODE` and `PGSSLROOTCERT`, as in libpq: a deployment that sets
+    /// `PGSSLMODE=verify-full` must not get an unchecked connection.
     pub fn parse(url: &str) -> Result<Target> {
+        Self::parse_with(url, |k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// [`Target::parse`], with the environment read through `env`.
+    fn parse_with(url: &str, env: impl Fn(&str) -> Option<String>) -> Result<Target> {
         let bad = |why: String| Error::Usage(format!("invalid PostgreSQL URL: {why}"));
         let (base, query) = url.split_once('?').unwrap_or((url, ""));
         let mut tls = None;
@@ -77,16 +89,7 @@ impl Target {
                 .map_err(|_| bad(format!("{k} is not UTF-8")))?
                 .into_owned();
             match k {
-                "sslmode" => {
-                    tls = Some(match value.as_str() {
-                        "disable" => Tls::Disable,
-                        "allow" | "prefer" => Tls::Prefer,
-                        "require" => Tls::Require,
-                        "verify-ca" => Tls::VerifyCa,
-                        "verify-full" => Tls::VerifyFull,
-                        other => return Err(bad(format!("unknown sslmode {other:?}"))),
-                    })
-                }
+                "sslmode" => tls = Some(sslmode(&value).map_err(bad)?),
                 "sslrootcert" => root_cert = Some(PathBuf::from(value)),
                 "password" => {
                     return Err(bad(
@@ -114,7 +117,31 @@ impl Target {
                     .into(),
             ));
         }
-        let mut tls = tls.unwrap_or(Tls::Prefer);
+        let tls = match tls {
+            Some(t) => Some(t),
+            None => env("PGSSLMODE")
+                .map(|m| sslmode(&m))
+                .transpose()
+                .map_err(|why| bad(format!("PGSSLMODE: {why}")))?,
+        };
+        let root_cert = root_cert.or_else(|| env("PGSSLROOTCERT").map(PathBuf::from));
+        let system = root_cert
+            .as_ref()
+            .is_some_and(|p| p.as_os_str() == "system");
+        let mut tls = match tls {
+            // The system's roots trust anyone who can get a certificate for
+            // a name he controls: only the name check means anything, so
+            // libpq makes it the default and refuses anything weaker.
+            None if system => Tls::VerifyFull,
+            Some(t) if system && t != Tls::VerifyFull => {
+                return Err(bad(
+                    "sslrootcert=system needs sslmode=verify-full (any certificate from a public \
+                     authority would pass a weaker check)"
+                        .into(),
+                ));
+            }
+            t => t.unwrap_or(Tls::Prefer),
+        };
         if tls == Tls::Require && root_cert.is_some() {
             tls = Tls::VerifyCa;
         }
@@ -180,15 +207,38 @@ impl Target {
     pub(super) fn connect(&self) -> Result<postgres::Client> {
         let config = self.config()?;
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(self.tls_config()?);
-        config
-            .connect(tls)
-            .map_err(|e| super::db_error(self, "cannot connect to", &e))
+        let err = |e: postgres::Error| super::db_error(self, "cannot connect to", &e);
+        let mut client = config.connect(tls).map_err(err)?;
+        // A lock wait (an administrator's `LOCK TABLE`, a schema change)
+        // ends here, as a temporary failure, before the caller's own limit
+        // gives the connection up.
+        client
+            .batch_execute("SET lock_timeout = '5s'")
+            .map_err(err)?;
+        Ok(client)
     }
 
     fn tls_config(&self) -> Result<rustls::ClientConfig> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let home = directories::BaseDirs::new().map(|d| d.home_dir().to_path_buf());
         let verifier: Arc<dyn ServerCertVerifier> = match self.tls {
-            Tls::Disable | Tls::Prefer | Tls::Require => Arc::new(Unverified(provider.clone())),
+            Tls::Disable => Arc::new(Unverified(provider.clone())),
+            Tls::Prefer | Tls::Require => match self.root_file_present(home.as_deref()) {
+                None => Arc::new(Unverified(provider.clone())),
+                Some(_) => {
+                    let roots = self.roots()?;
+                    let webpki = WebPkiServerVerifier::builder_with_provider(
+                        Arc::new(roots),
+                        provider.clone(),
+                    )
+                    .build()
+                    .map_err(|e| Error::failure(format!("TLS roots for {self}: {e}")))?;
+                    Arc::new(Verified {
+                        webpki,
+                        check_name: false,
+                    })
+                }
+            },
             Tls::VerifyCa | Tls::VerifyFull => {
                 let roots = self.roots()?;
                 let webpki =
@@ -207,6 +257,17 @@ impl Target {
             .dangerous()
             .with_custom_certificate_verifier(verifier)
             .with_no_client_auth())
+    }
+
+    /// For `prefer` and `require`: the root certificate file to check the
+    /// server against, when one exists (`sslrootcert`, else
+    /// `~/.postgresql/root.crt` under `home`), as libpq decides.
+    fn root_file_present(&self, home: Option<&Path>) -> Option<PathBuf> {
+        let path = match &self.root_cert {
+            Some(p) => p.clone(),
+            None => home?.join(".postgresql/root.crt"),
+        };
+        path.is_file().then_some(path)
     }
 
     /// `sslrootcert` (`system`: the system's roots), else libpq's default
@@ -253,6 +314,18 @@ fn with_cause(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     text
+}
+
+/// libpq's `sslmode` values.
+fn sslmode(value: &str) -> std::result::Result<Tls, String> {
+    Ok(match value {
+        "disable" => Tls::Disable,
+        "allow" | "prefer" => Tls::Prefer,
+        "require" => Tls::Require,
+        "verify-ca" => Tls::VerifyCa,
+        "verify-full" => Tls::VerifyFull,
+        other => return Err(format!("unknown sslmode {other:?}")),
+    })
 }
 
 /// Where Debian's and most distributions' servers put their socket.
@@ -442,11 +515,62 @@ mod tests {
             "postgresql://h/db?sslmode=sometimes",
             "postgresql://h/db?nonsense=1",
             "postgresql://h/db?sslcert=/c",
+            // Keys are percent-decoded too: no way around the checks.
+            "postgresql://h/db?pass%77ord=hunter2",
+            "postgresql://h/db?ssl%72ootcert=/ca",
         ] {
             let e = Target::parse(bad).unwrap_err();
             assert_eq!(e.status(), crate::status::Status::Usage, "{bad}");
             assert!(!e.detail().contains("hunter2"), "{}", e.detail());
         }
+        // An encoded sslmode is not this module's to read, and the
+        // driver's reading of it is overridden by this module's own.
+        let t = Target::parse_with("postgresql://h/db?ssl%6Dode=disable", |_| None).unwrap();
+        assert_eq!(t.tls, Tls::Prefer);
+        assert_eq!(
+            t.config().unwrap().get_ssl_mode(),
+            postgres::config::SslMode::Prefer
+        );
+    }
+
+    #[test]
+    fn sslmode_and_sslrootcert_default_and_combine_as_in_libpq() {
+        let none = |_: &str| None;
+        // sslrootcert=system: verify-full unless said otherwise, and
+        // nothing weaker (any public authority's certificate would do).
+        let t = Target::parse_with("postgresql://h/db?sslrootcert=system", none).unwrap();
+        assert_eq!(t.tls, Tls::VerifyFull);
+        for weak in ["disable", "allow", "prefer", "require", "verify-ca"] {
+            let url = format!("postgresql://h/db?sslrootcert=system&sslmode={weak}");
+            let e = Target::parse_with(&url, none).unwrap_err();
+            assert_eq!(e.status(), crate::status::Status::Usage, "{weak}");
+        }
+        // PGSSLMODE and PGSSLROOTCERT when the URL says nothing; the URL wins.
+        let env = |k: &str| match k {
+            "PGSSLMODE" => Some("verify-full".to_string()),
+            "PGSSLROOTCERT" => Some("/etc/ca.pem".to_string()),
+            _ => None,
+        };
+        let t = Target::parse_with("postgresql://h/db", env).unwrap();
+        assert_eq!(t.tls, Tls::VerifyFull);
+        assert_eq!(t.root_cert.as_deref(), Some(Path::new("/etc/ca.pem")));
+        let t = Target::parse_with("postgresql://h/db?sslmode=disable", env).unwrap();
+        assert_eq!(t.tls, Tls::Disable);
+        let system = |k: &str| (k == "PGSSLROOTCERT").then(|| "system".to_string());
+        let t = Target::parse_with("postgresql://h/db", system).unwrap();
+        assert_eq!(t.tls, Tls::VerifyFull);
+        let bad = |k: &str| (k == "PGSSLMODE").then(|| "sometimes".to_string());
+        let e = Target::parse_with("postgresql://h/db", bad).unwrap_err();
+        assert_eq!(e.status(), crate::status::Status::Usage);
+        // ~/.postgresql/root.crt, once it exists, is what prefer and
+        // require check the server against.
+        let home = tempfile::tempdir().unwrap();
+        let t = Target::parse_with("postgresql://h/db?sslmode=require", none).unwrap();
+        assert_eq!(t.root_file_present(Some(home.path())), None);
+        std::fs::create_dir(home.path().join(".postgresql")).unwrap();
+        let file = home.path().join(".postgresql/root.crt");
+        std::fs::write(&file, "").unwrap();
+        assert_eq!(t.root_file_present(Some(home.path())), Some(file));
     }
 
     #[test]

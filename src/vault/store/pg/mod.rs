@@ -16,6 +16,13 @@
 //! deleted a minute after (never one a reader may still need: reads take
 //! milliseconds, and a server re-reads the head within 100 ms).
 //!
+//! A process keeps the last head that verified, named by the SHA-256 of
+//! its bytes, and asks the database for the SHA-256 of the current head
+//! (which the database computes from the bytes it holds) before using it:
+//! like every cache in this tool, keyed on content. The counter only
+//! serves the writers' compare-and-swap: whoever can write the rows can
+//! set it to anything, so it never decides which bytes a reader uses.
+//!
 //! The database is untrusted exactly as a file writer is: it holds the
 //! bytes a file would hold (ciphertext, sealed names, signed structures),
 //! and every check happens above, in the vault layer.
@@ -27,16 +34,17 @@ pub use connect::{Target, is_url};
 
 use super::{BucketAt, Buckets, LockError, Locked, NewHead, Part, Snapshot, Store};
 use crate::crypto;
+use crate::crypto::SIG_LEN;
 use crate::error::{Error, Result};
 use crate::vault::HeadRead;
-use crate::vault::format::PREFIX_LEN;
+use crate::vault::format::{MAX_HEADER_LEN, PREFIX_LEN};
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
-use worker::{Conn, Pool, Slot};
+use worker::{CALL_LIMIT, Conn, Pool, Slot};
 
 /// The schema this build reads and writes.
 const SCHEMA_VERSION: i32 = 1;
@@ -48,6 +56,8 @@ const CHANNEL: &str = "sso_secrets";
 const FRESH_FOR: Duration = Duration::from_millis(100);
 /// How often a watcher asks when no notification comes.
 const WATCH_EVERY: Duration = Duration::from_millis(40);
+/// How often a watcher asks at most, whatever the notifications.
+const WATCH_AT_MOST: Duration = Duration::from_millis(10);
 /// A process collects unreferenced buckets after a commit at most this
 /// often (each collection scans the bucket table).
 const COLLECT_EVERY: Duration = Duration::from_secs(5);
@@ -79,19 +89,31 @@ CREATE INDEX IF NOT EXISTS sso_secrets_bucket_unreferenced
 #[derive(Clone)]
 pub struct PgStore(Arc<Inner>);
 
+/// SHA-256 of a head's bytes.
+type Digest = [u8; 32];
+
+/// A digest no head has: what a commit leaves confirmed, so that the next
+/// read asks the database.
+const NO_HEAD: Digest = [0; 32];
+
+/// The longest head the format allows: prefix, the largest header, its
+/// signature, the records region's length and the largest records region.
+/// A longer row is refused before its bytes are sent.
+const MAX_HEAD: i64 = (PREFIX_LEN + SIG_LEN + 4) as i64 + 2 * MAX_HEADER_LEN as i64;
+
 struct Inner {
     target: Arc<Target>,
     pool: Pool,
-    /// The last head that verified, with its counter.
-    kept: RwLock<Option<(i64, Arc<HeadRead>)>>,
-    /// The counter a watcher last read, and when.
-    confirmed: Mutex<Option<(i64, Instant)>>,
-    watching: AtomicBool,
-    /// The newest commit this process made: a head older than it is never
-    /// answered from the cache, so a client reads its own write at once.
-    committed: AtomicI64,
+    /// The last head that verified, with the SHA-256 of its bytes.
+    kept: RwLock<Option<(Digest, Arc<HeadRead>)>>,
     /// When this process last collected unreferenced buckets.
     collected: Mutex<Option<Instant>>,
+    /// The SHA-256 of the head a watcher last read, and when it asked: an
+    /// answer says what the head was when the question was sent, and a
+    /// late answer (a slow database, or a network attacker holding it
+    /// back) must not count as fresher than that.
+    confirmed: Mutex<Option<(Digest, Instant)>>,
+    watching: AtomicBool,
     buckets: Mutex<BucketCache>,
 }
 
@@ -128,21 +150,20 @@ impl PgStore {
             pool: Pool::new(target.clone()),
             target,
             kept: RwLock::new(None),
+            collected: Mutex::new(None),
             confirmed: Mutex::new(None),
             watching: AtomicBool::new(false),
-            committed: AtomicI64::new(0),
-            collected: Mutex::new(None),
             buckets: Mutex::default(),
         }));
         stores.push(store.clone());
         Ok(store)
     }
 
-    fn snapshot(&self, counter: i64, head: Arc<HeadRead>, fresh: bool) -> Snapshot {
+    fn snapshot(&self, digest: Digest, head: Arc<HeadRead>, fresh: bool) -> Snapshot {
         Snapshot {
             buckets: Arc::new(PgBuckets {
                 store: self.0.clone(),
-                counter,
+                digest,
                 vault: head.header.vault_id.to_vec(),
             }),
             head,
@@ -172,37 +193,41 @@ impl PgStore {
         due
     }
 
-    /// The kept head, when a watcher confirmed its counter within
+    /// The kept head, when a watcher confirmed its digest within
     /// [`FRESH_FOR`].
     fn recent(&self) -> Option<Snapshot> {
         if !self.0.watching.load(Ordering::Relaxed) {
             return None;
         }
-        let (counter, at) = (*self.0.confirmed.lock().ok()?)?;
+        let (digest, at) = (*self.0.confirmed.lock().ok()?)?;
         if at.elapsed() >= FRESH_FOR {
             return None;
         }
         let kept = self.0.kept.read().ok()?.clone()?;
-        (kept.0 == counter && kept.0 >= self.0.committed.load(Ordering::Acquire))
-            .then(|| self.snapshot(kept.0, kept.1, false))
+        (kept.0 == digest).then(|| self.snapshot(kept.0, kept.1, false))
     }
 
-    fn kept_counter(&self) -> Option<i64> {
-        self.0.kept.read().ok()?.as_ref().map(|k| k.0)
+    fn kept(&self) -> Option<(Digest, Arc<HeadRead>)> {
+        self.0.kept.read().ok()?.clone()
     }
 
-    fn snapshot_of(&self, counter: i64, bytes: Option<Vec<u8>>) -> Result<Snapshot> {
-        match bytes {
-            Some(b) => Ok(self.snapshot(counter, Arc::new(HeadRead::parse(&b)?), true)),
-            None => {
-                let kept = self.0.kept.read().ok().and_then(|k| k.clone());
-                match kept {
-                    Some((c, head)) if c == counter => Ok(self.snapshot(c, head, false)),
-                    _ => Err(Error::Temporary(
-                        "the vault changed while it was read; retry".into(),
-                    )),
-                }
+    /// The head as read: its bytes parsed, or, when the database said it
+    /// still has the bytes whose digest is `digest`, the kept head if that
+    /// is still the one kept (`None`: another reader replaced it meanwhile).
+    fn snapshot_of(&self, read: HeadRow) -> Result<Option<Snapshot>> {
+        match read.bytes {
+            Some(b) => {
+                let digest = crypto::sha256(&b);
+                Ok(Some(self.snapshot(
+                    digest,
+                    Arc::new(HeadRead::parse(&b)?),
+                    true,
+                )))
             }
+            None => Ok(self
+                .kept()
+                .filter(|(d, _)| d[..] == read.digest[..])
+                .map(|(d, head)| self.snapshot(d, head, false))),
         }
     }
 }
@@ -212,19 +237,28 @@ impl Store for PgStore {
         if let Some(s) = self.recent() {
             return Ok(s);
         }
-        let known = self.kept_counter().unwrap_or(-1);
-        let target = self.0.target.clone();
-        let (counter, bytes) = self
-            .0
-            .pool
-            .run(move |slot| read_head(slot, &target, known))?;
-        self.snapshot_of(counter, bytes)
+        let mut known = self.kept().map(|(d, _)| d);
+        loop {
+            let target = self.0.target.clone();
+            let row = self
+                .0
+                .pool
+                .run(move |slot| read_head(slot, &target, known))?;
+            match self.snapshot_of(row)? {
+                Some(s) => return Ok(s),
+                // The kept head changed under us: fetch the bytes.
+                None if known.is_some() => known = None,
+                None => return Err(Error::failure("internal: the head came without bytes")),
+            }
+        }
     }
 
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
         let conn = self.0.pool.take().map_err(LockError::Other)?;
         let target = self.0.target.clone();
-        let locked = conn.run_again_if_stale(move |slot| lock(slot, &target, timeout));
+        let locked = conn.run_again_if_stale(timeout.saturating_add(CALL_LIMIT), move |slot| {
+            lock(slot, &target, timeout)
+        });
         match locked {
             Ok(()) => Ok(Box::new(PgLocked {
                 store: self.clone(),
@@ -240,10 +274,10 @@ impl Store for PgStore {
 
     fn create(&self, _timeout: Duration, new: NewHead) -> Result<()> {
         let target = self.0.target.clone();
-        let conn = self.0.pool.take()?;
-        let out = conn.run(move |slot| create(slot, &target, &new));
-        self.0.pool.give(conn);
-        out
+        let limit = publish_limit(&new);
+        self.0
+            .pool
+            .run_within(limit, move |slot| create(slot, &target, &new))
     }
 
     fn watch(&self) {
@@ -257,20 +291,62 @@ impl Store for PgStore {
     }
 }
 
-/// Reads `(counter, head)`; the head's bytes only when the counter is not
+/// The head row as read.
+struct HeadRow {
+    /// The commit counter (for the writers' compare-and-swap only).
+    counter: i64,
+    /// The SHA-256 of the head's bytes, as the database computed it.
+    digest: Vec<u8>,
+    /// The head's bytes, unless their digest was the one the reader knew.
+    bytes: Option<Vec<u8>>,
+}
+
+/// Reads the head row; the head's bytes only when their SHA-256 is not
 /// `known` (a reader that kept that head need not fetch it again).
-fn read_head(slot: &mut Slot, target: &Target, known: i64) -> Result<(i64, Option<Vec<u8>>)> {
+fn read_head(slot: &mut Slot, target: &Target, known: Option<Digest>) -> Result<HeadRow> {
+    let known: &[u8] = match &known {
+        Some(d) => d,
+        None => &[],
+    };
     let rows = slot
         .client()?
         .query(
-            "SELECT h.counter, CASE WHEN h.counter = $1 THEN NULL ELSE h.head END, m.schema_version \
-             FROM sso_secrets_head h CROSS JOIN sso_secrets_meta m",
-            &[&known],
+            "SELECT h.counter, d.digest, \
+             CASE WHEN d.digest = $1 OR octet_length(h.head)::bigint > $2 THEN NULL ELSE h.head END, \
+             m.schema_version, octet_length(h.head) \
+             FROM sso_secrets_head h CROSS JOIN LATERAL (SELECT sha256(h.head) AS digest) d \
+             CROSS JOIN sso_secrets_meta m",
+            &[&known, &MAX_HEAD],
         )
         .map_err(|e| no_vault_or(target, &e))?;
     let row = rows.first().ok_or_else(|| no_vault(target))?;
-    check_schema(target, row.get(2))?;
-    Ok((row.get(0), row.get(1)))
+    check_schema(target, col(target, row, 3)?)?;
+    let len: i32 = col(target, row, 4)?;
+    if i64::from(len) > MAX_HEAD {
+        return Err(Error::corrupt(format!(
+            "the vault head in database {target} is {len} bytes, longer than any head can be"
+        )));
+    }
+    Ok(HeadRow {
+        counter: col(target, row, 0)?,
+        digest: col(target, row, 1)?,
+        bytes: col(target, row, 2)?,
+    })
+}
+
+/// Column `i` of `row`. The tables are the database's to change: a column
+/// of another type, or a NULL where `init` made the column NOT NULL, is a
+/// failure naming the table, never a panic of the thread that read it.
+fn col<'a, T: postgres::types::FromSql<'a>>(
+    target: &Target,
+    row: &'a postgres::Row,
+    i: usize,
+) -> Result<T> {
+    row.try_get(i).map_err(|e| {
+        Error::failure(format!(
+            "the vault's tables in database {target} are not as `init` made them: {e}"
+        ))
+    })
 }
 
 fn check_schema(target: &Target, version: i32) -> Result<()> {
@@ -297,14 +373,16 @@ fn no_vault_or(target: &Target, e: &postgres::Error) -> Error {
 }
 
 /// A database error as this tool reports it: an unreachable server, a
-/// lost connection or a conflict is temporary (75); a refused login, a
-/// missing database or privilege, a TLS certificate that fails, is not (1).
+/// lost connection, a conflict, a lock or statement that timed out or was
+/// cancelled is temporary (75); a refused login, a missing database or
+/// privilege, a TLS certificate that fails, is not (1).
 pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Error {
     if let Some(db) = e.as_db_error() {
         let code = db.code().code();
         let temporary = code.starts_with("08")
             || code.starts_with("53")
             || code.starts_with("57P")
+            || code == "57014"
             || code == "40001"
             || code == "40P01"
             || code == "55P03";
@@ -316,12 +394,13 @@ pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Erro
         };
     }
     // rustls's verdict on the server's certificate is permanent. It comes
-    // wrapped in an I/O error, somewhere down the chain.
+    // wrapped in an `io::Error`, whose `source()` skips the error it wraps:
+    // look inside with `get_ref`.
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         let tls = s.downcast_ref::<rustls::Error>().or_else(|| {
             s.downcast_ref::<std::io::Error>()
-                .and_then(|io| io.get_ref())
+                .and_then(std::io::Error::get_ref)
                 .and_then(|inner| inner.downcast_ref::<rustls::Error>())
         });
         if let Some(tls) = tls {
@@ -344,10 +423,13 @@ fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
     loop {
-        let got: bool = client
-            .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&LOCK_KEY])
-            .map_err(err)?
-            .get(0);
+        let got: bool = col(
+            target,
+            &client
+                .query_one("SELECT pg_try_advisory_xact_lock($1)", &[&LOCK_KEY])
+                .map_err(err)?,
+            0,
+        )?;
         if got {
             return Ok(());
         }
@@ -374,7 +456,8 @@ fn create(slot: &mut Slot, target: &Target, new: &NewHead) -> Result<()> {
     let version: Option<i32> = client
         .query_opt("SELECT schema_version FROM sso_secrets_meta", &[])
         .map_err(err)?
-        .map(|r| r.get(0));
+        .map(|r| col(target, &r, 0))
+        .transpose()?;
     match version {
         None => {
             client
@@ -413,8 +496,11 @@ fn vault_id(head: &[u8]) -> Result<&[u8]> {
         .ok_or_else(|| Error::failure("internal: a head without a vault id"))
 }
 
-/// Inserts the new buckets (each hash once; one already there is marked
-/// referenced again).
+/// Inserts the new buckets (each hash once). A row already named by a
+/// hash is marked referenced again and given this write's bytes: its own
+/// bytes were never checked (whoever can write the rows could have planted
+/// it under the name of bytes a later write would produce, such as the
+/// empty bucket's), and this write has just checked the ones it sends.
 fn insert_buckets(
     client: &mut postgres::Client,
     vault: &[u8],
@@ -436,7 +522,7 @@ fn insert_buckets(
     client.execute(
         "INSERT INTO sso_secrets_bucket (vault, hash, bytes) \
          SELECT $1, h, b FROM unnest($2::bytea[], $3::bytea[]) AS t(h, b) \
-         ON CONFLICT (vault, hash) DO UPDATE SET unreferenced_since = NULL",
+         ON CONFLICT (vault, hash) DO UPDATE SET bytes = EXCLUDED.bytes, unreferenced_since = NULL",
         &[&vault, &hashes, &bytes],
     )?;
     Ok(())
@@ -448,10 +534,11 @@ fn insert_buckets(
 /// not parse collects nothing.
 fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::Error> {
     client.batch_execute("BEGIN")?;
-    let head: Vec<u8> = client
+    let head: Option<Vec<u8>> = client
         .query_one("SELECT head FROM sso_secrets_head FOR SHARE", &[])?
-        .get(0);
-    let Ok(read) = HeadRead::parse(&head) else {
+        .try_get(0)
+        .ok();
+    let Some(Ok(read)) = head.as_deref().map(HeadRead::parse) else {
         return client.batch_execute("ROLLBACK");
     };
     let live: Vec<&[u8]> = read.bucket_hashes().map(|h| &h[..]).collect();
@@ -476,7 +563,8 @@ fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::E
 /// Reads buckets by hash, through the process's cache.
 struct PgBuckets {
     store: Arc<Inner>,
-    counter: i64,
+    /// The SHA-256 of the head these buckets belong to.
+    digest: Digest,
     vault: Vec<u8>,
 }
 
@@ -492,20 +580,50 @@ impl Buckets for PgBuckets {
             return Ok(b.to_vec());
         }
         let (target, vault, hash) = (self.store.target.clone(), self.vault.clone(), at.hash);
-        let bytes: Option<Vec<u8>> = self.store.pool.run(move |slot| {
-            slot.client()?
+        let len = i64::from(at.len);
+        let head = self.digest;
+        let bytes = self.store.pool.run(move |slot| {
+            let client = slot.client()?;
+            let err = |e: postgres::Error| db_error(&target, "cannot read the vault from", &e);
+            // LIMIT 1: duplicate rows (a dropped primary key) are bytes to
+            // check like any others, not a reason to retry for ever. Bytes
+            // of another length than the signed one are not even sent: a
+            // row can be 1 GB, a request must not cost that.
+            let row: Option<Option<Vec<u8>>> = client
                 .query_opt(
-                    "SELECT bytes FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2",
-                    &[&vault, &&hash[..]],
+                    "SELECT CASE WHEN octet_length(bytes)::bigint = $3 THEN bytes END \
+                     FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
+                    &[&vault, &&hash[..], &len],
                 )
-                .map(|r| r.map(|r| r.get(0)))
-                .map_err(|e| db_error(&target, "cannot read the vault from", &e))
-        })?;
-        let bytes = bytes.ok_or_else(|| {
-            Error::Temporary(
+                .map_err(err)?
+                .map(|r| col(&target, &r, 0))
+                .transpose()?;
+            match row {
+                Some(Some(b)) => return Ok(b),
+                Some(None) => {
+                    return Err(Error::corrupt(
+                        "a vault bucket is not the length its head gives",
+                    ));
+                }
+                None => {}
+            }
+            // Missing: a race with a commit and a collection (worth a
+            // retry) only if the head changed since it was read; missing
+            // from the current head, it is a vault that fails (500).
+            let now: Option<Vec<u8>> = client
+                .query_opt("SELECT sha256(head) FROM sso_secrets_head", &[])
+                .map_err(err)?
+                .map(|r| col(&target, &r, 0))
+                .transpose()?;
+            if now.as_deref() == Some(&head[..]) {
+                return Err(Error::corrupt(
+                    "a bucket the vault's head names is missing from the database",
+                ));
+            }
+            Err(Error::Temporary(
                 "a bucket the vault's head names is not in the database (the vault changed while it was read); retry"
                     .into(),
-            )
+            ))
         })?;
         // Only bytes that match their name are kept; others go up to fail
         // the vault layer's check.
@@ -522,10 +640,11 @@ impl Buckets for PgBuckets {
     }
 
     fn keep(&self, head: &Arc<HeadRead>) {
-        if let Ok(mut k) = self.store.kept.write()
-            && k.as_ref().is_none_or(|(c, _)| *c <= self.counter)
-        {
-            *k = Some((self.counter, head.clone()));
+        // The last head verified replaces the one kept, whatever the
+        // counters say (a counter set back must not stop the keeping): a
+        // head kept is used only while the database's digest is its own.
+        if let Ok(mut k) = self.store.kept.write() {
+            *k = Some((self.digest, head.clone()));
         }
     }
 }
@@ -545,17 +664,30 @@ impl Locked for PgLocked {
         let target = self.store.0.target.clone();
         // Under the lock the head is read from the database, but its bytes
         // only when they are not the head this process kept (verified).
-        let known = self.store.kept_counter().unwrap_or(-1);
-        let (counter, bytes) = conn.run(move |slot| read_head(slot, &target, known))?;
-        self.read = Some(counter);
-        self.store.snapshot_of(counter, bytes)
+        let known = self.store.kept().map(|(d, _)| d);
+        let row =
+            conn.run_again_if_stale(CALL_LIMIT, move |slot| read_head(slot, &target, known))?;
+        self.read = Some(row.counter);
+        match self.store.snapshot_of(row)? {
+            Some(s) => Ok(s),
+            // The kept head was replaced meanwhile: fetch the bytes.
+            None => {
+                let target = self.store.0.target.clone();
+                let row = conn.run(CALL_LIMIT, move |slot| read_head(slot, &target, None))?;
+                self.read = Some(row.counter);
+                self.store
+                    .snapshot_of(row)?
+                    .ok_or_else(|| Error::failure("internal: the head came without bytes"))
+            }
+        }
     }
 
     fn publish(mut self: Box<Self>, new: NewHead) -> Result<()> {
         let conn = self.conn.take().ok_or_else(lost)?;
         let read = self.read.ok_or_else(lost)?;
         let target = self.store.0.target.clone();
-        let out = conn.run(move |slot| publish(slot, &target, read, &new));
+        let limit = publish_limit(&new);
+        let out = conn.run(limit, move |slot| publish(slot, &target, read, &new));
         if out.is_ok() && self.store.collection_due() {
             // After the answer, before the connection serves anyone else.
             // Best effort: a failure leaves garbage for the next one, never
@@ -566,10 +698,23 @@ impl Locked for PgLocked {
                 }
             });
         }
+        let out = match out {
+            Err(Error::Temporary(d)) if conn.given_up() => Err(Error::Temporary(format!(
+                "{d} (the write may or may not have been stored)"
+            ))),
+            other => other,
+        };
         self.store.0.pool.give(conn);
-        let counter = out?;
-        self.store.0.committed.fetch_max(counter, Ordering::AcqRel);
-        Ok(())
+        if out.is_ok() {
+            // This process's next read asks the database, so that it reads
+            // its own write (a server's next request sees its last put):
+            // a confirmation that matches no head, stamped now, which an
+            // answer to a question asked before the commit cannot replace.
+            if let Ok(mut c) = self.store.0.confirmed.lock() {
+                *c = Some((NO_HEAD, Instant::now()));
+            }
+        }
+        out
     }
 }
 
@@ -589,13 +734,29 @@ impl Drop for PgLocked {
     }
 }
 
+/// How long a publish may take: a reader's limit, and a second per MiB
+/// sent (a `vault copy` or a rekey sends every bucket). Past it the write
+/// is reported as perhaps stored (75), like a commit whose answer was lost.
+fn publish_limit(new: &NewHead) -> Duration {
+    let bytes = new.head.len()
+        + new
+            .parts
+            .iter()
+            .map(|p| match p {
+                Part::New { bytes, .. } => bytes.len(),
+                Part::Old { .. } => 0,
+            })
+            .sum::<usize>();
+    CALL_LIMIT + Duration::from_secs((bytes >> 20) as u64)
+}
+
 fn lost() -> Error {
     Error::failure("internal: the write lock was already used")
 }
 
 /// The compare-and-swap: the head where the counter is still `read`, the
 /// new buckets, a notification, one commit.
-fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<i64> {
+fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<()> {
     let err = |e: postgres::Error| {
         if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
             return Error::ReadOnly(format!("the database {target} is read-only (a standby?)"));
@@ -611,7 +772,8 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
             &[&new.head, &vault, &read],
         )
         .map_err(err)?
-        .map(|r| r.get(0));
+        .map(|r| col(target, &r, 0))
+        .transpose()?;
     let Some(counter) = counter else {
         client.batch_execute("ROLLBACK").map_err(err)?;
         return Err(Error::Temporary(format!(
@@ -635,7 +797,7 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
             other => other,
         }
     })?;
-    Ok(counter)
+    Ok(())
 }
 
 /// A server's watcher: listens for commits and re-reads the counter after
@@ -660,15 +822,27 @@ fn watch_once(inner: &Inner) -> std::result::Result<(), ()> {
         .batch_execute(&format!("LISTEN {CHANNEL}"))
         .map_err(drop)?;
     loop {
-        let counter: i64 = client
-            .query_one("SELECT counter FROM sso_secrets_head", &[])
+        // Stamped before the question: the answer describes the head as it
+        // was when the database received it, and may arrive late.
+        let asked = Instant::now();
+        let digest: Vec<u8> = client
+            .query_one("SELECT sha256(head) FROM sso_secrets_head", &[])
             .map_err(drop)?
-            .get(0);
-        if let Ok(mut c) = inner.confirmed.lock() {
-            *c = Some((counter, Instant::now()));
+            .try_get(0)
+            .map_err(drop)?;
+        let digest: Digest = digest.try_into().map_err(drop)?;
+        if let Ok(mut c) = inner.confirmed.lock()
+            && c.is_none_or(|(_, at)| at <= asked)
+        {
+            *c = Some((digest, asked));
         }
         let mut n = client.notifications();
-        let mut wait = n.timeout_iter(WATCH_EVERY);
-        wait.next().map_err(drop)?;
+        n.timeout_iter(WATCH_EVERY).next().map_err(drop)?;
+        // Anyone who may connect to the database may notify the channel:
+        // the notifications already here ask one question together, and
+        // questions come at most every WATCH_AT_MOST, so a flood of them
+        // is not a flood of head digests (times every server).
+        while n.iter().next().map_err(drop)?.is_some() {}
+        std::thread::sleep(WATCH_AT_MOST.saturating_sub(asked.elapsed()));
     }
 }

@@ -6,11 +6,29 @@
 //! hand it work and wait for the answer; a caller anywhere (a server task,
 //! the writer thread, the command line) may then use the database. A lost
 //! connection is opened again by the next job.
+//!
+//! Every call has a time limit: a database that does not answer (a stalled
+//! network, or a middlebox that holds the connection open and forwards
+//! nothing) is a temporary failure for the caller, never a caller that
+//! waits forever (a server answers every request of its thread on that
+//! thread). The connection it was on is given up: its thread ends when the
+//! call does, and until then counts against [`MAX_OPEN`], so a database
+//! that never answers cannot make the process open threads without end.
 
 use super::Target;
 use crate::error::{Error, Result};
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// How long a reader's call (the head, one bucket) may take. Longer than
+/// the server-side `lock_timeout` (see `connect`), so that a lock wait ends
+/// there first, on a connection that stays usable.
+pub(super) const CALL_LIMIT: Duration = Duration::from_secs(10);
+
+/// Connection threads a process may have at once, given up ones included.
+const MAX_OPEN: usize = 64;
 
 type Job = Box<dyn FnOnce(&mut Slot) + Send>;
 
@@ -46,16 +64,41 @@ impl Slot {
 /// One connection's thread.
 pub(super) struct Conn {
     jobs: mpsc::Sender<Job>,
+    target: Arc<Target>,
+    /// A call outlived its limit, or the thread is gone: never reused.
+    given_up: AtomicBool,
+}
+
+/// Decrements the count of open threads when a connection's thread ends.
+struct Open(Arc<AtomicUsize>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 impl Conn {
-    fn start(target: Arc<Target>) -> Result<Conn> {
+    fn start(target: Arc<Target>, open: &Arc<AtomicUsize>) -> Result<Conn> {
+        let counted = open
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                (n < MAX_OPEN).then_some(n + 1)
+            })
+            .is_ok();
+        if !counted {
+            return Err(Error::Temporary(format!(
+                "{MAX_OPEN} calls to the database {target} are unanswered; retry"
+            )));
+        }
+        let open = Open(open.clone());
         let (tx, rx) = mpsc::channel::<Job>();
+        let t = target.clone();
         std::thread::Builder::new()
             .name("sso-secrets db".into())
             .spawn(move || {
+                let _open = open;
                 let mut slot = Slot {
-                    target,
+                    target: t,
                     client: None,
                     reused: false,
                 };
@@ -65,15 +108,21 @@ impl Conn {
                 }
             })
             .map_err(|e| Error::io("cannot start a database thread", e))?;
-        Ok(Conn { jobs: tx })
+        Ok(Conn {
+            jobs: tx,
+            target,
+            given_up: AtomicBool::new(false),
+        })
     }
 
-    /// Runs `f` on this connection's thread and waits for its answer.
+    /// Runs `f` on this connection's thread and waits at most `limit` for
+    /// its answer (then 75, and the connection is given up).
     pub(super) fn run<R: Send + 'static>(
         &self,
+        limit: Duration,
         f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,
     ) -> Result<R> {
-        self.submit(move |slot| f(slot))
+        self.submit(limit, f)
     }
 
     /// [`Conn::run`] for work that may run twice (reads, and taking the
@@ -83,9 +132,10 @@ impl Conn {
     /// its first request rather than once per kept connection.
     pub(super) fn run_again_if_stale<R: Send + 'static>(
         &self,
+        limit: Duration,
         f: impl Fn(&mut Slot) -> Result<R> + Send + 'static,
     ) -> Result<R> {
-        self.submit(move |slot| {
+        self.submit(limit, move |slot| {
             slot.reused = slot.client.is_some();
             match f(slot) {
                 Err(_)
@@ -102,6 +152,7 @@ impl Conn {
 
     fn submit<R: Send + 'static>(
         &self,
+        limit: Duration,
         f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,
     ) -> Result<R> {
         let (tx, rx) = mpsc::sync_channel(1);
@@ -113,11 +164,28 @@ impl Conn {
             }
             let _ = tx.send(out);
         });
-        self.jobs
-            .send(job)
-            .map_err(|_| Error::failure("internal: the database thread stopped"))?;
-        rx.recv()
-            .map_err(|_| Error::failure("internal: the database thread stopped"))?
+        let stopped = || {
+            self.given_up.store(true, Ordering::Relaxed);
+            Error::failure("internal: the database thread stopped")
+        };
+        self.jobs.send(job).map_err(|_| stopped())?;
+        match rx.recv_timeout(limit) {
+            Ok(out) => out,
+            Err(RecvTimeoutError::Timeout) => {
+                self.given_up.store(true, Ordering::Relaxed);
+                Err(Error::Temporary(format!(
+                    "the database {} did not answer within {}s; retry",
+                    self.target,
+                    limit.as_secs()
+                )))
+            }
+            Err(RecvTimeoutError::Disconnected) => Err(stopped()),
+        }
+    }
+
+    /// Whether a call on it outlived its limit (it may still be running).
+    pub(super) fn given_up(&self) -> bool {
+        self.given_up.load(Ordering::Relaxed)
     }
 
     /// Queues `f` without waiting (a rollback when a lock is let go).
@@ -130,6 +198,8 @@ impl Conn {
 pub(super) struct Pool {
     target: Arc<Target>,
     idle: Mutex<Vec<Conn>>,
+    /// Connection threads running, idle, busy or given up.
+    open: Arc<AtomicUsize>,
 }
 
 /// Idle connections kept; more are opened while busy and closed after.
@@ -140,6 +210,7 @@ impl Pool {
         Pool {
             target,
             idle: Mutex::new(Vec::new()),
+            open: Arc::new(AtomicUsize::new(0)),
         }
     }
 
@@ -148,11 +219,14 @@ impl Pool {
         let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
         match idle {
             Some(c) => Ok(c),
-            None => Conn::start(self.target.clone()),
+            None => Conn::start(self.target.clone(), &self.open),
         }
     }
 
     pub(super) fn give(&self, conn: Conn) {
+        if conn.given_up() {
+            return;
+        }
         if let Ok(mut idle) = self.idle.lock()
             && idle.len() < MAX_IDLE
         {
@@ -160,14 +234,26 @@ impl Pool {
         }
     }
 
-    /// Runs `f`, a read, on any connection (again on a new one if a kept
-    /// connection died while idle).
+    /// Runs `f`, a read, on any connection: at most [`CALL_LIMIT`], and again
+    /// on a new connection if a kept one died while idle.
     pub(super) fn run<R: Send + 'static>(
         &self,
         f: impl Fn(&mut Slot) -> Result<R> + Send + 'static,
     ) -> Result<R> {
         let conn = self.take()?;
-        let out = conn.run_again_if_stale(f);
+        let out = conn.run_again_if_stale(CALL_LIMIT, f);
+        self.give(conn);
+        out
+    }
+
+    /// Runs `f` on any connection, waiting at most `limit`.
+    pub(super) fn run_within<R: Send + 'static>(
+        &self,
+        limit: Duration,
+        f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,
+    ) -> Result<R> {
+        let conn = self.take()?;
+        let out = conn.run(limit, f);
         self.give(conn);
         out
     }
