@@ -62,8 +62,10 @@ const WATCH_AT_MOST: Duration = Duration::from_millis(10);
 /// often (each collection scans the bucket table).
 const COLLECT_EVERY: Duration = Duration::from_secs(5);
 /// Bucket bytes a process keeps (they are named by their hash, so a kept
-/// bucket is never stale).
-const BUCKET_CACHE: usize = 64 << 20;
+/// bucket is never stale). A database's buckets are not in the page cache
+/// as a file's are: a server holds a vault of 1,000,000 secrets (about
+/// 220 MiB of buckets) whole.
+const BUCKET_CACHE: usize = 256 << 20;
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS sso_secrets_meta (schema_version integer NOT NULL);
@@ -121,6 +123,28 @@ struct Inner {
 struct BucketCache {
     map: HashMap<[u8; 32], Arc<Vec<u8>>>,
     bytes: usize,
+}
+
+impl BucketCache {
+    /// Keeps `bytes` under `hash`, making room by dropping buckets in the
+    /// map's own (random) order: random replacement, so a vault larger than
+    /// the budget still hits in proportion, instead of emptying the cache
+    /// whenever it fills.
+    fn insert(&mut self, hash: [u8; 32], bytes: &[u8]) {
+        if bytes.len() > BUCKET_CACHE || self.map.contains_key(&hash) {
+            return;
+        }
+        while self.bytes + bytes.len() > BUCKET_CACHE {
+            let Some(victim) = self.map.keys().next().copied() else {
+                break;
+            };
+            if let Some(old) = self.map.remove(&victim) {
+                self.bytes -= old.len();
+            }
+        }
+        self.bytes += bytes.len();
+        self.map.insert(hash, Arc::new(bytes.to_vec()));
+    }
 }
 
 impl PgStore {
@@ -630,11 +654,7 @@ impl Buckets for PgBuckets {
         if crypto::sha256(&bytes) == at.hash
             && let Ok(mut c) = self.store.buckets.lock()
         {
-            if c.bytes + bytes.len() > BUCKET_CACHE {
-                *c = BucketCache::default();
-            }
-            c.bytes += bytes.len();
-            c.map.insert(at.hash, Arc::new(bytes.clone()));
+            c.insert(at.hash, &bytes);
         }
         Ok(bytes)
     }
@@ -844,5 +864,27 @@ fn watch_once(inner: &Inner) -> std::result::Result<(), ()> {
         // is not a flood of head digests (times every server).
         while n.iter().next().map_err(drop)?.is_some() {}
         std::thread::sleep(WATCH_AT_MOST.saturating_sub(asked.elapsed()));
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::{BUCKET_CACHE, BucketCache};
+
+    /// A vault larger than the budget keeps the cache full (not emptied
+    /// each time it fills), within its bytes.
+    #[test]
+    fn a_full_bucket_cache_replaces_one_bucket_at_a_time() {
+        let mut c = BucketCache::default();
+        let bucket = vec![7u8; 1 << 20];
+        let n = BUCKET_CACHE / bucket.len();
+        for i in 0..2 * n {
+            let mut hash = [0u8; 32];
+            hash[..8].copy_from_slice(&(i as u64).to_be_bytes());
+            c.insert(hash, &bucket);
+            assert!(c.bytes <= BUCKET_CACHE);
+            assert_eq!(c.bytes, c.map.values().map(|b| b.len()).sum::<usize>());
+        }
+        assert_eq!(c.map.len(), n, "the cache stays full");
     }
 }
