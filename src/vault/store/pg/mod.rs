@@ -304,6 +304,15 @@ impl Store for PgStore {
             .run_within(limit, move |slot| create(slot, &target, &new))
     }
 
+    /// A vault this process already read is there (a vault removed since
+    /// is found by the read that follows); otherwise the head is read.
+    fn check_present(&self) -> Result<Option<String>> {
+        if self.kept().is_some() {
+            return Ok(None);
+        }
+        self.head().map(|s| s.warning)
+    }
+
     fn watch(&self) {
         if self.0.watching.swap(true, Ordering::Relaxed) {
             return;
@@ -443,7 +452,20 @@ pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Erro
 fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
     let err = |e: postgres::Error| db_error(target, "cannot lock the vault in", &e);
     let client = slot.client()?;
-    client.batch_execute("BEGIN").map_err(err)?;
+    // The first try goes with the BEGIN: one round trip when the lock is
+    // free, as it is for a server's group commit.
+    let first = client
+        .simple_query(&format!(
+            "BEGIN; SELECT pg_try_advisory_xact_lock({LOCK_KEY})"
+        ))
+        .map_err(err)?;
+    let got = first.iter().any(|m| match m {
+        postgres::SimpleQueryMessage::Row(r) => r.get(0) == Some("t"),
+        _ => false,
+    });
+    if got {
+        return Ok(());
+    }
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
     loop {
@@ -707,7 +729,9 @@ impl Locked for PgLocked {
         let read = self.read.ok_or_else(lost)?;
         let target = self.store.0.target.clone();
         let limit = publish_limit(&new);
-        let out = conn.run(limit, move |slot| publish(slot, &target, read, &new));
+        let out = conn.run(limit, move |slot| {
+            publish(slot, &target, read, &new).map(|()| new)
+        });
         if out.is_ok() && self.store.collection_due() {
             // After the answer, before the connection serves anyone else.
             // Best effort: a failure leaves garbage for the next one, never
@@ -725,16 +749,31 @@ impl Locked for PgLocked {
             other => other,
         };
         self.store.0.pool.give(conn);
-        if out.is_ok() {
-            // This process's next read asks the database, so that it reads
-            // its own write (a server's next request sees its last put):
-            // a confirmation that matches no head, stamped now, which an
-            // answer to a question asked before the commit cannot replace.
-            if let Ok(mut c) = self.store.0.confirmed.lock() {
-                *c = Some((NO_HEAD, Instant::now()));
+        let new = out?;
+        // This process's next read asks the database, so that it reads its
+        // own write (a server's next request sees its last put): a
+        // confirmation that matches no head, stamped now, which an answer
+        // to a question asked before the commit cannot replace.
+        if let Ok(mut c) = self.store.0.confirmed.lock() {
+            *c = Some((NO_HEAD, Instant::now()));
+        }
+        // What this write published is what its next read will need: the
+        // head (verified by this writer before publishing; the next read
+        // still checks its digest against the database's) and the buckets
+        // it wrote (named by their hashes).
+        if let Ok(head) = HeadRead::parse(&new.head)
+            && let Ok(mut k) = self.store.0.kept.write()
+        {
+            *k = Some((crypto::sha256(&new.head), Arc::new(head)));
+        }
+        if let Ok(mut c) = self.store.0.buckets.lock() {
+            for p in &new.parts {
+                if let Part::New { bytes, hash } = p {
+                    c.insert(*hash, bytes);
+                }
             }
         }
-        out
+        Ok(())
     }
 }
 
