@@ -138,11 +138,15 @@ fn fresh_home() -> tempfile::TempDir {
     let home = tempfile::tempdir().expect("tempdir");
     let bin = home.path().join(".cargo/bin");
     std::fs::create_dir_all(&bin).expect("mkdir");
-    std::fs::copy(
-        assert_cmd::cargo::cargo_bin("sso-secrets"),
-        bin.join("sso-secrets"),
-    )
-    .expect("copy binary");
+    // Copied by another process: a file this process held open for writing
+    // could be inherited by a child another test thread forks meanwhile,
+    // and executing it would then fail with "Text file busy" (ETXTBSY).
+    let copied = Command::new("cp")
+        .arg(assert_cmd::cargo::cargo_bin("sso-secrets"))
+        .arg(bin.join("sso-secrets"))
+        .status()
+        .expect("cp");
+    assert!(copied.success(), "copy binary");
     std::fs::create_dir_all(home.path().join("work")).expect("mkdir");
     home
 }
