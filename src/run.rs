@@ -104,7 +104,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
             }
             let _ = sink.out.flush();
             let failure = launch.replace_process();
-            sink.error(&failure.error);
+            sink.error_exiting(&failure.error, failure.exit_code);
             failure.exit_code
         }
         Ok(outcome) => match sink

@@ -205,7 +205,7 @@ fn item6_a_secret_typed_as_an_argument_is_never_echoed() {
         .assert()
         .code(2)
         .stderr(
-            "{\"status\":null,\"error\":\"usage: unexpected argument for get-sso (not shown: it may be a secret)\"}\n",
+            "{\"status\":null,\"error\":\"usage: unexpected argument for get-sso (not shown: it may be a secret)\",\"exit\":2}\n",
         );
     // Every usage error is one line, with at most one hint line after it.
     for args in [

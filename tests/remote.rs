@@ -221,7 +221,10 @@ fn http_statuses_map_to_exit_codes_as_the_contract_says() {
     let (code, _, err) = run(remote(&hub.url()).args(["--json", "get-did", ALICE, "credential"]));
     assert_eq!(
         (code, err.as_str()),
-        (44, "{\"status\":404,\"error\":\"not found: gone\"}\n")
+        (
+            44,
+            "{\"status\":404,\"error\":\"not found: gone\",\"exit\":44}\n"
+        )
     );
 }
 

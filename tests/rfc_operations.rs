@@ -203,7 +203,7 @@ fn json_output() {
         .assert()
         .code(44)
         .stdout("")
-        .stderr("{\"status\":404,\"error\":\"not found: no SSO secret for user \\\"nobody\\\" of app \\\"demo\\\"\"}\n");
+        .stderr("{\"status\":404,\"error\":\"not found: no SSO secret for user \\\"nobody\\\" of app \\\"demo\\\"\",\"exit\":44}\n");
     v.cmd()
         .args(["--json", "get-sso", "demo", "--user-id", "alice"])
         .assert()
