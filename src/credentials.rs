@@ -252,10 +252,12 @@ impl Sources<'_> {
     }
 
     /// The body of `put-*`: `--file`, else stdin when it is not a terminal,
-    /// else a hidden prompt (typed twice). Reads at most one byte past the
-    /// limit, so oversized input is detected without reading it all.
+    /// else a hidden prompt (typed twice); `--file -` is the same as no
+    /// `--file`. Reads at most one byte past the limit, so oversized input
+    /// is detected without reading it all.
     pub fn body(&self, file: Option<&Path>) -> Result<SecretBytes> {
         let limit = MAX_BODY as u64 + 1;
+        let file = file.filter(|p| *p != Path::new("-"));
         let body = if let Some(path) = file {
             let mut buf = SecretBytes::new(Vec::new());
             std::fs::File::open(path)

@@ -9,7 +9,7 @@ use crate::ops::Request;
 use crate::output::{Sink, usage_json};
 use crate::status::Status;
 use crate::vault::store::Location;
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -46,7 +46,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
         .skip(1)
         .take_while(|a| *a != "--")
         .any(|a| a == "--json");
-    let parsed = Cli::command()
+    let parsed = crate::cli::command()
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
@@ -66,7 +66,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
                 let _ = write!(io.out, "{}", paint(io.out_is_terminal));
                 return 0;
             }
-            let mut usage = crate::usage::render(&e);
+            let mut usage = crate::usage::render(&e, &args);
             usage.detail = shorten_words(&usage.detail);
             if json {
                 let _ = writeln!(io.err, "{}", usage_json(&usage.detail));

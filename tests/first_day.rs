@@ -151,8 +151,8 @@ fn item14_hidden_commands_are_never_suggested() {
         assert!(!text.contains("generate-assets"), "{typo}: {text}");
     }
     // Visible commands still are.
-    let out = bin().arg("get-ss").output().unwrap();
-    assert!(stderr_of(&out).contains("did you mean get-sso?"));
+    let out = bin().arg("lst").output().unwrap();
+    assert!(stderr_of(&out).contains("; did you mean list?"));
 }
 
 #[test]

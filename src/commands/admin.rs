@@ -128,7 +128,10 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
             .sources
             .term
             .prompt_hidden("Drop everything listed above? Type yes: ")
-            .map_err(|e| Error::io("cannot read from the terminal", e))?;
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => crate::terminal::cancelled(),
+                _ => Error::io("cannot read from the terminal", e),
+            })?;
         if answer.expose().trim() != "yes" {
             return Err(Error::failure("not confirmed; the vault is unchanged"));
         }
