@@ -219,6 +219,7 @@ impl VaultCommands<'_, '_> {
                 term: self.term,
                 no_input: g.no_input,
                 warnings: Default::default(),
+                origin: Default::default(),
             },
             remote: remote.map(|url| crate::remote::Options {
                 url,
@@ -231,7 +232,7 @@ impl VaultCommands<'_, '_> {
             observer: &crate::ops::Ignore,
             warnings: Default::default(),
         };
-        let result = f(&ctx);
+        let result = f(&ctx).map_err(|e| ctx.sources.name_origin(e));
         self.warnings.append(&mut ctx.sources.warnings.borrow_mut());
         self.warnings.append(&mut ctx.warnings.borrow_mut());
         result

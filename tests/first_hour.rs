@@ -293,7 +293,10 @@ fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
         .args(["get-sso", "demo", "--user-id", "alice"])
         .assert()
         .code(43)
-        .stderr("sso-secrets: 403 unauthorized: wrong passphrase\n");
+        .stderr(
+            "sso-secrets: 403 unauthorized: wrong passphrase \
+             (the passphrase from SSO_SECRETS_PASSPHRASE)\n",
+        );
 }
 
 #[test]

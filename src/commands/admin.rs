@@ -4,11 +4,15 @@
 use super::{Ctx, Need, Outcome};
 use crate::error::{Error, Result};
 use crate::text::quote;
+use crate::time::{format_duration, rfc3339};
 use crate::vault::store::Location;
 use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault, store};
 use std::path::Path;
 
+/// One line per dropped token with the command that issues it again: same
+/// name, scope, rights and end of life.
 fn reissue_lines(ctx: &Ctx<'_>, dropped: &[TokenInfo], why: &str) {
+    let now = crate::vault::now();
     let mut w = ctx.warnings.borrow_mut();
     for t in dropped {
         let mut how = String::new();
@@ -21,8 +25,24 @@ fn reissue_lines(ctx: &Ctx<'_>, dropped: &[TokenInfo], why: &str) {
         if t.write {
             how.push_str(" --write");
         }
+        // The reissued token ends when the old one would have: its
+        // remaining lifetime, counted from now, with the instant said too.
+        let (when, expiry) = match t.expires {
+            None => (String::new(), String::new()),
+            Some(exp) if exp > now => (
+                format!(" (it expires at {})", rfc3339(exp)),
+                format!(" --expires-in {}", format_duration(exp - now)),
+            ),
+            Some(exp) => (
+                format!(
+                    " (it had expired at {}; reissue it only if still needed)",
+                    rfc3339(exp)
+                ),
+                String::new(),
+            ),
+        };
         w.push(format!(
-            "token {} {why}; reissue it: sso-secrets token create {}{how}",
+            "token {} {why}{when}; reissue it: sso-secrets token create {}{how}{expiry}",
             quote(&t.name),
             quote(&t.name)
         ));
@@ -45,6 +65,11 @@ pub fn vault_rotate(ctx: &Ctx<'_>, new_file: Option<&Path>) -> Result<Outcome> {
         v.rotate(new.as_ref().map(|p| (p, kdf)))
     })?;
     reissue_lines(ctx, &dropped, "was invalidated by the rotation");
+    if new.is_some() {
+        ctx.warnings
+            .borrow_mut()
+            .extend(ctx.sources.stale_passphrase_warning());
+    }
     Ok(Outcome::Done)
 }
 
