@@ -358,7 +358,10 @@ fn item15_rotate_reissues_tokens_with_their_scope_rights_and_expiry() {
         "2h",
     ]);
     v.create_token(&["reader", "--app", "demo"]);
+    v.create_token(&["lapsed", "--write", "--expires-in", "1s"]);
     let before = token_entry(&v, "deployer");
+    let lapsed = token_entry(&v, "lapsed");
+    std::thread::sleep(Duration::from_millis(2_100));
     let out = v.pass().args(["vault", "rotate"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let stderr = stderr_of(&out);
@@ -381,6 +384,17 @@ fn item15_rotate_reissues_tokens_with_their_scope_rights_and_expiry() {
     assert!(
         reader.ends_with("sso-secrets token create \"reader\" --app \"demo\""),
         "{reader}"
+    );
+
+    // An expired token is not offered back as one that never expires.
+    let line = reissue_line(&stderr, "lapsed");
+    assert!(
+        line.ends_with(&format!(
+            "; it had expired at {}, so it needs no reissue (to issue it again: \
+             sso-secrets token create \"lapsed\" --write --expires-in DURATION)",
+            lapsed["expires"].as_str().unwrap()
+        )),
+        "{line}"
     );
 
     // The printed commands, run as printed, give back the same tokens.

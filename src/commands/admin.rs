@@ -27,25 +27,23 @@ fn reissue_lines(ctx: &Ctx<'_>, dropped: &[TokenInfo], why: &str) {
         }
         // The reissued token ends when the old one would have: its
         // remaining lifetime, counted from now, with the instant said too.
-        let (when, expiry) = match t.expires {
-            None => (String::new(), String::new()),
-            Some(exp) if exp > now => (
-                format!(" (it expires at {})", rfc3339(exp)),
-                format!(" --expires-in {}", format_duration(exp - now)),
+        // An expired one is not offered back without an expiry: reissued
+        // as it was listed, it would never expire.
+        let name = quote(&t.name);
+        w.push(match t.expires {
+            None => format!("token {name} {why}; reissue it: sso-secrets token create {name}{how}"),
+            Some(exp) if exp > now => format!(
+                "token {name} {why} (it expires at {}); reissue it: sso-secrets token create \
+                 {name}{how} --expires-in {}",
+                rfc3339(exp),
+                format_duration(exp - now)
             ),
-            Some(exp) => (
-                format!(
-                    " (it had expired at {}; reissue it only if still needed)",
-                    rfc3339(exp)
-                ),
-                String::new(),
+            Some(exp) => format!(
+                "token {name} {why}; it had expired at {}, so it needs no reissue (to issue it \
+                 again: sso-secrets token create {name}{how} --expires-in DURATION)",
+                rfc3339(exp)
             ),
-        };
-        w.push(format!(
-            "token {} {why}{when}; reissue it: sso-secrets token create {}{how}{expiry}",
-            quote(&t.name),
-            quote(&t.name)
-        ));
+        });
     }
 }
 
