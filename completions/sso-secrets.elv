@@ -93,7 +93,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         }
         &'sso-secrets;put-sso'= {
             cand --user-id 'User id'
-            cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
+            cand --file 'Read the secret from this file (- or default: stdin, or a hidden prompt)'
             cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
@@ -144,7 +144,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;put-did'= {
-            cand --file 'Read the secret from this file (default: stdin, or a hidden prompt)'
+            cand --file 'Read the secret from this file (- or default: stdin, or a hidden prompt)'
             cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
             cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
             cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'

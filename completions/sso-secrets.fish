@@ -89,7 +89,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l no-i
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand get-sso" -s h -l help -d 'Print help'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l user-id -d 'User id' -r
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l file -d 'Read the secret from this file (- or default: stdin, or a hidden prompt)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-sso" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F
@@ -131,7 +131,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-sso" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l file -d 'Read the secret from this file (default: stdin, or a hidden prompt)' -r -F
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l file -d 'Read the secret from this file (- or default: stdin, or a hidden prompt)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l vault -d 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l lock-timeout -d 'Seconds a writer waits for another writer before exit 75 "vault busy"' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand put-did" -l token-file -d 'Access token from the first line of this file (a leading "Bearer " is ignored)' -r -F

@@ -37,6 +37,61 @@ with no token the requests carry no Authorization header (APIHub authenticates a
 
 /// Exit codes, shown in the long help and the man page.
 pub const EXIT_CODES: &str = exit_codes!();
+
+/// Where a subcommand's help sends the reader for the options every
+/// command takes.
+pub const GLOBALS_POINTER: &str = "Global options (--vault, --json, --no-input, --read-only, \
+--lock-timeout, --token-file, --passphrase-file, --remote, ...) work here too; \
+`sso-secrets --help` lists them.";
+
+/// The command line as it is parsed and as `--help` shows it. A
+/// subcommand's help lists its own options and points at `sso-secrets
+/// --help` for the global ones, which it still accepts: fourteen global
+/// options above `get-sso`'s one hid the option a newcomer looked for.
+/// (Completions and man pages are generated from [`Cli::command`], so they
+/// still offer every option everywhere.)
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+    let cmd = Cli::command();
+    let globals: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .cloned()
+        .collect();
+    hide_globals(cmd, &globals)
+}
+
+/// Gives every subcommand its own hidden copy of the global options, before
+/// clap builds the command: clap propagates a global option only where the
+/// subcommand has none of that name, and the copies keep the name, so the
+/// values still reach the top level. (Hiding them after the build would
+/// leave clap's index of flags pointing at the wrong options.)
+fn hide_globals(mut cmd: clap::Command, globals: &[clap::Arg]) -> clap::Command {
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    // `mut_subcommand` moves the subcommand to the end: going through all
+    // of them in order keeps their order.
+    for name in names {
+        cmd = cmd.mut_subcommand(&name, |mut sc| {
+            for a in globals {
+                sc = sc.arg(a.clone().hide(true));
+            }
+            let after = sc.get_after_help().map(|h| h.to_string());
+            sc = sc.after_help(match after {
+                Some(h) => format!("{h}\n\n{GLOBALS_POINTER}"),
+                None => GLOBALS_POINTER.to_string(),
+            });
+            if let Some(h) = sc.get_after_long_help().map(|h| h.to_string()) {
+                sc = sc.after_long_help(format!("{h}\n\n{GLOBALS_POINTER}"));
+            }
+            hide_globals(sc, globals)
+        });
+    }
+    cmd
+}
+
 /// How credentials are found.
 #[cfg(test)]
 const CREDENTIALS: &str = credentials!();
@@ -454,7 +509,7 @@ pub struct PutSsoArgs {
     /// User id
     #[arg(long, value_name = "USER_ID")]
     pub user_id: UserId,
-    /// Read the secret from this file (default: stdin, or a hidden prompt)
+    /// Read the secret from this file (- or default: stdin, or a hidden prompt)
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 }
@@ -502,7 +557,7 @@ pub struct PutDidArgs {
     pub did: Did,
     /// Secret name, e.g. credential
     pub name: SecretName,
-    /// Read the secret from this file (default: stdin, or a hidden prompt)
+    /// Read the secret from this file (- or default: stdin, or a hidden prompt)
     #[arg(long, value_name = "PATH")]
     pub file: Option<PathBuf>,
 }

@@ -83,6 +83,40 @@ pub struct Sources<'a> {
     pub no_input: bool,
     /// Warnings for stderr, collected while reading (e.g. a blank secret).
     pub warnings: RefCell<Vec<String>>,
+    /// Where the credential in use came from, once one was taken.
+    pub origin: RefCell<Option<Origin>>,
+}
+
+/// Where a credential came from. A refused credential's message names it:
+/// after `vault passwd`, a passphrase still exported in
+/// SSO_SECRETS_PASSPHRASE is refused by every command, and "wrong
+/// passphrase" alone does not say which of the sources to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// `--token-file`
+    TokenFile(PathBuf),
+    /// SSO_SECRETS_TOKEN
+    TokenEnv,
+    /// `--passphrase-file`
+    PassphraseFile(PathBuf),
+    /// SSO_SECRETS_PASSPHRASE
+    PassphraseEnv,
+    /// Typed at the terminal.
+    Prompt,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::TokenFile(p) => write!(f, "the token from --token-file {}", p.display()),
+            Origin::TokenEnv => f.write_str("the token from SSO_SECRETS_TOKEN"),
+            Origin::PassphraseFile(p) => {
+                write!(f, "the passphrase from --passphrase-file {}", p.display())
+            }
+            Origin::PassphraseEnv => f.write_str("the passphrase from SSO_SECRETS_PASSPHRASE"),
+            Origin::Prompt => f.write_str("the passphrase typed at the prompt"),
+        }
+    }
 }
 
 /// Reads the first line of a small file, without its `\n` or `\r\n`.
@@ -98,6 +132,20 @@ pub fn first_line(path: &Path, what: &str) -> Result<SecretString> {
         Error::Unauthorized(format!("{what} file {} is not UTF-8 text", path.display()))
     })?;
     Ok(SecretString::new(text.to_string()))
+}
+
+/// The warning for a credential file that group or others can read, worded
+/// as the one for such a vault file.
+fn readable_warning(path: &Path, what: &str) -> Option<String> {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(path).ok()?.permissions().mode() & 0o777;
+    (mode & 0o044 != 0).then(|| {
+        format!(
+            "warning: {what} file {} is readable by group or others (mode {mode:03o}); run: chmod 600 {}",
+            path.display(),
+            path.display()
+        )
+    })
 }
 
 fn token(s: SecretString) -> Credential {
@@ -132,20 +180,75 @@ impl Sources<'_> {
         crate::terminal::say(self.term, line);
     }
 
+    /// The first line of a credential file, with a warning when group or
+    /// others can read the file.
+    fn secret_file(&self, path: &Path, what: &str) -> Result<SecretString> {
+        let line = first_line(path, what)?;
+        if let Some(w) = readable_warning(path, what) {
+            let mut warnings = self.warnings.borrow_mut();
+            if !warnings.contains(&w) {
+                warnings.push(w);
+            }
+        }
+        Ok(line)
+    }
+
+    fn taken<T>(&self, origin: Origin, credential: T) -> T {
+        *self.origin.borrow_mut() = Some(origin);
+        credential
+    }
+
+    /// A refused credential (403) names where it came from; any other
+    /// error passes unchanged.
+    pub fn name_origin(&self, e: Error) -> Error {
+        match (e, &*self.origin.borrow()) {
+            (Error::Unauthorized(d), Some(origin)) => {
+                Error::Unauthorized(format!("{d} ({origin})"))
+            }
+            (e, _) => e,
+        }
+    }
+
     /// The credential from a file or the environment, if one is given.
     fn given_credential(&self, passphrase_only: bool) -> Result<Option<Credential>> {
         if !passphrase_only {
             if let Some(p) = &self.token_file {
-                return Ok(Some(token(first_line(p, "token")?)));
+                let t = token(self.secret_file(p, "token")?);
+                return Ok(Some(self.taken(Origin::TokenFile(p.clone()), t)));
             }
             if let Some(t) = &self.env.token {
-                return Ok(Some(token(t.clone())));
+                return Ok(Some(self.taken(Origin::TokenEnv, token(t.clone()))));
             }
         }
         if let Some(p) = &self.passphrase_file {
-            return Ok(Some(Credential::Passphrase(first_line(p, "passphrase")?)));
+            let pass = Credential::Passphrase(self.secret_file(p, "passphrase")?);
+            return Ok(Some(self.taken(Origin::PassphraseFile(p.clone()), pass)));
         }
-        Ok(self.env.passphrase.clone().map(Credential::Passphrase))
+        Ok(self
+            .env
+            .passphrase
+            .clone()
+            .map(|p| self.taken(Origin::PassphraseEnv, Credential::Passphrase(p))))
+    }
+
+    fn prompt_passphrase(&self) -> Result<SecretString> {
+        let p = self.prompt("Vault passphrase: ")?;
+        Ok(self.taken(Origin::Prompt, p))
+    }
+
+    /// After the passphrase changed: a file or variable that still holds
+    /// the old one would make every later command answer 403.
+    pub fn stale_passphrase_warning(&self) -> Option<String> {
+        let origin = self.origin.borrow();
+        let holder = match &*origin {
+            Some(Origin::PassphraseEnv) => "SSO_SECRETS_PASSPHRASE".to_string(),
+            Some(Origin::PassphraseFile(p)) => format!("passphrase file {}", p.display()),
+            _ => return None,
+        };
+        Some(format!(
+            "warning: {holder} still holds the old passphrase; update it, or every command that \
+             uses it answers 403"
+        ))
     }
 
     fn no_credential(&self) -> Error {
@@ -170,7 +273,7 @@ impl Sources<'_> {
             return Ok(p);
         }
         if self.can_prompt() {
-            return self.prompt("Vault passphrase: ");
+            return self.prompt_passphrase();
         }
         Err(self.no_credential())
     }
@@ -194,7 +297,7 @@ impl Sources<'_> {
         }
         let mut tries = 1;
         loop {
-            let t = make(Credential::Passphrase(self.prompt("Vault passphrase: ")?));
+            let t = make(Credential::Passphrase(self.prompt_passphrase()?));
             match check(&t) {
                 Err(Error::Unauthorized(why)) if tries < TRIES => {
                     self.say(&format!("{why}; try again"));
@@ -233,7 +336,7 @@ impl Sources<'_> {
         fallback: Option<SecretString>,
     ) -> Result<SecretString> {
         if let Some(f) = file {
-            return not_empty(first_line(f, "passphrase")?);
+            return not_empty(self.secret_file(f, "passphrase")?);
         }
         if let Some(p) = fallback {
             return not_empty(p);
@@ -245,6 +348,9 @@ impl Sources<'_> {
                 "Repeat the new passphrase: ",
             );
         }
+        // This refusal is about the new passphrase: the one in use was
+        // accepted, so the message must not name its source.
+        self.origin.borrow_mut().take();
         Err(Error::Unauthorized(format!(
             "no new passphrase: pass --new-passphrase-file ({})",
             self.why_no_prompt()
@@ -252,10 +358,12 @@ impl Sources<'_> {
     }
 
     /// The body of `put-*`: `--file`, else stdin when it is not a terminal,
-    /// else a hidden prompt (typed twice). Reads at most one byte past the
-    /// limit, so oversized input is detected without reading it all.
+    /// else a hidden prompt (typed twice); `--file -` is the same as no
+    /// `--file`. Reads at most one byte past the limit, so oversized input
+    /// is detected without reading it all.
     pub fn body(&self, file: Option<&Path>) -> Result<SecretBytes> {
         let limit = MAX_BODY as u64 + 1;
+        let file = file.filter(|p| *p != Path::new("-"));
         let body = if let Some(path) = file {
             let mut buf = SecretBytes::new(Vec::new());
             std::fs::File::open(path)

@@ -241,13 +241,22 @@ impl Sink<'_> {
         }
     }
 
-    /// Writes the one-line error.
+    /// Writes the one-line error of a command that exits with its status.
     pub fn error(&mut self, e: &Error) {
+        self.error_exiting(e, e.status().exit_code());
+    }
+
+    /// Writes the one-line error; `exit` is the process's exit code, which
+    /// a JSON error carries so that a script can tell a retryable failure
+    /// (75) from a fatal one without `$?` (`exec` exits 126 or 127 with a
+    /// failure's message).
+    pub fn error_exiting(&mut self, e: &Error, exit: u8) {
         let status = e.status();
         let line = if self.json {
             let v = json!({
                 "status": status.rfc_status(),
                 "error": format!("{}: {}", status.reason(), e.detail()),
+                "exit": exit,
             });
             v.to_string()
         } else {
@@ -269,7 +278,12 @@ impl Sink<'_> {
 
 /// The status of a usage error, for callers that render clap's own text.
 pub fn usage_json(message: &str) -> String {
-    json!({"status": Value::Null, "error": format!("{}: {}", Status::Usage.reason(), message.trim())}).to_string()
+    json!({
+        "status": Value::Null,
+        "error": format!("{}: {}", Status::Usage.reason(), message.trim()),
+        "exit": Status::Usage.exit_code(),
+    })
+    .to_string()
 }
 
 #[cfg(test)]
@@ -330,7 +344,10 @@ mod tests {
             "sso-secrets: 404 not found: no DID secret \"x\" for did:a"
         );
         assert_eq!(lines[1], "sso-secrets: error: boom");
-        assert_eq!(lines[2], r#"{"status":404,"error":"not found: nope"}"#);
-        assert_eq!(lines[3], r#"{"status":null,"error":"usage: bad"}"#);
+        assert_eq!(
+            lines[2],
+            r#"{"status":404,"error":"not found: nope","exit":44}"#
+        );
+        assert_eq!(lines[3], r#"{"status":null,"error":"usage: bad","exit":2}"#);
     }
 }

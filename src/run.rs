@@ -9,7 +9,7 @@ use crate::ops::Request;
 use crate::output::{Sink, usage_json};
 use crate::status::Status;
 use crate::vault::store::Location;
-use clap::{CommandFactory, FromArgMatches};
+use clap::FromArgMatches;
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -59,7 +59,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
         .skip(1)
         .take_while(|a| *a != "--")
         .any(|a| a == "--json");
-    let parsed = Cli::command()
+    let parsed = crate::cli::command()
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
@@ -79,7 +79,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
                 let _ = write!(io.out, "{}", paint(io.out_is_terminal));
                 return 0;
             }
-            let mut usage = crate::usage::render(&e);
+            let mut usage = crate::usage::render(&e, &args);
             usage.detail = shorten_words(&usage.detail);
             if json {
                 let _ = writeln!(io.err, "{}", usage_json(&usage.detail));
@@ -117,7 +117,7 @@ pub fn run(args: Vec<OsString>, io: Io<'_>) -> u8 {
             }
             let _ = sink.out.flush();
             let failure = launch.replace_process();
-            sink.error(&failure.error);
+            sink.error_exiting(&failure.error, failure.exit_code);
             failure.exit_code
         }
         Ok(outcome) => match sink
@@ -232,6 +232,7 @@ impl VaultCommands<'_, '_> {
                 term: self.term,
                 no_input: g.no_input,
                 warnings: Default::default(),
+                origin: Default::default(),
             },
             remote: remote.map(|url| crate::remote::Options {
                 url,
@@ -245,7 +246,7 @@ impl VaultCommands<'_, '_> {
             warnings: Default::default(),
             history: history_file().map(crate::local::History::new),
         };
-        let result = f(&ctx);
+        let result = f(&ctx).map_err(|e| ctx.sources.name_origin(e));
         self.warnings.append(&mut ctx.sources.warnings.borrow_mut());
         self.warnings.append(&mut ctx.warnings.borrow_mut());
         result

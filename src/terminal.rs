@@ -55,10 +55,19 @@ impl Terminal for RealTerminal {
     }
 }
 
-/// A hidden prompt; a terminal that cannot be read is a 403 (no credential).
+/// A hidden prompt. Ctrl-D (end of input) is the person cancelling: exit
+/// 2, as for two passphrases that differ, not a refused credential. A
+/// terminal that cannot be read is a 403 (no credential).
 pub(crate) fn prompt(term: &dyn Terminal, prompt: &str) -> Result<SecretString> {
-    term.prompt_hidden(prompt)
-        .map_err(|e| Error::Unauthorized(format!("cannot read from the terminal: {e}")))
+    term.prompt_hidden(prompt).map_err(|e| match e.kind() {
+        io::ErrorKind::UnexpectedEof => cancelled(),
+        _ => Error::Unauthorized(format!("cannot read from the terminal: {e}")),
+    })
+}
+
+/// End of input (Ctrl-D) at a prompt.
+pub(crate) fn cancelled() -> Error {
+    Error::Usage("cancelled at the prompt (end of input); nothing was changed".into())
 }
 
 /// One line for the person at the terminal, in the tool's voice.

@@ -28,6 +28,23 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// Formats seconds as a duration [`parse_duration`] reads back, largest
+/// units first: `90` is `1m30s`, `612000` is `7d2h`.
+pub fn format_duration(secs: u64) -> String {
+    let mut out = String::new();
+    let mut rest = secs;
+    for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60), ("s", 1)] {
+        if rest >= size {
+            out.push_str(&format!("{}{unit}", rest / size));
+            rest %= size;
+        }
+    }
+    if out.is_empty() {
+        out.push_str("0s");
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,6 +66,13 @@ mod tests {
         assert_eq!(secs("1w"), Ok(604_800));
         assert_eq!(secs("2h30m"), Ok(9_000));
         assert_eq!(secs("45"), Ok(45));
+        for n in [
+            1, 59, 60, 90, 3_599, 3_600, 86_399, 86_400, 612_000, 2_592_001,
+        ] {
+            assert_eq!(secs(&format_duration(n)), Ok(n), "{}", format_duration(n));
+        }
+        assert_eq!(format_duration(612_000), "7d2h");
+        assert_eq!(format_duration(90), "1m30s");
         for bad in ["", "0", "0s", "x", "12x", "-5m", "1000y"] {
             assert!(parse_duration(bad).is_err(), "{bad}");
         }

@@ -61,6 +61,17 @@ fn command_of(usage: &str) -> String {
         .join(" ")
 }
 
+/// The first word of `args` that names a subcommand.
+fn typed_command(args: &[std::ffi::OsString]) -> Option<String> {
+    let cmd = crate::cli::command();
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .find(|a| cmd.find_subcommand(a).is_some())
+        .map(str::to_string)
+}
+
 fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -84,10 +95,55 @@ fn looks_like_secret_flag(flag: &str) -> bool {
         .any(|w| f.contains(w))
 }
 
-/// Renders a clap error (not help or version) as a [`Usage`].
-pub fn render(e: &clap::Error) -> Usage {
+/// The hint for `exec` without `--` before its command.
+fn exec_hint() -> String {
+    "the command to run goes after `--`: sso-secrets exec --sso <VAR> <APP> <USER_ID> -- \
+     <COMMAND> [ARGS]..."
+        .into()
+}
+
+/// The hint for a user id given where `command` wants something else
+/// (`get-sso demo alice`; `deactivate-sso demo alice`, where the second
+/// argument is a DID).
+fn user_id_hint(command: &str) -> String {
+    let mut hint =
+        format!("a user id goes after --user-id: sso-secrets {command} <APP> --user-id <USER_ID>");
+    match command {
+        "put-sso" => hint.push_str("; the secret is piped in or read with --file"),
+        "deactivate-sso" | "remove-sso" => {
+            hint.push_str("; a second argument is the user's DID (base58, or its did:... text)")
+        }
+        _ => {}
+    }
+    hint
+}
+
+/// Names of the subcommands `--help` does not list (`generate-assets`),
+/// at every level: never offered as "did you mean".
+fn hidden_commands() -> Vec<String> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+        for sc in cmd.get_subcommands() {
+            if sc.is_hide_set() {
+                out.push(sc.get_name().to_string());
+            }
+            walk(sc, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&crate::cli::command(), &mut out);
+    out
+}
+
+/// Renders a clap error (not help or version) as a [`Usage`]. `args` is the
+/// command line as typed (to tell what was given, never to echo it).
+pub fn render(e: &clap::Error, args: &[std::ffi::OsString]) -> Usage {
     let usage = usage_of(e);
-    let command = usage.as_deref().map(command_of).unwrap_or_default();
+    // A value refused by its parser comes without a usage line: the
+    // subcommand is then the first word that names one.
+    let command = match usage.as_deref() {
+        Some(u) => command_of(u),
+        None => typed_command(args).unwrap_or_default(),
+    };
     let for_command = if command.is_empty() {
         String::new()
     } else {
@@ -95,6 +151,11 @@ pub fn render(e: &clap::Error) -> Usage {
     };
     let takes_secret = matches!(command.as_str(), "put-sso" | "put-did");
     let usage_hint = usage.clone().map(|u| format!("usage: {u}"));
+    let gave_user_id = args
+        .iter()
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .any(|a| a == "--user-id" || a.starts_with("--user-id="));
     match e.kind() {
         ErrorKind::UnknownArgument => {
             let typed = context_str(e, ContextKind::InvalidArg).unwrap_or_default();
@@ -119,18 +180,49 @@ pub fn render(e: &clap::Error) -> Usage {
                     detail: format!(
                         "unexpected argument{for_command} (not shown: it may be a secret)"
                     ),
-                    hint: if takes_secret || !typed.starts_with('-') {
-                        Some(SECRET_HINT.to_string())
-                    } else {
-                        usage_hint
+                    hint: match command.as_str() {
+                        // `get-sso demo alice`: the user id without its flag.
+                        "get-sso" | "put-sso" if !gave_user_id => Some(user_id_hint(&command)),
+                        // `exec ... env`: the command without `--`.
+                        "exec" => Some(exec_hint()),
+                        _ if takes_secret || !typed.starts_with('-') => {
+                            Some(SECRET_HINT.to_string())
+                        }
+                        _ => usage_hint,
                     },
                 },
             }
         }
+        ErrorKind::ValueValidation
+            if matches!(command.as_str(), "deactivate-sso" | "remove-sso")
+                && context_str(e, ContextKind::InvalidArg).is_some_and(|a| a.contains("DID"))
+                && !gave_user_id =>
+        {
+            Usage {
+                detail: clap_message(e),
+                hint: Some(user_id_hint(&command)),
+            }
+        }
+        ErrorKind::MissingRequiredArgument if command == "exec" => Usage {
+            detail: "exec needs a command to run".into(),
+            hint: Some(exec_hint()),
+        },
         ErrorKind::InvalidSubcommand => {
-            let suggestion = context_str(e, ContextKind::SuggestedSubcommand)
-                .map(|s| format!("; did you mean {s}?"))
-                .unwrap_or_default();
+            let hidden = hidden_commands();
+            let suggestion = match e.get(ContextKind::SuggestedSubcommand) {
+                Some(ContextValue::Strings(names)) => {
+                    let shown: Vec<&str> = names
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|n| !hidden.iter().any(|h| h == n))
+                        .collect();
+                    (!shown.is_empty()).then(|| shown.join(", "))
+                }
+                _ => context_str(e, ContextKind::SuggestedSubcommand)
+                    .filter(|s| !hidden.iter().any(|h| h == s)),
+            }
+            .map(|s| format!("; did you mean {s}?"))
+            .unwrap_or_default();
             let parent = if command.is_empty() {
                 "sso-secrets".to_string()
             } else {
@@ -182,15 +274,14 @@ fn clap_message(e: &clap::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::Cli;
-    use clap::CommandFactory;
 
     fn usage(args: &[&str]) -> Usage {
-        let e = Cli::command()
+        let e = crate::cli::command()
             .try_get_matches_from(args)
             .err()
             .unwrap_or_else(|| panic!("{args:?} parsed"));
-        render(&e)
+        let typed: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        render(&e, &typed)
     }
 
     #[test]

@@ -168,7 +168,10 @@ fn passwd_changes_the_passphrase_and_tokens_keep_working() {
         .args(["get-sso", "demo", "--user-id", "alice"])
         .assert()
         .code(43)
-        .stderr("sso-secrets: 403 unauthorized: wrong passphrase\n");
+        .stderr(
+            "sso-secrets: 403 unauthorized: wrong passphrase \
+             (the passphrase from SSO_SECRETS_PASSPHRASE)\n",
+        );
     v.cmd()
         .env("SSO_SECRETS_PASSPHRASE", "a new passphrase")
         .args(["get-sso", "demo", "--user-id", "alice"])

@@ -31,7 +31,8 @@ fn rotate_invalidates_every_token_lists_them_and_keeps_every_secret() {
         .stdout("")
         .stderr(
             "sso-secrets: token \"reader\" was invalidated by the rotation; reissue it: sso-secrets token create \"reader\" --app \"demo\"\n\
-             sso-secrets: token \"writer\" was invalidated by the rotation; reissue it: sso-secrets token create \"writer\" --write\n",
+             sso-secrets: token \"writer\" was invalidated by the rotation; reissue it: sso-secrets token create \"writer\" --write\n\
+             sso-secrets: warning: SSO_SECRETS_PASSPHRASE still holds the old passphrase; update it, or every command that uses it answers 403\n",
         );
     for t in [&r, &w] {
         v.token(t)
@@ -65,7 +66,10 @@ fn a_revoked_token_answers_revoked_and_the_rest_keep_working() {
         .assert()
         .code(43)
         .stdout("")
-        .stderr("sso-secrets: 403 unauthorized: this access token has been revoked\n");
+        .stderr(
+            "sso-secrets: 403 unauthorized: this access token has been revoked \
+             (the token from SSO_SECRETS_TOKEN)\n",
+        );
     v.token(&stays)
         .args(["get-sso", "demo", "--user-id", "bob"])
         .assert()

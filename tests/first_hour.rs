@@ -205,7 +205,7 @@ fn item6_a_secret_typed_as_an_argument_is_never_echoed() {
         .assert()
         .code(2)
         .stderr(
-            "{\"status\":null,\"error\":\"usage: unexpected argument for get-sso (not shown: it may be a secret)\"}\n",
+            "{\"status\":null,\"error\":\"usage: unexpected argument for get-sso (not shown: it may be a secret)\",\"exit\":2}\n",
         );
     // Every usage error is one line, with at most one hint line after it.
     for args in [
@@ -293,7 +293,10 @@ fn item7_at_a_terminal_typos_get_another_try_and_weak_passphrases_a_warning() {
         .args(["get-sso", "demo", "--user-id", "alice"])
         .assert()
         .code(43)
-        .stderr("sso-secrets: 403 unauthorized: wrong passphrase\n");
+        .stderr(
+            "sso-secrets: 403 unauthorized: wrong passphrase \
+             (the passphrase from SSO_SECRETS_PASSPHRASE)\n",
+        );
 }
 
 #[test]

@@ -76,7 +76,10 @@ fn every_command_against_an_apihub_server() {
     let (code, _, err) = run(remote(&url).args(["get-sso", "demo", "--user-id", "alice"]));
     assert_eq!(
         (code, err.as_str()),
-        (43, "sso-secrets: 403 unauthorized: Fail\n")
+        (
+            43,
+            "sso-secrets: 403 unauthorized: Fail (the token from SSO_SECRETS_TOKEN)\n"
+        )
     );
 
     remote(&url)
@@ -111,7 +114,10 @@ fn every_command_against_an_apihub_server() {
     let (code, _, err) = run(remote(&url).args(["get-did", &alice, "mqMigration"]));
     assert_eq!(
         (code, err.as_str()),
-        (43, "sso-secrets: 403 unauthorized: Fail\n")
+        (
+            43,
+            "sso-secrets: 403 unauthorized: Fail (the token from SSO_SECRETS_TOKEN)\n"
+        )
     );
     remote(&url)
         .args(["delete-did", &alice, "credential"])
@@ -221,7 +227,10 @@ fn http_statuses_map_to_exit_codes_as_the_contract_says() {
     let (code, _, err) = run(remote(&hub.url()).args(["--json", "get-did", ALICE, "credential"]));
     assert_eq!(
         (code, err.as_str()),
-        (44, "{\"status\":404,\"error\":\"not found: gone\"}\n")
+        (
+            44,
+            "{\"status\":404,\"error\":\"not found: gone\",\"exit\":44}\n"
+        )
     );
 }
 

@@ -203,7 +203,7 @@ fn json_output() {
         .assert()
         .code(44)
         .stdout("")
-        .stderr("{\"status\":404,\"error\":\"not found: no SSO secret for user \\\"nobody\\\" of app \\\"demo\\\"\"}\n");
+        .stderr("{\"status\":404,\"error\":\"not found: no SSO secret for user \\\"nobody\\\" of app \\\"demo\\\"\",\"exit\":44}\n");
     v.cmd()
         .args(["--json", "get-sso", "demo", "--user-id", "alice"])
         .assert()
@@ -337,7 +337,10 @@ fn credentials_and_their_errors() {
         .args(["get-sso", "demo", "--user-id", "alice"])
         .assert()
         .code(43)
-        .stderr("sso-secrets: 403 unauthorized: wrong passphrase\n");
+        .stderr(
+            "sso-secrets: 403 unauthorized: wrong passphrase \
+             (the passphrase from SSO_SECRETS_PASSPHRASE)\n",
+        );
     // --passphrase-file: first line, CRLF dropped.
     let f = v.file("pass", format!("{PASS}\r\nignored\n").as_bytes());
     v.cmd()

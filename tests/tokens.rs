@@ -37,7 +37,8 @@ fn app_scope_allows_its_app_only() {
         .assert()
         .code(43)
         .stderr(
-            "sso-secrets: 403 unauthorized: access token \"ci\" does not cover app \"other\"\n",
+            "sso-secrets: 403 unauthorized: access token \"ci\" does not cover app \"other\" \
+             (the token from SSO_SECRETS_TOKEN)\n",
         );
     v.token(&t)
         .args(["get-did", &did(D1), "cred"])
@@ -468,7 +469,10 @@ fn revoke_rotates_keys_and_the_rest_keep_working() {
         .args(["get-sso", "demo", "--user-id", "alice"])
         .assert()
         .code(43)
-        .stderr("sso-secrets: 403 unauthorized: this access token has been revoked\n");
+        .stderr(
+            "sso-secrets: 403 unauthorized: this access token has been revoked \
+             (the token from SSO_SECRETS_TOKEN)\n",
+        );
     v.token(&stays)
         .args(["get-sso", "demo", "--user-id", "alice"])
         .assert()

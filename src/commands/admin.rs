@@ -5,11 +5,15 @@ use super::{Ctx, Need, Outcome};
 use crate::error::{Error, Result};
 use crate::local::Session;
 use crate::text::quote;
+use crate::time::{format_duration, rfc3339};
 use crate::vault::store::Location;
 use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault, store};
 use std::path::Path;
 
+/// One line per dropped token with the command that issues it again: same
+/// name, scope, rights and end of life.
 fn reissue_lines(ctx: &Ctx<'_>, dropped: &[TokenInfo], why: &str) {
+    let now = crate::vault::now();
     let mut w = ctx.warnings.borrow_mut();
     for t in dropped {
         let mut how = String::new();
@@ -22,11 +26,25 @@ fn reissue_lines(ctx: &Ctx<'_>, dropped: &[TokenInfo], why: &str) {
         if t.write {
             how.push_str(" --write");
         }
-        w.push(format!(
-            "token {} {why}; reissue it: sso-secrets token create {}{how}",
-            quote(&t.name),
-            quote(&t.name)
-        ));
+        // The reissued token ends when the old one would have: its
+        // remaining lifetime, counted from now, with the instant said too.
+        // An expired one is not offered back without an expiry: reissued
+        // as it was listed, it would never expire.
+        let name = quote(&t.name);
+        w.push(match t.expires {
+            None => format!("token {name} {why}; reissue it: sso-secrets token create {name}{how}"),
+            Some(exp) if exp > now => format!(
+                "token {name} {why} (it expires at {}); reissue it: sso-secrets token create \
+                 {name}{how} --expires-in {}",
+                rfc3339(exp),
+                format_duration(exp - now)
+            ),
+            Some(exp) => format!(
+                "token {name} {why}; it had expired at {}, so it needs no reissue (to issue it \
+                 again: sso-secrets token create {name}{how} --expires-in DURATION)",
+                rfc3339(exp)
+            ),
+        });
     }
 }
 
@@ -46,6 +64,11 @@ pub fn vault_rotate(ctx: &Ctx<'_>, new_file: Option<&Path>) -> Result<Outcome> {
         v.rotate(new.as_ref().map(|p| (p, kdf)))
     })?;
     reissue_lines(ctx, &dropped, "was invalidated by the rotation");
+    if new.is_some() {
+        ctx.warnings
+            .borrow_mut()
+            .extend(ctx.sources.stale_passphrase_warning());
+    }
     Ok(Outcome::Done)
 }
 
@@ -153,7 +176,10 @@ fn check(ctx: &Ctx<'_>, repair: bool, yes: bool, seen: &mut Session) -> Result<O
             .sources
             .term
             .prompt_hidden("Drop everything listed above? Type yes: ")
-            .map_err(|e| Error::io("cannot read from the terminal", e))?;
+            .map_err(|e| match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => crate::terminal::cancelled(),
+                _ => Error::io("cannot read from the terminal", e),
+            })?;
         if answer.expose().trim() != "yes" {
             return Err(Error::failure("not confirmed; the vault is unchanged"));
         }

@@ -115,7 +115,11 @@ pub fn vault_passwd(
         };
         v.change_passphrase(&new, kdf)?;
         Ok(Outcome::Done)
-    })
+    })?;
+    ctx.warnings
+        .borrow_mut()
+        .extend(ctx.sources.stale_passphrase_warning());
+    Ok(Outcome::Done)
 }
 
 /// `vault info`.

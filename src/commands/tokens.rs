@@ -5,7 +5,6 @@ use crate::did::check_label;
 use crate::error::Result;
 use crate::names::{AppName, Did};
 use crate::vault::keys::Scope;
-use crate::vault::now;
 
 /// `token create`.
 pub fn token_create(
@@ -24,12 +23,15 @@ pub fn token_create(
         .collect();
     scopes.sort();
     scopes.dedup();
-    let expires = expires_in.map(|d| now().saturating_add(d.as_secs()));
     let u = ctx.unlocker()?;
+    // The lifetime starts with the token's creation time, which the vault
+    // takes after the passphrase's key derivation and the writer lock: a
+    // time taken here, before both, would cut a short lifetime shorter.
+    let lifetime = expires_in.map(|d| d.as_secs());
     let token = ctx.write(&u, Need::admin(), |v| {
-        v.create_token(name, &scopes, write, expires)
+        v.create_token_lasting(name, &scopes, write, lifetime)
     })?;
-    if expires.is_none() {
+    if lifetime.is_none() {
         ctx.warnings.borrow_mut().push(format!(
             "warning: token \"{name}\" never expires; pass --expires-in (e.g. 90d) to limit a \
              leak, or revoke it with `sso-secrets token revoke {name}`"

@@ -41,6 +41,7 @@ fn sources(env: &Env) -> Sources<'_> {
         term: &NoTerminal,
         no_input: true,
         warnings: Default::default(),
+        origin: Default::default(),
     }
 }
 

@@ -343,6 +343,31 @@ impl Vault {
         write: bool,
         expires: Option<u64>,
     ) -> Result<SecretString> {
+        self.issue_token(name, scopes, write, |_| expires)
+    }
+
+    /// Issues a token that expires `lifetime` seconds after its creation
+    /// time (`token create --expires-in`): both come from one reading of
+    /// the clock, taken after the key derivation and the writer lock.
+    pub fn create_token_lasting(
+        &mut self,
+        name: &str,
+        scopes: &[Scope],
+        write: bool,
+        lifetime: Option<u64>,
+    ) -> Result<SecretString> {
+        self.issue_token(name, scopes, write, |created| {
+            lifetime.map(|l| created.saturating_add(l))
+        })
+    }
+
+    fn issue_token(
+        &mut self,
+        name: &str,
+        scopes: &[Scope],
+        write: bool,
+        expires: impl FnOnce(u64) -> Option<u64>,
+    ) -> Result<SecretString> {
         self.require_admin()?;
         self.require_current_version()?;
         if self.header.version == format::VERSION_2 {
@@ -376,7 +401,10 @@ impl Vault {
         let secret = crypto::random_key()?;
         let salt = crypto::random()?;
         let (slot_key, check) = token_keys(&secret, &salt);
-        let keys = self.keys.for_token(name, scopes, write, now(), expires)?;
+        let created = now();
+        let keys = self
+            .keys
+            .for_token(name, scopes, write, created, expires(created))?;
         let escrow_nonce = crypto::random()?;
         let wrapped = crypto::seal(
             &escrow,

@@ -135,9 +135,20 @@ impl Vault {
         std::fs::write(&self.path, bytes).expect("write vault")
     }
 
+    /// A file beside the vault, readable by its owner only, as a
+    /// passphrase or token file should be (others' read access gets a
+    /// warning on stderr).
     pub fn file(&self, name: &str, contents: &[u8]) -> PathBuf {
+        use std::os::unix::fs::OpenOptionsExt;
         let p = self.dir.path().join(name);
-        std::fs::write(&p, contents).expect("write file");
+        let mut f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode(0o600)
+            .open(&p)
+            .expect("create file");
+        std::io::Write::write_all(&mut f, contents).expect("write file");
         p
     }
 

@@ -202,8 +202,13 @@ pub fn check_dir(vault: &Path) -> Result<()> {
             )));
         }
         if meta.mode() & 0o022 != 0 && meta.mode() & 0o1000 == 0 {
+            let (who, fix) = match meta.mode() & 0o022 {
+                0o020 => ("group-writable", "g-w"),
+                0o002 => ("writable by others", "o-w"),
+                _ => ("group-writable and writable by others", "go-w"),
+            };
             return Err(Error::failure(format!(
-                "the vault's directory {} is writable by others without the sticky bit (mode {:03o}); run: chmod go-w {}",
+                "the vault's directory {} is {who} without the sticky bit (mode {:03o}); run: chmod {fix} {}",
                 d.display(),
                 meta.mode() & 0o777,
                 d.display()
