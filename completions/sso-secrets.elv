@@ -209,7 +209,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;serve'= {
-            cand --listen 'Address and port to listen on (port 0: any free port)'
+            cand --listen 'Address and port to listen on (port 0: any free port); not used when systemd passes a socket (LISTEN_FDS)'
             cand --tls-cert 'PEM certificate chain: serve HTTPS (needs --tls-key)'
             cand --tls-key 'PEM private key for --tls-cert'
             cand --max-connections 'Connections served at once; more wait to be accepted'

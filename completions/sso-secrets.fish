@@ -184,7 +184,7 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l listen -d 'Address and port to listen on (port 0: any free port)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l listen -d 'Address and port to listen on (port 0: any free port); not used when systemd passes a socket (LISTEN_FDS)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-cert -d 'PEM certificate chain: serve HTTPS (needs --tls-key)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-key -d 'PEM private key for --tls-cert' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections -d 'Connections served at once; more wait to be accepted' -r

@@ -279,8 +279,12 @@ pub enum Command {
         names.\n\n\
         systemd:\n  \
         With NOTIFY_SOCKET set (Type=notify), READY=1 is sent once the port is open and \
-        STOPPING=1 when shutdown begins. Socket activation (LISTEN_FDS) is not supported. A \
-        hardened unit: contrib/systemd/sso-secrets.service.\n\n\
+        STOPPING=1 when shutdown begins. Socket activation: when systemd passes a listening \
+        TCP socket (LISTEN_FDS, LISTEN_PID), the server serves on it and --listen is not used \
+        (the log's second line says so); the TLS rule is the same (beyond loopback: \
+        --tls-cert/--tls-key or --insecure-http); more than one socket, or a Unix socket, is \
+        refused. Units: contrib/systemd/sso-secrets.service (hardened) and \
+        contrib/systemd/sso-secrets.socket.\n\n\
         TLS rotation:\n  \
         SIGHUP reads --tls-cert and --tls-key again: new connections get the new certificate, \
         open ones keep theirs and stay open. A pair that does not load or fit is refused \
@@ -565,7 +569,8 @@ pub struct PutDidArgs {
 /// `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on (port 0: any free port)
+    /// Address and port to listen on (port 0: any free port); not used
+    /// when systemd passes a socket (LISTEN_FDS)
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8134")]
     pub listen: String,
     /// PEM certificate chain: serve HTTPS (needs --tls-key)

@@ -10,9 +10,11 @@
 //! Around that, what running it as a service needs: `/healthz`, the access
 //! log ([`log`], one JSON line per request or connection event, each
 //! failure with a one-word [`reason`]), `/metrics` ([`metrics`]),
-//! systemd's readiness protocol ([`notify`]), and SIGHUP reloading the TLS
-//! certificate without dropping a connection.
+//! systemd's readiness protocol ([`notify`]) and socket activation
+//! ([`activation`]), and SIGHUP reloading the TLS certificate without
+//! dropping a connection.
 
+mod activation;
 mod answer;
 mod deadline;
 mod handler;
@@ -45,7 +47,8 @@ use tokio::signal::unix::{SignalKind, signal};
 pub struct Options {
     /// The vault and how it may be used.
     pub vault: VaultConfig,
-    /// `ADDR:PORT` to listen on (a host name is resolved).
+    /// `ADDR:PORT` to listen on (a host name is resolved); not used when
+    /// systemd passes a socket (`LISTEN_FDS`).
     pub listen: String,
     /// PEM certificate chain and private key: serve HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
@@ -70,7 +73,24 @@ pub struct Options {
 /// finish. The first line on `log` is `listening on http(s)://ADDR`; then
 /// one JSON line per request.
 pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
-    let addr = resolve(&opts.listen)?;
+    // First, while this is the only thread: it edits the environment.
+    let passed = match activation::passed()? {
+        None => None,
+        Some(activation::Passed::Tcp(l)) => Some(l),
+        Some(activation::Passed::Unix(_)) => {
+            return Err(Error::Usage(
+                "systemd passed a Unix socket (LISTEN_FDS), and serve listens on TCP only: \
+                 give the .socket unit ListenStream=PORT or ADDR:PORT"
+                    .into(),
+            ));
+        }
+    };
+    let addr = match &passed {
+        Some(l) => l
+            .local_addr()
+            .map_err(|e| Error::io("cannot read the address of the socket systemd passed", e))?,
+        None => resolve(&opts.listen)?,
+    };
     if opts.tls.is_none() && !opts.insecure_http && !addr.ip().is_loopback() {
         return Err(Error::Usage(format!(
             "refusing plain HTTP on {addr}, which is not a loopback address: \
@@ -102,10 +122,17 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
                 .map_err(|e| Error::io("cannot start the async runtime", e))
         })
         .collect::<Result<Vec<_>>>()?;
+    let activated = passed.is_some();
     let (listener, metrics_listener, stop) = runtimes[0].block_on(async {
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?;
+        let listener = match passed {
+            Some(l) => l
+                .set_nonblocking(true)
+                .and_then(|()| TcpListener::from_std(l))
+                .map_err(|e| Error::io("cannot use the socket systemd passed", e))?,
+            None => TcpListener::bind(addr)
+                .await
+                .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?,
+        };
         let metrics_listener =
             match metrics_addr {
                 Some(a) => Some(TcpListener::bind(a).await.map_err(|e| {
@@ -124,6 +151,12 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         .map_err(|e| Error::io("cannot read the bound address", e))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     let _ = writeln!(log, "listening on {scheme}://{bound}");
+    if activated {
+        let _ = writeln!(
+            log,
+            "on the socket systemd passed (LISTEN_FDS); --listen is not used"
+        );
+    }
     if let Some(m) = &metrics_listener
         && let Ok(a) = m.local_addr()
     {

@@ -4,9 +4,7 @@
 //! begins to shut down. Without the variable nothing is sent. No crate
 //! needed: one datagram per state through std's `UnixDatagram`.
 //!
-//! Socket activation (`LISTEN_FDS`) is not supported: adopting an
-//! inherited descriptor takes `FromRawFd`, which is `unsafe`, and the crate
-//! forbids unsafe code.
+//! Socket activation (`LISTEN_FDS`) is [`super::activation`].
 
 use std::ffi::OsStr;
 use std::os::unix::net::{SocketAddr, UnixDatagram};

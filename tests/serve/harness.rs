@@ -32,7 +32,7 @@ impl Server {
 
     /// [`Server::start_with`] with `env` added to the server's environment.
     pub fn start_env(v: &Vault, listen: &[&str], args: &[&str], env: &[(&str, &str)]) -> Server {
-        let mut child = raw_bin()
+        let child = raw_bin()
             .arg("--vault")
             .arg(&v.path)
             .arg("serve")
@@ -44,6 +44,12 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .expect("spawn serve");
+        Self::attach(child)
+    }
+
+    /// A server already spawned (by something that then execs it), with
+    /// its stderr piped, once it has printed `listening on …`.
+    pub fn attach(mut child: Child) -> Server {
         let mut reader = BufReader::new(child.stderr.take().expect("stderr"));
         let mut first = String::new();
         reader.read_line(&mut first).expect("first line");

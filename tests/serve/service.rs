@@ -337,12 +337,16 @@ fn systemd_hears_ready_once_listening_and_stopping_at_shutdown() {
 }
 
 #[test]
-fn the_systemd_unit_passes_systemd_analyze_verify() {
-    let unit = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/contrib/systemd/sso-secrets.service"
-    ))
-    .unwrap();
+fn the_systemd_units_pass_systemd_analyze_verify() {
+    let read = |name: &str| {
+        std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("contrib/systemd")
+                .join(name),
+        )
+        .unwrap()
+    };
+    let unit = read("sso-secrets.service");
     for directive in [
         "Type=notify",
         "ExecReload=",
@@ -355,35 +359,171 @@ fn the_systemd_unit_passes_systemd_analyze_verify() {
     ] {
         assert!(unit.contains(directive), "{directive} missing");
     }
+    let socket = read("sso-secrets.socket");
+    for directive in [
+        "[Socket]",
+        "ListenStream=",
+        "Accept=no",
+        "WantedBy=sockets.target",
+    ] {
+        assert!(
+            socket.contains(directive),
+            "{directive} missing in the socket unit"
+        );
+    }
+    assert_eq!(
+        socket.matches("\nListenStream=").count(),
+        1,
+        "serve takes one socket"
+    );
     let analyze = std::process::Command::new("systemd-analyze")
         .arg("--version")
         .output();
     if !analyze.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipped: systemd-analyze is not installed");
+        crate::common::unavailable("systemd-analyze is not installed (Debian: systemd)");
         return;
     }
     // verify checks that ExecStart's program exists: point it at the one
-    // just built.
+    // just built. The socket unit is checked with its service beside it.
     let bin = assert_cmd::cargo::cargo_bin("sso-secrets");
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("sso-secrets.service");
+    let service = dir.path().join("sso-secrets.service");
     std::fs::write(
-        &path,
+        &service,
         unit.replace("/usr/local/bin/sso-secrets", bin.to_str().unwrap()),
     )
     .unwrap();
+    let socket_path = dir.path().join("sso-secrets.socket");
+    std::fs::write(&socket_path, &socket).unwrap();
     let out = std::process::Command::new("systemd-analyze")
         .args(["verify", "--man=no"])
-        .arg(&path)
+        .arg(&socket_path)
+        .arg(&service)
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
+    // An unknown key or a bad value is only a warning to verify.
     let complaints: Vec<_> = stderr
         .lines()
-        .filter(|l| l.contains("sso-secrets.service"))
+        .filter(|l| l.contains("sso-secrets.service") || l.contains("sso-secrets.socket"))
         .collect();
     assert!(complaints.is_empty(), "{stderr}");
+}
+
+/// Binds a listening socket the way systemd does for a `.socket` unit,
+/// puts it at descriptor 3, sets `LISTEN_FDS=1` and `LISTEN_PID` (its own
+/// pid, which `execv` keeps; `parent`: another process's), then execs the
+/// real binary with `args`. `at` is a host for TCP (port 0) or `unix:PATH`.
+const LAUNCH_ACTIVATED: &str = r#"
+import os, socket, sys
+at, pid = sys.argv[1], sys.argv[2]
+if at.startswith("unix:"):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.bind(at[5:])
+    port = 0
+else:
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind((at, 0))
+    port = s.getsockname()[1]
+s.listen(64)
+if s.fileno() != 3:
+    os.dup2(s.fileno(), 3)
+os.set_inheritable(3, True)
+print(port, flush=True)
+os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+os.environ["LISTEN_FDS"] = "1"
+os.environ["LISTEN_PID"] = str(os.getpid() if pid == "self" else os.getppid())
+os.execv(sys.argv[3], sys.argv[3:])
+"#;
+
+/// `python3 LAUNCH_ACTIVATED AT PID sso-secrets --vault V serve ARGS…`,
+/// spawned, and the port it bound.
+fn activated(v: &Vault, at: &str, pid: &str, args: &[&str]) -> (std::process::Child, u16) {
+    let bin = assert_cmd::cargo::cargo_bin("sso-secrets");
+    let mut c = std::process::Command::new("python3");
+    for var in crate::common::VARS {
+        c.env_remove(var);
+    }
+    let mut child = c
+        .env("XDG_STATE_HOME", crate::common::NO_STATE)
+        .args(["-c", LAUNCH_ACTIVATED, at, pid])
+        .arg(&bin)
+        .arg("--vault")
+        .arg(&v.path)
+        .arg("serve")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 (socket activation tests)");
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let port = line.trim().parse().unwrap_or_else(|_| panic!("{line:?}"));
+    (child, port)
+}
+
+#[test]
+fn socket_activation_serves_on_the_socket_systemd_passed() {
+    let (v, token) = vault_with_token();
+    v.put_sso("demo", "alice", b"s3cret-value");
+    // --listen names another port: the passed socket wins, and says so.
+    let (child, port) = activated(&v, "127.0.0.1", "self", &["--listen", "127.0.0.1:0"]);
+    let s = Server::attach(child);
+    assert_eq!(s.addr, format!("127.0.0.1:{port}"));
+    let h = s.client(&token);
+    let r = h.get("/getSSOSecret/demo", Some("alice"));
+    assert_eq!((r.status, r.text()), (200, "s3cret-value".to_string()));
+    assert_eq!(h.get("/healthz", None).status, 200);
+    let (status, log) = s.stop();
+    assert!(status.success(), "{status:?} {log:?}");
+    assert!(
+        log.first()
+            .is_some_and(|l| l.contains("socket systemd passed") && l.contains("--listen")),
+        "{log:?}"
+    );
+
+    // LISTEN_PID naming another process: the variables were not meant
+    // for this one, which binds --listen as usual.
+    let (child, port) = activated(&v, "127.0.0.1", "parent", &["--listen", "127.0.0.1:0"]);
+    let s = Server::attach(child);
+    assert_ne!(s.addr, format!("127.0.0.1:{port}"));
+    assert_eq!(s.client(&token).get("/healthz", None).status, 200);
+    let (_, log) = s.stop();
+    assert!(log.iter().all(|l| !l.contains("systemd")), "{log:?}");
+}
+
+#[test]
+fn a_passed_socket_keeps_the_tls_rule_and_a_unix_one_is_refused() {
+    let v = Vault::new();
+    let refused = |at: &str, args: &[&str]| {
+        let (child, _) = activated(&v, at, "self", args);
+        let out = child.wait_with_output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // A socket on every address, plain HTTP: refused as --listen would be.
+    let (code, err) = refused("0.0.0.0", &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--insecure-http"), "{err}");
+    // ... and served with --insecure-http.
+    let (child, port) = activated(&v, "0.0.0.0", "self", &["--insecure-http"]);
+    let s = Server::attach(child);
+    let h = Http::new(&format!("http://127.0.0.1:{port}"), None);
+    assert_eq!(h.get("/healthz", None).status, 200);
+    drop(s);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sock");
+    let (code, err) = refused(&format!("unix:{}", path.display()), &[]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("Unix socket"), "{err}");
 }
 
 // --------------------------------------------------------------- metrics
