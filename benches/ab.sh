@@ -54,11 +54,23 @@ for OP in get put; do
   for r in $(seq 1 $ROUNDS); do
     for which in old new; do
       B=$OLD; [ $which = new ] && B=$NEW
+      # The redirection truncates the log in the child, after `&` has
+      # returned: without the rm, the wait below could see the last
+      # server's log and read an address from an emptied file.
+      rm -f $W/log
       $B --vault $V serve --listen 127.0.0.1:0 2>$W/log & S=$!
-      for _ in $(seq 1 100); do [ -s $W/log ] && break; sleep 0.05; done
+      for _ in $(seq 1 600); do [ -s $W/log ] && break; sleep 0.05; done
       URL=$(head -1 $W/log | sed 's/^listening on //')
-      x=$(TOKEN=$(cat $W/token) N=$N OP=$OP wrk -t1 -c32 -d${DUR}s -s $W/b.lua $URL | awk '/RESULT/{print $2}')
+      # A failed run says why and stops the benchmark, with the server
+      # stopped (it holds this loop's pipe open: left running, it would
+      # keep the script waiting for ever).
+      TOKEN=$(cat $W/token) N=$N OP=$OP wrk -t1 -c32 -d${DUR}s -s $W/b.lua "$URL" >$W/wrk.out 2>&1 || true
       kill -TERM $S; wait $S || true
+      x=$(awk '/RESULT/{print $2}' $W/wrk.out)
+      if [ -z "$x" ]; then
+        { echo "$OP $which: no result from wrk on ${URL:-(no address)}"; cat $W/wrk.out; head -3 $W/log; } >&2
+        exit 1
+      fi
       echo "$OP $which $x"
     done
   done
