@@ -2,12 +2,15 @@
 # A/B of two builds of sso-secrets on the same vault file, in one run:
 # command-line token get and put (hyperfine, medians) and `serve` gets and
 # puts with wrk (32 connections, random users), the builds alternating
-# round by round (this machine's speed drifts), median of ROUNDS.
+# round by round (this machine's speed drifts), median of ROUNDS; and the
+# server's CPU per request (user + system time from /proc over the run,
+# divided by the requests wrk counted).
 #
 #   git worktree add /tmp/base <commit> && (cd /tmp/base && cargo build --release)
 #   cargo build --release
 #   benches/ab.sh /tmp/base/target/release/sso-secrets target/release/sso-secrets
 #   N=10000 ROUNDS=5 DUR=8 RUNS=50 benches/ab.sh OLD NEW
+#   CLI=no OPS=get benches/ab.sh OLD NEW    # serve gets only
 #
 # Needs wrk and hyperfine (apt). The old build creates the vault, so it must
 # read and write the format the new one reads.
@@ -27,6 +30,7 @@ $OLD --vault $V --no-input --passphrase-file $W/pass init >/dev/null 2>&1
 $OLD --vault $V --no-input --passphrase-file $W/pass import $W/plain.jsonl 2>/dev/null
 $OLD --vault $V --no-input --passphrase-file $W/pass token create b --write > $W/token 2>/dev/null
 printf 'a fresh forty-byte value for put-sso ...' > $W/body
+if [ "${CLI:-yes}" != no ]; then
 hyperfine -N -w 3 -r ${RUNS:-30} --export-json $W/get.json \
   "$OLD --vault $V --token-file $W/token get-sso bench --user-id u1" \
   "$NEW --vault $V --token-file $W/token get-sso bench --user-id u1" >/dev/null 2>&1
@@ -40,6 +44,7 @@ for f,what in zip(sys.argv[1:],["CLI get","CLI put"]):
     o,n=r[0]["median"]*1000,r[1]["median"]*1000
     print(f"{what}: old {o:.2f} ms, new {n:.2f} ms, new/old {n/o:.2f}")
 PY
+fi
 cat > $W/b.lua <<'LUA'
 local token, n, op = os.getenv("TOKEN"), tonumber(os.getenv("N")), os.getenv("OP")
 local body = '{"secret":"a fresh forty-byte value for putSSOSecret.."}'
@@ -48,9 +53,9 @@ request = function()
   if op == "put" then h["Content-Type"] = "application/json"; return wrk.format("PUT", "/putSSOSecret/bench", h, body) end
   return wrk.format("GET", "/getSSOSecret/bench", h)
 end
-done = function(s) io.write(string.format("RESULT %.0f\n", s.requests / (s.duration / 1e6))) end
+done = function(s) io.write(string.format("RESULT %.0f %d\n", s.requests / (s.duration / 1e6), s.requests)) end
 LUA
-for OP in get put; do
+for OP in ${OPS:-get put}; do
   for r in $(seq 1 $ROUNDS); do
     for which in old new; do
       B=$OLD; [ $which = new ] && B=$NEW
@@ -65,22 +70,27 @@ for OP in get put; do
       # stopped (it holds this loop's pipe open: left running, it would
       # keep the script waiting for ever).
       TOKEN=$(cat $W/token) N=$N OP=$OP wrk -t1 -c32 -d${DUR}s -s $W/b.lua "$URL" >$W/wrk.out 2>&1 || true
+      # The server's CPU (user + system, in clock ticks) over its life.
+      ticks=$(sed 's/.*) //' /proc/$S/stat | awk '{print $12 + $13}')
       kill -TERM $S; wait $S || true
       x=$(awk '/RESULT/{print $2}' $W/wrk.out)
+      n=$(awk '/RESULT/{print $3}' $W/wrk.out)
       if [ -z "$x" ]; then
         { echo "$OP $which: no result from wrk on ${URL:-(no address)}"; cat $W/wrk.out; head -3 $W/log; } >&2
         exit 1
       fi
-      echo "$OP $which $x"
+      echo "$OP $which $x $(python3 -c "print('%.1f' % ($ticks * 1e6 / $(getconf CLK_TCK) / $n))")"
     done
   done
 done | tee $W/serve.txt >/dev/null
 python3 - $W/serve.txt <<'PY'
 import sys,statistics
-d={}
+d,c={},{}
 for l in open(sys.argv[1]):
-    op,w,x=l.split(); d.setdefault((op,w),[]).append(float(x))
-for op in ["get","put"]:
+    op,w,x,cpu=l.split(); d.setdefault((op,w),[]).append(float(x)); c.setdefault((op,w),[]).append(float(cpu))
+for op in [o for o in ["get","put"] if (o,"old") in d]:
     o,n=statistics.median(d[(op,"old")]),statistics.median(d[(op,"new")])
     print(f"serve {op}s/s (32 conns): old {o:.0f}, new {n:.0f}, new/old {n/o:.2f}  rounds old {d[(op,'old')]} new {d[(op,'new')]}")
+    o,n=statistics.median(c[(op,"old")]),statistics.median(c[(op,"new")])
+    print(f"serve CPU µs per {op}: old {o:.1f}, new {n:.1f}, new/old {n/o:.2f}  rounds old {c[(op,'old')]} new {c[(op,'new')]}")
 PY
