@@ -40,7 +40,7 @@ use crate::vault::HeadRead;
 use crate::vault::format::{MAX_HEADER_LEN, PREFIX_LEN};
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
@@ -145,6 +145,12 @@ impl BucketCache {
         }
         self.bytes += bytes.len();
         self.map.insert(hash, Arc::new(bytes.to_vec()));
+    }
+
+    fn forget(&mut self, hash: &[u8; 32]) {
+        if let Some(old) = self.map.remove(hash) {
+            self.bytes -= old.len();
+        }
     }
 }
 
@@ -733,8 +739,30 @@ impl Buckets for PgBuckets {
         // The last head verified replaces the one kept, whatever the
         // counters say (a counter set back must not stop the keeping): a
         // head kept is used only while the database's digest is its own.
-        if let Ok(mut k) = self.store.kept.write() {
-            *k = Some((self.digest, head.clone()));
+        keep(&self.store, self.digest, head.clone());
+    }
+}
+
+/// Keeps `head` as this process's verified head, and drops from the bucket
+/// cache the buckets the head it replaces named and it does not: a put
+/// replaces each bucket it touches, and a busy server would otherwise fill
+/// the cache with versions no head names (a reader of the old head still
+/// finds them in the database until they are collected).
+fn keep(inner: &Inner, digest: Digest, head: Arc<HeadRead>) {
+    let old = match inner.kept.write() {
+        Ok(mut k) => k.replace((digest, head.clone())),
+        Err(_) => return,
+    };
+    let Some((old_digest, old)) = old else {
+        return;
+    };
+    if old_digest == digest {
+        return;
+    }
+    let named: HashSet<&[u8; 32]> = head.bucket_hashes().collect();
+    if let Ok(mut c) = inner.buckets.lock() {
+        for h in old.bucket_hashes().filter(|h| !named.contains(h)) {
+            c.forget(h);
         }
     }
 }
@@ -815,10 +843,8 @@ impl Locked for PgLocked {
         // head (verified by this writer before publishing; the next read
         // still checks its digest against the database's) and the buckets
         // it wrote (named by their hashes).
-        if let Ok(head) = HeadRead::parse(&new.head)
-            && let Ok(mut k) = self.store.0.kept.write()
-        {
-            *k = Some((crypto::sha256(&new.head), Arc::new(head)));
+        if let Ok(head) = HeadRead::parse(&new.head) {
+            keep(&self.store.0, crypto::sha256(&new.head), Arc::new(head));
         }
         if let Ok(mut c) = self.store.0.buckets.lock() {
             for p in &new.parts {
