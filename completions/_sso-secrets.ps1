@@ -222,7 +222,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (port 0: any free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (port 0: any free port), or unix:PATH for a Unix socket (for a front on this host)')
+            [CompletionResult]::new('--socket-mode', '--socket-mode', [CompletionResultType]::ParameterName, 'Permissions of the --listen unix: socket, in octal: 600 (this user only) or 660 (its group too, e.g. with the front''s user in it); no bits for others')
+            [CompletionResult]::new('--trusted-front', '--trusted-front', [CompletionResultType]::ParameterName, 'Serve requests without Authorization from this peer (an IP address, or `unix` for the --listen unix: socket) with the token from --token-file or SSO_SECRETS_TOKEN, for the user in its user-id header (repeatable)')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate chain: serve HTTPS (needs --tls-key)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key for --tls-cert')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; more wait to be accepted')

@@ -209,7 +209,9 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;serve'= {
-            cand --listen 'Address and port to listen on (port 0: any free port)'
+            cand --listen 'Address and port to listen on (port 0: any free port), or unix:PATH for a Unix socket (for a front on this host)'
+            cand --socket-mode 'Permissions of the --listen unix: socket, in octal: 600 (this user only) or 660 (its group too, e.g. with the front''s user in it); no bits for others'
+            cand --trusted-front 'Serve requests without Authorization from this peer (an IP address, or `unix` for the --listen unix: socket) with the token from --token-file or SSO_SECRETS_TOKEN, for the user in its user-id header (repeatable)'
             cand --tls-cert 'PEM certificate chain: serve HTTPS (needs --tls-key)'
             cand --tls-key 'PEM private key for --tls-cert'
             cand --max-connections 'Connections served at once; more wait to be accepted'

@@ -184,7 +184,9 @@ complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l no-input -d 'Never prompt; what is missing fails instead'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -l insecure-http -d 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand remove-did" -s h -l help -d 'Print help'
-complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l listen -d 'Address and port to listen on (port 0: any free port)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l listen -d 'Address and port to listen on (port 0: any free port), or unix:PATH for a Unix socket (for a front on this host)' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l socket-mode -d 'Permissions of the --listen unix: socket, in octal: 600 (this user only) or 660 (its group too, e.g. with the front\'s user in it); no bits for others' -r
+complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l trusted-front -d 'Serve requests without Authorization from this peer (an IP address, or `unix` for the --listen unix: socket) with the token from --token-file or SSO_SECRETS_TOKEN, for the user in its user-id header (repeatable)' -r
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-cert -d 'PEM certificate chain: serve HTTPS (needs --tls-key)' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l tls-key -d 'PEM private key for --tls-cert' -r -F
 complete -c sso-secrets -n "__fish_sso_secrets_using_subcommand serve" -l max-connections -d 'Connections served at once; more wait to be accepted' -r

@@ -180,6 +180,19 @@ fn parse_timeout(s: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_socket_mode(s: &str) -> Result<u32, String> {
+    match u32::from_str_radix(s, 8) {
+        Ok(m) if m & !0o770 == 0 && m & 0o600 == 0o600 => Ok(m),
+        Ok(m) if m & 0o007 != 0 => Err(format!(
+            "{s:?} lets every local user connect, and so act as the front; use 600 or 660"
+        )),
+        _ => Err(format!(
+            "{s:?} is not an octal mode with read and write for the owner and no bits for \
+             others, such as 600 or 660"
+        )),
+    }
+}
+
 fn parse_remote_timeout(s: &str) -> Result<f64, String> {
     match parse_timeout(s) {
         Ok(v) if v > 0.0 => Ok(v),
@@ -565,9 +578,21 @@ pub struct PutDidArgs {
 /// `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on (port 0: any free port)
+    /// Address and port to listen on (port 0: any free port), or unix:PATH
+    /// for a Unix socket (for a front on this host)
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8134")]
     pub listen: String,
+    /// Permissions of the --listen unix: socket, in octal: 600 (this user
+    /// only) or 660 (its group too, e.g. with the front's user in it); no
+    /// bits for others
+    #[arg(long, value_name = "MODE", default_value = "600", value_parser = parse_socket_mode)]
+    pub socket_mode: u32,
+    /// Serve requests without Authorization from this peer (an IP address,
+    /// or `unix` for the --listen unix: socket) with the token from
+    /// --token-file or SSO_SECRETS_TOKEN, for the user in its user-id
+    /// header (repeatable)
+    #[arg(long, value_name = "PEER")]
+    pub trusted_front: Vec<crate::serve::Trusted>,
     /// PEM certificate chain: serve HTTPS (needs --tls-key)
     #[arg(long, value_name = "PEM", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,
