@@ -3,8 +3,10 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod error_bodies;
+mod front;
 mod harness;
 mod hostile;
+mod nginx;
 mod postgres;
 mod robustness;
 mod service;
