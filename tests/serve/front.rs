@@ -406,3 +406,42 @@ fn a_socket_in_use_or_a_file_at_its_path_is_never_replaced() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(std::fs::read(&sock).unwrap(), b"not a socket");
 }
+
+#[test]
+fn an_expired_server_token_stops_the_front_on_its_next_request() {
+    let v = Vault::new();
+    let began = std::time::Instant::now();
+    let token = v.create_token(&["front", "--app", APP, "--write", "--expires-in", "5s"]);
+    let file = v.file("front.token", token.as_bytes());
+    // A loopback address as the front: every local process is trusted,
+    // which the server says at start.
+    let s = Server::start(
+        &v,
+        &[
+            "--trusted-front",
+            "127.0.0.1",
+            "--token-file",
+            file.to_str().unwrap(),
+        ],
+    );
+    let front = Http::new(&s.base, None);
+    let r = front.put(
+        &format!("/putSSOSecret/{APP}"),
+        Some("alice"),
+        &json_secret("a"),
+    );
+    assert_eq!(r.status, 200);
+    std::thread::sleep(std::time::Duration::from_secs(6).saturating_sub(began.elapsed()));
+    let r = front.get(&format!("/getSSOSecret/{APP}"), Some("alice"));
+    assert_eq!((r.status, r.text()), (403, "access denied\n".into()));
+    let (_, log) = s.stop();
+    assert!(
+        log[0].starts_with("warning: --trusted-front 127.0.0.1 trusts every process on this host"),
+        "{log:?}"
+    );
+    let last: serde_json::Value = serde_json::from_str(log.last().unwrap()).unwrap();
+    assert_eq!(
+        (last["reason"].as_str(), last["token"].as_str()),
+        (Some("expired"), Some("front"))
+    );
+}
