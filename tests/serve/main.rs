@@ -4,6 +4,7 @@
 mod common;
 mod error_bodies;
 mod front;
+mod front_checks;
 mod harness;
 mod hostile;
 mod nginx;
