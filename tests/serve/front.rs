@@ -195,6 +195,15 @@ fn the_front_names_the_user_and_the_token_bounds_the_front() {
             "{path}"
         );
     }
+    // Her own DID passes that check (and she has no secret yet: 404).
+    let alice_did = did(&format!("did:ssi:name:apihub.example:{APP}/alice"));
+    let r = alice.call(
+        "DELETE",
+        &format!("/deactivateSSOSecret/{APP}/{alice_did}"),
+        &[],
+        None,
+    );
+    assert_eq!(r.status, 404);
     let bob = Browser::new(&front, "bob", "bob-pw");
     let r = bob.call("GET", &get, &[("user-id", "alice")], None);
     assert_eq!((r.status, r.text()), (200, "bob's wallet".into()));
