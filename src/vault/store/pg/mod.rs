@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS sso_secrets_bucket (
     PRIMARY KEY (vault, hash)
 );
 ALTER TABLE sso_secrets_bucket ALTER COLUMN bytes SET STORAGE EXTERNAL;
+ALTER TABLE sso_secrets_head ALTER COLUMN head SET STORAGE EXTERNAL;
 CREATE INDEX IF NOT EXISTS sso_secrets_bucket_unreferenced
     ON sso_secrets_bucket (unreferenced_since) WHERE unreferenced_since IS NOT NULL;
 ";
@@ -280,14 +281,20 @@ impl Store for PgStore {
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
         let conn = self.0.pool.take().map_err(LockError::Other)?;
         let target = self.0.target.clone();
+        // The head is read in the same job as the lock is taken: every
+        // writer reads it next, and each job is a hand-over to the
+        // connection's thread and back.
+        let known = self.kept().map(|(d, _)| d);
         let locked = conn.run_again_if_stale(timeout.saturating_add(CALL_LIMIT), move |slot| {
-            lock(slot, &target, timeout)
+            lock(slot, &target, timeout)?;
+            read_head(slot, &target, known)
         });
         match locked {
-            Ok(()) => Ok(Box::new(PgLocked {
+            Ok(row) => Ok(Box::new(PgLocked {
                 store: self.clone(),
                 conn: Some(conn),
                 read: None,
+                row: Some(row),
             })),
             Err(e) => {
                 self.0.pool.give(conn);
@@ -341,16 +348,16 @@ fn read_head(slot: &mut Slot, target: &Target, known: Option<Digest>) -> Result<
         Some(d) => d,
         None => &[],
     };
-    let rows = slot
-        .client()?
-        .query(
-            "SELECT h.counter, d.digest, \
-             CASE WHEN d.digest = $1 OR octet_length(h.head)::bigint > $2 THEN NULL ELSE h.head END, \
-             m.schema_version, octet_length(h.head) \
-             FROM sso_secrets_head h CROSS JOIN LATERAL (SELECT sha256(h.head) AS digest) d \
-             CROSS JOIN sso_secrets_meta m",
-            &[&known, &MAX_HEAD],
-        )
+    let (client, statement) = slot.prepared(
+        "SELECT h.counter, d.digest, \
+         CASE WHEN d.digest = $1 OR octet_length(h.head)::bigint > $2 THEN NULL ELSE h.head END, \
+         m.schema_version, octet_length(h.head) \
+         FROM sso_secrets_head h CROSS JOIN LATERAL (SELECT sha256(h.head) AS digest) d \
+         CROSS JOIN sso_secrets_meta m",
+        |e| no_vault_or(target, &e),
+    )?;
+    let rows = client
+        .query(&statement, &[&known, &MAX_HEAD])
         .map_err(|e| no_vault_or(target, &e))?;
     let row = rows.first().ok_or_else(|| no_vault(target))?;
     check_schema(target, col(target, row, 3)?)?;
@@ -542,26 +549,18 @@ fn vault_id(head: &[u8]) -> Result<&[u8]> {
         .ok_or_else(|| Error::failure("internal: a head without a vault id"))
 }
 
-/// Inserts the new buckets (each hash once). A row already named by a
-/// hash is marked referenced again and given this write's bytes: its own
-/// bytes were never checked (whoever can write the rows could have planted
-/// it under the name of bytes a later write would produce, such as the
-/// empty bucket's), and this write has just checked the ones it sends.
+/// Inserts the new buckets, at `create`. A row already named by a hash
+/// is marked referenced again and given this write's bytes: its own bytes
+/// were never checked (whoever can write the rows could have planted it
+/// under the name of bytes a later write would produce, such as the empty
+/// bucket's), and this write has just checked the ones it sends. A publish
+/// does the same in its one statement.
 fn insert_buckets(
     client: &mut postgres::Client,
     vault: &[u8],
     parts: &[Part],
 ) -> std::result::Result<(), postgres::Error> {
-    let mut seen = std::collections::HashSet::new();
-    let (mut hashes, mut bytes): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
-    for p in parts {
-        if let Part::New { bytes: b, hash } = p
-            && seen.insert(hash)
-        {
-            hashes.push(hash);
-            bytes.push(b);
-        }
-    }
+    let (hashes, bytes) = new_buckets(parts);
     if hashes.is_empty() {
         return Ok(());
     }
@@ -572,6 +571,22 @@ fn insert_buckets(
         &[&vault, &hashes, &bytes],
     )?;
     Ok(())
+}
+
+/// The new buckets of a write, each hash once (a statement may not insert
+/// a row twice).
+fn new_buckets(parts: &[Part]) -> (Vec<&[u8]>, Vec<&[u8]>) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut hashes, mut bytes): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
+    for p in parts {
+        if let Part::New { bytes: b, hash } = p
+            && seen.insert(hash)
+        {
+            hashes.push(hash);
+            bytes.push(b);
+        }
+    }
+    (hashes, bytes)
 }
 
 /// Marks buckets that the current head does not name, and deletes those
@@ -629,18 +644,18 @@ impl Buckets for PgBuckets {
         let len = i64::from(at.len);
         let head = self.digest;
         let bytes = self.store.pool.run(move |slot| {
-            let client = slot.client()?;
             let err = |e: postgres::Error| db_error(&target, "cannot read the vault from", &e);
             // LIMIT 1: duplicate rows (a dropped primary key) are bytes to
             // check like any others, not a reason to retry for ever. Bytes
             // of another length than the signed one are not even sent: a
             // row can be 1 GB, a request must not cost that.
+            let (client, statement) = slot.prepared(
+                "SELECT CASE WHEN octet_length(bytes)::bigint = $3 THEN bytes END \
+                 FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
+                err,
+            )?;
             let row: Option<Option<Vec<u8>>> = client
-                .query_opt(
-                    "SELECT CASE WHEN octet_length(bytes)::bigint = $3 THEN bytes END \
-                     FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
-                    &[&vault, &&hash[..], &len],
-                )
+                .query_opt(&statement, &[&vault, &&hash[..], &len])
                 .map_err(err)?
                 .map(|r| col(&target, &r, 0))
                 .transpose()?;
@@ -698,17 +713,23 @@ struct PgLocked {
     conn: Option<Conn>,
     /// The counter of the head this write started from.
     read: Option<i64>,
+    /// The head row as read when the lock was taken.
+    row: Option<HeadRow>,
 }
 
 impl Locked for PgLocked {
     fn head(&mut self) -> Result<Snapshot> {
         let conn = self.conn.as_ref().ok_or_else(lost)?;
-        let target = self.store.0.target.clone();
-        // Under the lock the head is read from the database, but its bytes
-        // only when they are not the head this process kept (verified).
-        let known = self.store.kept().map(|(d, _)| d);
-        let row =
-            conn.run_again_if_stale(CALL_LIMIT, move |slot| read_head(slot, &target, known))?;
+        // Under the lock the head was read from the database, but its bytes
+        // only when they were not the head this process kept (verified).
+        let row = match self.row.take() {
+            Some(row) => row,
+            None => {
+                let target = self.store.0.target.clone();
+                let known = self.store.kept().map(|(d, _)| d);
+                conn.run(CALL_LIMIT, move |slot| read_head(slot, &target, known))?
+            }
+        };
         self.read = Some(row.counter);
         match self.store.snapshot_of(row)? {
             Some(s) => Ok(s),
@@ -814,7 +835,9 @@ fn lost() -> Error {
 }
 
 /// The compare-and-swap: the head where the counter is still `read`, the
-/// new buckets, a notification, one commit.
+/// new buckets, a notification, in one statement (one round trip: a
+/// server's commits wait on each other, so every round trip in a commit is
+/// one in every commit), then the commit.
 fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<()> {
     let err = |e: postgres::Error| {
         if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
@@ -823,29 +846,34 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
         db_error(target, "cannot write the vault to", &e)
     };
     let vault = vault_id(&new.head)?;
-    let client = slot.client()?;
-    let counter: Option<i64> = client
+    let (hashes, bytes) = new_buckets(&new.parts);
+    // The buckets go in only if the head did (a lost race writes nothing);
+    // data-modifying parts of a WITH all run, whatever the query reads.
+    let (client, statement) = slot.prepared(
+        "WITH h AS ( \
+           UPDATE sso_secrets_head SET counter = counter + 1, head = $1, vault = $2 \
+           WHERE counter = $3 RETURNING counter \
+         ), b AS ( \
+           INSERT INTO sso_secrets_bucket (vault, hash, bytes) \
+           SELECT $2, t.hash, t.bytes FROM unnest($4::bytea[], $5::bytea[]) AS t(hash, bytes) \
+           WHERE EXISTS (SELECT 1 FROM h) \
+           ON CONFLICT (vault, hash) DO UPDATE SET bytes = EXCLUDED.bytes, unreferenced_since = NULL \
+         ) \
+         SELECT h.counter FROM h, pg_notify($6, h.counter::text)",
+        err,
+    )?;
+    let published = client
         .query_opt(
-            "UPDATE sso_secrets_head SET counter = counter + 1, head = $1, vault = $2 \
-             WHERE counter = $3 RETURNING counter",
-            &[&new.head, &vault, &read],
+            &statement,
+            &[&new.head, &vault, &read, &hashes, &bytes, &CHANNEL],
         )
-        .map_err(err)?
-        .map(|r| col(target, &r, 0))
-        .transpose()?;
-    let Some(counter) = counter else {
+        .map_err(err)?;
+    if published.is_none() {
         client.batch_execute("ROLLBACK").map_err(err)?;
         return Err(Error::Temporary(format!(
             "the vault in {target} changed while this write was prepared; nothing was written, retry"
         )));
-    };
-    insert_buckets(client, vault, &new.parts).map_err(err)?;
-    client
-        .execute(
-            "SELECT pg_notify($1, $2)",
-            &[&CHANNEL, &counter.to_string()],
-        )
-        .map_err(err)?;
+    }
     client.batch_execute("COMMIT").map_err(|e| {
         // The commit may or may not have landed: say so.
         let e = err(e);
