@@ -50,6 +50,14 @@ impl Addr {
                     "--listen unix: needs a path, e.g. unix:/run/sso-secrets/serve.sock".into(),
                 ));
             }
+            // sun_path holds 108 bytes, the terminating NUL included.
+            if path.len() > 107 {
+                return Err(Error::Usage(format!(
+                    "--listen unix:PATH: the path is {} bytes, and a Unix socket's path holds at \
+                     most 107; choose a shorter one, such as /run/sso-secrets/serve.sock",
+                    path.len()
+                )));
+            }
             return Ok(Addr::Unix(PathBuf::from(path)));
         }
         resolve(listen).map(Addr::Tcp)
@@ -171,7 +179,8 @@ fn bind_unix(path: &Path, mode: u32) -> Result<(std::os::unix::net::UnixListener
     let fail = |e| Error::io(format!("cannot listen on {shown}"), e);
     // tempfile creates the directory 0700.
     let private = tempfile::Builder::new()
-        .prefix(".sso-secrets-")
+        // Short: the staged path must fit in sun_path too.
+        .prefix(".sso-")
         .tempdir_in(parent)
         .map_err(fail)?;
     let staged = private.path().join("s");
@@ -200,6 +209,8 @@ mod tests {
             matches!(Addr::parse("unix:/run/x.sock"), Ok(Addr::Unix(p)) if p == Path::new("/run/x.sock"))
         );
         assert!(matches!(Addr::parse("unix:"), Err(Error::Usage(_))));
+        let long = format!("unix:/{}", "s".repeat(107));
+        assert!(matches!(Addr::parse(&long), Err(Error::Usage(_))));
         assert!(matches!(Addr::parse("nowhere"), Err(Error::Usage(_))));
         assert_eq!(Peer::Unix.to_string(), "unix");
         assert_eq!(
