@@ -285,10 +285,17 @@ impl Store for PgStore {
         // writer reads it next, and each job is a hand-over to the
         // connection's thread and back.
         let known = self.kept().map(|(d, _)| d);
-        let locked = conn.run_again_if_stale(timeout.saturating_add(CALL_LIMIT), move |slot| {
-            lock(slot, &target, timeout)?;
-            read_head(slot, &target, known)
-        });
+        let locked =
+            conn.run_again_if_stale(timeout.saturating_add(CALL_LIMIT), move |slot| match lock(
+                slot, &target, timeout, known,
+            )? {
+                Some(counter) => Ok(HeadRow {
+                    counter,
+                    digest: known.map(|d| d.to_vec()).unwrap_or_default(),
+                    bytes: None,
+                }),
+                None => read_head(slot, &target, known),
+            });
         match locked {
             Ok(row) => Ok(Box::new(PgLocked {
                 store: self.clone(),
@@ -455,23 +462,49 @@ pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Erro
 
 /// Opens a transaction and takes the writer lock in it, waiting at most
 /// `timeout`. The lock ends with the transaction (and with the connection,
-/// if the process dies).
-fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
+/// if the process dies). When the lock was free and the head is still the
+/// one whose digest is `known`, returns the head's counter, read in the
+/// same round trip.
+fn lock(
+    slot: &mut Slot,
+    target: &Target,
+    timeout: Duration,
+    known: Option<Digest>,
+) -> Result<Option<i64>> {
     let err = |e: postgres::Error| db_error(target, "cannot lock the vault in", &e);
     let client = slot.client()?;
-    // The first try goes with the BEGIN: one round trip when the lock is
-    // free, as it is for a server's group commit.
+    // The first try goes with the BEGIN, and with the question whether the
+    // head is still the one this process kept: one round trip when the
+    // lock is free, as it is for a server's group commit. (The digest is
+    // this process's own hex; nothing from outside goes into the text.)
+    let mut first = format!("BEGIN; SELECT pg_try_advisory_xact_lock({LOCK_KEY})");
+    if let Some(known) = known {
+        first.push_str("; SELECT h.counter, sha256(h.head) = decode('");
+        for b in known {
+            first.push_str(&format!("{b:02x}"));
+        }
+        first.push_str(&format!(
+            "', 'hex') AND m.schema_version = {SCHEMA_VERSION} \
+             FROM sso_secrets_head h CROSS JOIN sso_secrets_meta m"
+        ));
+    }
     let first = client
-        .simple_query(&format!(
-            "BEGIN; SELECT pg_try_advisory_xact_lock({LOCK_KEY})"
-        ))
-        .map_err(err)?;
-    let got = first.iter().any(|m| match m {
-        postgres::SimpleQueryMessage::Row(r) => r.get(0) == Some("t"),
-        _ => false,
+        .simple_query(&first)
+        .map_err(|e| no_vault_or(target, &e))?;
+    let mut rows = first.iter().filter_map(|m| match m {
+        postgres::SimpleQueryMessage::Row(r) => Some(r),
+        _ => None,
     });
+    let got = rows.next().is_some_and(|r| r.get(0) == Some("t"));
     if got {
-        return Ok(());
+        // The head's counter when its digest is the known one; otherwise
+        // the caller reads the head.
+        let same = rows
+            .next()
+            .filter(|r| r.get(1) == Some("t"))
+            .and_then(|r| r.get(0))
+            .and_then(|c| c.parse::<i64>().ok());
+        return Ok(same);
     }
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
@@ -484,7 +517,7 @@ fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
             0,
         )?;
         if got {
-            return Ok(());
+            return Ok(None);
         }
         if start.elapsed() >= timeout {
             return Err(Error::Temporary(format!(
