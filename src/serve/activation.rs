@@ -9,16 +9,51 @@
 //! checking that the descriptor is a socket of the kind asked for, and
 //! marks it close-on-exec.
 
+use super::listen::{Addr, Listener};
 use crate::error::{Error, Result};
 use nix::sys::socket::{getsockopt, sockopt};
+use std::path::{Path, PathBuf};
 
 /// The socket systemd passed.
 pub(crate) enum Passed {
     /// A TCP listening socket (`ListenStream=PORT` or `ADDR:PORT`).
     Tcp(std::net::TcpListener),
-    /// A Unix stream socket (`ListenStream=/path`): the server does not
-    /// listen on Unix sockets yet, so this is refused where it is used.
+    /// A Unix stream socket (`ListenStream=/path`), as `--listen
+    /// unix:PATH` would bind; its mode is the unit's `SocketMode=`.
     Unix(std::os::unix::net::UnixListener),
+}
+
+impl Passed {
+    /// Where it listens, for the checks `--listen` gets (TLS beyond
+    /// loopback, which fronts may be trusted).
+    pub(crate) fn addr(&self) -> Result<Addr> {
+        let fail = |e| Error::io("cannot read the address of the socket systemd passed", e);
+        Ok(match self {
+            Passed::Tcp(l) => Addr::Tcp(l.local_addr().map_err(fail)?),
+            Passed::Unix(l) => {
+                let a = l.local_addr().map_err(fail)?;
+                // An abstract socket (`ListenStream=@name`) has no path.
+                Addr::Unix(a.as_pathname().map_or_else(PathBuf::new, Path::to_path_buf))
+            }
+        })
+    }
+
+    /// The listener to accept on; needs a runtime.
+    pub(crate) fn into_listener(self) -> Result<Listener> {
+        let fail = |e| Error::io("cannot use the socket systemd passed", e);
+        Ok(match self {
+            Passed::Tcp(l) => {
+                l.set_nonblocking(true).map_err(fail)?;
+                Listener::Tcp(tokio::net::TcpListener::from_std(l).map_err(fail)?)
+            }
+            // systemd made the socket's file and removes it: no
+            // SocketFile to clean up.
+            Passed::Unix(l) => {
+                l.set_nonblocking(true).map_err(fail)?;
+                Listener::Unix(tokio::net::UnixListener::from_std(l).map_err(fail)?, None)
+            }
+        })
+    }
 }
 
 /// The socket passed by the service manager, if any. `None` without

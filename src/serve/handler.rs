@@ -1,28 +1,27 @@
 //! One HTTP request: route it, parse it into an operation, take the Bearer
-//! token as the credential, and let the local backend answer. A put's body
+//! token as the credential (or, for a request without one from a trusted
+//! front, the server's token: [`super::front`]), and let the local backend
+//! answer. A put's body
 //! is read only once its token has opened its slot and may write the
 //! scope, and only until the request's one deadline. Reads run on the
 //! request's task (they are short and touch only the page cache); writes
 //! go to the group-commit writer.
 
 use super::answer::{self, Answer};
+use super::front::{Front, Refusal};
+use super::listen::Peer;
 use super::log::{Entry, Log};
 use super::metrics::{self, Metrics};
 use super::reason;
 use super::route::{self, BodyForm, Miss, Target};
 use super::writer::Writer;
-use crate::credentials::MAX_BODY;
 use crate::error::{Error, Result};
 use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
 use crate::ops::{Backend, Principal};
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::{Credential, Unlocker};
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{
-    ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue,
-};
-use std::net::IpAddr;
+use hyper::header::{ALLOW, AUTHORIZATION, CONNECTION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -37,15 +36,9 @@ pub(crate) struct State {
     pub metrics: Arc<Metrics>,
     /// Whether `/metrics` is answered here (not with `--metrics-listen`).
     pub metrics_here: bool,
+    /// `--trusted-front`.
+    pub front: Option<Front>,
 }
-
-/// Room for the JSON around a 1 MiB secret and a few escapes in it; a
-/// larger body is refused as an oversized secret without being read.
-const JSON_SLACK: usize = 4096;
-
-/// Largest buffer reserved for a body before its bytes arrive: a declared
-/// length is a promise, not yet memory worth holding.
-const RESERVE: usize = 64 * 1024;
 
 /// Answers one request from `peer`, whose first byte came at `began`,
 /// logs it and counts it.
@@ -53,7 +46,7 @@ pub(crate) async fn handle(
     state: &State,
     req: hyper::Request<Incoming>,
     began: Instant,
-    peer: IpAddr,
+    peer: Peer,
 ) -> Answer {
     let start = Instant::now();
     let method = req.method().clone();
@@ -71,11 +64,15 @@ pub(crate) async fn handle(
         }
         Ok(m) => {
             let deadline = began + state.request_timeout;
-            (Some(m.template), operation(state, &m, req, deadline).await)
+            (
+                Some(m.template),
+                operation(state, &m, req, deadline, peer).await,
+            )
         }
     };
     let Outcome {
         principal,
+        caller,
         mut response,
         reason,
         detail,
@@ -107,6 +104,7 @@ pub(crate) async fn handle(
         status,
         duration,
         principal: &principal,
+        caller: caller.as_deref(),
         reason,
         detail: detail.as_deref(),
     });
@@ -172,6 +170,8 @@ fn health(vault: &VaultConfig) -> Outcome {
 /// detail for the log (the answer carries only a generic reason).
 struct Outcome {
     principal: Principal,
+    /// A front request: `front:<marker>` for the log.
+    caller: Option<String>,
     response: Answer,
     /// One word for the log and the metrics (see [`reason`]).
     reason: Option<&'static str>,
@@ -182,6 +182,7 @@ impl Outcome {
     fn anonymous(response: Answer) -> Outcome {
         Outcome {
             principal: Principal::Unknown,
+            caller: None,
             response,
             reason: None,
             detail: None,
@@ -201,6 +202,7 @@ impl Outcome {
     fn refused(error: &Error, detail: String) -> Outcome {
         Outcome {
             principal: Principal::Unknown,
+            caller: None,
             response: answer::failure(error, None),
             reason: Some(reason::of(error, None)),
             detail: Some(detail),
@@ -213,6 +215,7 @@ async fn operation(
     m: &route::Matched,
     req: hyper::Request<Incoming>,
     deadline: Instant,
+    peer: Peer,
 ) -> Outcome {
     let (head, body) = req.into_parts();
     let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
@@ -226,10 +229,52 @@ async fn operation(
                 .because("bad_request", Some(bad.0.into()));
         }
     };
-    let token = match bearer(&head.headers) {
-        Ok(t) => t,
-        Err(e) => return Outcome::refused(&e, e.detail()),
+    // No Authorization, from a trusted front: the server's token, for the
+    // user the front named. Anything else: the request's own Bearer token.
+    let front = state
+        .front
+        .as_ref()
+        .filter(|f| !head.headers.contains_key(AUTHORIZATION) && f.trusts(peer));
+    let Some(front) = front else {
+        let token = match bearer(&head.headers) {
+            Ok(t) => t,
+            Err(e) => return Outcome::refused(&e, e.detail()),
+        };
+        return perform(state, parts, form, head, body, deadline, token).await;
     };
+    let header = head.headers.get("user-id").map(HeaderValue::as_bytes);
+    let (user, out) = match front.user_of(header, &parts) {
+        Ok(user) => {
+            let token = front.token();
+            (
+                user,
+                perform(state, parts, form, head, body, deadline, token).await,
+            )
+        }
+        Err(Refusal::BadRequest(why)) => (
+            None,
+            Outcome::anonymous(answer::bad_request(why)).because("bad_request", Some(why.into())),
+        ),
+        Err(Refusal::Denied(e, user)) => (user, Outcome::refused(&e, e.detail())),
+    };
+    Outcome {
+        principal: front.principal(&out.principal, user.clone()),
+        caller: Some(front.caller(user.as_ref())),
+        ..out
+    }
+}
+
+/// The operation in `parts` with `token`: its put's body read once the
+/// token may write there, then the backend's answer.
+async fn perform(
+    state: &State,
+    parts: route::RequestParts,
+    form: Option<BodyForm>,
+    head: hyper::http::request::Parts,
+    body: Incoming,
+    deadline: Instant,
+    token: SecretString,
+) -> Outcome {
     let body = match form {
         None => None,
         Some(form) => {
@@ -239,16 +284,18 @@ async fn operation(
             if let Err(e) = checked {
                 return Outcome {
                     principal,
+                    caller: None,
                     response: answer::failure(&e, None),
                     reason: Some(reason::of(&e, None)),
                     detail: Some(parts.redact(&e.detail())),
                 };
             }
-            match read_body(&head.headers, body, form, deadline).await {
+            match super::body::read_body(&head.headers, body, form, deadline).await {
                 Ok(b) => Some(b),
                 Err((response, word, why)) => {
                     return Outcome {
                         principal,
+                        caller: None,
                         response,
                         reason: Some(word),
                         detail: Some(why),
@@ -275,12 +322,14 @@ async fn operation(
     match result {
         Ok(reply) => Outcome {
             principal,
+            caller: None,
             response: answer::success(reply),
             reason: None,
             detail: None,
         },
         Err(e) => Outcome {
             principal,
+            caller: None,
             response: answer::failure(&e, body_len),
             reason: Some(reason::of(&e, body_len)),
             detail: Some(names.redact(&e.detail())),
@@ -330,110 +379,6 @@ fn bearer(headers: &HeaderMap) -> Result<SecretString> {
     Ok(SecretString::new(token.to_string()))
 }
 
-fn is_octet_stream(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/octet-stream"))
-}
-
-/// A body the backend will refuse as larger than 1 MiB, after its
-/// credential, scope and read-only checks (which outrank the body's).
-fn oversized() -> SecretBytes {
-    SecretBytes::new(vec![0; MAX_BODY + 1])
-}
-
-/// A request whose body could not be used: the answer, and the reason and
-/// detail for the log.
-type BodyFailure = (Answer, &'static str, String);
-
-/// The secret of a put: the raw body, or the `secret` of a JSON body,
-/// read until `deadline` (then 408).
-async fn read_body(
-    headers: &HeaderMap,
-    body: Incoming,
-    form: BodyForm,
-    deadline: Instant,
-) -> std::result::Result<SecretBytes, BodyFailure> {
-    let raw = form == BodyForm::Raw || is_octet_stream(headers);
-    let cap = if raw { MAX_BODY } else { MAX_BODY + JSON_SLACK };
-    let collected = tokio::time::timeout_at(deadline.into(), collect(headers, body, cap)).await;
-    let Ok(collected) = collected else {
-        return Err((
-            answer::text(408, "the request came too slowly\n"),
-            "timeout",
-            "the request was not complete within --header-timeout".into(),
-        ));
-    };
-    let Some(bytes) = collected? else {
-        return Ok(oversized());
-    };
-    if raw {
-        return Ok(bytes);
-    }
-    json_secret(&bytes).map_err(|e| (answer::not_json(), "not_json", e.detail()))
-}
-
-/// Reads at most `cap` bytes; `None` when the body is longer (the rest is
-/// never read).
-async fn collect(
-    headers: &HeaderMap,
-    mut body: Incoming,
-    cap: usize,
-) -> std::result::Result<Option<SecretBytes>, BodyFailure> {
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > cap as u64) {
-        return Ok(None);
-    }
-    let reserve = declared.map_or(0, |n| usize::try_from(n).unwrap_or(RESERVE).min(RESERVE));
-    let mut out = SecretBytes::new(Vec::with_capacity(reserve));
-    loop {
-        let frame = match body.frame().await {
-            None => return Ok(Some(out)),
-            Some(Err(e)) => {
-                return Err((
-                    answer::bad_request("cannot read the request body"),
-                    "bad_request",
-                    format!("cannot read the request body: {e}"),
-                ));
-            }
-            Some(Ok(frame)) => frame,
-        };
-        if let Ok(data) = frame.into_data() {
-            if out.len() + data.len() > cap {
-                return Ok(None);
-            }
-            out.expose_mut().extend_from_slice(&data);
-        }
-    }
-}
-
-/// putSSOSecret's JSON: `{"secret":"…"}`. Errors never quote the body.
-fn json_secret(body: &SecretBytes) -> Result<SecretBytes> {
-    #[derive(serde::Deserialize)]
-    struct Put {
-        secret: String,
-    }
-    match serde_json::from_slice::<Put>(body.expose()) {
-        Ok(p) => Ok(SecretBytes::new(p.secret.into_bytes())),
-        Err(e) if e.classify() == serde_json::error::Category::Data => Err(Error::WrongFormat(
-            "the body must be a JSON object with a string field \"secret\" \
-             (or send the raw secret with Content-Type: application/octet-stream)"
-                .into(),
-        )),
-        Err(e) => Err(Error::WrongFormat(format!(
-            "the body is not JSON (line {}, column {}); send {{\"secret\":\"…\"}} \
-             or the raw secret with Content-Type: application/octet-stream",
-            e.line(),
-            e.column()
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,21 +393,5 @@ mod tests {
         }
         h.insert(AUTHORIZATION, HeaderValue::from_static("bearer ssos_abc"));
         assert!(matches!(bearer(&h), Ok(t) if t.expose() == "ssos_abc"));
-    }
-
-    #[test]
-    fn json_errors_never_echo_the_body() {
-        let s = |b: &str| json_secret(&SecretBytes::new(b.as_bytes().to_vec()));
-        assert_eq!(s(r#"{"secret":"a\nb"}"#).unwrap().expose(), b"a\nb");
-        for bad in [
-            r#"{"secret":12345}"#,
-            r#"{"secret":{"x":"hunter2"}}"#,
-            "hunter2",
-            "{}",
-        ] {
-            let e = s(bad).unwrap_err();
-            assert!(matches!(e, Error::WrongFormat(_)), "{bad}");
-            assert!(!e.detail().contains("hunter2") && !e.detail().contains("12345"));
-        }
     }
 }

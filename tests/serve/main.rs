@@ -3,8 +3,11 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod error_bodies;
+mod front;
+mod front_checks;
 mod harness;
 mod hostile;
+mod nginx;
 mod postgres;
 mod robustness;
 mod service;

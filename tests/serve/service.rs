@@ -499,8 +499,9 @@ fn socket_activation_serves_on_the_socket_systemd_passed() {
 }
 
 #[test]
-fn a_passed_socket_keeps_the_tls_rule_and_a_unix_one_is_refused() {
-    let v = Vault::new();
+fn a_passed_socket_keeps_the_listen_rules_and_a_unix_one_is_served() {
+    let (v, token) = vault_with_token();
+    v.put_sso("demo", "alice", b"s3cret-value");
     let refused = |at: &str, args: &[&str]| {
         let (child, _) = activated(&v, at, "self", args);
         let out = child.wait_with_output().unwrap();
@@ -519,11 +520,34 @@ fn a_passed_socket_keeps_the_tls_rule_and_a_unix_one_is_refused() {
     let h = Http::new(&format!("http://127.0.0.1:{port}"), None);
     assert_eq!(h.get("/healthz", None).status, 200);
     drop(s);
+
+    // A Unix socket (ListenStream=/path): served as --listen unix: is,
+    // and, like it, never with TLS.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sock");
-    let (code, err) = refused(&format!("unix:{}", path.display()), &[]);
+    let at = format!("unix:{}", path.display());
+    let (code, err) = refused(&at, &["--tls-cert", "c.pem", "--tls-key", "k.pem"]);
     assert_eq!(code, Some(2), "{err}");
-    assert!(err.contains("Unix socket"), "{err}");
+    assert!(err.contains("--tls-cert is for TCP"), "{err}");
+    std::fs::remove_file(&path).unwrap();
+    let (child, _) = activated(&v, &at, "self", &[]);
+    let s = Server::attach(child);
+    assert_eq!(s.base, at);
+    let mut c = std::os::unix::net::UnixStream::connect(&path).unwrap();
+    write!(
+        c,
+        "GET /getSSOSecret/demo HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\
+         user-id: alice\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with("\r\n\r\ns3cret-value"), "{answer}");
+    let (status, log) = s.stop();
+    assert!(status.success(), "{status:?} {log:?}");
+    // The socket is systemd's: the server leaves it where it was.
+    assert!(path.exists());
 }
 
 // --------------------------------------------------------------- metrics
