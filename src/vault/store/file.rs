@@ -125,8 +125,11 @@ fn warning(path: &Path, meta: &fs::Metadata) -> Option<String> {
     })
 }
 
+/// This process's effective user id, asked once: nothing in it changes
+/// its ids, and a server would otherwise ask on every request.
 fn my_uid() -> u32 {
-    nix::unistd::geteuid().as_raw()
+    static EUID: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *EUID.get_or_init(|| nix::unistd::geteuid().as_raw())
 }
 
 /// Refuses a file another user owns: they could swap or read it.
