@@ -9,6 +9,7 @@
 
 pub(crate) mod apihub;
 pub mod assets;
+pub(crate) mod base58;
 pub(crate) mod cli;
 pub mod commands;
 pub mod credentials;

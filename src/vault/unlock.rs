@@ -56,7 +56,7 @@ pub(super) fn parse_token(text: &str) -> Result<ParsedToken> {
         return Err(bad());
     }
     let body = text.strip_prefix(TOKEN_PREFIX).ok_or_else(bad)?;
-    let raw = zeroize::Zeroizing::new(bs58::decode(body).into_vec().map_err(|_| bad())?);
+    let raw = crate::base58::decode(body).ok_or_else(bad)?;
     let (format, rest) = match raw.len() {
         48 => (1, &raw[..]),
         49 if raw[0] == 2 || raw[0] == 3 => (u16::from(raw[0]), &raw[1..]),
