@@ -28,7 +28,9 @@ PY
 V=$W/vault
 $OLD --vault $V --no-input --passphrase-file $W/pass init >/dev/null 2>&1
 $OLD --vault $V --no-input --passphrase-file $W/pass import $W/plain.jsonl 2>/dev/null
-$OLD --vault $V --no-input --passphrase-file $W/pass token create b --write > $W/token 2>/dev/null
+# TOKEN_ARGS="--app bench --write": a scoped write token, whose reads check
+# its scope's partition record (as a deployment's per-app tokens do).
+$OLD --vault $V --no-input --passphrase-file $W/pass token create b ${TOKEN_ARGS:---write} > $W/token 2>/dev/null
 printf 'a fresh forty-byte value for put-sso ...' > $W/body
 if [ "${CLI:-yes}" != no ]; then
 hyperfine -N -w 3 -r ${RUNS:-30} --export-json $W/get.json \

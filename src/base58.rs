@@ -30,8 +30,7 @@ pub(crate) fn decode(text: &str) -> Option<Zeroizing<Vec<u8>>> {
     // The number, little-endian in 32-bit limbs: five digits (< 29.3 bits)
     // per limb at most, so the vector never grows (a reallocation would
     // leave a copy behind that is not zeroized).
-    let mut limbs: Zeroizing<Vec<u32>> =
-        Zeroizing::new(Vec::with_capacity(text.len() / 5 + 2));
+    let mut limbs: Zeroizing<Vec<u32>> = Zeroizing::new(Vec::with_capacity(text.len() / 5 + 2));
     for chunk in text[zeros..].chunks(5) {
         let mut value = 0u64;
         let mut scale = 1u64;

@@ -2,11 +2,58 @@
 //! scope that scoped write tokens write (format 3); finding, authenticating
 //! and reading the one bucket a lookup needs.
 
+use super::format::Header;
 use super::format::{self, BucketRef, EntryRef, RawEntry};
 use super::keys::{Entry, ScopeKeys};
+use super::record::Record;
 use super::{BASE, ParsedBucket, Seen, Table, Vault, cache, store};
 use crate::crypto::SIG_LEN;
 use crate::error::{Error, Result};
+use std::cell::RefCell;
+use std::sync::Arc;
+
+thread_local! {
+    /// Scope records that verified, for a server that opens the same parse
+    /// on every request: rebuilding a record's signed message (its whole
+    /// bucket table) to find the verdict in [`cache::verify`] cost more
+    /// than the lookup itself.
+    static RECORDS_OK: RefCell<RecordsOk> = RefCell::default();
+}
+
+/// The records of one parse (header and records, held here so that their
+/// allocations stay theirs) that verified with a data verify key. A
+/// header or records shared through an `Arc` never change (a write changes
+/// its own copy, a new allocation), and the message is built from them
+/// alone: the same pair gives the same verdict.
+#[derive(Default)]
+struct RecordsOk {
+    parse: Option<(Arc<Header>, Arc<Vec<Record>>)>,
+    /// (record index, data verify key) that verified.
+    ok: Vec<(usize, [u8; 32])>,
+}
+
+impl RecordsOk {
+    fn same(&self, header: &Arc<Header>, records: &Arc<Vec<Record>>) -> bool {
+        self.parse
+            .as_ref()
+            .is_some_and(|(h, r)| Arc::ptr_eq(h, header) && Arc::ptr_eq(r, records))
+    }
+
+    fn holds(&self, h: &Arc<Header>, r: &Arc<Vec<Record>>, k: usize, key: &[u8; 32]) -> bool {
+        self.same(h, r) && self.ok.iter().any(|(i, v)| *i == k && v == key)
+    }
+
+    /// Only the latest parse is kept: memory stays one head's worth.
+    fn add(&mut self, h: &Arc<Header>, r: &Arc<Vec<Record>>, k: usize, key: [u8; 32]) {
+        if !self.same(h, r) {
+            self.parse = Some((h.clone(), r.clone()));
+            self.ok.clear();
+        }
+        if self.ok.len() < 64 {
+            self.ok.push((k, key));
+        }
+    }
+}
 
 impl Vault {
     /// Number of bucket tables: the base and one partition per listed writer.
@@ -48,12 +95,20 @@ impl Vault {
         if let Some(ok) = cell.get() {
             return ok;
         }
+        let key = self.keys.verify_key;
+        if RECORDS_OK.with_borrow(|m| m.holds(&self.header, &self.records, k, &key)) {
+            cell.set(Some(true));
+            return true;
+        }
         let w = &self.header.writers[k];
         let r = &self.records[k];
         let ok = r
-            .signer_key(&self.keys.verify_key, w)
+            .signer_key(&key, w)
             .zip(r.message(&self.header.vault_id, &self.header.epoch, w).ok())
             .is_some_and(|(key, msg)| Seen::OnDisk.verify(&key, &msg, &r.sig));
+        if ok {
+            RECORDS_OK.with_borrow_mut(|m| m.add(&self.header, &self.records, k, key));
+        }
         cell.set(Some(ok));
         ok
     }
