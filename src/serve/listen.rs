@@ -155,14 +155,28 @@ fn bind_unix(path: &Path, mode: u32) -> Result<(std::os::unix::net::UnixListener
     use std::os::unix::fs::FileTypeExt;
     let shown = format!("unix:{}", path.display());
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_socket() => {
-            if std::os::unix::net::UnixStream::connect(path).is_ok() {
+        Ok(m) if m.file_type().is_socket() => match std::os::unix::net::UnixStream::connect(path) {
+            Ok(_) => {
                 return Err(Error::failure(format!(
                     "cannot listen on {shown}: a server is answering on that socket"
                 )));
             }
-            // Nobody answers: left by a server that died; replaced below.
-        }
+            // Nobody listens (refused), or it went meanwhile: left by a
+            // server that died; replaced below.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound
+                ) => {}
+            // Not ours to judge (another user's socket, say): a server may
+            // well be answering there, so it is left alone.
+            Err(e) => {
+                return Err(Error::failure(format!(
+                    "cannot listen on {shown}: a socket is at that path and this user cannot \
+                     tell whether a server answers on it ({e}); remove it or choose another"
+                )));
+            }
+        },
         Ok(_) => {
             return Err(Error::failure(format!(
                 "cannot listen on {shown}: something that is not a socket is at that path; \
