@@ -61,6 +61,9 @@ const WATCH_AT_MOST: Duration = Duration::from_millis(10);
 /// A process collects unreferenced buckets after a commit at most this
 /// often (each collection scans the bucket table).
 const COLLECT_EVERY: Duration = Duration::from_secs(5);
+/// Bucket rows a collection deletes per statement (a bucket of a vault of
+/// 1,000,000 secrets is about 70 KiB).
+const COLLECT_CHUNK: i64 = 1000;
 /// Bucket bytes a process keeps (they are named by their hash, so a kept
 /// bucket is never stale). A database's buckets are not in the page cache
 /// as a file's are: a server holds a vault of 1,000,000 secrets (about
@@ -111,6 +114,8 @@ struct Inner {
     kept: RwLock<Option<(Digest, Arc<HeadRead>)>>,
     /// When this process last collected unreferenced buckets.
     collected: Mutex<Option<Instant>>,
+    /// A collection is running.
+    collecting: AtomicBool,
     /// The SHA-256 of the head a watcher last read, and when it asked: an
     /// answer says what the head was when the question was sent, and a
     /// late answer (a slow database, or a network attacker holding it
@@ -182,6 +187,7 @@ impl PgStore {
             target,
             kept: RwLock::new(None),
             collected: Mutex::new(None),
+            collecting: AtomicBool::new(false),
             confirmed: Mutex::new(None),
             watching: AtomicBool::new(false),
             buckets: Mutex::default(),
@@ -213,11 +219,14 @@ impl PgStore {
     }
 
     /// Whether this process should collect now (and note that it does).
+    /// One at a time: a collection that outlasts [`COLLECT_EVERY`] is not
+    /// joined by another.
     fn collection_due(&self) -> bool {
         let Ok(mut last) = self.0.collected.lock() else {
             return false;
         };
-        let due = last.is_none_or(|t| t.elapsed() >= COLLECT_EVERY);
+        let due = last.is_none_or(|t| t.elapsed() >= COLLECT_EVERY)
+            && !self.0.collecting.swap(true, Ordering::Relaxed);
         if due {
             *last = Some(Instant::now());
         }
@@ -633,7 +642,7 @@ fn new_buckets(parts: &[Part]) -> (Vec<&[u8]>, Vec<&[u8]>) {
 /// no commit lands between reading the head and marking. A head that does
 /// not parse collects nothing.
 fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::Error> {
-    client.batch_execute("BEGIN")?;
+    client.batch_execute("BEGIN; SET LOCAL statement_timeout = '60s'")?;
     let head: Option<Vec<u8>> = client
         .query_one("SELECT head FROM sso_secrets_head FOR SHARE", &[])?
         .try_get(0)
@@ -650,14 +659,29 @@ fn collect(client: &mut postgres::Client) -> std::result::Result<(), postgres::E
         ),
         &[&live],
     )?;
-    client.execute(
-        &format!(
-            "DELETE FROM sso_secrets_bucket b \
-             WHERE unreferenced_since < now() - interval '60 seconds' AND {unreferenced}"
-        ),
-        &[&live],
-    )?;
-    client.batch_execute("COMMIT")
+    client.batch_execute("COMMIT")?;
+    // Deleting holds no lock on the head (writers would wait on it for as
+    // long as the deletes take: seconds, at a thousand puts a second). A
+    // row marked unreferenced is named again only by a commit that inserts
+    // it, which clears the mark; each DELETE checks the mark and the live
+    // set on the row version it removes. In chunks, each its own short
+    // transaction, so a process that exits meanwhile (a command-line
+    // writer) leaves what it did done.
+    loop {
+        let deleted = client.execute(
+            &format!(
+                "DELETE FROM sso_secrets_bucket b \
+                 WHERE b.ctid = ANY(ARRAY( \
+                   SELECT c.ctid FROM sso_secrets_bucket c \
+                   WHERE c.unreferenced_since < now() - interval '60 seconds' LIMIT $2)) \
+                 AND b.unreferenced_since < now() - interval '60 seconds' AND {unreferenced}"
+            ),
+            &[&live, &COLLECT_CHUNK],
+        )?;
+        if deleted < COLLECT_CHUNK as u64 {
+            return Ok(());
+        }
+    }
 }
 
 /// Reads buckets by hash, through the process's cache.
@@ -814,23 +838,27 @@ impl Locked for PgLocked {
         let out = conn.run(limit, move |slot| {
             publish(slot, &target, read, &new).map(|sent| (new, sent))
         });
-        if out.is_ok() && self.store.collection_due() {
-            // After the answer, before the connection serves anyone else.
-            // Best effort: a failure leaves garbage for the next one, never
-            // a missing bucket.
-            conn.queue(|slot| {
-                if !matches!(slot.client().map(collect), Ok(Ok(()))) {
-                    slot.reset();
-                }
-            });
-        }
         let out = match out {
             Err(Error::Temporary(d)) if conn.given_up() => Err(Error::Temporary(format!(
                 "{d} (the write may or may not have been stored)"
             ))),
             other => other,
         };
-        self.store.0.pool.give(conn);
+        if out.is_ok() && self.store.collection_due() {
+            // After the answer, on this connection, which then closes
+            // instead of going back to the pool: the next writer or reader
+            // must not queue behind a collection. Best effort: a failure
+            // leaves garbage for the next one, never a missing bucket.
+            let inner = self.store.0.clone();
+            conn.queue(move |slot| {
+                if !matches!(slot.client().map(collect), Ok(Ok(()))) {
+                    slot.reset();
+                }
+                inner.collecting.store(false, Ordering::Relaxed);
+            });
+        } else {
+            self.store.0.pool.give(conn);
+        }
         let (new, sent) = out?;
         // What this write published is what its next read will need: the
         // head (verified by this writer before publishing) and the buckets
