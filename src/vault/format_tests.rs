@@ -57,6 +57,20 @@ fn sample() -> Header {
                 hash: [1; 32],
             },
         ],
+        audit: Some(AuditBlock {
+            on: true,
+            seal_key: [4; 32],
+            wrap_nonce: [5; 12],
+            wrapped: vec![6; 48],
+            anchor: Anchor {
+                start_seq: 1,
+                start_prev: [7; 32],
+                seq: 3,
+                hash: [8; 32],
+                time: 9,
+                sig: [10; 64],
+            },
+        }),
     }
 }
 

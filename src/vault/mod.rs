@@ -4,6 +4,8 @@
 //! `admin`, rekeying in `rekey`, `vault check` in `check`.
 
 mod admin;
+mod audit;
+pub mod audit_block;
 pub(crate) mod bucket;
 pub mod cache;
 mod check;
@@ -40,6 +42,7 @@ use crate::crypto::{self, SIG_LEN};
 use crate::error::{Error, Result};
 use crate::secret::Key32;
 pub use admin::{TokenInfo, create};
+pub use audit::{AuditSecret, AuditTarget};
 pub use check::CheckReport;
 use format::{Header, PREFIX_LEN, RawEntry};
 use keys::{Keyring, Scope, ScopeKeys};
@@ -146,6 +149,11 @@ impl HeadRead {
             return Err(Error::corrupt("the vault head has bytes after its records"));
         }
         Ok(HeadRead { size: None, ..read })
+    }
+
+    /// The header as read: parsed, not verified.
+    pub(crate) fn header_unverified(&self) -> &Header {
+        &self.header
     }
 
     /// Bytes of the head: prefix, header, signature and records region.

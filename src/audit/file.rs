@@ -1,0 +1,203 @@
+//! The file store's trail: `<vault>.audit` beside the vault, append-only.
+//!
+//! ```text
+//! trail = frame*      frame = len u32  body (len bytes)  len u32
+//! ```
+//! The length at both ends lets an appender find the last record from the
+//! end of the file. Appenders take an exclusive `flock` on the trail, read
+//! the last record, append their frames with one `write` (the file is
+//! opened `O_APPEND`) and `fsync` before anyone is answered.
+
+use super::Trail;
+use super::record::MAX_BODY;
+use crate::error::{Error, Result};
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+/// The trail of the vault file `vault`.
+pub struct FileTrail {
+    path: PathBuf,
+}
+
+impl FileTrail {
+    /// The trail beside `vault`.
+    pub fn new(vault: &Path) -> FileTrail {
+        let mut p = vault.as_os_str().to_owned();
+        p.push(".audit");
+        FileTrail {
+            path: PathBuf::from(p),
+        }
+    }
+
+    /// Where it is.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn open(&self, create: bool) -> Result<Option<File>> {
+        let file = OpenOptions::new()
+            .read(true)
+            .append(create)
+            .create(create)
+            .mode(0o600)
+            .custom_flags(nix::libc::O_NOFOLLOW | nix::libc::O_NONBLOCK | nix::libc::O_CLOEXEC)
+            .open(&self.path);
+        let file = match file {
+            Ok(f) => f,
+            Err(e) if !create && e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(self.cannot(e)),
+        };
+        let meta = file.metadata().map_err(|e| self.cannot(e))?;
+        let shown = self.path.display();
+        if !meta.is_file() {
+            return Err(Error::failure(format!(
+                "audit trail {shown} is not a regular file"
+            )));
+        }
+        if meta.uid() != nix::unistd::geteuid().as_raw() {
+            return Err(Error::failure(format!(
+                "audit trail {shown} is owned by user id {}, not by you; refusing to use it",
+                meta.uid()
+            )));
+        }
+        let mode = meta.mode() & 0o777;
+        if mode & 0o022 != 0 {
+            return Err(Error::failure(format!(
+                "audit trail {shown} is writable by group or others (mode {mode:03o}); run: chmod 600 {shown}"
+            )));
+        }
+        // Root writes through any mode: a trail its owner made read-only is
+        // refused as it would be for anyone else.
+        if create && mode & 0o200 == 0 {
+            return Err(Error::failure(format!(
+                "cannot append to audit trail {shown}: it is read-only (mode {mode:03o})"
+            )));
+        }
+        Ok(Some(file))
+    }
+
+    fn cannot(&self, e: std::io::Error) -> Error {
+        Error::io(
+            format!("cannot append to audit trail {}", self.path.display()),
+            e,
+        )
+    }
+}
+
+fn u32_at(bytes: &[u8]) -> usize {
+    u32::from_be_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]) as usize
+}
+
+/// The complete frames of `bytes` and where they end (bytes after that are
+/// an interrupted append or not a record at all).
+pub(super) fn frames(bytes: &[u8]) -> (Vec<Vec<u8>>, usize) {
+    let (mut out, mut at) = (Vec::new(), 0);
+    while bytes.len() - at >= 8 {
+        let len = u32_at(&bytes[at..]);
+        if len == 0 || len > MAX_BODY || bytes.len() - at - 8 < len {
+            break;
+        }
+        if u32_at(&bytes[at + 4 + len..]) != len {
+            break;
+        }
+        out.push(bytes[at + 4..at + 4 + len].to_vec());
+        at += 8 + len;
+    }
+    (out, at)
+}
+
+/// The last complete frame of a file of `size` bytes, read from its end;
+/// `None` when the end is not a frame boundary.
+fn last_frame(file: &File, size: u64) -> Result<Option<Vec<u8>>> {
+    if size < 8 {
+        return Ok(None);
+    }
+    let mut tail = [0u8; 4];
+    file.read_exact_at(&mut tail, size - 4)
+        .map_err(|e| Error::io("cannot read the audit trail", e))?;
+    let len = u32_at(&tail);
+    if len == 0 || len > MAX_BODY || (len as u64 + 8) > size {
+        return Ok(None);
+    }
+    let mut frame = vec![0u8; len + 4];
+    file.read_exact_at(&mut frame, size - 8 - len as u64)
+        .map_err(|e| Error::io("cannot read the audit trail", e))?;
+    if u32_at(&frame) != len {
+        return Ok(None);
+    }
+    Ok(Some(frame.split_off(4)))
+}
+
+fn read_all(file: &File) -> Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    let mut f = file;
+    std::io::Read::read_to_end(&mut f, &mut bytes)
+        .map_err(|e| Error::io("cannot read the audit trail", e))?;
+    Ok(bytes)
+}
+
+impl Trail for FileTrail {
+    fn append(&self, build: &mut dyn FnMut(Option<&[u8]>) -> Result<Vec<Vec<u8>>>) -> Result<()> {
+        let file = self
+            .open(true)?
+            .ok_or_else(|| Error::failure("internal: no trail"))?;
+        file.lock().map_err(|e| self.cannot(e))?;
+        let size = file.metadata().map_err(|e| self.cannot(e))?.len();
+        let last = match last_frame(&file, size)? {
+            Some(b) => Some(b),
+            None if size == 0 => None,
+            None => {
+                // Not a frame boundary: an append was interrupted (it never
+                // answered anyone), or someone wrote bytes that are not a
+                // record. The first is cut; the second is refused.
+                let bytes = read_all(&file)?;
+                let (found, end) = frames(&bytes);
+                let rest = &bytes[end..];
+                let torn = rest.len() < 8 || u32_at(rest) as u64 + 8 > rest.len() as u64;
+                if !torn {
+                    return Err(Error::corrupt(format!(
+                        "audit trail {} holds bytes that are not a record (run `sso-secrets audit verify`)",
+                        self.path.display()
+                    )));
+                }
+                file.set_len(end as u64).map_err(|e| self.cannot(e))?;
+                found.last().cloned()
+            }
+        };
+        let bodies = build(last.as_deref())?;
+        let mut buf = Vec::with_capacity(bodies.iter().map(|b| b.len() + 8).sum());
+        for b in &bodies {
+            let len = u32::try_from(b.len())
+                .map_err(|_| Error::failure("internal: an audit record over 4 GiB"))?;
+            buf.extend_from_slice(&len.to_be_bytes());
+            buf.extend_from_slice(b);
+            buf.extend_from_slice(&len.to_be_bytes());
+        }
+        let mut f = &file;
+        f.write_all(&buf).map_err(|e| self.cannot(e))?;
+        file.sync_data().map_err(|e| self.cannot(e))?;
+        Ok(())
+    }
+
+    fn read(&self) -> Result<(Vec<Vec<u8>>, Vec<u8>)> {
+        let Some(file) = self.open(false)? else {
+            return Ok((Vec::new(), Vec::new()));
+        };
+        let bytes = read_all(&file)?;
+        let (found, end) = frames(&bytes);
+        Ok((found, bytes[end..].to_vec()))
+    }
+
+    fn last(&self) -> Result<Option<Vec<u8>>> {
+        let Some(file) = self.open(false)? else {
+            return Ok(None);
+        };
+        let size = file.metadata().map_err(|e| self.cannot(e))?.len();
+        match last_frame(&file, size)? {
+            Some(b) => Ok(Some(b)),
+            None => Ok(frames(&read_all(&file)?).0.pop()),
+        }
+    }
+}
