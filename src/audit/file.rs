@@ -78,6 +78,27 @@ impl FileTrail {
         Ok(Some(file))
     }
 
+    /// The trail opened for appending and locked. A prune replaces the
+    /// file while holding the lock, so a lock won on a file that is no
+    /// longer at the path is let go and taken again on the new one.
+    fn locked(&self) -> Result<File> {
+        for _ in 0..100 {
+            let file = self
+                .open(true)?
+                .ok_or_else(|| Error::failure("internal: no trail"))?;
+            file.lock().map_err(|e| self.cannot(e))?;
+            let here = file.metadata().map_err(|e| self.cannot(e))?;
+            match std::fs::symlink_metadata(&self.path) {
+                Ok(m) if m.ino() == here.ino() && m.dev() == here.dev() => return Ok(file),
+                _ => continue,
+            }
+        }
+        Err(Error::Temporary(format!(
+            "audit trail {} keeps being replaced",
+            self.path.display()
+        )))
+    }
+
     fn cannot(&self, e: std::io::Error) -> Error {
         Error::io(
             format!("cannot append to audit trail {}", self.path.display()),
@@ -140,10 +161,7 @@ fn read_all(file: &File) -> Result<Vec<u8>> {
 
 impl Trail for FileTrail {
     fn append(&self, build: &mut dyn FnMut(Option<&[u8]>) -> Result<Vec<Vec<u8>>>) -> Result<()> {
-        let file = self
-            .open(true)?
-            .ok_or_else(|| Error::failure("internal: no trail"))?;
-        file.lock().map_err(|e| self.cannot(e))?;
+        let file = self.locked()?;
         let size = file.metadata().map_err(|e| self.cannot(e))?.len();
         let last = match last_frame(&file, size)? {
             Some(b) => Some(b),
@@ -188,6 +206,63 @@ impl Trail for FileTrail {
         let bytes = read_all(&file)?;
         let (found, end) = frames(&bytes);
         Ok((found, bytes[end..].to_vec()))
+    }
+
+    fn prune(&self, start_seq: u64) -> Result<usize> {
+        let file = self.locked()?;
+        let (all, _) = frames(&read_all(&file)?);
+        let keep: Vec<&Vec<u8>> = all
+            .iter()
+            .filter(|b| super::Raw::parse(b).is_ok_and(|r| r.seq >= start_seq))
+            .collect();
+        let dropped = all.len() - keep.len();
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".audit-prune-")
+            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+            .tempfile_in(dir)
+            .map_err(|e| self.cannot(e))?;
+        let mut buf = Vec::new();
+        for b in keep {
+            let len = (b.len() as u32).to_be_bytes();
+            buf.extend_from_slice(&len);
+            buf.extend_from_slice(b);
+            buf.extend_from_slice(&len);
+        }
+        tmp.write_all(&buf).map_err(|e| self.cannot(e))?;
+        tmp.as_file().sync_all().map_err(|e| self.cannot(e))?;
+        // Renamed while the old file is locked: appenders waiting on it
+        // find it replaced and take the new one's lock.
+        tmp.persist(&self.path).map_err(|e| self.cannot(e.error))?;
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+        drop(file);
+        Ok(dropped)
+    }
+
+    fn since(&self, seq: u64) -> Result<Vec<Vec<u8>>> {
+        let Some(file) = self.open(false)? else {
+            return Ok(Vec::new());
+        };
+        let mut size = file.metadata().map_err(|e| self.cannot(e))?.len();
+        let mut out = Vec::new();
+        while let Some(body) = last_frame(&file, size)? {
+            size -= body.len() as u64 + 8;
+            let at = super::Raw::parse(&body).map_or(0, |r| r.seq);
+            out.push(body);
+            if at <= seq || size == 0 {
+                out.reverse();
+                return Ok(out);
+            }
+        }
+        // Not a frame boundary: read it all, forwards.
+        let (all, _) = frames(&read_all(&file)?);
+        let first = all
+            .iter()
+            .position(|b| super::Raw::parse(b).is_ok_and(|r| r.seq >= seq))
+            .unwrap_or(all.len());
+        Ok(all[first..].to_vec())
     }
 
     fn last(&self) -> Result<Option<Vec<u8>>> {

@@ -31,6 +31,12 @@ pub trait Trail: Send + Sync {
     fn read(&self) -> Result<(Vec<Vec<u8>>, Vec<u8>)>;
     /// The last complete record.
     fn last(&self) -> Result<Option<Vec<u8>>>;
+    /// The records from sequence number `seq` on (and any after a gap),
+    /// in order; read from the end, so the cost is the records since.
+    fn since(&self, seq: u64) -> Result<Vec<Vec<u8>>>;
+    /// Drops every record before `start_seq`, under the trail's lock;
+    /// returns how many were dropped.
+    fn prune(&self, start_seq: u64) -> Result<usize>;
 }
 
 /// The trail of the vault at `location`.
@@ -123,6 +129,53 @@ pub fn last(
 ) -> Result<(u64, [u8; 32])> {
     let (next, hash) = after(vault_id, trail.last()?.as_deref(), empty)?;
     Ok((next - 1, hash))
+}
+
+/// Where the anchor can move to: the trail's last record, if the records
+/// from the current anchor to the end still chain to it. `Err` says why
+/// not: then the anchor stays where it is, keeping its evidence.
+pub fn next_anchor(
+    trail: &dyn Trail,
+    vault_id: &[u8; 16],
+    anchor: &crate::vault::format::Anchor,
+) -> Result<std::result::Result<(u64, [u8; 32]), String>> {
+    let from = anchor.seq.max(anchor.start_seq);
+    let bodies = trail.since(from)?;
+    let mut at = if anchor.seq >= anchor.start_seq {
+        None
+    } else {
+        Some((anchor.seq, anchor.start_prev))
+    };
+    for body in &bodies {
+        let Ok(raw) = Raw::parse(body) else {
+            return Ok(Err(format!("a record after record {from} does not parse")));
+        };
+        let hash = record::hash_body(vault_id, body);
+        match at {
+            None if raw.seq == anchor.seq && hash == anchor.hash => {}
+            None => {
+                return Ok(Err(format!(
+                    "record {} is not the one the passphrase anchored",
+                    anchor.seq
+                )));
+            }
+            Some((seq, prev)) if raw.seq == seq + 1 && raw.prev == prev => {}
+            Some(_) => {
+                return Ok(Err(format!(
+                    "record {} does not chain to the one before it",
+                    raw.seq
+                )));
+            }
+        }
+        at = Some((raw.seq, hash));
+    }
+    match at {
+        Some(last) => Ok(Ok(last)),
+        None => Ok(Err(format!(
+            "the trail no longer holds record {}, which the passphrase anchored",
+            anchor.seq
+        ))),
+    }
 }
 
 /// The trail of a vault whose header could not be verified (the request

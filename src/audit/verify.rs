@@ -3,7 +3,7 @@
 
 use super::Trail;
 use super::file::frames;
-use super::record::{Content, Raw, hash_body};
+use super::record::{Content, Front, Raw, Who, hash_body};
 use crate::error::{Error, Result};
 use crate::vault::Vault;
 
@@ -177,4 +177,53 @@ pub fn read(v: &Vault, trail: &dyn Trail, since: u64) -> Result<Vec<Opened>> {
         });
     }
     Ok(out)
+}
+
+impl Opened {
+    /// One line for a person: seq, time, operation, status, principal,
+    /// front end, target; tab-separated, names escaped.
+    pub fn text_line(&self) -> String {
+        let c = &self.content;
+        let who = match &c.principal {
+            Who::Passphrase => "passphrase".to_string(),
+            Who::Token { id, name } => format!("token {} ({id})", crate::text::escape(name)),
+            Who::Unknown => "-".to_string(),
+        };
+        let front = match &c.front {
+            Front::Cli => "cli".to_string(),
+            Front::Serve { peer } => format!("serve {peer}"),
+        };
+        let target = c
+            .target
+            .iter()
+            .map(|(k, v)| format!("{k}={}", crate::text::escape(v)))
+            .collect::<Vec<_>>()
+            .join(" ");
+        format!(
+            "{}\t{}\t{}\t{}\t{who}\t{front}\t{target}",
+            self.seq,
+            when(self.time),
+            c.op,
+            c.status
+        )
+    }
+
+    /// The record as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        let c = &self.content;
+        let target: serde_json::Map<String, serde_json::Value> = c
+            .target
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        serde_json::json!({
+            "seq": self.seq,
+            "time": when(self.time),
+            "operation": c.op,
+            "status": c.status,
+            "principal": c.principal,
+            "front": c.front,
+            "target": target,
+        })
+    }
 }

@@ -11,7 +11,7 @@
 use super::{Ctx, Outcome};
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId};
-use crate::ops::{Backend, Event, Observer, Reply, Request};
+use crate::ops::{Backend, Event, Reply, Request};
 use crate::secret::SecretBytes;
 use crate::status::Status;
 use crate::template::{SecretRef, Template};
@@ -45,23 +45,35 @@ const WITHHELD: [&str; 3] = [
 /// order, is the answer.
 pub fn read_all(
     backend: &dyn Backend,
-    observer: &dyn Observer,
+    ctx: &Ctx<'_>,
     secrets: &[&SecretRef],
 ) -> Result<Vec<SecretBytes>> {
+    let observer = ctx.observer;
     let requests: Vec<Request> = secrets.iter().map(|s| s.request()).collect();
     let operations: Vec<_> = requests.iter().map(Request::operation).collect();
+    let targets: Vec<_> = requests.iter().map(crate::audit::target_of).collect();
     let answers = backend.call_all(requests);
     if answers.len() != secrets.len() {
         return Err(Error::failure("internal: the backend skipped a request"));
     }
     let principal = backend.principal();
-    for (operation, answer) in operations.into_iter().zip(&answers) {
+    for (&operation, answer) in operations.iter().zip(&answers) {
         observer.observe(&Event {
             operation,
             principal: principal.clone(),
             status: answer.as_ref().map_or_else(Error::status, |_| Status::Ok),
         });
     }
+    // One record per secret, all durable before any is released.
+    ctx.audit(
+        backend.audit_seen(),
+        operations
+            .iter()
+            .zip(targets)
+            .zip(&answers)
+            .map(|((op, target), a)| (op.rfc_name().to_string(), super::status_code(a), target))
+            .collect(),
+    )?;
     answers
         .into_iter()
         .map(|answer| match answer? {
@@ -145,11 +157,11 @@ fn env_secret(option: &str, triple: &[String], earlier: &[EnvSecret]) -> Result<
 /// naming the variable.
 pub fn resolve(
     backend: &dyn Backend,
-    observer: &dyn Observer,
+    ctx: &Ctx<'_>,
     wanted: &[EnvSecret],
 ) -> Result<Vec<(String, SecretBytes)>> {
     let secrets: Vec<&SecretRef> = wanted.iter().map(|w| &w.secret).collect();
-    let values = read_all(backend, observer, &secrets)?;
+    let values = read_all(backend, ctx, &secrets)?;
     wanted
         .iter()
         .zip(values)
@@ -238,7 +250,7 @@ pub fn exec(
         .next()
         .ok_or_else(|| Error::Usage("no command to run after --".into()))?;
     let backend = ctx.backend()?;
-    let values = resolve(backend.as_ref(), ctx.observer, &wanted);
+    let values = resolve(backend.as_ref(), ctx, &wanted);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
     let vars = values?;
     let overridden = vars
@@ -293,12 +305,8 @@ fn read_template(ctx: &Ctx<'_>, input: Option<&Path>) -> Result<Template> {
 }
 
 /// Fills `template` with secrets read through `backend` in one go.
-pub fn render(
-    backend: &dyn Backend,
-    observer: &dyn Observer,
-    template: &Template,
-) -> Result<SecretBytes> {
-    let values = read_all(backend, observer, &template.secrets())?;
+pub fn render(backend: &dyn Backend, ctx: &Ctx<'_>, template: &Template) -> Result<SecretBytes> {
+    let values = read_all(backend, ctx, &template.secrets())?;
     // `render` asks for each distinct secret once, in the order of
     // `secrets()`, which is the order `values` came back in.
     let mut values = values.into_iter();
@@ -317,7 +325,7 @@ pub fn inject(ctx: &Ctx<'_>, input: Option<&Path>, output: Option<&Path>) -> Res
     // output path costs no credential and reads nothing.
     let target = named(output).map(output_target).transpose()?;
     let backend = ctx.backend()?;
-    let rendered = render(backend.as_ref(), ctx.observer, &template);
+    let rendered = render(backend.as_ref(), ctx, &template);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
     let rendered = rendered?;
     match (named(output), target) {

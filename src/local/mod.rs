@@ -17,7 +17,7 @@ mod tests;
 pub use apply::{apply, scope_of};
 pub use batch::write_batch;
 pub use history::History;
-pub use session::{Need, Session, VaultConfig, principal_of};
+pub use session::{Need, Session, VaultConfig, principal_of, who_of};
 
 use apply::apply_read;
 use batch::same_error;
@@ -87,6 +87,10 @@ impl Backend for LocalVault {
             .principal
             .clone()
             .unwrap_or(Principal::Unknown)
+    }
+
+    fn audit_seen(&self) -> Option<crate::audit::AuditSeen> {
+        self.session.borrow().audit.clone()
     }
 
     fn take_warnings(&self) -> Vec<String> {

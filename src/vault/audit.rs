@@ -84,6 +84,11 @@ impl Vault {
         })
     }
 
+    /// Adds a warning for the user.
+    pub fn warn_public(&self, w: String) {
+        self.warn(w);
+    }
+
     /// The id of the slot this credential opened (a token's id).
     pub fn slot_id(&self) -> [u8; 16] {
         self.header.slots[self.slot].id
