@@ -6,11 +6,13 @@
 //! go to the group-commit writer.
 
 use super::answer::{self, Answer};
+use super::audit::{Auditor, Note};
 use super::log::{Entry, Log};
 use super::metrics::{self, Metrics};
 use super::reason;
 use super::route::{self, BodyForm, Miss, Target};
 use super::writer::Writer;
+use crate::audit::AuditSeen;
 use crate::credentials::MAX_BODY;
 use crate::error::{Error, Result};
 use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
@@ -37,6 +39,8 @@ pub(crate) struct State {
     pub metrics: Arc<Metrics>,
     /// Whether `/metrics` is answered here (not with `--metrics-listen`).
     pub metrics_here: bool,
+    /// Appends every request's audit record (when the trail is on).
+    pub audit: Auditor,
 }
 
 /// Room for the JSON around a 1 MiB secret and a few escapes in it; a
@@ -71,7 +75,10 @@ pub(crate) async fn handle(
         }
         Ok(m) => {
             let deadline = began + state.request_timeout;
-            (Some(m.template), operation(state, &m, req, deadline).await)
+            (
+                Some(m.template),
+                operation(state, &m, req, deadline, peer).await,
+            )
         }
     };
     let Outcome {
@@ -213,6 +220,7 @@ async fn operation(
     m: &route::Matched,
     req: hyper::Request<Incoming>,
     deadline: Instant,
+    peer: IpAddr,
 ) -> Outcome {
     let (head, body) = req.into_parts();
     let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
@@ -228,21 +236,25 @@ async fn operation(
     };
     let token = match bearer(&head.headers) {
         Ok(t) => t,
-        Err(e) => return Outcome::refused(&e, e.detail()),
+        Err(e) => {
+            let refused = Outcome::refused(&e, e.detail());
+            return audited_refusal(state, &parts, None, peer, refused, &e).await;
+        }
     };
     let body = match form {
         None => None,
         Some(form) => {
             // Whoever may not write here never gets to send a body: the
             // slot is opened and the scope and write right checked first.
-            let (principal, checked) = may_write(&state.vault, &token, &parts);
+            let (principal, seen, checked) = may_write(&state.vault, &token, &parts);
             if let Err(e) = checked {
-                return Outcome {
+                let refused = Outcome {
                     principal,
                     response: answer::failure(&e, None),
                     reason: Some(reason::of(&e, None)),
                     detail: Some(parts.redact(&e.detail())),
                 };
+                return audited_refusal(state, &parts, seen, peer, refused, &e).await;
             }
             match read_body(&head.headers, body, form, deadline).await {
                 Ok(b) => Some(b),
@@ -265,12 +277,21 @@ async fn operation(
         Err(e) => return Outcome::refused(&e, names.redact(&e.detail())),
     };
     let credential = Credential::Token(token);
-    let (principal, result) = if request.operation().is_write() {
+    let op = request.operation().rfc_name();
+    let target = crate::audit::target_of(&request);
+    let (principal, seen, result) = if request.operation().is_write() {
         state.writes.write(credential, request).await
     } else {
         let local = LocalVault::new(state.vault.clone(), credential);
         let result = local.call(request);
-        (local.principal(), result)
+        (local.principal(), local.audit_seen(), result)
+    };
+    // The record first: no record, no answer (and no secret sent).
+    let note = Note { op, target, seen };
+    let status = crate::commands::status_code(&result);
+    let result = match state.audit.record(note, peer, status).await {
+        Ok(()) => result,
+        Err(e) => Err(e),
     };
     match result {
         Ok(reply) => Outcome {
@@ -296,16 +317,51 @@ fn may_write(
     vault: &VaultConfig,
     token: &SecretString,
     parts: &route::RequestParts,
-) -> (Principal, Result<()>) {
+) -> (Principal, Option<AuditSeen>, Result<()>) {
     let probe = match parts.clone().into_request(SecretBytes::default()) {
         Ok(r) => r,
-        Err(e) => return (Principal::Unknown, Err(e)),
+        Err(e) => return (Principal::Unknown, None, Err(e)),
     };
     let unlocker = Unlocker::new(Credential::Token(token.clone()));
     let need = Need::write(vec![scope_of(&probe)]);
     let mut session = Session::default();
     let checked = vault.read(&unlocker, &need, &mut session, |_| Ok(()));
-    (session.principal.unwrap_or(Principal::Unknown), checked)
+    (
+        session.principal.unwrap_or(Principal::Unknown),
+        session.audit,
+        checked,
+    )
+}
+
+/// A request refused before it reached the vault's operation, recorded
+/// (when the trail is on) before the refusal is sent.
+async fn audited_refusal(
+    state: &State,
+    parts: &route::RequestParts,
+    seen: Option<AuditSeen>,
+    peer: IpAddr,
+    refused: Outcome,
+    error: &Error,
+) -> Outcome {
+    let Ok(probe) = parts.clone().into_request(SecretBytes::default()) else {
+        return refused;
+    };
+    let note = Note {
+        op: probe.operation().rfc_name(),
+        target: crate::audit::target_of(&probe),
+        seen,
+    };
+    let status = error.status();
+    let status = status.rfc_status().unwrap_or(u16::from(status.exit_code()));
+    match state.audit.record(note, peer, status).await {
+        Ok(()) => refused,
+        Err(e) => Outcome {
+            principal: refused.principal,
+            response: answer::failure(&e, None),
+            reason: Some(reason::of(&e, None)),
+            detail: Some(e.detail()),
+        },
+    }
 }
 
 /// The token of `Authorization: Bearer <token>`.

@@ -14,6 +14,7 @@
 //! certificate without dropping a connection.
 
 mod answer;
+mod audit;
 mod deadline;
 mod handler;
 mod log;
@@ -152,6 +153,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         request_timeout: opts.header_timeout,
         metrics: metrics.clone(),
         metrics_here: metrics_listener.is_none(),
+        audit: audit::Auditor::start(opts.vault.clone())?,
     });
     let handles: Vec<_> = runtimes.iter().map(|r| r.handle().clone()).collect();
     // Runtime 0 accepts until a signal, lets requests in flight finish,
