@@ -90,10 +90,10 @@ fn after(
     empty: (u64, [u8; 32]),
 ) -> Result<(u64, [u8; 32])> {
     match last {
-        None => Ok((empty.0 + 1, empty.1)),
+        None => Ok((empty.0.wrapping_add(1), empty.1)),
         Some(body) => {
             let raw = Raw::parse(body)?;
-            Ok((raw.seq + 1, record::hash_body(vault_id, body)))
+            Ok((raw.seq.wrapping_add(1), record::hash_body(vault_id, body)))
         }
     }
 }
@@ -114,7 +114,7 @@ pub fn append(trail: &dyn Trail, target: &AuditTarget, contents: &[Content]) -> 
         for c in contents {
             let body = sealer.seal(seq, time, prev, c)?.encode();
             prev = record::hash_body(&vid, &body);
-            seq += 1;
+            seq = seq.wrapping_add(1);
             out.push(body);
         }
         Ok(out)
@@ -128,7 +128,7 @@ pub fn last(
     empty: (u64, [u8; 32]),
 ) -> Result<(u64, [u8; 32])> {
     let (next, hash) = after(vault_id, trail.last()?.as_deref(), empty)?;
-    Ok((next - 1, hash))
+    Ok((next.wrapping_sub(1), hash))
 }
 
 /// Where the anchor can move to: the trail's last record, if the records
@@ -144,12 +144,15 @@ pub fn next_anchor(
     let mut at = if anchor.seq >= anchor.start_seq {
         None
     } else {
-        Some((anchor.seq, anchor.start_prev))
+        Some((anchor.start_seq.saturating_sub(1), anchor.start_prev))
     };
     for body in &bodies {
         let Ok(raw) = Raw::parse(body) else {
             return Ok(Err(format!("a record after record {from} does not parse")));
         };
+        if raw.seq < from {
+            continue;
+        }
         let hash = record::hash_body(vault_id, body);
         match at {
             None if raw.seq == anchor.seq && hash == anchor.hash => {}
@@ -159,7 +162,7 @@ pub fn next_anchor(
                     anchor.seq
                 )));
             }
-            Some((seq, prev)) if raw.seq == seq + 1 && raw.prev == prev => {}
+            Some((seq, prev)) if raw.seq == seq.wrapping_add(1) && raw.prev == prev => {}
             Some(_) => {
                 return Ok(Err(format!(
                     "record {} does not chain to the one before it",

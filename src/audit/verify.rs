@@ -75,13 +75,14 @@ pub fn verify(v: &Vault, trail: &dyn Trail) -> Result<Report> {
         }
         report.records += 1;
         let hash = hash_body(&vid, body);
-        let (want_seq, want_prev) = prev.unwrap_or((anchor.start_seq - 1, anchor.start_prev));
-        let want_seq = want_seq + 1;
+        let (want_seq, want_prev) =
+            prev.unwrap_or((anchor.start_seq.saturating_sub(1), anchor.start_prev));
+        let want_seq = want_seq.wrapping_add(1);
         if raw.seq != want_seq {
             report.problems.push(format!(
                 "record {} follows record {}: records were removed, reordered or inserted",
                 raw.seq,
-                want_seq - 1
+                want_seq.wrapping_sub(1)
             ));
         } else if raw.prev != want_prev {
             report.problems.push(format!(
@@ -116,7 +117,7 @@ pub fn verify(v: &Vault, trail: &dyn Trail) -> Result<Report> {
         prev = Some((raw.seq, hash));
     }
     if !anchored_found {
-        let last = prev.map_or(anchor.start_seq - 1, |p| p.0);
+        let last = prev.map_or(anchor.start_seq.saturating_sub(1), |p| p.0);
         report.problems.push(format!(
             "the trail ends at record {last}, but the passphrase anchored record {} at {}: records were cut",
             anchor.seq,

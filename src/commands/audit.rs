@@ -76,12 +76,12 @@ pub fn audit_prune(ctx: &Ctx<'_>, before: u64) -> Result<Outcome> {
         let vid = v.header.vault_id;
         let bodies = trail.since(anchor.start_seq)?;
         let mut start = (anchor.start_seq, anchor.start_prev);
-        let mut last = (anchor.start_seq - 1, anchor.start_prev);
+        let mut last = (anchor.start_seq.saturating_sub(1), anchor.start_prev);
         for body in &bodies {
             let raw = audit::Raw::parse(body)?;
             let hash = audit::record::hash_body(&vid, body);
             if raw.time < before {
-                start = (raw.seq + 1, hash);
+                start = (raw.seq.wrapping_add(1), hash);
             }
             last = (raw.seq, hash);
         }

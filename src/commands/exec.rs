@@ -11,7 +11,7 @@
 use super::{Ctx, Outcome};
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId};
-use crate::ops::{Backend, Event, Reply, Request};
+use crate::ops::{Backend, Event, Observer, Reply, Request};
 use crate::secret::SecretBytes;
 use crate::status::Status;
 use crate::template::{SecretRef, Template};
@@ -45,10 +45,20 @@ const WITHHELD: [&str; 3] = [
 /// order, is the answer.
 pub fn read_all(
     backend: &dyn Backend,
-    ctx: &Ctx<'_>,
+    observer: &dyn Observer,
     secrets: &[&SecretRef],
 ) -> Result<Vec<SecretBytes>> {
-    let observer = ctx.observer;
+    read_all_audited(backend, observer, None, secrets)
+}
+
+/// [`read_all`], appending each request's audit record through `ctx`
+/// (when the vault's trail is on) before any secret is released.
+fn read_all_audited(
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    ctx: Option<&Ctx<'_>>,
+    secrets: &[&SecretRef],
+) -> Result<Vec<SecretBytes>> {
     let requests: Vec<Request> = secrets.iter().map(|s| s.request()).collect();
     let operations: Vec<_> = requests.iter().map(Request::operation).collect();
     let targets: Vec<_> = requests.iter().map(crate::audit::target_of).collect();
@@ -65,15 +75,17 @@ pub fn read_all(
         });
     }
     // One record per secret, all durable before any is released.
-    ctx.audit(
-        backend.audit_seen(),
-        operations
-            .iter()
-            .zip(targets)
-            .zip(&answers)
-            .map(|((op, target), a)| (op.rfc_name().to_string(), super::status_code(a), target))
-            .collect(),
-    )?;
+    if let Some(ctx) = ctx {
+        ctx.audit(
+            backend.audit_seen(),
+            operations
+                .iter()
+                .zip(targets)
+                .zip(&answers)
+                .map(|((op, target), a)| (op.rfc_name().to_string(), super::status_code(a), target))
+                .collect(),
+        )?;
+    }
     answers
         .into_iter()
         .map(|answer| match answer? {
@@ -157,11 +169,20 @@ fn env_secret(option: &str, triple: &[String], earlier: &[EnvSecret]) -> Result<
 /// naming the variable.
 pub fn resolve(
     backend: &dyn Backend,
-    ctx: &Ctx<'_>,
+    observer: &dyn Observer,
+    wanted: &[EnvSecret],
+) -> Result<Vec<(String, SecretBytes)>> {
+    resolve_audited(backend, observer, None, wanted)
+}
+
+fn resolve_audited(
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    ctx: Option<&Ctx<'_>>,
     wanted: &[EnvSecret],
 ) -> Result<Vec<(String, SecretBytes)>> {
     let secrets: Vec<&SecretRef> = wanted.iter().map(|w| &w.secret).collect();
-    let values = read_all(backend, ctx, &secrets)?;
+    let values = read_all_audited(backend, observer, ctx, &secrets)?;
     wanted
         .iter()
         .zip(values)
@@ -250,7 +271,7 @@ pub fn exec(
         .next()
         .ok_or_else(|| Error::Usage("no command to run after --".into()))?;
     let backend = ctx.backend()?;
-    let values = resolve(backend.as_ref(), ctx, &wanted);
+    let values = resolve_audited(backend.as_ref(), ctx.observer, Some(ctx), &wanted);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
     let vars = values?;
     let overridden = vars
@@ -305,8 +326,21 @@ fn read_template(ctx: &Ctx<'_>, input: Option<&Path>) -> Result<Template> {
 }
 
 /// Fills `template` with secrets read through `backend` in one go.
-pub fn render(backend: &dyn Backend, ctx: &Ctx<'_>, template: &Template) -> Result<SecretBytes> {
-    let values = read_all(backend, ctx, &template.secrets())?;
+pub fn render(
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    template: &Template,
+) -> Result<SecretBytes> {
+    render_audited(backend, observer, None, template)
+}
+
+fn render_audited(
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    ctx: Option<&Ctx<'_>>,
+    template: &Template,
+) -> Result<SecretBytes> {
+    let values = read_all_audited(backend, observer, ctx, &template.secrets())?;
     // `render` asks for each distinct secret once, in the order of
     // `secrets()`, which is the order `values` came back in.
     let mut values = values.into_iter();
@@ -325,7 +359,7 @@ pub fn inject(ctx: &Ctx<'_>, input: Option<&Path>, output: Option<&Path>) -> Res
     // output path costs no credential and reads nothing.
     let target = named(output).map(output_target).transpose()?;
     let backend = ctx.backend()?;
-    let rendered = render(backend.as_ref(), ctx, &template);
+    let rendered = render_audited(backend.as_ref(), ctx.observer, Some(ctx), &template);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
     let rendered = rendered?;
     match (named(output), target) {
