@@ -1,5 +1,6 @@
 //! `sso-secrets serve` over real HTTP: the real binary, a real client.
 
+mod audit;
 #[path = "../common/mod.rs"]
 mod common;
 mod error_bodies;
