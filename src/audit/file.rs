@@ -160,7 +160,7 @@ fn read_all(file: &File) -> Result<Vec<u8>> {
 }
 
 impl Trail for FileTrail {
-    fn append(&self, build: &mut dyn FnMut(Option<&[u8]>) -> Result<Vec<Vec<u8>>>) -> Result<()> {
+    fn append(&self, build: &mut super::Build<'_>) -> Result<()> {
         let file = self.locked()?;
         let size = file.metadata().map_err(|e| self.cannot(e))?.len();
         let last = match last_frame(&file, size)? {

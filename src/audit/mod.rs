@@ -20,12 +20,23 @@ use crate::vault::audit_block::genesis;
 use crate::vault::store::Location;
 pub use record::{Content, Front, Raw, Sealer, Who};
 
+/// What an appender builds under the trail's lock: given the last
+/// record's body, the bodies to append.
+pub type Build<'a> = dyn FnMut(Option<&[u8]>) -> Result<Vec<Vec<u8>>> + 'a;
+
+/// The names an operation addressed: `(field, name)` pairs, sealed in its
+/// record.
+pub type Target = Vec<(String, String)>;
+
+/// One operation to record: its name, its status, its target.
+pub type Done = (String, u16, Target);
+
 /// Where a vault's trail is kept: bytes in, bytes out, never a key.
 pub trait Trail: Send + Sync {
     /// Under the trail's lock: hands `build` the last complete record (its
     /// body; `None` for an empty trail), appends the bodies it returns, and
     /// makes them durable before returning.
-    fn append(&self, build: &mut dyn FnMut(Option<&[u8]>) -> Result<Vec<Vec<u8>>>) -> Result<()>;
+    fn append(&self, build: &mut Build<'_>) -> Result<()>;
     /// Every complete record, in order, and the bytes after the last one
     /// (an interrupted append, or bytes that are not a record).
     fn read(&self) -> Result<(Vec<Vec<u8>>, Vec<u8>)>;

@@ -100,11 +100,7 @@ impl Ctx<'_> {
     /// vault's trail is on (the server of `--remote` keeps its own trail).
     /// An error means they are not durable: the command must fail and
     /// release nothing.
-    pub(crate) fn audit(
-        &self,
-        seen: Option<AuditSeen>,
-        records: Vec<(String, u16, Vec<(String, String)>)>,
-    ) -> Result<()> {
+    pub(crate) fn audit(&self, seen: Option<AuditSeen>, records: Vec<audit::Done>) -> Result<()> {
         self.audited.set(true);
         if self.remote.is_some() {
             return Ok(());

@@ -2,6 +2,9 @@
 //! before it is answered, by a grouped appender; a kill mid-batch leaves a
 //! trail that verifies.
 
+// Tests may unwrap and panic.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use crate::common::{Vault, stderr_of};
 use crate::harness::{Http, Server, json_secret};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,11 +43,7 @@ fn thirty_two_concurrent_clients_lose_no_record() {
                 for i in 0..10 {
                     let r = if i % 3 == 0 {
                         let body = json_secret(&format!("v{c}-{i}"));
-                        http.put(
-                            &format!("/putSSOSecret/demo"),
-                            Some(&format!("u{c}")),
-                            &body,
-                        )
+                        http.put("/putSSOSecret/demo", Some(&format!("u{c}")), &body)
                     } else {
                         http.get("/getSSOSecret/demo", Some("alice"))
                     };
