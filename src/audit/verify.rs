@@ -200,6 +200,11 @@ impl Opened {
             .map(|(k, v)| format!("{k}={}", crate::text::escape(v)))
             .collect::<Vec<_>>()
             .join(" ");
+        let target = if target.is_empty() {
+            "-".into()
+        } else {
+            target
+        };
         format!(
             "{}\t{}\t{}\t{}\t{who}\t{front}\t{target}",
             self.seq,

@@ -306,7 +306,7 @@ impl Header {
         }
         if self.version == VERSION_2 && (!self.writers.is_empty() || self.audit.is_some()) {
             return Err(Error::failure(
-                "internal: scope writers in a format 2 header",
+                "internal: scope writers or an audit block in a format 2 header",
             ));
         }
         let table = self.encode_table()?;
