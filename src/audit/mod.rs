@@ -54,9 +54,7 @@ pub trait Trail: Send + Sync {
 pub fn trail(location: &Location) -> Result<Box<dyn Trail>> {
     match location {
         Location::File(p) => Ok(Box::new(file::FileTrail::new(p))),
-        Location::Postgres(_) => Err(Error::failure(
-            "the audit trail is not available for a vault in PostgreSQL in this build",
-        )),
+        Location::Postgres(t) => Ok(Box::new(crate::vault::store::pg::PgStore::trail(t)?)),
     }
 }
 

@@ -7,6 +7,7 @@ mod error_bodies;
 mod harness;
 mod hostile;
 mod postgres;
+mod postgres_audit;
 mod robustness;
 mod service;
 
