@@ -12,6 +12,9 @@ pub mod file;
 pub mod record;
 pub mod verify;
 
+#[cfg(test)]
+mod tests;
+
 use crate::error::{Error, Result};
 use crate::names::UserRef;
 use crate::ops::Request;
