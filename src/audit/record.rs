@@ -23,8 +23,8 @@ const FIXED: usize = 1 + 8 + 8 + 32 + 32 + 12;
 /// most 4 KiB).
 pub const MAX_BODY: usize = 64 * 1024;
 
-/// Who acted.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+/// Who acted. `Debug` shows the kind, never a name.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Who {
     /// The vault passphrase.
@@ -54,8 +54,9 @@ pub enum Front {
     },
 }
 
-/// What a record says, sealed to the passphrase holder.
-#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+/// What a record says, sealed to the passphrase holder. `Debug` leaves out
+/// the principal's name and the target.
+#[derive(Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct Content {
     /// The RFC operation's name, or the command (`token create`).
     pub op: String,
@@ -69,6 +70,28 @@ pub struct Content {
     /// What it addressed: app and user, DID and name, a token's name.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub target: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for Who {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Who::Passphrase => "Passphrase",
+            Who::Token { .. } => "Token(redacted)",
+            Who::Unknown => "Unknown",
+        })
+    }
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Content")
+            .field("op", &self.op)
+            .field("principal", &self.principal)
+            .field("front", &self.front)
+            .field("status", &self.status)
+            .field("target", &"(redacted)")
+            .finish()
+    }
 }
 
 /// A record as read from the trail: clear fields and sealed bytes.

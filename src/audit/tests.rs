@@ -8,7 +8,7 @@ fn content() -> Content {
         op: "getSSOSecret".into(),
         principal: Who::Token {
             id: "00".into(),
-            name: "ci".into(),
+            name: "reader-bob".into(),
         },
         front: Front::Serve {
             peer: "127.0.0.1".into(),
@@ -74,4 +74,10 @@ fn frames_stop_at_a_torn_or_foreign_tail() {
     let mut lying = whole.clone();
     lying[a.len() + 4 + 130] ^= 1;
     assert_eq!(super::file::frames(&lying).1, a.len());
+}
+
+#[test]
+fn debug_output_names_no_principal_and_no_target() {
+    let text = format!("{:?}", content());
+    assert!(!text.contains("reader-bob") && !text.contains("demo"), "{text}");
 }
