@@ -17,7 +17,8 @@ cargo build --release --locked -q
 B=$PWD/target/release/sso-secrets
 W=$(mktemp -d); trap 'kill $(jobs -p) 2>/dev/null; rm -rf $W' EXIT
 unset SSO_SECRETS_VAULT SSO_SECRETS_TOKEN SSO_SECRETS_PASSPHRASE SSO_SECRETS_READ_ONLY
-printf 'bench passphrase\n' > $W/pass
+umask 077
+printf "bench passphrase\n" > $W/pass
 python3 - $N $W/plain.jsonl <<'PY'
 import json,sys
 n,out=int(sys.argv[1]),sys.argv[2]
@@ -66,6 +67,7 @@ for OP in get put; do
   for r in $(seq 1 $ROUNDS); do
     for state in off on; do
       switch $state
+      rm -f $W/log
       $B --vault $V serve --listen 127.0.0.1:0 2>$W/log & S=$!
       for _ in $(seq 1 100); do [ -s $W/log ] && break; sleep 0.05; done
       URL=$(head -1 $W/log | sed 's/^listening on //')

@@ -79,5 +79,8 @@ fn frames_stop_at_a_torn_or_foreign_tail() {
 #[test]
 fn debug_output_names_no_principal_and_no_target() {
     let text = format!("{:?}", content());
-    assert!(!text.contains("reader-bob") && !text.contains("demo"), "{text}");
+    assert!(
+        !text.contains("reader-bob") && !text.contains("demo"),
+        "{text}"
+    );
 }

@@ -3,16 +3,29 @@
 //! a busy server makes one `fsync` for many requests (reads as well as
 //! writes). A request is answered only after its record is durable; if it
 //! cannot be, the request fails and nothing is sent.
+//!
+//! A batch also waits a little for records that are still coming (up to
+//! [`GAP`] after the last one, at most [`MAX_WAIT`] in all): clients that
+//! were all answered by one flush send their next requests together, and
+//! without the wait the first of them would be flushed alone, costing every
+//! other one a second flush (an `fsync` is milliseconds; the wait is a
+//! fraction of one).
 
 use crate::audit::{self, AuditSeen, Content, Front, Who};
 use crate::error::{Error, Result};
 use crate::local::VaultConfig;
 use crate::vault::AuditTarget;
 use std::net::IpAddr;
-use tokio::sync::{mpsc, oneshot};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use tokio::sync::oneshot;
 
 /// Most records in one flush.
 const MAX_BATCH: usize = 1024;
+/// A batch is closed once no record came for this long...
+const GAP: Duration = Duration::from_micros(300);
+/// ...or once its first record waited this long.
+const MAX_WAIT: Duration = Duration::from_millis(2);
 
 struct Job {
     target: AuditTarget,
@@ -41,7 +54,9 @@ impl Auditor {
     /// Starts the appender thread for the vault of `config`. It ends once
     /// every [`Auditor`] is dropped and the queue is empty.
     pub(crate) fn start(config: VaultConfig) -> Result<Auditor> {
-        let (tx, rx) = mpsc::channel(4 * MAX_BATCH);
+        // Unbounded: each record belongs to a request in flight, and the
+        // server bounds those.
+        let (tx, rx) = mpsc::channel();
         let location = config.location.clone();
         std::thread::Builder::new()
             .name("sso-secrets audit".into())
@@ -89,7 +104,7 @@ impl Auditor {
             content,
             done,
         };
-        if self.tx.send(job).await.is_err() {
+        if self.tx.send(job).is_err() {
             return Err(audit::failed(stopped()));
         }
         wait.await
@@ -102,13 +117,16 @@ fn stopped() -> Error {
     Error::failure("the audit thread stopped")
 }
 
-fn run(location: &crate::vault::store::Location, mut rx: mpsc::Receiver<Job>) {
-    while let Some(first) = rx.blocking_recv() {
+fn run(location: &crate::vault::store::Location, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let began = Instant::now();
         let mut jobs = vec![first];
-        while jobs.len() < MAX_BATCH
-            && let Ok(job) = rx.try_recv()
-        {
-            jobs.push(job);
+        while jobs.len() < MAX_BATCH {
+            let left = MAX_WAIT.saturating_sub(began.elapsed());
+            match rx.recv_timeout(GAP.min(left)) {
+                Ok(job) => jobs.push(job),
+                Err(_) => break,
+            }
         }
         // One vault, so one target, except across a `vault audit` change
         // or a rekey: each target's records go in one append.
