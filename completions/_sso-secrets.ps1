@@ -46,7 +46,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('get-did', 'get-did', [CompletionResultType]::ParameterValue, 'RFC 6. Get DID Secret: print a named secret of a DID')
             [CompletionResult]::new('delete-did', 'delete-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
             [CompletionResult]::new('remove-did', 'remove-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token, or a trusted front)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)')
@@ -223,7 +223,9 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             break
         }
         'sso-secrets;serve' {
-            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (port 0: any free port)')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address and port to listen on (port 0: any free port), or unix:PATH for a Unix socket (for a front on this host)')
+            [CompletionResult]::new('--socket-mode', '--socket-mode', [CompletionResultType]::ParameterName, 'Permissions of the --listen unix: socket, in octal: 600 (this user only) or 660 (its group too, e.g. with the front''s user in it); no bits for others')
+            [CompletionResult]::new('--trusted-front', '--trusted-front', [CompletionResultType]::ParameterName, 'Serve requests without Authorization from this peer (an IP address, or `unix` for the --listen unix: socket) with the token from --token-file or SSO_SECRETS_TOKEN, for the user in its user-id header (repeatable)')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'PEM certificate chain: serve HTTPS (needs --tls-key)')
             [CompletionResult]::new('--tls-key', '--tls-key', [CompletionResultType]::ParameterName, 'PEM private key for --tls-cert')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections served at once; more wait to be accepted')
@@ -830,7 +832,7 @@ Register-ArgumentCompleter -Native -CommandName 'sso-secrets' -ScriptBlock {
             [CompletionResult]::new('put-did', 'put-did', [CompletionResultType]::ParameterValue, 'RFC 5. Put DID Secret: store a named secret of a DID')
             [CompletionResult]::new('get-did', 'get-did', [CompletionResultType]::ParameterValue, 'RFC 6. Get DID Secret: print a named secret of a DID')
             [CompletionResult]::new('delete-did', 'delete-did', [CompletionResultType]::ParameterValue, 'RFC 7. Delete DID Secret: erase a named secret of a DID')
-            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)')
+            [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token, or a trusted front)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List the entries the credential may see (never their values)')
             [CompletionResult]::new('import', 'import', [CompletionResultType]::ParameterValue, 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)')
             [CompletionResult]::new('export', 'export', [CompletionResultType]::ParameterValue, 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)')

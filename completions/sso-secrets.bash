@@ -2037,13 +2037,21 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__serve)
-            opts="-h --listen --tls-cert --tls-key --max-connections --max-connections-per-peer --header-timeout --metrics-listen --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
+            opts="-h --listen --socket-mode --trusted-front --tls-cert --tls-key --max-connections --max-connections-per-peer --header-timeout --metrics-listen --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --socket-mode)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trusted-front)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

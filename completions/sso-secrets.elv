@@ -43,7 +43,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
             cand remove-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
-            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token, or a trusted front)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'
@@ -210,7 +210,9 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;serve'= {
-            cand --listen 'Address and port to listen on (port 0: any free port)'
+            cand --listen 'Address and port to listen on (port 0: any free port), or unix:PATH for a Unix socket (for a front on this host)'
+            cand --socket-mode 'Permissions of the --listen unix: socket, in octal: 600 (this user only) or 660 (its group too, e.g. with the front''s user in it); no bits for others'
+            cand --trusted-front 'Serve requests without Authorization from this peer (an IP address, or `unix` for the --listen unix: socket) with the token from --token-file or SSO_SECRETS_TOKEN, for the user in its user-id header (repeatable)'
             cand --tls-cert 'PEM certificate chain: serve HTTPS (needs --tls-key)'
             cand --tls-key 'PEM private key for --tls-cert'
             cand --max-connections 'Connections served at once; more wait to be accepted'
@@ -767,7 +769,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand put-did 'RFC 5. Put DID Secret: store a named secret of a DID'
             cand get-did 'RFC 6. Get DID Secret: print a named secret of a DID'
             cand delete-did 'RFC 7. Delete DID Secret: erase a named secret of a DID'
-            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)'
+            cand serve 'Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token, or a trusted front)'
             cand list 'List the entries the credential may see (never their values)'
             cand import 'Bulk put from JSON Lines or an APIHub secrets folder (all or nothing)'
             cand export 'Print every entry as JSON Lines, in clear, or write an APIHub secrets folder (needs the passphrase)'

@@ -180,6 +180,19 @@ fn parse_timeout(s: &str) -> Result<f64, String> {
     }
 }
 
+fn parse_socket_mode(s: &str) -> Result<u32, String> {
+    match u32::from_str_radix(s, 8) {
+        Ok(m) if m & !0o770 == 0 && m & 0o600 == 0o600 => Ok(m),
+        Ok(m) if m & 0o007 != 0 => Err(format!(
+            "{s:?} lets every local user connect, and so act as the front; use 600 or 660"
+        )),
+        _ => Err(format!(
+            "{s:?} is not an octal mode with read and write for the owner and no bits for \
+             others, such as 600 or 660"
+        )),
+    }
+}
+
 fn parse_remote_timeout(s: &str) -> Result<f64, String> {
     match parse_timeout(s) {
         Ok(v) if v > 0.0 => Ok(v),
@@ -236,7 +249,7 @@ pub enum Command {
         after_help = "Example:\n  sso-secrets delete-did \"$DID\" credential"
     )]
     DeleteDid(DidArgs),
-    /// Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token)
+    /// Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token, or a trusted front)
     #[command(
         after_help = "The APIHub routes (GET /getSSOSecret/{app} with header user-id, PUT \
         /putSSOSecret/{app} with {\"secret\":\"…\"}, DELETE /deactivateSSOSecret/{app}/{did}, DELETE \
@@ -253,10 +266,13 @@ pub enum Command {
         key, so /healthz cannot verify the vault's signatures: the first request with a token \
         does, and answers 500 for a vault that fails them.\n\n\
         Log (stderr, one JSON object per line):\n  \
-        A request: time, peer (client address), method, route (the template, never the path), \
-        status, duration_ms, token (its name, or null), and for every 4xx/5xx a reason: \
+        A request: time, peer (client address, or unix), method, route (the template, never \
+        the path), status, duration_ms, token (its name, or null), for a front's request \
+        caller (front:<16 hex digits>, the same for one user id during a run and naming \
+        nobody; front when it set no user-id), and for every 4xx/5xx a reason: \
         no_token, malformed_token, unknown_token, invalid_token, revoked, expired, \
-        out_of_scope, read_only_token, admin_only, not_found, bad_request, no_route, \
+        out_of_scope, read_only_token, admin_only, other_user, no_user, not_found, \
+        bad_request, no_route, \
         method_not_allowed, timeout, not_json, empty_secret, secret_too_large, bad_secret, \
         read_only, corrupt, busy, store_unreachable, failure; /healthz's 503 says missing, \
         corrupt or unreachable. A failure may carry a detail: the command line's words, \
@@ -291,6 +307,21 @@ pub enum Command {
         request, headers and body together from its first byte (then 408). One address (an \
         IPv6 /64) holds at most --max-connections-per-peer connections: more are closed at \
         once, each logged as an \"event\":\"refused\" line with the peer's address.\n\n\
+        Behind a trusted front (--trusted-front PEER, as APIHub deployments run):\n  \
+        OpenDSU's clients send no token: the front (an SSO proxy) authenticates the browser \
+        and sets user-id. A request without Authorization from a trusted peer (an IP address, \
+        or unix: the --listen unix:PATH socket) is served with the token from --token-file or \
+        SSO_SECRETS_TOKEN, for the user in user-id: SSO secrets of that user only (a DID \
+        naming another user: 403, other_user), apps and DIDs as the token's scope allows. \
+        From any other peer such a request is 403, and a request with its own Bearer token is \
+        handled as without the flag. The token is opened at start (wrong, revoked or \
+        expired: exit 43; the passphrase: exit 2) and again on every request, so `token \
+        revoke` stops the front's next request. The front must drop the client's own \
+        Authorization and user-id headers; the README has an nginx recipe.\n  \
+        The socket is created with --socket-mode (600: serve's user only; 660: its group \
+        too), never reachable with any other mode; a stale socket at PATH is replaced, a \
+        socket a server answers on, or a file that is no socket, is refused (exit 1); it is \
+        removed when the server stops.\n\n\
         Answers:\n  \
         An error body is a short generic reason (access denied, no such secret, secret \
         refused: empty, vault failed authentication, writes are disabled, vault busy, retry); \
@@ -298,7 +329,9 @@ pub enum Command {
         app, user id, DID or secret name.\n\n\
         Examples:\n  \
         sso-secrets serve --listen 127.0.0.1:8134\n  \
-        sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n\n\
+        sso-secrets serve --listen 0.0.0.0:8443 --tls-cert cert.pem --tls-key key.pem\n  \
+        sso-secrets serve --listen unix:/run/sso-secrets/serve.sock --socket-mode 660 \\\n    \
+        --trusted-front unix --token-file /etc/sso-secrets/front.token\n\n\
         TLS (a self-signed certificate for the address clients use; DNS:name for a name):\n  \
         openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 365 \\\n    \
         -subj /CN=vault -addext subjectAltName=IP:127.0.0.1 -keyout key.pem -out cert.pem\n  \
@@ -574,9 +607,21 @@ pub struct PutDidArgs {
 /// `serve`.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address and port to listen on (port 0: any free port)
+    /// Address and port to listen on (port 0: any free port), or unix:PATH
+    /// for a Unix socket (for a front on this host)
     #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8134")]
     pub listen: String,
+    /// Permissions of the --listen unix: socket, in octal: 600 (this user
+    /// only) or 660 (its group too, e.g. with the front's user in it); no
+    /// bits for others
+    #[arg(long, value_name = "MODE", default_value = "600", value_parser = parse_socket_mode)]
+    pub socket_mode: u32,
+    /// Serve requests without Authorization from this peer (an IP address,
+    /// or `unix` for the --listen unix: socket) with the token from
+    /// --token-file or SSO_SECRETS_TOKEN, for the user in its user-id
+    /// header (repeatable)
+    #[arg(long, value_name = "PEER")]
+    pub trusted_front: Vec<crate::serve::Trusted>,
     /// PEM certificate chain: serve HTTPS (needs --tls-key)
     #[arg(long, value_name = "PEM", requires = "tls_key")]
     pub tls_cert: Option<PathBuf>,

@@ -267,6 +267,30 @@ impl Sources<'_> {
         self.passphrase().map(Credential::Passphrase)
     }
 
+    /// The token `serve --trusted-front` serves its front's requests with:
+    /// from `--token-file` or SSO_SECRETS_TOKEN, never prompted for. The
+    /// passphrase is refused (exit 2): it would give every user behind the
+    /// front the whole vault, token management included, with no scope to
+    /// bound a compromised front and nothing to revoke.
+    pub fn server_token(&self) -> Result<SecretString> {
+        match self.given_credential(false)? {
+            Some(Credential::Token(t)) => Ok(t),
+            Some(Credential::Passphrase(_)) => {
+                // The refusal is of the kind of credential, not of its value.
+                self.origin.borrow_mut().take();
+                Err(Error::Usage(
+                    "--trusted-front serves with an access token, never the passphrase: issue one \
+                     (token create front --app APP --write) and pass it with --token-file or \
+                     SSO_SECRETS_TOKEN"
+                        .into(),
+                ))
+            }
+            None => Err(Error::Unauthorized(
+                "no token for --trusted-front: pass --token-file or set SSO_SECRETS_TOKEN".into(),
+            )),
+        }
+    }
+
     /// The passphrase only (init, vault passwd, and the fallback above).
     pub fn passphrase(&self) -> Result<SecretString> {
         if let Some(Credential::Passphrase(p)) = self.given_credential(true)? {

@@ -149,6 +149,15 @@ pub enum Principal {
     Token(String),
     /// A remote server decided; its view of the caller is not ours to know.
     Remote,
+    /// `serve --trusted-front`: a request without a token of its own, from
+    /// the trusted front, served with the server's token on behalf of the
+    /// user the front named in `user-id` (`None`: it named none).
+    Front {
+        /// The name of the server's token.
+        token: String,
+        /// The `user-id` the front set.
+        user: Option<UserId>,
+    },
 }
 
 impl std::fmt::Display for Principal {
@@ -158,6 +167,10 @@ impl std::fmt::Display for Principal {
             Principal::Passphrase => f.write_str("passphrase"),
             Principal::Token(name) => write!(f, "token {name:?}"),
             Principal::Remote => f.write_str("remote"),
+            Principal::Front { token, user } => match user {
+                Some(u) => write!(f, "front:{u} (token {token:?})"),
+                None => write!(f, "front (token {token:?})"),
+            },
         }
     }
 }

@@ -500,9 +500,21 @@ fn serve(
     insecure_http: bool,
     log: &mut dyn std::io::Write,
 ) -> Result<Outcome> {
+    // The server's token is read once, before anything listens; it is never
+    // the passphrase (see `Sources::server_token`).
+    let front = if a.trusted_front.is_empty() {
+        None
+    } else {
+        Some(crate::serve::FrontConfig {
+            peers: a.trusted_front,
+            token: ctx.sources.server_token()?,
+        })
+    };
     let options = crate::serve::Options {
         vault: ctx.config(),
         listen: a.listen,
+        socket_mode: a.socket_mode,
+        front,
         tls: a.tls_cert.zip(a.tls_key),
         insecure_http,
         max_connections: a.max_connections as usize,

@@ -38,7 +38,17 @@ pub enum Who {
     },
     /// Nobody the vault could name: the credential did not open a slot.
     Unknown,
-    // Issue 27 adds the trusted front's caller here (`front:<user-id>`).
+    /// `serve --trusted-front`: a request without a token of its own from
+    /// the trusted front, served with the server's token (id and name) for
+    /// the user the front named (`None`: it named none).
+    Front {
+        /// The server's token's slot id, hex.
+        id: String,
+        /// Its name.
+        name: String,
+        /// The `user-id` the front set.
+        user: Option<String>,
+    },
 }
 
 /// Where the request came from.
@@ -77,6 +87,7 @@ impl std::fmt::Debug for Who {
         f.write_str(match self {
             Who::Passphrase => "Passphrase",
             Who::Token { .. } => "Token(redacted)",
+            Who::Front { .. } => "Front(redacted)",
             Who::Unknown => "Unknown",
         })
     }

@@ -189,6 +189,12 @@ impl Opened {
             Who::Passphrase => "passphrase".to_string(),
             Who::Token { id, name } => format!("token {} ({id})", crate::text::escape(name)),
             Who::Unknown => "-".to_string(),
+            Who::Front { id, name, user } => format!(
+                "front:{} via token {} ({id})",
+                user.as_deref()
+                    .map_or_else(|| "-".into(), crate::text::escape),
+                crate::text::escape(name)
+            ),
         };
         let front = match &c.front {
             Front::Cli => "cli".to_string(),

@@ -11,11 +11,11 @@
 //! other one a second flush (an `fsync` is milliseconds; the wait is a
 //! fraction of one).
 
+use super::listen::Peer;
 use crate::audit::{self, AuditSeen, Content, Front, Who};
 use crate::error::{Error, Result};
 use crate::local::VaultConfig;
 use crate::vault::AuditTarget;
-use std::net::IpAddr;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -68,7 +68,7 @@ impl Auditor {
     /// Records a request from `peer` that ended with `status`, if the trail
     /// is on; returns once the record is durable. An error: the request
     /// must fail and release nothing.
-    pub(crate) async fn record(&self, note: Note, peer: IpAddr, status: u16) -> Result<()> {
+    pub(crate) async fn record(&self, note: Note, peer: Peer, status: u16) -> Result<()> {
         let (target, who) = match note.seen {
             Some(s) => (s.target, s.who),
             None => {

@@ -1,5 +1,7 @@
 //! One HTTP request: route it, parse it into an operation, take the Bearer
-//! token as the credential, and let the local backend answer. A put's body
+//! token as the credential (or, for a request without one from a trusted
+//! front, the server's token: [`super::front`]), and let the local backend
+//! answer. A put's body
 //! is read only once its token has opened its slot and may write the
 //! scope, and only until the request's one deadline. Reads run on the
 //! request's task (they are short and touch only the page cache); writes
@@ -7,24 +9,21 @@
 
 use super::answer::{self, Answer};
 use super::audit::{Auditor, Note};
+use super::front::{Front, Refusal};
+use super::listen::Peer;
 use super::log::{Entry, Log};
 use super::metrics::{self, Metrics};
 use super::reason;
 use super::route::{self, BodyForm, Miss, Target};
 use super::writer::Writer;
-use crate::audit::AuditSeen;
-use crate::credentials::MAX_BODY;
+use crate::audit::{AuditSeen, Who};
 use crate::error::{Error, Result};
 use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
 use crate::ops::{Backend, Principal};
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::{Credential, Unlocker};
-use http_body_util::BodyExt;
 use hyper::body::Incoming;
-use hyper::header::{
-    ALLOW, AUTHORIZATION, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HeaderMap, HeaderValue,
-};
-use std::net::IpAddr;
+use hyper::header::{ALLOW, AUTHORIZATION, CONNECTION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -39,17 +38,11 @@ pub(crate) struct State {
     pub metrics: Arc<Metrics>,
     /// Whether `/metrics` is answered here (not with `--metrics-listen`).
     pub metrics_here: bool,
+    /// `--trusted-front`.
+    pub front: Option<Front>,
     /// Appends every request's audit record (when the trail is on).
     pub audit: Auditor,
 }
-
-/// Room for the JSON around a 1 MiB secret and a few escapes in it; a
-/// larger body is refused as an oversized secret without being read.
-const JSON_SLACK: usize = 4096;
-
-/// Largest buffer reserved for a body before its bytes arrive: a declared
-/// length is a promise, not yet memory worth holding.
-const RESERVE: usize = 64 * 1024;
 
 /// Answers one request from `peer`, whose first byte came at `began`,
 /// logs it and counts it.
@@ -57,7 +50,7 @@ pub(crate) async fn handle(
     state: &State,
     req: hyper::Request<Incoming>,
     began: Instant,
-    peer: IpAddr,
+    peer: Peer,
 ) -> Answer {
     let start = Instant::now();
     let method = req.method().clone();
@@ -83,6 +76,7 @@ pub(crate) async fn handle(
     };
     let Outcome {
         principal,
+        caller,
         mut response,
         reason,
         detail,
@@ -114,6 +108,7 @@ pub(crate) async fn handle(
         status,
         duration,
         principal: &principal,
+        caller: caller.as_deref(),
         reason,
         detail: detail.as_deref(),
     });
@@ -179,6 +174,8 @@ fn health(vault: &VaultConfig) -> Outcome {
 /// detail for the log (the answer carries only a generic reason).
 struct Outcome {
     principal: Principal,
+    /// A front request: `front:<marker>` for the log.
+    caller: Option<String>,
     response: Answer,
     /// One word for the log and the metrics (see [`reason`]).
     reason: Option<&'static str>,
@@ -189,6 +186,7 @@ impl Outcome {
     fn anonymous(response: Answer) -> Outcome {
         Outcome {
             principal: Principal::Unknown,
+            caller: None,
             response,
             reason: None,
             detail: None,
@@ -208,6 +206,7 @@ impl Outcome {
     fn refused(error: &Error, detail: String) -> Outcome {
         Outcome {
             principal: Principal::Unknown,
+            caller: None,
             response: answer::failure(error, None),
             reason: Some(reason::of(error, None)),
             detail: Some(detail),
@@ -220,7 +219,7 @@ async fn operation(
     m: &route::Matched,
     req: hyper::Request<Incoming>,
     deadline: Instant,
-    peer: IpAddr,
+    peer: Peer,
 ) -> Outcome {
     let (head, body) = req.into_parts();
     let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
@@ -234,13 +233,96 @@ async fn operation(
                 .because("bad_request", Some(bad.0.into()));
         }
     };
-    let token = match bearer(&head.headers) {
-        Ok(t) => t,
-        Err(e) => {
+    // No Authorization, from a trusted front: the server's token, for the
+    // user the front named. Anything else: the request's own Bearer token.
+    let front = state
+        .front
+        .as_ref()
+        .filter(|f| !head.headers.contains_key(AUTHORIZATION) && f.trusts(peer));
+    let Some(front) = front else {
+        let token = match bearer(&head.headers) {
+            Ok(t) => t,
+            Err(e) => {
+                let refused = Outcome::refused(&e, e.detail());
+                return audited_refusal(state, &parts, None, peer, refused, &e).await;
+            }
+        };
+        let by = By { peer, front: None };
+        return perform(state, parts, form, head, body, deadline, token, by).await;
+    };
+    let header = head.headers.get("user-id").map(HeaderValue::as_bytes);
+    let (user, out) = match front.user_of(header, &parts) {
+        Ok(user) => {
+            let token = front.token();
+            let by = By {
+                peer,
+                front: Some(user.as_ref().map(|u| u.as_str().to_string())),
+            };
+            (
+                user,
+                perform(state, parts, form, head, body, deadline, token, by).await,
+            )
+        }
+        Err(Refusal::BadRequest(why)) => (
+            None,
+            Outcome::anonymous(answer::bad_request(why)).because("bad_request", Some(why.into())),
+        ),
+        Err(Refusal::Denied(e, user)) => {
             let refused = Outcome::refused(&e, e.detail());
-            return audited_refusal(state, &parts, None, peer, refused, &e).await;
+            let out = audited_refusal(state, &parts, None, peer, refused, &e).await;
+            (user, out)
         }
     };
+    Outcome {
+        principal: front.principal(&out.principal, user.clone()),
+        caller: Some(front.caller(user.as_ref())),
+        ..out
+    }
+}
+
+/// Where a request came from, for its audit record: the peer, and for a
+/// request served on behalf of a trusted front's user, that user (`Some(None)`:
+/// the front named none).
+struct By {
+    peer: Peer,
+    front: Option<Option<String>>,
+}
+
+impl By {
+    /// What the session learnt, with the front's user added to the
+    /// principal.
+    fn seen(&self, seen: Option<AuditSeen>) -> Option<AuditSeen> {
+        let (Some(mut s), Some(user)) = (seen.clone(), &self.front) else {
+            return seen;
+        };
+        if let Who::Token { id, name } = s.who {
+            s.who = Who::Front {
+                id,
+                name,
+                user: user.clone(),
+            };
+        }
+        Some(s)
+    }
+}
+
+/// The operation in `parts` with `token`: its put's body read once the
+/// token may write there, then the backend's answer, which is sent only
+/// once its audit record is durable.
+#[allow(clippy::too_many_arguments)]
+// NOTE: one call site each for a Bearer token and a trusted front; a struct
+// for these would only rename them.
+async fn perform(
+    state: &State,
+    parts: route::RequestParts,
+    form: Option<BodyForm>,
+    head: hyper::http::request::Parts,
+    body: Incoming,
+    deadline: Instant,
+    token: SecretString,
+    by: By,
+) -> Outcome {
+    let peer = by.peer;
     let body = match form {
         None => None,
         Some(form) => {
@@ -250,17 +332,19 @@ async fn operation(
             if let Err(e) = checked {
                 let refused = Outcome {
                     principal,
+                    caller: None,
                     response: answer::failure(&e, None),
                     reason: Some(reason::of(&e, None)),
                     detail: Some(parts.redact(&e.detail())),
                 };
-                return audited_refusal(state, &parts, seen, peer, refused, &e).await;
+                return audited_refusal(state, &parts, by.seen(seen), peer, refused, &e).await;
             }
-            match read_body(&head.headers, body, form, deadline).await {
+            match super::body::read_body(&head.headers, body, form, deadline).await {
                 Ok(b) => Some(b),
                 Err((response, word, why)) => {
                     return Outcome {
                         principal,
+                        caller: None,
                         response,
                         reason: Some(word),
                         detail: Some(why),
@@ -287,6 +371,7 @@ async fn operation(
         (local.principal(), local.audit_seen(), result)
     };
     // The record first: no record, no answer (and no secret sent).
+    let seen = by.seen(seen);
     let note = Note { op, target, seen };
     let status = crate::commands::status_code(&result);
     let result = match state.audit.record(note, peer, status).await {
@@ -296,12 +381,14 @@ async fn operation(
     match result {
         Ok(reply) => Outcome {
             principal,
+            caller: None,
             response: answer::success(reply),
             reason: None,
             detail: None,
         },
         Err(e) => Outcome {
             principal,
+            caller: None,
             response: answer::failure(&e, body_len),
             reason: Some(reason::of(&e, body_len)),
             detail: Some(names.redact(&e.detail())),
@@ -339,7 +426,7 @@ async fn audited_refusal(
     state: &State,
     parts: &route::RequestParts,
     seen: Option<AuditSeen>,
-    peer: IpAddr,
+    peer: Peer,
     refused: Outcome,
     error: &Error,
 ) -> Outcome {
@@ -357,6 +444,7 @@ async fn audited_refusal(
         Ok(()) => refused,
         Err(e) => Outcome {
             principal: refused.principal,
+            caller: refused.caller,
             response: answer::failure(&e, None),
             reason: Some(reason::of(&e, None)),
             detail: Some(e.detail()),
@@ -386,110 +474,6 @@ fn bearer(headers: &HeaderMap) -> Result<SecretString> {
     Ok(SecretString::new(token.to_string()))
 }
 
-fn is_octet_stream(headers: &HeaderMap) -> bool {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/octet-stream"))
-}
-
-/// A body the backend will refuse as larger than 1 MiB, after its
-/// credential, scope and read-only checks (which outrank the body's).
-fn oversized() -> SecretBytes {
-    SecretBytes::new(vec![0; MAX_BODY + 1])
-}
-
-/// A request whose body could not be used: the answer, and the reason and
-/// detail for the log.
-type BodyFailure = (Answer, &'static str, String);
-
-/// The secret of a put: the raw body, or the `secret` of a JSON body,
-/// read until `deadline` (then 408).
-async fn read_body(
-    headers: &HeaderMap,
-    body: Incoming,
-    form: BodyForm,
-    deadline: Instant,
-) -> std::result::Result<SecretBytes, BodyFailure> {
-    let raw = form == BodyForm::Raw || is_octet_stream(headers);
-    let cap = if raw { MAX_BODY } else { MAX_BODY + JSON_SLACK };
-    let collected = tokio::time::timeout_at(deadline.into(), collect(headers, body, cap)).await;
-    let Ok(collected) = collected else {
-        return Err((
-            answer::text(408, "the request came too slowly\n"),
-            "timeout",
-            "the request was not complete within --header-timeout".into(),
-        ));
-    };
-    let Some(bytes) = collected? else {
-        return Ok(oversized());
-    };
-    if raw {
-        return Ok(bytes);
-    }
-    json_secret(&bytes).map_err(|e| (answer::not_json(), "not_json", e.detail()))
-}
-
-/// Reads at most `cap` bytes; `None` when the body is longer (the rest is
-/// never read).
-async fn collect(
-    headers: &HeaderMap,
-    mut body: Incoming,
-    cap: usize,
-) -> std::result::Result<Option<SecretBytes>, BodyFailure> {
-    let declared = headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > cap as u64) {
-        return Ok(None);
-    }
-    let reserve = declared.map_or(0, |n| usize::try_from(n).unwrap_or(RESERVE).min(RESERVE));
-    let mut out = SecretBytes::new(Vec::with_capacity(reserve));
-    loop {
-        let frame = match body.frame().await {
-            None => return Ok(Some(out)),
-            Some(Err(e)) => {
-                return Err((
-                    answer::bad_request("cannot read the request body"),
-                    "bad_request",
-                    format!("cannot read the request body: {e}"),
-                ));
-            }
-            Some(Ok(frame)) => frame,
-        };
-        if let Ok(data) = frame.into_data() {
-            if out.len() + data.len() > cap {
-                return Ok(None);
-            }
-            out.expose_mut().extend_from_slice(&data);
-        }
-    }
-}
-
-/// putSSOSecret's JSON: `{"secret":"…"}`. Errors never quote the body.
-fn json_secret(body: &SecretBytes) -> Result<SecretBytes> {
-    #[derive(serde::Deserialize)]
-    struct Put {
-        secret: String,
-    }
-    match serde_json::from_slice::<Put>(body.expose()) {
-        Ok(p) => Ok(SecretBytes::new(p.secret.into_bytes())),
-        Err(e) if e.classify() == serde_json::error::Category::Data => Err(Error::WrongFormat(
-            "the body must be a JSON object with a string field \"secret\" \
-             (or send the raw secret with Content-Type: application/octet-stream)"
-                .into(),
-        )),
-        Err(e) => Err(Error::WrongFormat(format!(
-            "the body is not JSON (line {}, column {}); send {{\"secret\":\"…\"}} \
-             or the raw secret with Content-Type: application/octet-stream",
-            e.line(),
-            e.column()
-        ))),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -504,21 +488,5 @@ mod tests {
         }
         h.insert(AUTHORIZATION, HeaderValue::from_static("bearer ssos_abc"));
         assert!(matches!(bearer(&h), Ok(t) if t.expose() == "ssos_abc"));
-    }
-
-    #[test]
-    fn json_errors_never_echo_the_body() {
-        let s = |b: &str| json_secret(&SecretBytes::new(b.as_bytes().to_vec()));
-        assert_eq!(s(r#"{"secret":"a\nb"}"#).unwrap().expose(), b"a\nb");
-        for bad in [
-            r#"{"secret":12345}"#,
-            r#"{"secret":{"x":"hunter2"}}"#,
-            "hunter2",
-            "{}",
-        ] {
-            let e = s(bad).unwrap_err();
-            assert!(matches!(e, Error::WrongFormat(_)), "{bad}");
-            assert!(!e.detail().contains("hunter2") && !e.detail().contains("12345"));
-        }
     }
 }

@@ -3,7 +3,9 @@
 //!
 //! A request's line holds the time, the peer's address, the method, the
 //! route template (never the raw path, which carries names and DIDs), the
-//! status, the duration, the token's name and, for every 4xx and 5xx, a
+//! status, the duration, the token's name, for a request a trusted front
+//! made for a user the `caller` (`front:` and a marker of the user id that
+//! names nobody, see [`super::front`]), and, for every 4xx and 5xx, a
 //! machine-readable `reason` (see [`super::reason`]) and, where there is
 //! one, its `detail` (what the command line would say, which the HTTP
 //! client is not told, with the request's app, user id, DID and secret name
@@ -12,20 +14,22 @@
 //! request that never arrived in time, a certificate reload) is a line with
 //! an `event` instead of a `method`.
 
+use super::listen::Peer;
 use crate::ops::Principal;
-use std::net::IpAddr;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// One finished request.
 pub(crate) struct Entry<'a> {
-    pub peer: IpAddr,
+    pub peer: Peer,
     pub method: &'a str,
     /// The matched template; `None` for a path no route knows.
     pub route: Option<&'static str>,
     pub status: u16,
     pub duration: Duration,
     pub principal: &'a Principal,
+    /// A front request: `front` or `front:<marker>`.
+    pub caller: Option<&'a str>,
     /// Why it failed, one word for machines: set for every 4xx and 5xx.
     pub reason: Option<&'static str>,
     /// Why it failed, in words, already free of the request's names.
@@ -37,16 +41,20 @@ impl Entry<'_> {
     /// directly (no intermediate map), since it is built for every request.
     pub(crate) fn line(&self, now: SystemTime) -> String {
         let token = match self.principal {
-            Principal::Token(name) => json_string(name),
+            Principal::Token(name) | Principal::Front { token: name, .. } => json_string(name),
             _ => "null".into(),
         };
+        let caller = self
+            .caller
+            .map(|c| format!(r#","caller":{}"#, json_string(c)))
+            .unwrap_or_default();
         let route = self.route.map_or_else(|| "null".into(), json_string);
         let ms = serde_json::Number::from_f64((self.duration.as_secs_f64() * 1e6).round() / 1e3)
             .map_or_else(|| "null".into(), |n| n.to_string());
         format!(
-            r#"{{"time":"{}","peer":"{}","method":{},"route":{route},"status":{},"duration_ms":{ms},"token":{token}{}}}"#,
+            r#"{{"time":"{}","peer":"{}","method":{},"route":{route},"status":{},"duration_ms":{ms},"token":{token}{caller}{}}}"#,
             humantime::format_rfc3339_millis(now.max(UNIX_EPOCH)),
-            self.peer.to_canonical(),
+            self.peer,
             json_string(self.method),
             self.status,
             why(self.reason, self.detail),
@@ -61,7 +69,7 @@ pub(crate) struct Event<'a> {
     /// `connection_error`, `tls_reloaded`, `tls_reload_failed`, `saturated`.
     pub event: &'static str,
     /// The client, for what happened to one connection.
-    pub peer: Option<IpAddr>,
+    pub peer: Option<Peer>,
     pub reason: Option<&'static str>,
     pub detail: Option<&'a str>,
 }
@@ -70,7 +78,7 @@ impl Event<'_> {
     pub(crate) fn line(&self, now: SystemTime) -> String {
         let peer = self
             .peer
-            .map(|p| format!(r#","peer":"{}""#, p.to_canonical()))
+            .map(|p| format!(r#","peer":"{p}""#))
             .unwrap_or_default();
         format!(
             r#"{{"time":"{}","event":"{}"{peer}{}}}"#,
@@ -127,7 +135,7 @@ impl Log {
 
     /// Logs a connection closed unserved because `peer` already holds
     /// `limit` connections.
-    pub(crate) fn refused(&self, peer: IpAddr, limit: usize) {
+    pub(crate) fn refused(&self, peer: Peer, limit: usize) {
         let detail =
             format!("too many connections per peer: {limit} open (--max-connections-per-peer)");
         self.event(&Event {
@@ -180,12 +188,13 @@ mod tests {
     fn a_line_is_one_json_object_without_names() {
         let p = Principal::Token("ci".into());
         let e = Entry {
-            peer: "::ffff:192.0.2.7".parse().unwrap(),
+            peer: Peer::Ip("::ffff:192.0.2.7".parse().unwrap()),
             method: "GET",
             route: Some("/getSSOSecret/{app}"),
             status: 200,
             duration: Duration::from_micros(1234),
             principal: &p,
+            caller: None,
             reason: None,
             detail: None,
         };
@@ -198,6 +207,23 @@ mod tests {
         assert_eq!(v["duration_ms"], 1.234);
         assert_eq!(v["token"], "ci");
         assert!(v.get("reason").is_none() && v.get("detail").is_none());
+        assert!(v.get("caller").is_none());
+        let front = Principal::Front {
+            token: "front".into(),
+            user: crate::names::UserId::new("alice").ok(),
+        };
+        let via = Entry {
+            peer: Peer::Unix,
+            principal: &front,
+            caller: Some("front:0123456789abcdef"),
+            ..e
+        };
+        let line = via.line(t);
+        let v: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(v["peer"], "unix");
+        assert_eq!(v["token"], "front");
+        assert_eq!(v["caller"], "front:0123456789abcdef");
+        assert!(!line.contains("alice"), "{line}");
         let anon = Entry {
             principal: &Principal::Unknown,
             route: None,
@@ -225,7 +251,7 @@ mod tests {
         for peer in ["192.0.2.7", "2001:db8::7"] {
             let line = Event {
                 event: "refused",
-                peer: Some(peer.parse().unwrap()),
+                peer: Some(Peer::Ip(peer.parse().unwrap())),
                 reason: Some("per_peer_limit"),
                 detail: Some("4 open"),
             }

@@ -5,7 +5,11 @@
 //! Bearer token becomes the credential, and the local backend answers:
 //! reads directly, writes through the group-commit [`writer`]. The server
 //! holds no key and no passphrase; each request opens its own token's slot,
-//! so a revoked token fails on its next request.
+//! so a revoked token fails on its next request. With `--trusted-front`
+//! ([`front`]) it holds one token, the operator's, and a request without
+//! `Authorization` from the front opens that token's slot the same way.
+//! It listens on TCP or a Unix socket ([`listen`]); [`conn`] serves one
+//! connection.
 //!
 //! Around that, what running it as a service needs: `/healthz`, the access
 //! log ([`log`], one JSON line per request or connection event, each
@@ -15,8 +19,12 @@
 
 mod answer;
 mod audit;
+mod body;
+mod conn;
 mod deadline;
+mod front;
 mod handler;
+mod listen;
 mod log;
 mod metrics;
 mod notify;
@@ -26,19 +34,19 @@ mod route;
 mod tls;
 mod writer;
 
+pub(crate) use front::{Config as FrontConfig, Trusted};
+
 use crate::error::{Error, Result};
 use crate::local::VaultConfig;
 use handler::State;
-use hyper::server::conn::http1;
-use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use listen::{Accepted, Addr, Listener, Peer};
 use log::Event;
 use metrics::Metrics;
-use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::{TcpListener, TcpStream, UnixStream};
 use tokio::signal::unix::{SignalKind, signal};
 
 /// How the server runs.
@@ -46,8 +54,12 @@ use tokio::signal::unix::{SignalKind, signal};
 pub struct Options {
     /// The vault and how it may be used.
     pub vault: VaultConfig,
-    /// `ADDR:PORT` to listen on (a host name is resolved).
+    /// `ADDR:PORT` to listen on (a host name is resolved), or `unix:PATH`.
     pub listen: String,
+    /// The mode of a `unix:PATH` socket.
+    pub socket_mode: u32,
+    /// `--trusted-front`: its peers and the server's token.
+    pub front: Option<front::Config>,
     /// PEM certificate chain and private key: serve HTTPS.
     pub tls: Option<(PathBuf, PathBuf)>,
     /// Allow plain HTTP on an address other than loopback.
@@ -71,14 +83,29 @@ pub struct Options {
 /// finish. The first line on `log` is `listening on http(s)://ADDR`; then
 /// one JSON line per request.
 pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
-    let addr = resolve(&opts.listen)?;
-    if opts.tls.is_none() && !opts.insecure_http && !addr.ip().is_loopback() {
-        return Err(Error::Usage(format!(
-            "refusing plain HTTP on {addr}, which is not a loopback address: \
-             give --tls-cert and --tls-key, or --insecure-http"
-        )));
+    let addr = Addr::parse(&opts.listen)?;
+    match &addr {
+        Addr::Tcp(a) if opts.tls.is_none() && !opts.insecure_http && !a.ip().is_loopback() => {
+            return Err(Error::Usage(format!(
+                "refusing plain HTTP on {a}, which is not a loopback address: \
+                 give --tls-cert and --tls-key, or --insecure-http"
+            )));
+        }
+        Addr::Unix(_) if opts.tls.is_some() => {
+            return Err(Error::Usage(
+                "--tls-cert is for TCP: a --listen unix: socket never leaves this host".into(),
+            ));
+        }
+        _ => {}
     }
-    let metrics_addr = opts.metrics_listen.as_deref().map(resolve).transpose()?;
+    if let Some(f) = &opts.front {
+        front::check_peers(&f.peers, matches!(addr, Addr::Unix(_)))?;
+    }
+    let metrics_addr = opts
+        .metrics_listen
+        .as_deref()
+        .map(listen::resolve)
+        .transpose()?;
     let tls = match &opts.tls {
         Some((cert, key)) => Some(tls::acceptor(cert, key)?),
         None => None,
@@ -86,6 +113,12 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
     // Exit 1 now rather than a 500 on every request.
     let store = opts.vault.store()?;
     let warning = store.check_present()?;
+    // A token that does not open stops the server now (exit 43), not
+    // every front request later.
+    let front = match opts.front.clone() {
+        Some(config) => Some(front::Front::open(&opts.vault, config)?),
+        None => None,
+    };
     // A database store learns of every commit from now on, so that reads
     // can use a head confirmed current within 100 ms.
     store.watch();
@@ -104,9 +137,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         })
         .collect::<Result<Vec<_>>>()?;
     let (listener, metrics_listener, stop) = runtimes[0].block_on(async {
-        let listener = TcpListener::bind(addr)
-            .await
-            .map_err(|e| Error::io(format!("cannot listen on {addr}"), e))?;
+        let listener = Listener::bind(&addr, opts.socket_mode).await?;
         let metrics_listener =
             match metrics_addr {
                 Some(a) => Some(TcpListener::bind(a).await.map_err(|e| {
@@ -120,17 +151,21 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         let stop = Signals::new()?;
         Ok::<_, Error>((listener, metrics_listener, stop))
     })?;
-    let bound = listener
-        .local_addr()
-        .map_err(|e| Error::io("cannot read the bound address", e))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    let _ = writeln!(log, "listening on {scheme}://{bound}");
+    let _ = writeln!(log, "listening on {}", listener.describe(scheme)?);
     if let Some(m) = &metrics_listener
         && let Ok(a) = m.local_addr()
     {
         let _ = writeln!(log, "metrics on http://{a}/metrics");
     }
     if let Some(w) = warning {
+        let _ = writeln!(log, "{w}");
+    }
+    if let Some(w) = opts
+        .front
+        .as_ref()
+        .and_then(|f| front::loopback_warning(&f.peers))
+    {
         let _ = writeln!(log, "{w}");
     }
     let _ = log.flush();
@@ -154,6 +189,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         metrics: metrics.clone(),
         metrics_here: metrics_listener.is_none(),
         audit: audit::Auditor::start(opts.vault.clone())?,
+        front,
     });
     let handles: Vec<_> = runtimes.iter().map(|r| r.handle().clone()).collect();
     // Runtime 0 accepts until a signal, lets requests in flight finish,
@@ -175,7 +211,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
     if let Some(runtime) = first {
         if let Some(m) = metrics_listener {
             // Ends with runtime 0, when the server stops.
-            runtime.spawn(metrics_loop(m, metrics));
+            runtime.spawn(conn::metrics_loop(m, metrics));
         }
         let accept = accept_loop(listener, tls, state, opts, stop, handles);
         threads.push(spawn_thread(0, move || {
@@ -204,15 +240,6 @@ fn spawn_thread(
         .name(format!("sso-secrets serve {i}"))
         .spawn(f)
         .map_err(|e| Error::io("cannot start a server thread", e))
-}
-
-fn resolve(listen: &str) -> Result<SocketAddr> {
-    let bad = || Error::Usage(format!("--listen {listen:?} is not ADDR:PORT"));
-    listen
-        .to_socket_addrs()
-        .map_err(|_| bad())?
-        .next()
-        .ok_or_else(bad)
 }
 
 /// SIGTERM and SIGINT: the first stops accepting and lets requests in
@@ -292,7 +319,7 @@ fn reload(opts: &Options, tls: &mut Option<tokio_rustls::TlsAcceptor>, state: &S
 }
 
 async fn accept_loop(
-    listener: TcpListener,
+    listener: Listener,
     mut tls: Option<tokio_rustls::TlsAcceptor>,
     state: Arc<State>,
     opts: Options,
@@ -346,13 +373,19 @@ async fn accept_loop(
             }
         };
         // Over its share, a peer's connection is closed unread; its slot
-        // goes back with the permit.
-        let Some(share) = peers.admit(peer.ip()) else {
-            state.metrics.refused("per_peer_limit");
-            state.log.refused(peer.ip(), peers.limit());
-            continue;
+        // goes back with the permit. The Unix socket's peers have no
+        // address to count by: its mode decides who connects at all.
+        let share = match peer {
+            Peer::Ip(ip) => match peers.admit(ip) {
+                Some(share) => Some(share),
+                None => {
+                    state.metrics.refused("per_peer_limit");
+                    state.log.refused(peer, peers.limit());
+                    continue;
+                }
+            },
+            Peer::Unix => None,
         };
-        let _ = stream.set_nodelay(true);
         let watcher = graceful.watcher();
         let state = state.clone();
         let tls = tls.clone();
@@ -362,14 +395,20 @@ async fn accept_loop(
         let Some(runtime) = runtimes.get(next % runtimes.len()) else {
             continue;
         };
-        let Ok(stream) = stream.into_std() else {
-            continue;
-        };
         runtime.spawn(async move {
             let _held = (permit, share);
             // Registered with the runtime that serves it.
-            if let Ok(stream) = TcpStream::from_std(stream) {
-                connection(stream, peer.ip(), tls, state, timeout, watcher).await;
+            match stream {
+                Accepted::Tcp(s) => {
+                    if let Ok(s) = TcpStream::from_std(s) {
+                        conn::connection(s, peer, tls, state, timeout, watcher).await;
+                    }
+                }
+                Accepted::Unix(s) => {
+                    if let Ok(s) = UnixStream::from_std(s) {
+                        conn::plain(s, peer, state, timeout, watcher).await;
+                    }
+                }
             }
         });
     }
@@ -393,113 +432,4 @@ async fn accept_loop(
         () = stop.stop() => {}
     }
     log.close();
-}
-
-/// `--metrics-listen`: `/metrics` (GET or HEAD) and nothing else, in plain
-/// HTTP. It holds no secret and takes no token; bind it where only the
-/// scraper reaches.
-async fn metrics_loop(listener: TcpListener, metrics: Arc<Metrics>) {
-    // A scraper needs one connection; a few more cover a second scraper and
-    // a curl. More wait, so a client of this port cannot take file
-    // descriptors from the service itself.
-    let slots = Arc::new(tokio::sync::Semaphore::new(8));
-    loop {
-        let Ok(permit) = slots.clone().acquire_owned().await else {
-            return;
-        };
-        let Ok((stream, _)) = listener.accept().await else {
-            tokio::time::sleep(Duration::from_millis(20)).await;
-            continue;
-        };
-        let metrics = metrics.clone();
-        tokio::spawn(async move {
-            let _held = permit;
-            let mut http = http1::Builder::new();
-            http.timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10))
-                .max_buf_size(16 * 1024);
-            let service = hyper::service::service_fn(move |req: hyper::Request<_>| {
-                let metrics = metrics.clone();
-                async move {
-                    let probe = matches!(*req.method(), hyper::Method::GET | hyper::Method::HEAD);
-                    Ok::<_, std::convert::Infallible>(if req.uri().path() == "/metrics" && probe {
-                        handler::metrics_answer(&metrics)
-                    } else {
-                        answer::text(404, "only /metrics here\n")
-                    })
-                }
-            });
-            let _ = http.serve_connection(TokioIo::new(stream), service).await;
-        });
-    }
-}
-
-async fn connection(
-    stream: TcpStream,
-    peer: IpAddr,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-    state: Arc<State>,
-    timeout: Duration,
-    watcher: hyper_util::server::graceful::Watcher,
-) {
-    let _open = state.metrics.connection();
-    let mut http = http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(timeout)
-        .max_buf_size(64 * 1024);
-    let clock = Arc::new(deadline::RequestClock::default());
-    let requests = clock.clone();
-    let log = state.log.clone();
-    let metrics = state.metrics.clone();
-    let service = hyper::service::service_fn(move |req| {
-        let state = state.clone();
-        let began = requests.began();
-        async move { Ok::<_, std::convert::Infallible>(handler::handle(&state, req, began, peer).await) }
-    });
-    let served = match tls {
-        None => {
-            let io = TokioIo::new(deadline::Stamped::new(stream, clock.clone()));
-            watcher.watch(http.serve_connection(io, service)).await
-        }
-        Some(acceptor) => {
-            let stream = match tls::handshake(&acceptor, stream, timeout).await {
-                Ok(s) => s,
-                Err(failed) => {
-                    metrics.tls_failure(failed.reason);
-                    if let Some(detail) = &failed.detail {
-                        log.event(&Event {
-                            event: "tls_handshake_failed",
-                            peer: Some(peer),
-                            reason: Some(failed.reason),
-                            detail: Some(detail),
-                        });
-                    }
-                    return;
-                }
-            };
-            let io = TokioIo::new(deadline::Stamped::new(stream, clock.clone()));
-            watcher.watch(http.serve_connection(io, service)).await
-        }
-    };
-    let Err(e) = served else { return };
-    // An idle keep-alive connection closed at the timeout, or a client
-    // that went away, is ordinary; a request that never arrived whole, or
-    // bytes that are not HTTP, are worth a line.
-    let (reason, event) = if e.is_timeout() {
-        if !clock.mid_request() {
-            return;
-        }
-        ("header_timeout", "timeout")
-    } else if e.is_parse() || e.is_parse_too_large() || e.is_parse_status() {
-        ("bad_http", "connection_error")
-    } else {
-        return;
-    };
-    let detail = e.to_string();
-    log.event(&Event {
-        event,
-        peer: Some(peer),
-        reason: Some(reason),
-        detail: Some(&detail),
-    });
 }

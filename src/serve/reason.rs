@@ -47,6 +47,8 @@ fn unauthorized(detail: &str) -> &'static str {
         ("empty Bearer token", "malformed_token"),
         ("cannot manage tokens", "admin_only"),
         ("system clock", "clock"),
+        ("the front's user may reach only", "other_user"),
+        ("the front set no user-id", "no_user"),
     ];
     RULES
         .iter()
@@ -98,6 +100,14 @@ mod tests {
             ),
             (u("malformed Authorization header"), "malformed_token"),
             (Error::admin_only(), "admin_only"),
+            (
+                u("the front's user may reach only their own SSO secrets; the DID names another user"),
+                "other_user",
+            ),
+            (
+                u("the front set no user-id for an SSO operation"),
+                "no_user",
+            ),
             (u("something new"), "unauthorized"),
             (Error::NotFound("no such".into()), "not_found"),
             (Error::corrupt("bad signature"), "corrupt"),

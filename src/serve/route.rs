@@ -5,7 +5,7 @@
 //! that matches with another method is 405.
 
 use crate::error::{Error, Result};
-use crate::names::{AppName, Did, SecretName, UserRef};
+use crate::names::{AppName, Did, SecretName, UserId, UserRef};
 use crate::ops::Request;
 use crate::secret::SecretBytes;
 use hyper::Method;
@@ -197,6 +197,16 @@ impl RequestParts {
             out = out.replace(&format!("{name:?}"), "(name)");
         }
         out
+    }
+
+    /// The user an SSO operation acts on (a DID resolved through its
+    /// app); `None` for DID operations, and for a DID that names no valid
+    /// user id (the operation refuses it in its own words).
+    pub(crate) fn sso_user(&self) -> Option<UserId> {
+        match (&self.user, &self.app) {
+            (Some(u), Some(app)) => u.resolve(app).ok(),
+            _ => None,
+        }
     }
 
     /// The operation, with `body` for the puts.

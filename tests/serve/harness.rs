@@ -11,7 +11,7 @@ use std::time::Duration;
 
 pub struct Server {
     child: Child,
-    /// `http://127.0.0.1:PORT` (or https).
+    /// `http://127.0.0.1:PORT` (or https), or `unix:PATH`.
     pub base: String,
     /// `127.0.0.1:PORT`.
     pub addr: String,
@@ -52,7 +52,8 @@ impl Server {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("first stderr line: {first:?}"))
             .to_string();
-        let addr = base.split("://").nth(1).expect("scheme").to_string();
+        // `unix:PATH` for a Unix socket: no scheme, and the path as address.
+        let addr = base.split("://").nth(1).unwrap_or(&base).to_string();
         let log = Arc::new(Mutex::new(Vec::new()));
         let sink = log.clone();
         let reader = std::thread::spawn(move || {

@@ -4,8 +4,11 @@ mod audit;
 #[path = "../common/mod.rs"]
 mod common;
 mod error_bodies;
+mod front;
+mod front_checks;
 mod harness;
 mod hostile;
+mod nginx;
 mod postgres;
 mod postgres_audit;
 mod robustness;

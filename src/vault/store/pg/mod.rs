@@ -42,7 +42,7 @@ use crate::vault::HeadRead;
 use crate::vault::format::{MAX_HEADER_LEN, PREFIX_LEN};
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
@@ -85,6 +85,7 @@ CREATE TABLE IF NOT EXISTS sso_secrets_bucket (
     PRIMARY KEY (vault, hash)
 );
 ALTER TABLE sso_secrets_bucket ALTER COLUMN bytes SET STORAGE EXTERNAL;
+ALTER TABLE sso_secrets_head ALTER COLUMN head SET STORAGE EXTERNAL;
 CREATE INDEX IF NOT EXISTS sso_secrets_bucket_unreferenced
     ON sso_secrets_bucket (unreferenced_since) WHERE unreferenced_since IS NOT NULL;
 ";
@@ -146,6 +147,12 @@ impl BucketCache {
         }
         self.bytes += bytes.len();
         self.map.insert(hash, Arc::new(bytes.to_vec()));
+    }
+
+    fn forget(&mut self, hash: &[u8; 32]) {
+        if let Some(old) = self.map.remove(hash) {
+            self.bytes -= old.len();
+        }
     }
 }
 
@@ -282,14 +289,27 @@ impl Store for PgStore {
     fn lock(&self, timeout: Duration) -> std::result::Result<Box<dyn Locked>, LockError> {
         let conn = self.0.pool.take().map_err(LockError::Other)?;
         let target = self.0.target.clone();
-        let locked = conn.run_again_if_stale(timeout.saturating_add(CALL_LIMIT), move |slot| {
-            lock(slot, &target, timeout)
-        });
+        // The head is read in the same job as the lock is taken: every
+        // writer reads it next, and each job is a hand-over to the
+        // connection's thread and back.
+        let known = self.kept().map(|(d, _)| d);
+        let locked =
+            conn.run_again_if_stale(timeout.saturating_add(CALL_LIMIT), move |slot| match lock(
+                slot, &target, timeout, known,
+            )? {
+                Some(counter) => Ok(HeadRow {
+                    counter,
+                    digest: known.map(|d| d.to_vec()).unwrap_or_default(),
+                    bytes: None,
+                }),
+                None => read_head(slot, &target, known),
+            });
         match locked {
-            Ok(()) => Ok(Box::new(PgLocked {
+            Ok(row) => Ok(Box::new(PgLocked {
                 store: self.clone(),
                 conn: Some(conn),
                 read: None,
+                row: Some(row),
             })),
             Err(e) => {
                 self.0.pool.give(conn);
@@ -343,16 +363,16 @@ fn read_head(slot: &mut Slot, target: &Target, known: Option<Digest>) -> Result<
         Some(d) => d,
         None => &[],
     };
-    let rows = slot
-        .client()?
-        .query(
-            "SELECT h.counter, d.digest, \
-             CASE WHEN d.digest = $1 OR octet_length(h.head)::bigint > $2 THEN NULL ELSE h.head END, \
-             m.schema_version, octet_length(h.head) \
-             FROM sso_secrets_head h CROSS JOIN LATERAL (SELECT sha256(h.head) AS digest) d \
-             CROSS JOIN sso_secrets_meta m",
-            &[&known, &MAX_HEAD],
-        )
+    let (client, statement) = slot.prepared(
+        "SELECT h.counter, d.digest, \
+         CASE WHEN d.digest = $1 OR octet_length(h.head)::bigint > $2 THEN NULL ELSE h.head END, \
+         m.schema_version, octet_length(h.head) \
+         FROM sso_secrets_head h CROSS JOIN LATERAL (SELECT sha256(h.head) AS digest) d \
+         CROSS JOIN sso_secrets_meta m",
+        |e| no_vault_or(target, &e),
+    )?;
+    let rows = client
+        .query(&statement, &[&known, &MAX_HEAD])
         .map_err(|e| no_vault_or(target, &e))?;
     let row = rows.first().ok_or_else(|| no_vault(target))?;
     check_schema(target, col(target, row, 3)?)?;
@@ -450,23 +470,49 @@ pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Erro
 
 /// Opens a transaction and takes the writer lock in it, waiting at most
 /// `timeout`. The lock ends with the transaction (and with the connection,
-/// if the process dies).
-fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
+/// if the process dies). When the lock was free and the head is still the
+/// one whose digest is `known`, returns the head's counter, read in the
+/// same round trip.
+fn lock(
+    slot: &mut Slot,
+    target: &Target,
+    timeout: Duration,
+    known: Option<Digest>,
+) -> Result<Option<i64>> {
     let err = |e: postgres::Error| db_error(target, "cannot lock the vault in", &e);
     let client = slot.client()?;
-    // The first try goes with the BEGIN: one round trip when the lock is
-    // free, as it is for a server's group commit.
+    // The first try goes with the BEGIN, and with the question whether the
+    // head is still the one this process kept: one round trip when the
+    // lock is free, as it is for a server's group commit. (The digest is
+    // this process's own hex; nothing from outside goes into the text.)
+    let mut first = format!("BEGIN; SELECT pg_try_advisory_xact_lock({LOCK_KEY})");
+    if let Some(known) = known {
+        first.push_str("; SELECT h.counter, sha256(h.head) = decode('");
+        for b in known {
+            first.push_str(&format!("{b:02x}"));
+        }
+        first.push_str(&format!(
+            "', 'hex') AND m.schema_version = {SCHEMA_VERSION} \
+             FROM sso_secrets_head h CROSS JOIN sso_secrets_meta m"
+        ));
+    }
     let first = client
-        .simple_query(&format!(
-            "BEGIN; SELECT pg_try_advisory_xact_lock({LOCK_KEY})"
-        ))
-        .map_err(err)?;
-    let got = first.iter().any(|m| match m {
-        postgres::SimpleQueryMessage::Row(r) => r.get(0) == Some("t"),
-        _ => false,
+        .simple_query(&first)
+        .map_err(|e| no_vault_or(target, &e))?;
+    let mut rows = first.iter().filter_map(|m| match m {
+        postgres::SimpleQueryMessage::Row(r) => Some(r),
+        _ => None,
     });
+    let got = rows.next().is_some_and(|r| r.get(0) == Some("t"));
     if got {
-        return Ok(());
+        // The head's counter when its digest is the known one; otherwise
+        // the caller reads the head.
+        let same = rows
+            .next()
+            .filter(|r| r.get(1) == Some("t"))
+            .and_then(|r| r.get(0))
+            .and_then(|c| c.parse::<i64>().ok());
+        return Ok(same);
     }
     let start = Instant::now();
     let mut pause = Duration::from_millis(1);
@@ -479,7 +525,7 @@ fn lock(slot: &mut Slot, target: &Target, timeout: Duration) -> Result<()> {
             0,
         )?;
         if got {
-            return Ok(());
+            return Ok(None);
         }
         if start.elapsed() >= timeout {
             return Err(Error::Temporary(format!(
@@ -544,26 +590,18 @@ fn vault_id(head: &[u8]) -> Result<&[u8]> {
         .ok_or_else(|| Error::failure("internal: a head without a vault id"))
 }
 
-/// Inserts the new buckets (each hash once). A row already named by a
-/// hash is marked referenced again and given this write's bytes: its own
-/// bytes were never checked (whoever can write the rows could have planted
-/// it under the name of bytes a later write would produce, such as the
-/// empty bucket's), and this write has just checked the ones it sends.
+/// Inserts the new buckets, at `create`. A row already named by a hash
+/// is marked referenced again and given this write's bytes: its own bytes
+/// were never checked (whoever can write the rows could have planted it
+/// under the name of bytes a later write would produce, such as the empty
+/// bucket's), and this write has just checked the ones it sends. A publish
+/// does the same in its one statement.
 fn insert_buckets(
     client: &mut postgres::Client,
     vault: &[u8],
     parts: &[Part],
 ) -> std::result::Result<(), postgres::Error> {
-    let mut seen = std::collections::HashSet::new();
-    let (mut hashes, mut bytes): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
-    for p in parts {
-        if let Part::New { bytes: b, hash } = p
-            && seen.insert(hash)
-        {
-            hashes.push(hash);
-            bytes.push(b);
-        }
-    }
+    let (hashes, bytes) = new_buckets(parts);
     if hashes.is_empty() {
         return Ok(());
     }
@@ -574,6 +612,22 @@ fn insert_buckets(
         &[&vault, &hashes, &bytes],
     )?;
     Ok(())
+}
+
+/// The new buckets of a write, each hash once (a statement may not insert
+/// a row twice).
+fn new_buckets(parts: &[Part]) -> (Vec<&[u8]>, Vec<&[u8]>) {
+    let mut seen = std::collections::HashSet::new();
+    let (mut hashes, mut bytes): (Vec<&[u8]>, Vec<&[u8]>) = (Vec::new(), Vec::new());
+    for p in parts {
+        if let Part::New { bytes: b, hash } = p
+            && seen.insert(hash)
+        {
+            hashes.push(hash);
+            bytes.push(b);
+        }
+    }
+    (hashes, bytes)
 }
 
 /// Marks buckets that the current head does not name, and deletes those
@@ -631,18 +685,18 @@ impl Buckets for PgBuckets {
         let len = i64::from(at.len);
         let head = self.digest;
         let bytes = self.store.pool.run(move |slot| {
-            let client = slot.client()?;
             let err = |e: postgres::Error| db_error(&target, "cannot read the vault from", &e);
             // LIMIT 1: duplicate rows (a dropped primary key) are bytes to
             // check like any others, not a reason to retry for ever. Bytes
             // of another length than the signed one are not even sent: a
             // row can be 1 GB, a request must not cost that.
+            let (client, statement) = slot.prepared(
+                "SELECT CASE WHEN octet_length(bytes)::bigint = $3 THEN bytes END \
+                 FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
+                err,
+            )?;
             let row: Option<Option<Vec<u8>>> = client
-                .query_opt(
-                    "SELECT CASE WHEN octet_length(bytes)::bigint = $3 THEN bytes END \
-                     FROM sso_secrets_bucket WHERE vault = $1 AND hash = $2 LIMIT 1",
-                    &[&vault, &&hash[..], &len],
-                )
+                .query_opt(&statement, &[&vault, &&hash[..], &len])
                 .map_err(err)?
                 .map(|r| col(&target, &r, 0))
                 .transpose()?;
@@ -687,8 +741,30 @@ impl Buckets for PgBuckets {
         // The last head verified replaces the one kept, whatever the
         // counters say (a counter set back must not stop the keeping): a
         // head kept is used only while the database's digest is its own.
-        if let Ok(mut k) = self.store.kept.write() {
-            *k = Some((self.digest, head.clone()));
+        keep(&self.store, self.digest, head.clone());
+    }
+}
+
+/// Keeps `head` as this process's verified head, and drops from the bucket
+/// cache the buckets the head it replaces named and it does not: a put
+/// replaces each bucket it touches, and a busy server would otherwise fill
+/// the cache with versions no head names (a reader of the old head still
+/// finds them in the database until they are collected).
+fn keep(inner: &Inner, digest: Digest, head: Arc<HeadRead>) {
+    let old = match inner.kept.write() {
+        Ok(mut k) => k.replace((digest, head.clone())),
+        Err(_) => return,
+    };
+    let Some((old_digest, old)) = old else {
+        return;
+    };
+    if old_digest == digest {
+        return;
+    }
+    let named: HashSet<&[u8; 32]> = head.bucket_hashes().collect();
+    if let Ok(mut c) = inner.buckets.lock() {
+        for h in old.bucket_hashes().filter(|h| !named.contains(h)) {
+            c.forget(h);
         }
     }
 }
@@ -700,17 +776,23 @@ struct PgLocked {
     conn: Option<Conn>,
     /// The counter of the head this write started from.
     read: Option<i64>,
+    /// The head row as read when the lock was taken.
+    row: Option<HeadRow>,
 }
 
 impl Locked for PgLocked {
     fn head(&mut self) -> Result<Snapshot> {
         let conn = self.conn.as_ref().ok_or_else(lost)?;
-        let target = self.store.0.target.clone();
-        // Under the lock the head is read from the database, but its bytes
-        // only when they are not the head this process kept (verified).
-        let known = self.store.kept().map(|(d, _)| d);
-        let row =
-            conn.run_again_if_stale(CALL_LIMIT, move |slot| read_head(slot, &target, known))?;
+        // Under the lock the head was read from the database, but its bytes
+        // only when they were not the head this process kept (verified).
+        let row = match self.row.take() {
+            Some(row) => row,
+            None => {
+                let target = self.store.0.target.clone();
+                let known = self.store.kept().map(|(d, _)| d);
+                conn.run(CALL_LIMIT, move |slot| read_head(slot, &target, known))?
+            }
+        };
         self.read = Some(row.counter);
         match self.store.snapshot_of(row)? {
             Some(s) => Ok(s),
@@ -763,10 +845,8 @@ impl Locked for PgLocked {
         // head (verified by this writer before publishing; the next read
         // still checks its digest against the database's) and the buckets
         // it wrote (named by their hashes).
-        if let Ok(head) = HeadRead::parse(&new.head)
-            && let Ok(mut k) = self.store.0.kept.write()
-        {
-            *k = Some((crypto::sha256(&new.head), Arc::new(head)));
+        if let Ok(head) = HeadRead::parse(&new.head) {
+            keep(&self.store.0, crypto::sha256(&new.head), Arc::new(head));
         }
         if let Ok(mut c) = self.store.0.buckets.lock() {
             for p in &new.parts {
@@ -816,7 +896,9 @@ fn lost() -> Error {
 }
 
 /// The compare-and-swap: the head where the counter is still `read`, the
-/// new buckets, a notification, one commit.
+/// new buckets, a notification, in one statement (one round trip: a
+/// server's commits wait on each other, so every round trip in a commit is
+/// one in every commit), then the commit.
 fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<()> {
     let err = |e: postgres::Error| {
         if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
@@ -825,29 +907,34 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
         db_error(target, "cannot write the vault to", &e)
     };
     let vault = vault_id(&new.head)?;
-    let client = slot.client()?;
-    let counter: Option<i64> = client
+    let (hashes, bytes) = new_buckets(&new.parts);
+    // The buckets go in only if the head did (a lost race writes nothing);
+    // data-modifying parts of a WITH all run, whatever the query reads.
+    let (client, statement) = slot.prepared(
+        "WITH h AS ( \
+           UPDATE sso_secrets_head SET counter = counter + 1, head = $1, vault = $2 \
+           WHERE counter = $3 RETURNING counter \
+         ), b AS ( \
+           INSERT INTO sso_secrets_bucket (vault, hash, bytes) \
+           SELECT $2, t.hash, t.bytes FROM unnest($4::bytea[], $5::bytea[]) AS t(hash, bytes) \
+           WHERE EXISTS (SELECT 1 FROM h) \
+           ON CONFLICT (vault, hash) DO UPDATE SET bytes = EXCLUDED.bytes, unreferenced_since = NULL \
+         ) \
+         SELECT h.counter FROM h, pg_notify($6, h.counter::text)",
+        err,
+    )?;
+    let published = client
         .query_opt(
-            "UPDATE sso_secrets_head SET counter = counter + 1, head = $1, vault = $2 \
-             WHERE counter = $3 RETURNING counter",
-            &[&new.head, &vault, &read],
+            &statement,
+            &[&new.head, &vault, &read, &hashes, &bytes, &CHANNEL],
         )
-        .map_err(err)?
-        .map(|r| col(target, &r, 0))
-        .transpose()?;
-    let Some(counter) = counter else {
+        .map_err(err)?;
+    if published.is_none() {
         client.batch_execute("ROLLBACK").map_err(err)?;
         return Err(Error::Temporary(format!(
             "the vault in {target} changed while this write was prepared; nothing was written, retry"
         )));
-    };
-    insert_buckets(client, vault, &new.parts).map_err(err)?;
-    client
-        .execute(
-            "SELECT pg_notify($1, $2)",
-            &[&CHANNEL, &counter.to_string()],
-        )
-        .map_err(err)?;
+    }
     client.batch_execute("COMMIT").map_err(|e| {
         // The commit may or may not have landed: say so.
         let e = err(e);

@@ -17,6 +17,7 @@
 
 use super::Target;
 use crate::error::{Error, Result};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
@@ -39,13 +40,16 @@ pub(super) struct Slot {
     /// The current job found the connection already open (it may have
     /// died while idle, e.g. when the server restarted).
     reused: bool,
+    /// Statements prepared on `client`: a statement sent as text is parsed
+    /// in a round trip of its own before every execution.
+    prepared: HashMap<&'static str, postgres::Statement>,
 }
 
 impl Slot {
     /// The open connection, opened if needed.
     pub(super) fn client(&mut self) -> Result<&mut postgres::Client> {
         if self.client.as_ref().is_none_or(postgres::Client::is_closed) {
-            self.client = None;
+            self.reset();
             self.reused = false;
             self.client = Some(self.target.connect()?);
         }
@@ -54,10 +58,34 @@ impl Slot {
             .ok_or_else(|| Error::failure("internal: no connection"))
     }
 
+    /// The open connection and `sql` prepared on it, once per connection:
+    /// the statements a server runs for every request and every commit then
+    /// cost one round trip each. `err` reports a failure to prepare.
+    pub(super) fn prepared(
+        &mut self,
+        sql: &'static str,
+        err: impl FnOnce(postgres::Error) -> Error,
+    ) -> Result<(&mut postgres::Client, postgres::Statement)> {
+        self.client()?;
+        let Some(client) = self.client.as_mut() else {
+            return Err(Error::failure("internal: no connection"));
+        };
+        let statement = match self.prepared.get(sql) {
+            Some(s) => s.clone(),
+            None => {
+                let s = client.prepare(sql).map_err(err)?;
+                self.prepared.insert(sql, s.clone());
+                s
+            }
+        };
+        Ok((client, statement))
+    }
+
     /// Drops the connection (after an error that may have left it in a
     /// transaction or broken): the next job opens a new one.
     pub(super) fn reset(&mut self) {
         self.client = None;
+        self.prepared.clear();
     }
 }
 
@@ -101,6 +129,7 @@ impl Conn {
                     target: t,
                     client: None,
                     reused: false,
+                    prepared: HashMap::new(),
                 };
                 // Ends when every sender is gone.
                 while let Ok(job) = rx.recv() {
