@@ -122,3 +122,30 @@ fn a_kill_during_a_batch_leaves_a_trail_that_verifies() {
     }
     assert!(records(&v).len() > 10);
 }
+
+/// Issue 27's trusted front: a request without a token of its own is
+/// recorded as the user the front named, via the server's token.
+#[test]
+fn a_trusted_fronts_request_is_recorded_as_its_user() {
+    let (v, _) = audited();
+    let t = v.create_token(&["front-token", "--app", "demo"]);
+    let file = v.file("front.token", t.as_bytes());
+    let s = Server::start(
+        &v,
+        &[
+            "--trusted-front",
+            "127.0.0.1",
+            "--token-file",
+            file.to_str().unwrap(),
+        ],
+    );
+    let r = Http::new(&s.base, None).get("/getSSOSecret/demo", Some("alice"));
+    assert_eq!(r.status, 200, "{}", r.text());
+    drop(s);
+    let r = records(&v);
+    let last = r.iter().rfind(|x| x["front"]["kind"] == "serve").unwrap();
+    assert_eq!(last["principal"]["kind"], "front");
+    assert_eq!(last["principal"]["user"], "alice");
+    assert_eq!(last["principal"]["name"], "front-token");
+    verifies(&v);
+}
