@@ -16,6 +16,9 @@ use std::io::Write;
 use std::os::unix::fs::{FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
+/// How long an appender waits for the trail's lock.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// The trail of the vault file `vault`.
 pub struct FileTrail {
     path: PathBuf,
@@ -86,7 +89,7 @@ impl FileTrail {
             let file = self
                 .open(true)?
                 .ok_or_else(|| Error::failure("internal: no trail"))?;
-            file.lock().map_err(|e| self.cannot(e))?;
+            self.wait_for_lock(&file)?;
             let here = file.metadata().map_err(|e| self.cannot(e))?;
             match std::fs::symlink_metadata(&self.path) {
                 Ok(m) if m.ino() == here.ino() && m.dev() == here.dev() => return Ok(file),
@@ -97,6 +100,30 @@ impl FileTrail {
             "audit trail {} keeps being replaced",
             self.path.display()
         )))
+    }
+
+    /// Another appender holds the trail for one `write` and one flush;
+    /// one that holds it for [`LOCK_WAIT`] is stuck (or hostile): 75,
+    /// worth retrying, rather than an operation that never answers.
+    fn wait_for_lock(&self, file: &File) -> Result<()> {
+        let start = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_micros(200);
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(()),
+                Err(std::fs::TryLockError::WouldBlock) => {}
+                Err(std::fs::TryLockError::Error(e)) => return Err(self.cannot(e)),
+            }
+            if start.elapsed() >= LOCK_WAIT {
+                return Err(Error::Temporary(format!(
+                    "audit trail busy: another process held {} for more than {}s",
+                    self.path.display(),
+                    LOCK_WAIT.as_secs()
+                )));
+            }
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(std::time::Duration::from_millis(10));
+        }
     }
 
     fn cannot(&self, e: std::io::Error) -> Error {

@@ -148,3 +148,28 @@ fn with_a_full_disk_a_get_prints_nothing_and_fails() {
         std::panic::resume_unwind(p);
     }
 }
+
+/// Someone who can open the trail holds its lock and never lets go: a get
+/// fails with 75 (worth retrying) after 10 s and prints nothing; it never
+/// hangs.
+#[test]
+fn a_stuck_trail_lock_holder_ends_in_75_and_prints_nothing() {
+    let (v, t) = audited();
+    let held = std::fs::File::open(trail_path(&v)).unwrap();
+    held.lock().unwrap();
+    let out = v
+        .token(&t)
+        .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(75), "{}", stderr_of(&out));
+    assert!(out.stdout.is_empty());
+    assert!(
+        stderr_of(&out).contains("audit trail busy"),
+        "{}",
+        stderr_of(&out)
+    );
+    drop(held);
+    let (code, err) = verify(&v);
+    assert_eq!(code, Some(0), "{err}");
+}
