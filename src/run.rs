@@ -260,7 +260,11 @@ impl VaultCommands<'_, '_> {
             && !ctx.audited.get()
         {
             let code = cmd::status_code(&result);
-            if let Err(e) = ctx.audit(None, vec![(name, code, target)]) {
+            // A command that failed already keeps its own error: it
+            // released nothing either way.
+            if let Err(e) = ctx.audit(None, vec![(name, code, target)])
+                && result.is_ok()
+            {
                 result = Err(e);
             }
         }

@@ -200,7 +200,10 @@ impl Trail for FileTrail {
                 let bytes = read_all(&file)?;
                 let (found, end) = frames(&bytes);
                 let rest = &bytes[end..];
-                let torn = rest.len() < 8 || u32_at(rest) as u64 + 8 > rest.len() as u64;
+                let torn = rest.len() < 4 || {
+                    let declared = u32_at(rest);
+                    declared > 0 && declared <= MAX_BODY && declared + 8 > rest.len()
+                };
                 if !torn {
                     return Err(Error::corrupt(format!(
                         "audit trail {} holds bytes that are not a record (run `sso-secrets audit verify`)",

@@ -76,7 +76,7 @@ fn read_all_audited(
     }
     // One record per secret, all durable before any is released.
     if let Some(ctx) = ctx {
-        ctx.audit(
+        let audited = ctx.audit(
             backend.audit_seen(),
             operations
                 .iter()
@@ -84,7 +84,13 @@ fn read_all_audited(
                 .zip(&answers)
                 .map(|((op, target), a)| (op.rfc_name().to_string(), super::status_code(a), target))
                 .collect(),
-        )?;
+        );
+        // A failed read keeps its own error (it released nothing).
+        if let Err(e) = audited
+            && answers.iter().all(Result::is_ok)
+        {
+            return Err(e);
+        }
     }
     answers
         .into_iter()

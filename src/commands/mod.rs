@@ -152,15 +152,19 @@ impl Ctx<'_> {
             status: result.as_ref().map_or_else(Error::status, |_| Status::Ok),
         });
         // Before anything is released: no record, no answer.
-        self.audit(
+        // (An operation that failed keeps its own error: it released
+        // nothing either way.)
+        let audited = self.audit(
             backend.audit_seen(),
             vec![(
                 operation.rfc_name().to_string(),
                 status_code(&result),
                 target,
             )],
-        )?;
-        Ok(match result? {
+        );
+        let result = result?;
+        audited?;
+        Ok(match result {
             Reply::Done => Outcome::Done,
             Reply::Secret(s) => Outcome::Secret(s),
         })

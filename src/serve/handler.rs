@@ -374,9 +374,10 @@ async fn perform(
     let seen = by.seen(seen);
     let note = Note { op, target, seen };
     let status = crate::commands::status_code(&result);
+    // A failed operation keeps its own answer: it sends nothing either way.
     let result = match state.audit.record(note, peer, status).await {
-        Ok(()) => result,
-        Err(e) => Err(e),
+        Err(e) if result.is_ok() => Err(e),
+        _ => result,
     };
     match result {
         Ok(reply) => Outcome {
@@ -440,14 +441,17 @@ async fn audited_refusal(
     };
     let status = error.status();
     let status = status.rfc_status().unwrap_or(u16::from(status.exit_code()));
+    // The refusal stands whether or not its record could be written: it
+    // sends nothing either way (the log says when the record failed).
     match state.audit.record(note, peer, status).await {
         Ok(()) => refused,
         Err(e) => Outcome {
-            principal: refused.principal,
-            caller: refused.caller,
-            response: answer::failure(&e, None),
-            reason: Some(reason::of(&e, None)),
-            detail: Some(e.detail()),
+            detail: Some(format!(
+                "{}; {}",
+                refused.detail.unwrap_or_default(),
+                e.detail()
+            )),
+            ..refused
         },
     }
 }

@@ -196,3 +196,27 @@ fn resign(file: &[u8], token: &str, change: impl Fn(&mut Header)) -> Vec<u8> {
     out.extend_from_slice(&file[end + crypto::SIG_LEN..]);
     out
 }
+
+/// Bytes that are not a record after the last one: verify says so (its
+/// own record cannot be appended, and that does not hide the report), and
+/// every operation fails closed until the trail is repaired.
+#[test]
+fn foreign_bytes_at_the_end_are_reported_and_stop_every_operation() {
+    let (v, t) = audited();
+    let mut bytes = std::fs::read(trail_path(&v)).unwrap();
+    let clean = bytes.len();
+    bytes.extend_from_slice(&[0xff; 100]);
+    std::fs::write(trail_path(&v), &bytes).unwrap();
+    assert_reported(&v, "100 foreign bytes", "are not a record");
+    let out = v
+        .token(&t)
+        .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert!(out.stdout.is_empty());
+    bytes.truncate(clean);
+    std::fs::write(trail_path(&v), &bytes).unwrap();
+    let (code, err) = verify(&v);
+    assert_eq!(code, Some(0), "{err}");
+}
