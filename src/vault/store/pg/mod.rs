@@ -814,7 +814,7 @@ impl Locked for PgLocked {
         let target = self.store.0.target.clone();
         let limit = publish_limit(&new);
         let out = conn.run(limit, move |slot| {
-            publish(slot, &target, read, &new).map(|()| new)
+            publish(slot, &target, read, &new).map(|sent| (new, sent))
         });
         if out.is_ok() && self.store.collection_due() {
             // After the answer, before the connection serves anyone else.
@@ -833,20 +833,28 @@ impl Locked for PgLocked {
             other => other,
         };
         self.store.0.pool.give(conn);
-        let new = out?;
-        // This process's next read asks the database, so that it reads its
-        // own write (a server's next request sees its last put): a
-        // confirmation that matches no head, stamped now, which an answer
-        // to a question asked before the commit cannot replace.
-        if let Ok(mut c) = self.store.0.confirmed.lock() {
-            *c = Some((NO_HEAD, Instant::now()));
-        }
+        let (new, sent) = out?;
         // What this write published is what its next read will need: the
-        // head (verified by this writer before publishing; the next read
-        // still checks its digest against the database's) and the buckets
+        // head (verified by this writer before publishing) and the buckets
         // it wrote (named by their hashes).
-        if let Ok(head) = HeadRead::parse(&new.head) {
-            keep(&self.store.0, crypto::sha256(&new.head), Arc::new(head));
+        let digest = crypto::sha256(&new.head);
+        let kept = match HeadRead::parse(&new.head) {
+            Ok(head) => {
+                keep(&self.store.0, digest, Arc::new(head));
+                digest
+            }
+            Err(_) => NO_HEAD,
+        };
+        // And the head is confirmed current as of the moment the COMMIT was
+        // sent: the lock was held then, so no other commit can come between
+        // that moment and this one's, and a later one is noticed within
+        // FRESH_FOR of it, as a watcher's confirmation is. A server's next
+        // requests read their own write without asking the database; an
+        // answer to a question the watcher asked before cannot replace it.
+        if let Ok(mut c) = self.store.0.confirmed.lock()
+            && c.is_none_or(|(_, at)| at <= sent)
+        {
+            *c = Some((kept, sent));
         }
         if let Ok(mut c) = self.store.0.buckets.lock() {
             for p in &new.parts {
@@ -899,7 +907,8 @@ fn lost() -> Error {
 /// new buckets, a notification, in one statement (one round trip: a
 /// server's commits wait on each other, so every round trip in a commit is
 /// one in every commit), then the commit.
-fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<()> {
+/// Returns when the COMMIT was sent.
+fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result<Instant> {
     let err = |e: postgres::Error| {
         if e.code() == Some(&SqlState::READ_ONLY_SQL_TRANSACTION) {
             return Error::ReadOnly(format!("the database {target} is read-only (a standby?)"));
@@ -935,6 +944,7 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
             "the vault in {target} changed while this write was prepared; nothing was written, retry"
         )));
     }
+    let sent = Instant::now();
     client.batch_execute("COMMIT").map_err(|e| {
         // The commit may or may not have landed: say so.
         let e = err(e);
@@ -945,7 +955,7 @@ fn publish(slot: &mut Slot, target: &Target, read: i64, new: &NewHead) -> Result
             other => other,
         }
     })?;
-    Ok(())
+    Ok(sent)
 }
 
 /// A server's watcher: listens for commits and re-reads the counter after
