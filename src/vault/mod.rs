@@ -190,6 +190,10 @@ pub struct HeadId {
     pub generation: u64,
     /// SHA-256 of the prefix and header: what the data signature covers.
     pub hash: [u8; 32],
+    /// The last audit record the passphrase anchored (0: none, or no
+    /// trail). Only the passphrase signs an anchor, and honest writes never
+    /// move it back.
+    pub anchor: u64,
 }
 
 impl HeadId {
@@ -198,6 +202,7 @@ impl HeadId {
             vault_id: header.vault_id,
             epoch: header.epoch,
             generation: header.generation,
+            anchor: header.audit.as_ref().map_or(0, |a| a.anchor.seq),
             hash: crypto::sha256(head),
         }
     }

@@ -220,3 +220,47 @@ fn foreign_bytes_at_the_end_are_reported_and_stop_every_operation() {
     let (code, err) = verify(&v);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// The stated limit, and what catches it: a write token puts back an
+/// earlier anchor of the same key epoch (the anchor's own signature still
+/// verifies) and cuts the records after it. `audit verify` cannot tell;
+/// the passphrase holder's machine, which remembers the highest anchor it
+/// saw, says so on every open.
+#[test]
+fn an_earlier_anchor_put_back_by_a_write_token_is_said_by_the_passphrases_machine() {
+    let (v, t) = audited();
+    let w = v.create_token(&["writer", "--write"]);
+    let state = tempfile::tempdir().unwrap();
+    let pass = || {
+        let mut c = v.pass();
+        c.env("XDG_STATE_HOME", state.path());
+        c
+    };
+    busy_and_anchored(&v, &t);
+    pass().args(["list"]).assert().success();
+    let old = std::fs::read(&v.path).unwrap();
+    let (version, hlen) = format::parse_prefix(&old[..format::PREFIX_LEN]).unwrap();
+    let old_anchor = Header::parse(version, &old[format::PREFIX_LEN..][..hlen as usize])
+        .unwrap()
+        .audit
+        .unwrap()
+        .anchor;
+    busy_and_anchored(&v, &t);
+    pass()
+        .args(["put-sso", "demo", "--user-id", "dave"])
+        .write_stdin("x")
+        .assert()
+        .success();
+    let now = std::fs::read(&v.path).unwrap();
+    let forged = resign(&now, &w, |h| {
+        h.generation += 10;
+        h.audit.as_mut().unwrap().anchor = old_anchor.clone();
+    });
+    std::fs::write(&v.path, &forged).unwrap();
+    let f = frames(&v);
+    write_frames(&v, &f[..old_anchor.seq as usize]);
+    let out = pass().args(["audit", "verify"]).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("audit anchor went back"), "{err}");
+}
