@@ -5,13 +5,18 @@
 #
 #   benches/postgres.sh                 # 1,000 and 100,000 secrets
 #   benches/postgres.sh 1000000         # some sizes (1,000,000: ~10 min)
-#   SECONDS_PER_RUN=8 REPEAT=3 benches/postgres.sh
+#   SECONDS_PER_RUN=8 REPEAT=5 RUNS=5 benches/postgres.sh   (REPEAT rounds; RUNS
+#                                   command-line calls per cell and round)
 #
 # For each size and store: import time, a command-line token put and get
-# (hyperfine, median), `serve` gets and puts with wrk (32 connections,
-# random users, median of REPEAT runs), and the server's RSS. Prints the
-# ratios the issue asks for: PG put at N / PG put at 1,000; PG puts/s and
-# gets/s over the file store's.
+# (hyperfine), `serve` gets and puts with wrk (32 connections, random
+# users), and the server's RSS. Every vault is loaded first and every
+# server started at once; then the measurements go round by round, each
+# round taking every size and store in turn, so that a machine whose speed
+# drifts (a shared one does, by 2x within the hour) slows every cell
+# alike. Cells are medians over the rounds. Prints the ratios the issue
+# asks for: PG put at N / PG put at 1,000; PG puts/s and gets/s over the
+# file store's.
 #
 # Installs wrk and hyperfine with apt when missing (CI does not run this).
 # Needs PostgreSQL's server binaries (Debian: postgresql). Traffic stays on
@@ -21,8 +26,8 @@ cd "$(dirname "$0")/.."
 SIZES=("${@:-1000 100000}")
 read -r -a SIZES <<<"${SIZES[*]}"
 DUR=${SECONDS_PER_RUN:-5}
-REPEAT=${REPEAT:-3}
-RUNS=${RUNS:-20}
+REPEAT=${REPEAT:-5}
+RUNS=${RUNS:-5}
 
 missing=()
 for tool in wrk hyperfine; do command -v "$tool" >/dev/null || missing+=("$tool"); done
@@ -37,9 +42,9 @@ cargo build --release --locked -q
 BIN=$PWD/target/release/sso-secrets
 WORK=$(mktemp -d)
 chmod 755 "$WORK"
-SERVER= PG=
+SERVERS=() PG=
 cleanup() {
-  [ -n "$SERVER" ] && kill "$SERVER" 2>/dev/null
+  for s in "${SERVERS[@]}"; do kill "$s" 2>/dev/null; done
   [ -n "$PG" ] && kill -INT "$PG" 2>/dev/null
   wait 2>/dev/null
   rm -rf "$WORK"
@@ -77,9 +82,9 @@ end
 LUA
 
 rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
-median_ms() { python3 -c 'import json,sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["median"]*1000))' "$1"; }
 
-ROWS=()
+# Load every vault, start every server.
+declare -A IMPORT URL PID GLOBAL
 for N in "${SIZES[@]}"; do
   D=$WORK/n$N
   mkdir -p "$D"
@@ -92,39 +97,63 @@ with open(out, "w") as f:
                             "secret": f"value-{i:07d}-" + "x" * 26}) + "\n")
 PY
   as_pg "$PGBIN/createdb" -h "$WORK/pg" -U postgres "v$N"
+  printf 'a fresh forty-byte value for put-sso ...' >"$D/body"
   for STORE in file pg; do
     if [ "$STORE" = file ]; then V=$D/vault; else V="postgresql://postgres@/v$N?host=$WORK/pg"; fi
     G=("$BIN" --vault "$V" --no-input)
+    GLOBAL[$N.$STORE]="${G[*]}"
     "${G[@]}" --passphrase-file "$WORK/pass.txt" init >/dev/null 2>&1
     start=$(date +%s.%N)
     "${G[@]}" --passphrase-file "$WORK/pass.txt" import "$D/plain.jsonl" 2>/dev/null
-    import_s=$(python3 -c "print('%.1f' % ($(date +%s.%N) - $start))")
+    IMPORT[$N.$STORE]=$(python3 -c "print('%.1f' % ($(date +%s.%N) - $start))")
     "${G[@]}" --passphrase-file "$WORK/pass.txt" token create "bench" --write >"$D/$STORE.token" 2>/dev/null
-    TOKEN=$(cat "$D/$STORE.token")
-    printf 'a fresh forty-byte value for put-sso ...' >"$D/body"
-    hyperfine -N -w 3 -r "$RUNS" --export-json "$D/put.json" \
-      "${G[*]} --token-file $D/$STORE.token put-sso bench --user-id u1 --file $D/body" >/dev/null 2>&1
-    hyperfine -N -w 3 -r "$RUNS" --export-json "$D/get.json" \
-      "${G[*]} --token-file $D/$STORE.token get-sso bench --user-id u1" >/dev/null 2>&1
-    cli_put=$(median_ms "$D/put.json") cli_get=$(median_ms "$D/get.json")
-
-    "${G[@]}" serve --listen 127.0.0.1:0 2>"$D/log" &
-    SERVER=$!
-    for _ in $(seq 1 200); do [ -s "$D/log" ] && break; sleep 0.05; done
-    URL=$(head -1 "$D/log" | sed 's/^listening on //')
-    once() { TOKEN=$TOKEN N=$N OP=$1 wrk -t 1 -c 32 -d "${DUR}s" -s "$WORK/bench.lua" "$URL" | awk '/^RESULT/ {print $2, $3, $4, $5}'; }
-    run() { for _ in $(seq 1 "$REPEAT"); do once "$1"; done | sort -n | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'; }
-    get=$(run get) put=$(run put)
-    mem=$(rss "$SERVER")
-    kill -TERM "$SERVER" && wait "$SERVER" || true
-    SERVER=
-    ROWS+=("$N $STORE $import_s $cli_put $cli_get $get $put $mem")
+    "${G[@]}" serve --listen 127.0.0.1:0 2>"$D/$STORE.log" &
+    PID[$N.$STORE]=$!
+    SERVERS+=($!)
+    for _ in $(seq 1 600); do grep -q '^listening on' "$D/$STORE.log" 2>/dev/null && break; sleep 0.05; done
+    URL[$N.$STORE]=$(sed -n 's/^listening on //p' "$D/$STORE.log" | head -1)
   done
   rm -f "$D/plain.jsonl"
 done
 
+# Round by round: every size and store in turn.
+for round in $(seq 1 "$REPEAT"); do
+  for N in "${SIZES[@]}"; do
+    D=$WORK/n$N
+    for STORE in file pg; do
+      G=${GLOBAL[$N.$STORE]}
+      hyperfine -N -w 1 -r "$RUNS" --export-json "$D/$STORE.put.$round.json" \
+        "$G --token-file $D/$STORE.token put-sso bench --user-id u1 --file $D/body" >/dev/null 2>&1
+      hyperfine -N -w 1 -r "$RUNS" --export-json "$D/$STORE.get.$round.json" \
+        "$G --token-file $D/$STORE.token get-sso bench --user-id u1" >/dev/null 2>&1
+      for OP in get put; do
+        TOKEN=$(cat "$D/$STORE.token") N=$N OP=$OP wrk -t 1 -c 32 -d "${DUR}s" -s "$WORK/bench.lua" \
+          "${URL[$N.$STORE]}" | awk '/^RESULT/ {print $2, $3, $4, $5}' >>"$D/$STORE.$OP.wrk"
+      done
+    done
+  done
+  echo "round $round of $REPEAT done (load $(cut -d' ' -f1 /proc/loadavg))" >&2
+done
+
+ROWS=()
+for N in "${SIZES[@]}"; do
+  D=$WORK/n$N
+  for STORE in file pg; do
+    cli=$(python3 - "$D" "$STORE" <<'PY'
+import glob, json, statistics, sys
+d, store = sys.argv[1:]
+def med(op):
+    times = [t for f in glob.glob(f"{d}/{store}.{op}.*.json") for t in json.load(open(f))["results"][0]["times"]]
+    return "%.1f" % (statistics.median(times) * 1000)
+print(med("put"), med("get"))
+PY
+)
+    med() { sort -n "$1" | awk '{a[NR] = $0} END {print a[int((NR + 1) / 2)]}'; }
+    ROWS+=("$N $STORE ${IMPORT[$N.$STORE]} $cli $(med "$D/$STORE.get.wrk") $(med "$D/$STORE.put.wrk") $(rss "${PID[$N.$STORE]}")")
+  done
+done
 echo
-echo "PostgreSQL store vs file store: $(nproc) cores shared with the client and the database, $(uname -m), $(date -u +%Y-%m-%d), serve: wrk 1 thread, 32 connections, median of $REPEAT runs of ${DUR}s; CLI: median of $RUNS"
+echo "PostgreSQL store vs file store: $(nproc) cores shared with the client and the database, $(uname -m), $(date -u +%Y-%m-%d), serve: wrk 1 thread, 32 connections, median of $REPEAT rounds of ${DUR}s; CLI: median of $REPEAT x $RUNS calls; every cell in every round, in turn; load now $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - "${ROWS[@]}" <<'PY'
 import sys
 rows = [r.split() for r in sys.argv[1:]]

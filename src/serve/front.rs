@@ -40,9 +40,18 @@ impl FromStr for Trusted {
         if s == "unix" {
             return Ok(Trusted::Unix);
         }
-        s.parse::<IpAddr>()
-            .map(|ip| Trusted::Ip(ip.to_canonical()))
-            .map_err(|_| "expected an IP address (no name, port or prefix) or `unix`".to_string())
+        let ip = s
+            .parse::<IpAddr>()
+            .map_err(|_| "expected an IP address (no name, port or prefix) or `unix`".to_string())?
+            .to_canonical();
+        // No connection comes from these: trusting one trusts nobody, which
+        // is never what was meant.
+        if ip.is_unspecified() || ip.is_multicast() || ip == IpAddr::from([255, 255, 255, 255]) {
+            return Err(format!(
+                "{ip} is no peer's address: give the address the front connects from"
+            ));
+        }
+        Ok(Trusted::Ip(ip))
     }
 }
 
@@ -217,12 +226,20 @@ pub(crate) fn check_peers(peers: &[Trusted], unix: bool) -> Result<()> {
     Ok(())
 }
 
-/// A warning for trusted addresses every local user can connect from.
+/// A warning for trusted addresses every local user can connect from: a
+/// loopback address, or any other address of this host (a process here
+/// that connects to it comes from it).
 pub(crate) fn loopback_warning(peers: &[Trusted]) -> Option<String> {
     peers.iter().find_map(|p| match p {
         Trusted::Ip(ip) if ip.is_loopback() => Some(format!(
             "warning: --trusted-front {ip} trusts every process on this host, any user's; \
              --listen unix:PATH with --trusted-front unix limits it to who may open the socket"
+        )),
+        // Binding succeeds only for an address this host has.
+        Trusted::Ip(ip) if std::net::UdpSocket::bind((*ip, 0)).is_ok() => Some(format!(
+            "warning: --trusted-front {ip} is an address of this host, so it trusts every \
+             process on this host, any user's; --listen unix:PATH with --trusted-front unix \
+             limits it to who may open the socket"
         )),
         _ => None,
     })
@@ -239,7 +256,18 @@ mod tests {
             "::ffff:10.0.0.5".parse::<Trusted>(),
             Ok(Trusted::Ip("10.0.0.5".parse().unwrap()))
         );
-        for bad in ["10.0.0.5:80", "10.0.0.0/8", "front.example", "", "Unix"] {
+        for bad in [
+            "10.0.0.5:80",
+            "10.0.0.0/8",
+            "front.example",
+            "",
+            "Unix",
+            "0.0.0.0",
+            "::",
+            "::ffff:0.0.0.0",
+            "224.0.0.1",
+            "255.255.255.255",
+        ] {
             assert!(bad.parse::<Trusted>().is_err(), "{bad}");
         }
         assert!(check_peers(&[Trusted::Unix], false).is_err());

@@ -58,11 +58,28 @@ impl Addr {
                     path.len()
                 )));
             }
+            // The socket is made as PARENT/.sso-XXXXXX/s first (see
+            // `bind_unix`), which must fit as well.
+            let parent = Path::new(path)
+                .parent()
+                .map_or(1, |p| p.as_os_str().len().max(1));
+            if parent + STAGED_EXTRA > 107 {
+                return Err(Error::Usage(format!(
+                    "--listen unix:PATH: the socket's directory is {parent} bytes long, and the \
+                     socket is first made in it under a temporary name {STAGED_EXTRA} bytes \
+                     longer, which must fit in a Unix socket's 107; choose a shorter directory, \
+                     such as /run/sso-secrets"
+                )));
+            }
             return Ok(Addr::Unix(PathBuf::from(path)));
         }
         resolve(listen).map(Addr::Tcp)
     }
 }
+
+/// What the staged socket's path adds to its directory's:
+/// `/.sso-XXXXXX/s`.
+const STAGED_EXTRA: usize = "/.sso-XXXXXX/s".len();
 
 /// `ADDR:PORT`, resolved to its first address.
 pub(crate) fn resolve(listen: &str) -> Result<SocketAddr> {
@@ -155,14 +172,28 @@ fn bind_unix(path: &Path, mode: u32) -> Result<(std::os::unix::net::UnixListener
     use std::os::unix::fs::FileTypeExt;
     let shown = format!("unix:{}", path.display());
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_socket() => {
-            if std::os::unix::net::UnixStream::connect(path).is_ok() {
+        Ok(m) if m.file_type().is_socket() => match std::os::unix::net::UnixStream::connect(path) {
+            Ok(_) => {
                 return Err(Error::failure(format!(
                     "cannot listen on {shown}: a server is answering on that socket"
                 )));
             }
-            // Nobody answers: left by a server that died; replaced below.
-        }
+            // Nobody listens (refused), or it went meanwhile: left by a
+            // server that died; replaced below.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::NotFound
+                ) => {}
+            // Not ours to judge (another user's socket, say): a server may
+            // well be answering there, so it is left alone.
+            Err(e) => {
+                return Err(Error::failure(format!(
+                    "cannot listen on {shown}: a socket is at that path and this user cannot \
+                     tell whether a server answers on it ({e}); remove it or choose another"
+                )));
+            }
+        },
         Ok(_) => {
             return Err(Error::failure(format!(
                 "cannot listen on {shown}: something that is not a socket is at that path; \
@@ -211,6 +242,21 @@ mod tests {
         assert!(matches!(Addr::parse("unix:"), Err(Error::Usage(_))));
         let long = format!("unix:/{}", "s".repeat(107));
         assert!(matches!(Addr::parse(&long), Err(Error::Usage(_))));
+        // A short name in a long directory: the staged name would not fit.
+        let deep = format!("unix:/{}/s", "d".repeat(94));
+        assert!(matches!(Addr::parse(&deep), Err(Error::Usage(_))));
+        let fits = format!("unix:/{}/s", "d".repeat(92));
+        assert!(matches!(Addr::parse(&fits), Ok(Addr::Unix(_))));
+        let dir = tempfile::tempdir().unwrap();
+        let room = 107 - STAGED_EXTRA - dir.path().as_os_str().len() - 1;
+        let at = dir.path().join("d".repeat(room));
+        std::fs::create_dir(&at).unwrap();
+        let path = at.join("s");
+        assert!(matches!(
+            Addr::parse(&format!("unix:{}", path.display())),
+            Ok(_)
+        ));
+        assert!(bind_unix(&path, 0o600).is_ok());
         assert!(matches!(Addr::parse("nowhere"), Err(Error::Usage(_))));
         assert_eq!(Peer::Unix.to_string(), "unix");
         assert_eq!(

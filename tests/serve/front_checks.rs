@@ -159,3 +159,123 @@ fn an_expired_server_token_stops_the_front_on_its_next_request() {
         (Some("expired"), Some("front"))
     );
 }
+
+#[test]
+fn a_live_socket_serve_cannot_connect_to_is_never_replaced() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let v = Vault::new();
+    let sock = v.dir().join("live.sock");
+    // Another server listens there, and serve's user may not connect to it
+    // (another user's socket): connect fails, but not because nobody answers.
+    let _live = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    let mut cmd = crate::common::raw_bin();
+    if nix::unistd::geteuid().is_root() {
+        // Root connects whatever the mode: serve runs as another user.
+        if !std::path::Path::new("/usr/bin/setpriv").exists() {
+            crate::common::unavailable("setpriv is not installed (util-linux)");
+            return;
+        }
+        let nobody = Some(65534);
+        std::os::unix::fs::chown(v.dir(), nobody, nobody).unwrap();
+        std::os::unix::fs::chown(&v.path, nobody, nobody).unwrap();
+        std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let program = cmd.get_program().to_owned();
+        let mut as_nobody = std::process::Command::new("/usr/bin/setpriv");
+        as_nobody
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(program);
+        for var in crate::common::VARS {
+            as_nobody.env_remove(var);
+        }
+        as_nobody.env("XDG_STATE_HOME", crate::common::NO_STATE);
+        cmd = as_nobody;
+    } else {
+        std::fs::set_permissions(&sock, std::fs::Permissions::from_mode(0o000)).unwrap();
+    }
+    let id = |p: &std::path::Path| {
+        let m = std::fs::symlink_metadata(p).unwrap();
+        (m.dev(), m.ino())
+    };
+    let before = id(&sock);
+    let listen = format!("unix:{}", sock.display());
+    let (code, err) = exits_soon(
+        cmd.arg("--vault")
+            .arg(&v.path)
+            .args(["serve", "--listen", &listen]),
+    );
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("cannot tell whether a server answers"),
+        "{err}"
+    );
+    assert_eq!(id(&sock), before, "the live socket was replaced");
+}
+
+#[test]
+fn a_trusted_address_of_this_host_is_warned_about_and_no_address_is_refused() {
+    let (v, token) = vault_with_front_token();
+    let file = v.file("front.token", token.as_bytes());
+    let f = file.to_str().unwrap();
+    // Addresses no connection comes from: a usage error, not a front that
+    // silently trusts nobody.
+    for nobody in ["0.0.0.0", "::", "224.0.0.1"] {
+        let (code, err) = exits_soon(
+            crate::common::raw_bin()
+                .arg("--vault")
+                .arg(&v.path)
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .args(["--trusted-front", nobody, "--token-file", f]),
+        );
+        assert_eq!(code, Some(2), "{nobody}: {err}");
+        assert!(err.contains("is no peer's address"), "{nobody}: {err}");
+    }
+    // This host's own address, not loopback: every local process connecting
+    // to it comes from it, so the server warns as for loopback.
+    let probe = std::net::UdpSocket::bind("0.0.0.0:0").unwrap();
+    let own = probe
+        .connect("192.0.2.1:9")
+        .and_then(|()| probe.local_addr())
+        .map(|a| a.ip());
+    let Ok(own) = own.map(|ip| ip.to_string()) else {
+        eprintln!("skipped: this host has no route, so no address but loopback");
+        return;
+    };
+    if own.starts_with("127.") || own == "0.0.0.0" {
+        eprintln!("skipped: this host has no address but loopback");
+        return;
+    }
+    let s = Server::start(&v, &["--trusted-front", &own, "--token-file", f]);
+    let (_, log) = s.stop();
+    assert!(
+        log[0].starts_with(&format!(
+            "warning: --trusted-front {own} is an address of this host"
+        )),
+        "{log:?}"
+    );
+}
+
+/// Runs `cmd`, which should stop at once; a server still running after ten
+/// seconds is killed and counts as no exit code. Its stderr, too.
+fn exits_soon(cmd: &mut std::process::Command) -> (Option<i32>, String) {
+    let mut child = cmd
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    (code, err)
+}
