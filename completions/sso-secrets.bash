@@ -16,6 +16,9 @@ _sso__secrets() {
             ",$1")
                 cmd="sso__secrets"
                 ;;
+            sso__secrets,audit)
+                cmd="sso__secrets__subcmd__audit"
+                ;;
             sso__secrets,completions)
                 cmd="sso__secrets__subcmd__completions"
                 ;;
@@ -79,6 +82,24 @@ _sso__secrets() {
             sso__secrets,vault)
                 cmd="sso__secrets__subcmd__vault"
                 ;;
+            sso__secrets__subcmd__audit,help)
+                cmd="sso__secrets__subcmd__audit__subcmd__help"
+                ;;
+            sso__secrets__subcmd__audit,prune)
+                cmd="sso__secrets__subcmd__audit__subcmd__prune"
+                ;;
+            sso__secrets__subcmd__audit,verify)
+                cmd="sso__secrets__subcmd__audit__subcmd__verify"
+                ;;
+            sso__secrets__subcmd__audit__subcmd__help,help)
+                cmd="sso__secrets__subcmd__audit__subcmd__help__subcmd__help"
+                ;;
+            sso__secrets__subcmd__audit__subcmd__help,prune)
+                cmd="sso__secrets__subcmd__audit__subcmd__help__subcmd__prune"
+                ;;
+            sso__secrets__subcmd__audit__subcmd__help,verify)
+                cmd="sso__secrets__subcmd__audit__subcmd__help__subcmd__verify"
+                ;;
             sso__secrets__subcmd__did,decode)
                 cmd="sso__secrets__subcmd__did__subcmd__decode"
                 ;;
@@ -96,6 +117,9 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__did__subcmd__help,help)
                 cmd="sso__secrets__subcmd__did__subcmd__help__subcmd__help"
+                ;;
+            sso__secrets__subcmd__help,audit)
+                cmd="sso__secrets__subcmd__help__subcmd__audit"
                 ;;
             sso__secrets__subcmd__help,completions)
                 cmd="sso__secrets__subcmd__help__subcmd__completions"
@@ -157,6 +181,12 @@ _sso__secrets() {
             sso__secrets__subcmd__help,vault)
                 cmd="sso__secrets__subcmd__help__subcmd__vault"
                 ;;
+            sso__secrets__subcmd__help__subcmd__audit,prune)
+                cmd="sso__secrets__subcmd__help__subcmd__audit__subcmd__prune"
+                ;;
+            sso__secrets__subcmd__help__subcmd__audit,verify)
+                cmd="sso__secrets__subcmd__help__subcmd__audit__subcmd__verify"
+                ;;
             sso__secrets__subcmd__help__subcmd__did,decode)
                 cmd="sso__secrets__subcmd__help__subcmd__did__subcmd__decode"
                 ;;
@@ -171,6 +201,9 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__help__subcmd__token,revoke)
                 cmd="sso__secrets__subcmd__help__subcmd__token__subcmd__revoke"
+                ;;
+            sso__secrets__subcmd__help__subcmd__vault,audit)
+                cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__audit"
                 ;;
             sso__secrets__subcmd__help__subcmd__vault,check)
                 cmd="sso__secrets__subcmd__help__subcmd__vault__subcmd__check"
@@ -217,6 +250,9 @@ _sso__secrets() {
             sso__secrets__subcmd__token__subcmd__help,revoke)
                 cmd="sso__secrets__subcmd__token__subcmd__help__subcmd__revoke"
                 ;;
+            sso__secrets__subcmd__vault,audit)
+                cmd="sso__secrets__subcmd__vault__subcmd__audit"
+                ;;
             sso__secrets__subcmd__vault,check)
                 cmd="sso__secrets__subcmd__vault__subcmd__check"
                 ;;
@@ -240,6 +276,9 @@ _sso__secrets() {
                 ;;
             sso__secrets__subcmd__vault,upgrade)
                 cmd="sso__secrets__subcmd__vault__subcmd__upgrade"
+                ;;
+            sso__secrets__subcmd__vault__subcmd__help,audit)
+                cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__audit"
                 ;;
             sso__secrets__subcmd__vault__subcmd__help,check)
                 cmd="sso__secrets__subcmd__vault__subcmd__help__subcmd__check"
@@ -272,8 +311,210 @@ _sso__secrets() {
 
     case "${cmd}" in
         sso__secrets)
-            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did serve list import export exec inject did token vault completions man help"
+            opts="-h -V --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help --version init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did remove-did serve list import export exec inject did token vault audit completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__audit)
+            opts="-h --since --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help verify prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__audit__subcmd__help)
+            opts="verify prune help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__audit__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__audit__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__audit__subcmd__help__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__audit__subcmd__prune)
+            opts="-h --before --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --before)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__audit__subcmd__verify)
+            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -858,8 +1099,50 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help)
-            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault completions man help"
+            opts="init get-sso put-sso deactivate-sso remove-sso put-did get-did delete-did serve list import export exec inject did token vault audit completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__audit)
+            opts="verify prune"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__audit__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__audit__subcmd__verify)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -1208,8 +1491,22 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__help__subcmd__vault)
-            opts="info read-only passwd rotate check upgrade copy"
+            opts="audit info read-only passwd rotate check upgrade copy"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__help__subcmd__vault__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2088,8 +2385,54 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__vault)
-            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help info read-only passwd rotate check upgrade copy help"
+            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help audit info read-only passwd rotate check upgrade copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --vault)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --lock-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --passphrase-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cacert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__audit)
+            opts="-h --vault --json --read-only --no-input --lock-timeout --token-file --passphrase-file --remote --cacert --timeout --retries --insecure-http --help on off"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2230,8 +2573,22 @@ _sso__secrets() {
             return 0
             ;;
         sso__secrets__subcmd__vault__subcmd__help)
-            opts="info read-only passwd rotate check upgrade copy help"
+            opts="audit info read-only passwd rotate check upgrade copy help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        sso__secrets__subcmd__vault__subcmd__help__subcmd__audit)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

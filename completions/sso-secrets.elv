@@ -52,6 +52,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
+            cand audit 'Read the audit trail (passphrase), verify it, or prune it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -488,6 +489,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
             cand -h 'Print help'
             cand --help 'Print help'
+            cand audit 'Turn the audit trail on or off (passphrase)'
             cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
             cand read-only 'Set the vault read-only (every write answers 55) or writable again'
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
@@ -496,6 +498,22 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
             cand copy 'Copy the whole vault, keys and tokens included, to another file or database'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;vault;audit'= {
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds each request may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'sso-secrets;vault;info'= {
             cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
@@ -617,6 +635,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand --help 'Print help'
         }
         &'sso-secrets;vault;help'= {
+            cand audit 'Turn the audit trail on or off (passphrase)'
             cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
             cand read-only 'Set the vault read-only (every write answers 55) or writable again'
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
@@ -625,6 +644,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
             cand copy 'Copy the whole vault, keys and tokens included, to another file or database'
             cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;vault;help;audit'= {
         }
         &'sso-secrets;vault;help;info'= {
         }
@@ -641,6 +662,70 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;vault;help;copy'= {
         }
         &'sso-secrets;vault;help;help'= {
+        }
+        &'sso-secrets;audit'= {
+            cand --since 'Only records from the last DURATION (30m, 12h, 7d)'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds each request may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand verify 'Check the trail''s hash chain against the anchor the passphrase signed (exit 50 when it fails)'
+            cand prune 'Drop the records older than DATE and anchor what remains (passphrase)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;audit;verify'= {
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds each request may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;audit;prune'= {
+            cand --before 'A date (2026-01-01) or time (2026-01-01T12:00:00Z), UTC'
+            cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
+            cand --lock-timeout 'Seconds a writer waits for another writer before exit 75 "vault busy"'
+            cand --token-file 'Access token from the first line of this file (a leading "Bearer " is ignored)'
+            cand --passphrase-file 'Vault passphrase from the first line of this file'
+            cand --remote 'Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)'
+            cand --cacert 'With --remote: trust this CA certificate (PEM) instead of the system''s roots'
+            cand --timeout 'With --remote: seconds each request may take, retries included'
+            cand --retries 'With --remote: further attempts for reads and deletes on exit-75 failures (never puts)'
+            cand --json 'Success: one JSON object on stdout; failure: one JSON object on stderr'
+            cand --read-only 'Refuse every write with exit 55 (also SSO_SECRETS_READ_ONLY=1|true)'
+            cand --no-input 'Never prompt; what is missing fails instead'
+            cand --insecure-http 'Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'sso-secrets;audit;help'= {
+            cand verify 'Check the trail''s hash chain against the anchor the passphrase signed (exit 50 when it fails)'
+            cand prune 'Drop the records older than DATE and anchor what remains (passphrase)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'sso-secrets;audit;help;verify'= {
+        }
+        &'sso-secrets;audit;help;prune'= {
+        }
+        &'sso-secrets;audit;help;help'= {
         }
         &'sso-secrets;completions'= {
             cand --vault 'Vault file, or a postgresql:// URL (a database holding the vault), also SSO_SECRETS_VAULT [default: ~/.local/share/sso-secrets/vault]'
@@ -693,6 +778,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand did 'Base58 helpers for DIDs (no vault needed)'
             cand token 'Access tokens: the RFC''s Bearer tokens (need the passphrase)'
             cand vault 'Vault administration'
+            cand audit 'Read the audit trail (passphrase), verify it, or prune it'
             cand completions 'Print a shell completion script'
             cand man 'Print the man page, or install every page for `man sso-secrets`'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -745,6 +831,7 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;token;revoke'= {
         }
         &'sso-secrets;help;vault'= {
+            cand audit 'Turn the audit trail on or off (passphrase)'
             cand info 'Show format version, KDF parameters, counts, read-only state, tokens'
             cand read-only 'Set the vault read-only (every write answers 55) or writable again'
             cand passwd 'Change the passphrase (and optionally the Argon2id cost)'
@@ -752,6 +839,8 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
             cand check 'Report key slots and entries that fail authentication or whose names the command line refuses; --repair drops them'
             cand upgrade 'Convert an older vault to format 3: version 2 keeps every token, version 1 is a full rotation (tokens are reissued)'
             cand copy 'Copy the whole vault, keys and tokens included, to another file or database'
+        }
+        &'sso-secrets;help;vault;audit'= {
         }
         &'sso-secrets;help;vault;info'= {
         }
@@ -766,6 +855,14 @@ set edit:completion:arg-completer[sso-secrets] = {|@words|
         &'sso-secrets;help;vault;upgrade'= {
         }
         &'sso-secrets;help;vault;copy'= {
+        }
+        &'sso-secrets;help;audit'= {
+            cand verify 'Check the trail''s hash chain against the anchor the passphrase signed (exit 50 when it fails)'
+            cand prune 'Drop the records older than DATE and anchor what remains (passphrase)'
+        }
+        &'sso-secrets;help;audit;verify'= {
+        }
+        &'sso-secrets;help;audit;prune'= {
         }
         &'sso-secrets;help;completions'= {
         }

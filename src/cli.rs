@@ -432,6 +432,15 @@ sticky directory such as /tmp: that is refused (exit 1), since anyone may have p
         after_help = "Examples:\n  sso-secrets vault info\n  sso-secrets vault read-only on"
     )]
     Vault(VaultCommand),
+    /// Read the audit trail (passphrase), verify it, or prune it
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Output: one line per record, tab-separated:\n  \
+        seq, time, operation, status, principal, front end, target\n\nExamples:\n  \
+        sso-secrets audit --since 1d\n  sso-secrets audit verify\n  \
+        sso-secrets audit prune --before 2026-01-01"
+    )]
+    Audit(AuditArgs),
     /// Print a shell completion script
     #[command(after_help = "Examples (the README shows each shell's setup):\n  \
         echo 'source <(sso-secrets completions bash)' >> ~/.bashrc\n  \
@@ -708,9 +717,53 @@ pub enum OnOff {
     Off,
 }
 
+/// `audit ...`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// What to do (default: list the records)
+    #[command(subcommand)]
+    pub command: Option<AuditCommand>,
+    /// Only records from the last DURATION (30m, 12h, 7d)
+    #[arg(long, value_name = "DURATION", value_parser = crate::time::parse_duration)]
+    pub since: Option<std::time::Duration>,
+}
+
+/// `audit verify`, `audit prune`.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the trail's hash chain against the anchor the passphrase signed (exit 50 when it fails)
+    #[command(after_help = "Example:\n  sso-secrets audit verify")]
+    Verify,
+    /// Drop the records older than DATE and anchor what remains (passphrase)
+    #[command(after_help = "Example:\n  sso-secrets audit prune --before 2026-01-01")]
+    Prune {
+        /// A date (2026-01-01) or time (2026-01-01T12:00:00Z), UTC
+        #[arg(long, value_name = "DATE", value_parser = crate::time::parse_date)]
+        before: u64,
+    },
+}
+
+/// `vault audit on|off`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AuditSwitch {
+    /// Record every operation, before its result is released
+    On,
+    /// Stop recording (the trail and its key are kept)
+    Off,
+}
+
 /// `vault ...`.
 #[derive(Debug, Subcommand)]
 pub enum VaultCommand {
+    /// Turn the audit trail on or off (passphrase)
+    #[command(
+        after_help = "Examples:\n  sso-secrets vault audit on\n  sso-secrets audit --since 1d"
+    )]
+    Audit {
+        /// on or off
+        #[arg(value_enum)]
+        state: AuditSwitch,
+    },
     /// Show format version, KDF parameters, counts, read-only state, tokens
     #[command(after_help = "Example:\n  sso-secrets vault info --json")]
     Info,

@@ -9,6 +9,7 @@
 
 pub(crate) mod apihub;
 pub mod assets;
+pub mod audit;
 pub(crate) mod base58;
 pub(crate) mod cli;
 pub mod commands;

@@ -186,6 +186,12 @@ pub trait Backend {
     /// [`Principal::Unknown`] before a credential was checked.
     fn principal(&self) -> Principal;
 
+    /// What the calls so far learnt of the vault's audit trail and the
+    /// credential (a local vault; a remote server keeps its own trail).
+    fn audit_seen(&self) -> Option<crate::audit::AuditSeen> {
+        None
+    }
+
     /// Warnings for the user gathered by the calls so far (e.g. a vault
     /// file that others can read).
     fn take_warnings(&self) -> Vec<String> {

@@ -65,6 +65,11 @@ impl Sink<'_> {
                 }
             }
             Outcome::Done | Outcome::Exec(_) => {}
+            Outcome::Audit(records) => {
+                for r in records {
+                    writeln!(self.out, "{}", r.text_line())?;
+                }
+            }
             Outcome::Secret(v) => {
                 self.out.write_all(v.expose())?;
                 if self.out_is_terminal && !v.expose().ends_with(b"\n") {
@@ -164,6 +169,9 @@ impl Sink<'_> {
 fn json_of(o: &Outcome) -> Value {
     match o {
         Outcome::Done | Outcome::Export(_) | Outcome::Exec(_) => json!({"status": 200}),
+        Outcome::Audit(records) => {
+            json!({"status": 200, "records": records.iter().map(|r| r.json()).collect::<Vec<_>>()})
+        }
         Outcome::Secret(v) => secret_json(v.expose()),
         Outcome::Apihub(r) => r.json(),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),

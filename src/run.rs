@@ -1,6 +1,8 @@
 //! From parsed arguments to a command, and from its outcome to an exit code.
 
-use crate::cli::{Cli, Command, Global, OnOff, TokenCommand, VaultCommand};
+use crate::cli::{
+    AuditCommand, AuditSwitch, Cli, Command, Global, OnOff, TokenCommand, VaultCommand,
+};
 use crate::commands::{self as cmd, Ctx, Outcome};
 use crate::credentials::{Env, Sources, Terminal};
 use crate::error::{Error, Result};
@@ -194,6 +196,9 @@ struct VaultCommands<'a, 'w> {
     env: &'a Env,
     term: &'a dyn Terminal,
     warnings: &'w mut Vec<String>,
+    /// How the command's audit record names it and what it addressed
+    /// (`None`: no record, e.g. `init`, `serve`).
+    audit_as: Option<(String, Vec<(String, String)>)>,
 }
 
 impl VaultCommands<'_, '_> {
@@ -245,8 +250,25 @@ impl VaultCommands<'_, '_> {
             observer: &crate::ops::Ignore,
             warnings: Default::default(),
             history: history_file().map(crate::local::History::new),
+            audit_seen: Default::default(),
+            audited: Default::default(),
         };
-        let result = f(&ctx).map_err(|e| ctx.sources.name_origin(e));
+        let mut result = f(&ctx);
+        // Commands without their own records (administration) get one
+        // here, before their outcome is printed.
+        if let Some((name, target)) = self.audit_as
+            && !ctx.audited.get()
+        {
+            let code = cmd::status_code(&result);
+            // A command that failed already keeps its own error: it
+            // released nothing either way.
+            if let Err(e) = ctx.audit(None, vec![(name, code, target)])
+                && result.is_ok()
+            {
+                result = Err(e);
+            }
+        }
+        let result = result.map_err(|e| ctx.sources.name_origin(e));
         self.warnings.append(&mut ctx.sources.warnings.borrow_mut());
         self.warnings.append(&mut ctx.warnings.borrow_mut());
         result
@@ -273,6 +295,7 @@ fn execute(
         Command::Export { .. } => Some("export"),
         Command::Token(_) => Some("token"),
         Command::Vault(_) => Some("vault"),
+        Command::Audit(_) => Some("audit"),
         Command::Serve(_) => Some("serve"),
         _ => None,
     };
@@ -285,6 +308,7 @@ fn execute(
         env,
         term,
         warnings,
+        audit_as: audit_name(&cli.command),
     };
     match cli.command {
         Command::Did(c) => cmd::offline::did(&c, vault.warnings),
@@ -366,6 +390,14 @@ fn execute(
         Command::Token(TokenCommand::Revoke { name }) => {
             vault.run(|ctx| cmd::token_revoke(ctx, &name))
         }
+        Command::Audit(a) => match a.command {
+            None => vault.run(|ctx| cmd::audit_list(ctx, a.since)),
+            Some(AuditCommand::Verify) => vault.run(cmd::audit_verify),
+            Some(AuditCommand::Prune { before }) => vault.run(|ctx| cmd::audit_prune(ctx, before)),
+        },
+        Command::Vault(VaultCommand::Audit { state }) => {
+            vault.run(|ctx| cmd::vault_audit(ctx, matches!(state, AuditSwitch::On)))
+        }
         Command::Vault(VaultCommand::Info) => vault.run(cmd::vault_info),
         Command::Vault(VaultCommand::ReadOnly { state }) => {
             vault.run(|ctx| cmd::vault_read_only(ctx, matches!(state, OnOff::On)))
@@ -394,6 +426,60 @@ fn execute(
             vault.run(|ctx| cmd::vault_copy(ctx, &to))
         }
     }
+}
+
+/// How a command's audit record names it, and what it addressed (sealed
+/// in the record). RFC commands and `exec`/`inject` append their own
+/// records; this name is used when they fail before reaching the vault.
+fn audit_name(command: &Command) -> Option<(String, Vec<(String, String)>)> {
+    let token = |n: &str| vec![("token".to_string(), n.to_string())];
+    let (name, target) = match command {
+        Command::Did(_)
+        | Command::Completions { .. }
+        | Command::Man { .. }
+        | Command::GenerateAssets { .. }
+        | Command::Init(_)
+        | Command::Serve(_) => return None,
+        Command::GetSso(_) => ("getSSOSecret", vec![]),
+        Command::PutSso(_) => ("putSSOSecret", vec![]),
+        Command::DeactivateSso(_) => ("deactivateSSOSecret", vec![]),
+        Command::RemoveSso(_) => ("removeSSOSecret", vec![]),
+        Command::PutDid(_) => ("putDIDSecret", vec![]),
+        Command::GetDid(_) => ("getDIDSecret", vec![]),
+        Command::DeleteDid(_) => ("deleteDIDSecret", vec![]),
+        Command::Exec(_) => ("exec", vec![]),
+        Command::Inject(_) => ("inject", vec![]),
+        Command::List => ("list", vec![]),
+        Command::Import { apihub, .. } if apihub.apihub.is_some() => ("import --apihub", vec![]),
+        Command::Import { .. } => ("import", vec![]),
+        Command::Export { apihub } if apihub.apihub.is_some() => ("export --apihub", vec![]),
+        Command::Export { .. } => ("export", vec![]),
+        Command::Token(TokenCommand::Create { name, .. }) => ("token create", token(name)),
+        Command::Token(TokenCommand::List) => ("token list", vec![]),
+        Command::Token(TokenCommand::Revoke { name }) => ("token revoke", token(name)),
+        Command::Audit(a) => match a.command {
+            None => ("audit", vec![]),
+            Some(AuditCommand::Verify) => ("audit verify", vec![]),
+            Some(AuditCommand::Prune { .. }) => ("audit prune", vec![]),
+        },
+        Command::Vault(v) => match v {
+            VaultCommand::Audit {
+                state: AuditSwitch::On,
+            } => ("vault audit on", vec![]),
+            VaultCommand::Audit {
+                state: AuditSwitch::Off,
+            } => ("vault audit off", vec![]),
+            VaultCommand::Info => ("vault info", vec![]),
+            VaultCommand::ReadOnly { state: OnOff::On } => ("vault read-only on", vec![]),
+            VaultCommand::ReadOnly { state: OnOff::Off } => ("vault read-only off", vec![]),
+            VaultCommand::Passwd { .. } => ("vault passwd", vec![]),
+            VaultCommand::Rotate { .. } => ("vault rotate", vec![]),
+            VaultCommand::Check { .. } => ("vault check", vec![]),
+            VaultCommand::Upgrade => ("vault upgrade", vec![]),
+            VaultCommand::Copy { .. } => ("vault copy", vec![]),
+        },
+    };
+    Some((name.to_string(), target))
 }
 
 /// clap quotes an offending value whole: long words are cut to a prefix and

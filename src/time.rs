@@ -28,6 +28,21 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     Ok(d)
 }
 
+/// Parses a date (`2026-01-01`, midnight UTC) or an RFC 3339 time
+/// (`2026-01-01T12:00:00Z`) into Unix seconds, for clap.
+pub fn parse_date(s: &str) -> Result<u64, String> {
+    let text = if s.len() == 10 {
+        format!("{s}T00:00:00Z")
+    } else {
+        s.to_string()
+    };
+    humantime::parse_rfc3339(&text)
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map(|d| d.as_secs())
+        .ok_or_else(|| "not a date; use 2026-01-01 or 2026-01-01T12:00:00Z (UTC)".to_string())
+}
+
 /// Formats seconds as a duration [`parse_duration`] reads back, largest
 /// units first: `90` is `1m30s`, `612000` is `7d2h`.
 pub fn format_duration(secs: u64) -> String {

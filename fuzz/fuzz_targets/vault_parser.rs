@@ -1,6 +1,7 @@
 //! Feeds arbitrary bytes to every parser that reads vault bytes before
 //! anything is authenticated: the prefix, the header (slots, revoked ids,
-//! writer list, bucket table), the scope records, buckets and keyrings, for
+//! writer list, bucket table, audit block), the scope records, buckets,
+//! keyrings and audit records, for
 //! every format version, and a whole head as a database store holds it.
 //! None may panic, and a header or records region that
 //! parses must encode back to exactly the same bytes.
@@ -39,6 +40,10 @@ fuzz_target!(|data: &[u8]| {
     }
     for version in [1, 2, 3] {
         let _ = Keyring::decode(version, data);
+    }
+    // An audit record: clear fields parsed, the rest kept as sealed bytes.
+    if let Ok(raw) = sso_secrets::audit::Raw::parse(data) {
+        assert_eq!(raw.encode(), data, "audit record encoding is not canonical");
     }
     // A database store holds the head as one value: parsed whole, nothing
     // after its records, and the buckets it names listed for collection.

@@ -214,9 +214,21 @@ pub fn vault_copy(ctx: &Ctx<'_>, to: &Location) -> Result<Outcome> {
     }
     let u = ctx.passphrase_unlocker()?;
     let dest = to.open()?;
-    ctx.read(&u, Need::admin_read(), |v| {
-        v.copy_to(&*dest, ctx.lock_timeout)
+    if crate::audit::trail(to)?.last()?.is_some() {
+        return Err(Error::failure(format!(
+            "{to} already has an audit trail (records of another vault); nothing was copied"
+        )));
+    }
+    let trail = ctx.read(&u, Need::admin_read(), |v| {
+        v.copy_to(&*dest, ctx.lock_timeout)?;
+        Ok(v.audit_target().is_some())
     })?;
     Vault::open(&*dest, &u)?;
+    if trail {
+        // The trail as it is now (records appended to the original later
+        // belong to the original), into the copy's store.
+        let (bodies, _) = crate::audit::trail(&ctx.vault)?.read()?;
+        crate::audit::trail(to)?.append(&mut |_| Ok(bodies.clone()))?;
+    }
     Ok(Outcome::Done)
 }

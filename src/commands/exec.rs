@@ -48,19 +48,49 @@ pub fn read_all(
     observer: &dyn Observer,
     secrets: &[&SecretRef],
 ) -> Result<Vec<SecretBytes>> {
+    read_all_audited(backend, observer, None, secrets)
+}
+
+/// [`read_all`], appending each request's audit record through `ctx`
+/// (when the vault's trail is on) before any secret is released.
+fn read_all_audited(
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    ctx: Option<&Ctx<'_>>,
+    secrets: &[&SecretRef],
+) -> Result<Vec<SecretBytes>> {
     let requests: Vec<Request> = secrets.iter().map(|s| s.request()).collect();
     let operations: Vec<_> = requests.iter().map(Request::operation).collect();
+    let targets: Vec<_> = requests.iter().map(crate::audit::target_of).collect();
     let answers = backend.call_all(requests);
     if answers.len() != secrets.len() {
         return Err(Error::failure("internal: the backend skipped a request"));
     }
     let principal = backend.principal();
-    for (operation, answer) in operations.into_iter().zip(&answers) {
+    for (&operation, answer) in operations.iter().zip(&answers) {
         observer.observe(&Event {
             operation,
             principal: principal.clone(),
             status: answer.as_ref().map_or_else(Error::status, |_| Status::Ok),
         });
+    }
+    // One record per secret, all durable before any is released.
+    if let Some(ctx) = ctx {
+        let audited = ctx.audit(
+            backend.audit_seen(),
+            operations
+                .iter()
+                .zip(targets)
+                .zip(&answers)
+                .map(|((op, target), a)| (op.rfc_name().to_string(), super::status_code(a), target))
+                .collect(),
+        );
+        // A failed read keeps its own error (it released nothing).
+        if let Err(e) = audited
+            && answers.iter().all(Result::is_ok)
+        {
+            return Err(e);
+        }
     }
     answers
         .into_iter()
@@ -148,8 +178,17 @@ pub fn resolve(
     observer: &dyn Observer,
     wanted: &[EnvSecret],
 ) -> Result<Vec<(String, SecretBytes)>> {
+    resolve_audited(backend, observer, None, wanted)
+}
+
+fn resolve_audited(
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    ctx: Option<&Ctx<'_>>,
+    wanted: &[EnvSecret],
+) -> Result<Vec<(String, SecretBytes)>> {
     let secrets: Vec<&SecretRef> = wanted.iter().map(|w| &w.secret).collect();
-    let values = read_all(backend, observer, &secrets)?;
+    let values = read_all_audited(backend, observer, ctx, &secrets)?;
     wanted
         .iter()
         .zip(values)
@@ -238,7 +277,7 @@ pub fn exec(
         .next()
         .ok_or_else(|| Error::Usage("no command to run after --".into()))?;
     let backend = ctx.backend()?;
-    let values = resolve(backend.as_ref(), ctx.observer, &wanted);
+    let values = resolve_audited(backend.as_ref(), ctx.observer, Some(ctx), &wanted);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
     let vars = values?;
     let overridden = vars
@@ -298,7 +337,16 @@ pub fn render(
     observer: &dyn Observer,
     template: &Template,
 ) -> Result<SecretBytes> {
-    let values = read_all(backend, observer, &template.secrets())?;
+    render_audited(backend, observer, None, template)
+}
+
+fn render_audited(
+    backend: &dyn Backend,
+    observer: &dyn Observer,
+    ctx: Option<&Ctx<'_>>,
+    template: &Template,
+) -> Result<SecretBytes> {
+    let values = read_all_audited(backend, observer, ctx, &template.secrets())?;
     // `render` asks for each distinct secret once, in the order of
     // `secrets()`, which is the order `values` came back in.
     let mut values = values.into_iter();
@@ -317,7 +365,7 @@ pub fn inject(ctx: &Ctx<'_>, input: Option<&Path>, output: Option<&Path>) -> Res
     // output path costs no credential and reads nothing.
     let target = named(output).map(output_target).transpose()?;
     let backend = ctx.backend()?;
-    let rendered = render(backend.as_ref(), ctx.observer, &template);
+    let rendered = render_audited(backend.as_ref(), ctx.observer, Some(ctx), &template);
     ctx.warnings.borrow_mut().extend(backend.take_warnings());
     let rendered = rendered?;
     match (named(output), target) {

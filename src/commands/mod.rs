@@ -3,6 +3,7 @@
 
 mod admin;
 pub mod apihub;
+mod audit;
 pub mod exec;
 mod lifecycle;
 pub mod offline;
@@ -10,6 +11,7 @@ mod tokens;
 mod transfer;
 
 pub use admin::{vault_check, vault_copy, vault_rotate, vault_upgrade};
+pub use audit::{audit_list, audit_prune, audit_verify, vault_audit};
 pub use lifecycle::{Info, ListItem, init, list, vault_info, vault_passwd, vault_read_only};
 pub use tokens::{token_create, token_list, token_revoke};
 pub use transfer::{ExportLine, export, import};
@@ -25,7 +27,7 @@ use crate::secret::{SecretBytes, SecretString};
 use crate::status::Status;
 use crate::vault::store::Location;
 use crate::vault::{TokenInfo, Unlocker, Vault};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::time::Duration;
 
 /// What a successful command produced.
@@ -68,6 +70,20 @@ pub enum Outcome {
     Apihub(apihub::Report),
     /// `exec`: the command to replace this process with.
     Exec(exec::Launch),
+    /// `audit`: the trail's records, opened.
+    Audit(Vec<crate::audit::verify::Opened>),
+}
+
+/// The record of an outcome: its RFC status, or its exit code for
+/// failures outside the RFC.
+pub(crate) fn status_code(result: &Result<impl Sized>) -> u16 {
+    match result {
+        Ok(_) => 200,
+        Err(e) => {
+            let s = e.status();
+            s.rfc_status().unwrap_or(u16::from(s.exit_code()))
+        }
+    }
 }
 
 /// Everything a command may use besides its own arguments.
@@ -89,6 +105,10 @@ pub struct Ctx<'a> {
     /// Where this machine remembers what the passphrase saw of each vault
     /// (the user's state directory; `None`: nowhere).
     pub history: Option<History>,
+    /// What the command's vault sessions learnt of the audit trail.
+    pub audit_seen: RefCell<Option<crate::audit::AuditSeen>>,
+    /// The command appended its own records (RFC operations, `exec`).
+    pub audited: Cell<bool>,
 }
 
 impl Ctx<'_> {
@@ -123,6 +143,7 @@ impl Ctx<'_> {
         let backend = self.backend()?;
         let request = build(self)?;
         let operation = request.operation();
+        let target = crate::audit::target_of(&request);
         let result = backend.call(request);
         self.warnings.borrow_mut().extend(backend.take_warnings());
         self.observer.observe(&Event {
@@ -130,7 +151,20 @@ impl Ctx<'_> {
             principal: backend.principal(),
             status: result.as_ref().map_or_else(Error::status, |_| Status::Ok),
         });
-        Ok(match result? {
+        // Before anything is released: no record, no answer.
+        // (An operation that failed keeps its own error: it released
+        // nothing either way.)
+        let audited = self.audit(
+            backend.audit_seen(),
+            vec![(
+                operation.rfc_name().to_string(),
+                status_code(&result),
+                target,
+            )],
+        );
+        let result = result?;
+        audited?;
+        Ok(match result {
             Reply::Done => Outcome::Done,
             Reply::Secret(s) => Outcome::Secret(s),
         })
@@ -160,6 +194,11 @@ impl Ctx<'_> {
     /// A session's warnings, each once per command (`vault rotate` opens
     /// the vault twice).
     fn said(&self, seen: Session) {
+        if let Some(mut a) = seen.audit {
+            let mut mine = self.audit_seen.borrow_mut();
+            a.target.on |= mine.as_ref().is_some_and(|m| m.target.on);
+            *mine = Some(a);
+        }
         let mut w = self.warnings.borrow_mut();
         for line in seen.warnings {
             if !w.contains(&line) {

@@ -3,6 +3,7 @@
 
 use super::apply::{apply_write, scope_of};
 use super::session::{Need, Session, VaultConfig, admit};
+use crate::audit::AuditSeen;
 use crate::error::{Error, Result};
 use crate::ops::{Principal, Reply, Request};
 use crate::vault::{Credential, Unlocker};
@@ -17,6 +18,18 @@ pub fn write_batch(
     config: &VaultConfig,
     batch: Vec<(Credential, Request)>,
 ) -> Vec<(Principal, Result<Reply>)> {
+    write_batch_seen(config, batch)
+        .into_iter()
+        .map(|(p, _, r)| (p, r))
+        .collect()
+}
+
+/// [`write_batch`], with what each request's session learnt of the audit
+/// trail (for its record).
+pub fn write_batch_seen(
+    config: &VaultConfig,
+    batch: Vec<(Credential, Request)>,
+) -> Vec<(Principal, Option<AuditSeen>, Result<Reply>)> {
     let n = batch.len();
     // A vault session opens one slot, so requests are grouped by credential.
     let mut groups: Vec<(Credential, Vec<(usize, Request)>)> = Vec::new();
@@ -26,13 +39,14 @@ pub fn write_batch(
             None => groups.push((cred, vec![(i, req)])),
         }
     }
-    let mut answers: Vec<Option<(Principal, Result<Reply>)>> = (0..n).map(|_| None).collect();
+    type Answer = (Principal, Option<AuditSeen>, Result<Reply>);
+    let mut answers: Vec<Option<Answer>> = (0..n).map(|_| None).collect();
     for (cred, reqs) in groups {
         let u = Unlocker::new(cred);
         let mut seen = Session::default();
         for (i, result) in commit_group(config, &u, &mut seen, reqs) {
             let who = seen.principal.clone().unwrap_or(Principal::Unknown);
-            answers[i] = Some((who, result));
+            answers[i] = Some((who, seen.audit.clone(), result));
         }
     }
     answers
@@ -40,6 +54,7 @@ pub fn write_batch(
         .map(|a| {
             a.unwrap_or((
                 Principal::Unknown,
+                None,
                 Err(Error::failure("internal: no answer")),
             ))
         })
@@ -104,7 +119,7 @@ fn commit_group(
 
 /// Errors are not `Clone` (a failure holds its cause chain); callers of one
 /// failed commit each get the same status and text.
-pub(super) fn same_error(e: &Error) -> Error {
+pub fn same_error(e: &Error) -> Error {
     match e {
         Error::Unauthorized(d) => Error::Unauthorized(d.clone()),
         Error::NotFound(d) => Error::NotFound(d.clone()),

@@ -46,6 +46,9 @@ struct Seen {
     epoch: String,
     /// Header generation within that epoch.
     generation: u64,
+    /// The last audit record anchored (0: none).
+    #[serde(default)]
+    anchor: u64,
     /// SHA-256 of the head (hex).
     head: String,
     /// Epochs seen replaced by a later one, oldest first (hex).
@@ -75,6 +78,9 @@ enum Verdict {
     OlderGeneration(u64),
     /// The same generation as seen, another head.
     Fork,
+    /// An earlier audit anchor than the one seen (an unscoped write token
+    /// can put one back within an epoch; the records after it may be cut).
+    OlderAnchor(u64),
 }
 
 fn verdict(seen: Option<&Seen>, head: &HeadId) -> Verdict {
@@ -84,6 +90,9 @@ fn verdict(seen: Option<&Seen>, head: &HeadId) -> Verdict {
     let epoch = hex(&head.epoch);
     if seen.superseded.contains(&epoch) {
         return Verdict::OlderEpoch;
+    }
+    if head.anchor < seen.anchor {
+        return Verdict::OlderAnchor(seen.anchor);
     }
     if seen.epoch != epoch {
         return Verdict::Fine;
@@ -122,6 +131,10 @@ impl History {
                 "warning: the vault went back: generation {} of its key epoch, where this machine saw generation {saw} (an older copy of the file was put back)",
                 head.generation
             ),
+            Verdict::OlderAnchor(saw) => format!(
+                "warning: the vault's audit anchor went back to record {}, where this machine saw record {saw} anchored (an earlier anchor was put back: records after it may have been cut from the trail)",
+                head.anchor
+            ),
             Verdict::Fork => format!(
                 "warning: the vault forked: this machine saw another head at the same generation {} of its key epoch (another copy was written from the same start)",
                 head.generation
@@ -154,11 +167,18 @@ impl History {
         let key = hex(&head.vault_id);
         let seen = state.vaults.get(&key);
         let next = match (seen, verdict(seen, head)) {
-            (_, Verdict::OlderEpoch | Verdict::OlderGeneration(_) | Verdict::Fork) => None,
+            (
+                _,
+                Verdict::OlderEpoch
+                | Verdict::OlderGeneration(_)
+                | Verdict::Fork
+                | Verdict::OlderAnchor(_),
+            ) => None,
             // The same epoch: the same head or a later one (and the time
             // refreshed: the least recently opened vault is forgotten first).
             (Some(s), Verdict::Fine) if s.epoch == hex(&head.epoch) => Some(Seen {
                 generation: head.generation,
+                anchor: head.anchor,
                 head: hex(&head.hash),
                 at: now,
                 ..s.clone()
@@ -174,6 +194,7 @@ impl History {
                 Some(Seen {
                     epoch: hex(&head.epoch),
                     generation: head.generation,
+                    anchor: head.anchor,
                     head: hex(&head.hash),
                     superseded,
                     at: now,
@@ -223,6 +244,7 @@ mod tests {
             epoch: [epoch; 16],
             generation,
             hash: [hash; 32],
+            anchor: 0,
         }
     }
 
@@ -261,6 +283,27 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+    }
+
+    #[test]
+    fn an_audit_anchor_that_goes_back_is_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let h = History::new(dir.path().join("seen.json"));
+        let at = |generation, hash, anchor| HeadId {
+            anchor,
+            ..head(1, generation, hash)
+        };
+        assert_eq!(said(&h, &at(5, 1, 10)), None);
+        // A write token put back an earlier anchor, with a higher generation.
+        let back = said(&h, &at(9, 2, 4)).unwrap();
+        assert!(back.contains("anchor went back to record 4") && back.contains("record 10"));
+        assert_eq!(said(&h, &at(10, 3, 12)), None);
+        // A rekey keeps the anchor: an earlier one in a new epoch is said too.
+        let rekeyed = HeadId {
+            anchor: 11,
+            ..head(2, 11, 4)
+        };
+        assert!(said(&h, &rekeyed).is_some());
     }
 
     #[test]

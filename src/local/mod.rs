@@ -15,12 +15,11 @@ mod session;
 mod tests;
 
 pub use apply::{apply, scope_of};
-pub use batch::write_batch;
+pub use batch::{same_error, write_batch, write_batch_seen};
 pub use history::History;
-pub use session::{Need, Session, VaultConfig, principal_of};
+pub use session::{Need, Session, VaultConfig, principal_of, who_of};
 
 use apply::apply_read;
-use batch::same_error;
 use session::authorize;
 
 use crate::error::Result;
@@ -87,6 +86,10 @@ impl Backend for LocalVault {
             .principal
             .clone()
             .unwrap_or(Principal::Unknown)
+    }
+
+    fn audit_seen(&self) -> Option<crate::audit::AuditSeen> {
+        self.session.borrow().audit.clone()
     }
 
     fn take_warnings(&self) -> Vec<String> {

@@ -80,6 +80,18 @@ pub fn principal_of(v: &Vault) -> Principal {
     }
 }
 
+/// Who an opened vault says the credential is, as an audit record names it.
+pub fn who_of(v: &Vault) -> crate::audit::Who {
+    if v.is_admin() {
+        crate::audit::Who::Passphrase
+    } else {
+        crate::audit::Who::Token {
+            id: v.slot_id().iter().map(|b| format!("{b:02x}")).collect(),
+            name: v.keys.name.clone(),
+        }
+    }
+}
+
 pub(super) fn authorize(v: &Vault, need: &Need) -> Result<()> {
     if need.admin && !v.is_admin() {
         return Err(Error::admin_only());
@@ -144,10 +156,35 @@ impl VaultConfig {
         };
         admit(&v, need)?;
         let out = f(&mut v);
+        if out.is_ok() {
+            self.anchor_audit(&mut v)?;
+        }
         seen.learn(&v);
         let out = out?;
         seen.wrote(&v.commit_head()?);
         Ok(out)
+    }
+
+    /// Every write by the passphrase that changes the vault signs the
+    /// trail's last record into the header (the anchor): from then on no
+    /// record up to it can change unnoticed.
+    pub(crate) fn anchor_audit(&self, v: &mut Vault) -> Result<()> {
+        if !v.is_dirty() || !v.is_admin() {
+            return Ok(());
+        }
+        let (Some(t), Some(anchor)) = (v.audit_target(), v.audit_anchor().cloned()) else {
+            return Ok(());
+        };
+        let trail = crate::audit::trail(&self.location)?;
+        match crate::audit::next_anchor(&*trail, &t.vault_id, &anchor)? {
+            Ok(last) => v.anchor_audit(last, None),
+            Err(why) => {
+                v.warn_public(format!(
+                    "warning: the audit trail was changed since the passphrase last anchored it ({why}); the anchor stays where it was: run `sso-secrets audit verify`"
+                ));
+                Ok(())
+            }
+        }
     }
 
     /// Takes the writer lock and opens the vault under it. The inner error
@@ -191,6 +228,9 @@ pub(super) fn admit(v: &Vault, need: &Need) -> Result<()> {
 pub struct Session {
     /// Who acted; [`Principal::Unknown`] until a slot opened.
     pub principal: Option<Principal>,
+    /// The audit trail and who the credential is, once a slot opened
+    /// (`on` stays true once seen on: `vault audit off` is recorded).
+    pub audit: Option<crate::audit::AuditSeen>,
     /// Warnings for stderr.
     pub warnings: Vec<String>,
     /// Where this machine remembers the vaults its passphrase opened
@@ -222,6 +262,13 @@ impl Session {
     /// (once, for the passphrase) whether the vault went back.
     pub(crate) fn learn(&mut self, v: &Vault) {
         self.principal = Some(principal_of(v));
+        if let Some(mut target) = v.audit_target() {
+            target.on |= self.audit.as_ref().is_some_and(|a| a.target.on);
+            self.audit = Some(crate::audit::AuditSeen {
+                target,
+                who: who_of(v),
+            });
+        }
         for w in v.take_warnings() {
             self.say(w);
         }

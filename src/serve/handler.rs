@@ -8,6 +8,7 @@
 //! go to the group-commit writer.
 
 use super::answer::{self, Answer};
+use super::audit::{Auditor, Note};
 use super::front::{Front, Refusal};
 use super::listen::Peer;
 use super::log::{Entry, Log};
@@ -15,6 +16,7 @@ use super::metrics::{self, Metrics};
 use super::reason;
 use super::route::{self, BodyForm, Miss, Target};
 use super::writer::Writer;
+use crate::audit::{AuditSeen, Who};
 use crate::error::{Error, Result};
 use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
 use crate::ops::{Backend, Principal};
@@ -38,6 +40,8 @@ pub(crate) struct State {
     pub metrics_here: bool,
     /// `--trusted-front`.
     pub front: Option<Front>,
+    /// Appends every request's audit record (when the trail is on).
+    pub audit: Auditor,
 }
 
 /// Answers one request from `peer`, whose first byte came at `began`,
@@ -238,24 +242,36 @@ async fn operation(
     let Some(front) = front else {
         let token = match bearer(&head.headers) {
             Ok(t) => t,
-            Err(e) => return Outcome::refused(&e, e.detail()),
+            Err(e) => {
+                let refused = Outcome::refused(&e, e.detail());
+                return audited_refusal(state, &parts, None, peer, refused, &e).await;
+            }
         };
-        return perform(state, parts, form, head, body, deadline, token).await;
+        let by = By { peer, front: None };
+        return perform(state, parts, form, head, body, deadline, token, by).await;
     };
     let header = head.headers.get("user-id").map(HeaderValue::as_bytes);
     let (user, out) = match front.user_of(header, &parts) {
         Ok(user) => {
             let token = front.token();
+            let by = By {
+                peer,
+                front: Some(user.as_ref().map(|u| u.as_str().to_string())),
+            };
             (
                 user,
-                perform(state, parts, form, head, body, deadline, token).await,
+                perform(state, parts, form, head, body, deadline, token, by).await,
             )
         }
         Err(Refusal::BadRequest(why)) => (
             None,
             Outcome::anonymous(answer::bad_request(why)).because("bad_request", Some(why.into())),
         ),
-        Err(Refusal::Denied(e, user)) => (user, Outcome::refused(&e, e.detail())),
+        Err(Refusal::Denied(e, user)) => {
+            let refused = Outcome::refused(&e, e.detail());
+            let out = audited_refusal(state, &parts, None, peer, refused, &e).await;
+            (user, out)
+        }
     };
     Outcome {
         principal: front.principal(&out.principal, user.clone()),
@@ -264,8 +280,38 @@ async fn operation(
     }
 }
 
+/// Where a request came from, for its audit record: the peer, and for a
+/// request served on behalf of a trusted front's user, that user (`Some(None)`:
+/// the front named none).
+struct By {
+    peer: Peer,
+    front: Option<Option<String>>,
+}
+
+impl By {
+    /// What the session learnt, with the front's user added to the
+    /// principal.
+    fn seen(&self, seen: Option<AuditSeen>) -> Option<AuditSeen> {
+        let (Some(mut s), Some(user)) = (seen.clone(), &self.front) else {
+            return seen;
+        };
+        if let Who::Token { id, name } = s.who {
+            s.who = Who::Front {
+                id,
+                name,
+                user: user.clone(),
+            };
+        }
+        Some(s)
+    }
+}
+
 /// The operation in `parts` with `token`: its put's body read once the
-/// token may write there, then the backend's answer.
+/// token may write there, then the backend's answer, which is sent only
+/// once its audit record is durable.
+#[allow(clippy::too_many_arguments)]
+// NOTE: one call site each for a Bearer token and a trusted front; a struct
+// for these would only rename them.
 async fn perform(
     state: &State,
     parts: route::RequestParts,
@@ -274,21 +320,24 @@ async fn perform(
     body: Incoming,
     deadline: Instant,
     token: SecretString,
+    by: By,
 ) -> Outcome {
+    let peer = by.peer;
     let body = match form {
         None => None,
         Some(form) => {
             // Whoever may not write here never gets to send a body: the
             // slot is opened and the scope and write right checked first.
-            let (principal, checked) = may_write(&state.vault, &token, &parts);
+            let (principal, seen, checked) = may_write(&state.vault, &token, &parts);
             if let Err(e) = checked {
-                return Outcome {
+                let refused = Outcome {
                     principal,
                     caller: None,
                     response: answer::failure(&e, None),
                     reason: Some(reason::of(&e, None)),
                     detail: Some(parts.redact(&e.detail())),
                 };
+                return audited_refusal(state, &parts, by.seen(seen), peer, refused, &e).await;
             }
             match super::body::read_body(&head.headers, body, form, deadline).await {
                 Ok(b) => Some(b),
@@ -312,12 +361,23 @@ async fn perform(
         Err(e) => return Outcome::refused(&e, names.redact(&e.detail())),
     };
     let credential = Credential::Token(token);
-    let (principal, result) = if request.operation().is_write() {
+    let op = request.operation().rfc_name();
+    let target = crate::audit::target_of(&request);
+    let (principal, seen, result) = if request.operation().is_write() {
         state.writes.write(credential, request).await
     } else {
         let local = LocalVault::new(state.vault.clone(), credential);
         let result = local.call(request);
-        (local.principal(), result)
+        (local.principal(), local.audit_seen(), result)
+    };
+    // The record first: no record, no answer (and no secret sent).
+    let seen = by.seen(seen);
+    let note = Note { op, target, seen };
+    let status = crate::commands::status_code(&result);
+    // A failed operation keeps its own answer: it sends nothing either way.
+    let result = match state.audit.record(note, peer, status).await {
+        Err(e) if result.is_ok() => Err(e),
+        _ => result,
     };
     match result {
         Ok(reply) => Outcome {
@@ -345,16 +405,55 @@ fn may_write(
     vault: &VaultConfig,
     token: &SecretString,
     parts: &route::RequestParts,
-) -> (Principal, Result<()>) {
+) -> (Principal, Option<AuditSeen>, Result<()>) {
     let probe = match parts.clone().into_request(SecretBytes::default()) {
         Ok(r) => r,
-        Err(e) => return (Principal::Unknown, Err(e)),
+        Err(e) => return (Principal::Unknown, None, Err(e)),
     };
     let unlocker = Unlocker::new(Credential::Token(token.clone()));
     let need = Need::write(vec![scope_of(&probe)]);
     let mut session = Session::default();
     let checked = vault.read(&unlocker, &need, &mut session, |_| Ok(()));
-    (session.principal.unwrap_or(Principal::Unknown), checked)
+    (
+        session.principal.unwrap_or(Principal::Unknown),
+        session.audit,
+        checked,
+    )
+}
+
+/// A request refused before it reached the vault's operation, recorded
+/// (when the trail is on) before the refusal is sent.
+async fn audited_refusal(
+    state: &State,
+    parts: &route::RequestParts,
+    seen: Option<AuditSeen>,
+    peer: Peer,
+    refused: Outcome,
+    error: &Error,
+) -> Outcome {
+    let Ok(probe) = parts.clone().into_request(SecretBytes::default()) else {
+        return refused;
+    };
+    let note = Note {
+        op: probe.operation().rfc_name(),
+        target: crate::audit::target_of(&probe),
+        seen,
+    };
+    let status = error.status();
+    let status = status.rfc_status().unwrap_or(u16::from(status.exit_code()));
+    // The refusal stands whether or not its record could be written: it
+    // sends nothing either way (the log says when the record failed).
+    match state.audit.record(note, peer, status).await {
+        Ok(()) => refused,
+        Err(e) => Outcome {
+            detail: Some(format!(
+                "{}; {}",
+                refused.detail.unwrap_or_default(),
+                e.detail()
+            )),
+            ..refused
+        },
+    }
 }
 
 /// The token of `Authorization: Bearer <token>`.

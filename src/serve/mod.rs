@@ -20,6 +20,7 @@
 
 mod activation;
 mod answer;
+mod audit;
 mod body;
 mod conn;
 mod deadline;
@@ -205,6 +206,7 @@ pub fn run(opts: Options, log: &mut dyn std::io::Write) -> Result<()> {
         request_timeout: opts.header_timeout,
         metrics: metrics.clone(),
         metrics_here: metrics_listener.is_none(),
+        audit: audit::Auditor::start(opts.vault.clone())?,
         front,
     });
     let handles: Vec<_> = runtimes.iter().map(|r| r.handle().clone()).collect();

@@ -5,6 +5,7 @@
 //! after its batch is on disk.
 
 use super::metrics::Metrics;
+use crate::audit::AuditSeen;
 use crate::error::{Error, Result};
 use crate::local::{self, VaultConfig};
 use crate::ops::{Principal, Reply, Request};
@@ -16,8 +17,9 @@ use tokio::sync::{mpsc, oneshot};
 /// Most writes in one commit: bounds the time the first of them waits.
 const MAX_BATCH: usize = 512;
 
-/// The writer's answer to one write.
-pub(crate) type Answer = (Principal, Result<Reply>);
+/// The writer's answer to one write: who, what the session learnt of the
+/// audit trail, the result.
+pub(crate) type Answer = (Principal, Option<AuditSeen>, Result<Reply>);
 
 struct Job {
     credential: Credential,
@@ -53,11 +55,11 @@ impl Writer {
             reply,
         };
         if self.0.send(job).await.is_err() {
-            return (Principal::Unknown, Err(stopped()));
+            return (Principal::Unknown, None, Err(stopped()));
         }
         answer
             .await
-            .unwrap_or_else(|_| (Principal::Unknown, Err(stopped())))
+            .unwrap_or_else(|_| (Principal::Unknown, None, Err(stopped())))
     }
 }
 
@@ -78,7 +80,7 @@ fn run(config: &VaultConfig, metrics: &Metrics, mut rx: mpsc::Receiver<Job>) {
             .map(|j| ((j.credential, j.request), j.reply))
             .unzip();
         let (writes, began) = (batch.len(), Instant::now());
-        let answers = local::write_batch(config, batch);
+        let answers = local::write_batch_seen(config, batch);
         metrics.commit(writes, began.elapsed());
         for (reply, answer) in replies.into_iter().zip(answers) {
             // A client that went away no longer waits for its answer.

@@ -169,6 +169,7 @@ pub fn create(
         slots: vec![slot],
         revoked: Vec::new(),
         writers: Vec::new(),
+        audit: None,
         buckets: vec![BucketRef {
             count: 0,
             len: 0,

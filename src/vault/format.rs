@@ -17,6 +17,7 @@
 //! records (one per listed writer scope) are in [`super::record`]. See
 //! `docs/FORMAT.md` for every field and the reasons behind it.
 
+pub use super::audit_block::{AUDIT_TAG, Anchor, AuditBlock};
 pub use super::bucket::*;
 use super::codec::{Put, Reader};
 use crate::crypto::{KdfParams, SIG_LEN};
@@ -78,6 +79,9 @@ pub struct Header {
     pub writers: Vec<Writer>,
     /// Length and SHA-256 of each base bucket, in file order.
     pub buckets: Vec<BucketRef>,
+    /// The audit trail's switch, key and anchor (v3, after the revoked
+    /// list; absent until `vault audit on`).
+    pub audit: Option<AuditBlock>,
 }
 
 /// A scope that scoped tokens may write, listed in the signed header.
@@ -268,16 +272,25 @@ impl Header {
         for id in &self.revoked {
             t.put(id);
         }
+        if let Some(a) = &self.audit {
+            a.encode(&mut t);
+        }
         Ok(t)
     }
 
-    /// SHA-256 of the revoked list, which every slot signature covers.
+    /// SHA-256 of the revoked list and the audit configuration (when the
+    /// table has one), which every slot signature covers: only the table
+    /// key can change either.
     pub fn list_digest(&self) -> Result<[u8; 32]> {
         let mut m = Vec::with_capacity(32 + self.revoked.len() * 16);
         m.put(b"sso-secrets revoked list v2");
         m.put_u16(count_u16(self.revoked.len())?);
         for id in &self.revoked {
             m.put(id);
+        }
+        if let Some(a) = &self.audit {
+            m.put(b"audit v1");
+            a.put_config(&mut m);
         }
         Ok(crate::crypto::sha256(&m))
     }
@@ -291,9 +304,9 @@ impl Header {
                 self.version
             )));
         }
-        if self.version == VERSION_2 && !self.writers.is_empty() {
+        if self.version == VERSION_2 && (!self.writers.is_empty() || self.audit.is_some()) {
             return Err(Error::failure(
-                "internal: scope writers in a format 2 header",
+                "internal: scope writers or an audit block in a format 2 header",
             ));
         }
         let table = self.encode_table()?;
@@ -330,16 +343,28 @@ impl Header {
         let flags = r.u8()?;
         let created = r.u64()?;
         let generation = r.u64()?;
-        let (epoch, slots, revoked) = if version == VERSION_1 {
+        let (epoch, slots, revoked, audit) = if version == VERSION_1 {
             let (slots, revoked) = parse_slots(&mut r, false)?;
-            ([0; 16], slots, revoked)
+            ([0; 16], slots, revoked, None)
         } else {
             let table = r.bytes32()?;
             let mut t = Reader::new(table, "key slot table");
             let epoch = t.array()?;
             let (slots, revoked) = parse_slots(&mut t, true)?;
+            let audit = if version == VERSION && !t.is_empty() {
+                match t.u8()? {
+                    AUDIT_TAG => Some(AuditBlock::parse(&mut t)?),
+                    other => {
+                        return Err(Error::corrupt(format!(
+                            "unknown block {other:#04x} in the key slot table"
+                        )));
+                    }
+                }
+            } else {
+                None
+            };
             t.finish()?;
-            (epoch, slots, revoked)
+            (epoch, slots, revoked, audit)
         };
         let writers = if version == VERSION {
             parse_writers(&mut r)?
@@ -359,6 +384,7 @@ impl Header {
             revoked,
             writers,
             buckets,
+            audit,
         };
         h.data_len()?;
         h.total_entries()?;
@@ -380,6 +406,11 @@ impl Header {
         self.writers
             .binary_search_by(|w| (w.kind, &w.tag).cmp(&(kind, tag)))
             .ok()
+    }
+
+    /// True when the audit trail is on.
+    pub fn audit_on(&self) -> bool {
+        self.audit.as_ref().is_some_and(|a| a.on)
     }
 
     /// True when the vault is set read-only.

@@ -57,6 +57,20 @@ fn sample() -> Header {
                 hash: [1; 32],
             },
         ],
+        audit: Some(AuditBlock {
+            on: true,
+            seal_key: [4; 32],
+            wrap_nonce: [5; 12],
+            wrapped: vec![6; 48],
+            anchor: Anchor {
+                start_seq: 1,
+                start_prev: [7; 32],
+                seq: 3,
+                hash: [8; 32],
+                time: 9,
+                sig: [10; 64],
+            },
+        }),
     }
 }
 
@@ -78,9 +92,56 @@ fn header_round_trip() {
     v2.version = VERSION_2;
     assert!(v2.encode().is_err(), "writers in a format 2 header");
     v2.writers.clear();
+    assert!(v2.encode().is_err(), "an audit block in a format 2 header");
+    v2.audit = None;
     let bytes = v2.encode().unwrap();
     let back = Header::parse(VERSION_2, &bytes[PREFIX_LEN..]).unwrap();
     assert_eq!(back.encode().unwrap(), bytes);
+}
+
+#[test]
+fn the_audit_block_round_trips_and_its_switch_is_under_every_slot_signature() {
+    let h = sample();
+    let bytes = h.encode().unwrap();
+    let back = Header::parse(VERSION, &bytes[PREFIX_LEN..]).unwrap();
+    assert_eq!(back.audit, h.audit);
+    assert!(back.audit_on());
+    let digest = h.list_digest().unwrap();
+    let mut off = h.clone();
+    off.audit.as_mut().unwrap().on = false;
+    assert_ne!(off.list_digest().unwrap(), digest, "the switch");
+    let mut key = h.clone();
+    key.audit.as_mut().unwrap().seal_key[0] ^= 1;
+    assert_ne!(key.list_digest().unwrap(), digest, "the key");
+    let mut none = h.clone();
+    none.audit = None;
+    assert_ne!(none.list_digest().unwrap(), digest, "the block");
+    // The anchor is signed on its own: moving it re-signs no slot.
+    let mut moved = h.clone();
+    moved.audit.as_mut().unwrap().anchor.seq += 1;
+    assert_eq!(moved.list_digest().unwrap(), digest);
+}
+
+#[test]
+fn an_unknown_block_or_flag_in_the_slot_table_is_refused() {
+    let h = sample();
+    let bytes = h.encode().unwrap();
+    // The tag sits right after the revoked list, at the table's end less
+    // the block.
+    let table = h.encode_table().unwrap();
+    let mut block = Vec::new();
+    h.audit.as_ref().unwrap().encode(&mut block);
+    let at = bytes
+        .windows(table.len())
+        .position(|w| w == &table[..])
+        .unwrap()
+        + table.len()
+        - block.len();
+    for (offset, value) in [(0, 0xA2u8), (1, 0x03)] {
+        let mut bad = bytes.clone();
+        bad[at + offset] = value;
+        assert!(Header::parse(VERSION, &bad[PREFIX_LEN..]).is_err());
+    }
 }
 
 #[test]

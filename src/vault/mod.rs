@@ -4,6 +4,8 @@
 //! `admin`, rekeying in `rekey`, `vault check` in `check`.
 
 mod admin;
+mod audit;
+pub mod audit_block;
 pub(crate) mod bucket;
 pub mod cache;
 mod check;
@@ -40,6 +42,7 @@ use crate::crypto::{self, SIG_LEN};
 use crate::error::{Error, Result};
 use crate::secret::Key32;
 pub use admin::{TokenInfo, create};
+pub use audit::{AuditSecret, AuditTarget};
 pub use check::CheckReport;
 use format::{Header, PREFIX_LEN, RawEntry};
 use keys::{Keyring, Scope, ScopeKeys};
@@ -148,6 +151,11 @@ impl HeadRead {
         Ok(HeadRead { size: None, ..read })
     }
 
+    /// The header as read: parsed, not verified.
+    pub(crate) fn header_unverified(&self) -> &Header {
+        &self.header
+    }
+
     /// Bytes of the head: prefix, header, signature and records region.
     fn len(&self) -> u64 {
         (self.head.len() + self.sig.len()) as u64 + self.records_len
@@ -182,6 +190,10 @@ pub struct HeadId {
     pub generation: u64,
     /// SHA-256 of the prefix and header: what the data signature covers.
     pub hash: [u8; 32],
+    /// The last audit record the passphrase anchored (0: none, or no
+    /// trail). Only the passphrase signs an anchor, and honest writes never
+    /// move it back.
+    pub anchor: u64,
 }
 
 impl HeadId {
@@ -190,6 +202,7 @@ impl HeadId {
             vault_id: header.vault_id,
             epoch: header.epoch,
             generation: header.generation,
+            anchor: header.audit.as_ref().map_or(0, |a| a.anchor.seq),
             hash: crypto::sha256(head),
         }
     }

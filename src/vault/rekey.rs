@@ -144,12 +144,15 @@ impl Vault {
         if revoked.len() > MAX_REVOKED {
             revoked.drain(..revoked.len() - MAX_REVOKED);
         }
+        // The audit key stays (the trail stays readable), wrapped anew.
+        self.rewrap_audit(&escrow)?;
         Arc::make_mut(&mut self.header).version = VERSION;
         Arc::make_mut(&mut self.header).slots = slots;
         Arc::make_mut(&mut self.header).revoked = revoked;
         self.slot = 0;
         self.keys = admin;
         sign_table(Arc::make_mut(&mut self.header), &self.keys)?;
+        self.resign_audit_anchor()?;
 
         self.clear_entries()?;
         // The scopes kept scoped write tokens write get their partitions

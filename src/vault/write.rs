@@ -73,6 +73,11 @@ impl Vault {
         self.root_dirty = true;
     }
 
+    /// True when the commit will write something.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
     /// Marks table `t` as changed.
     fn touch(&mut self, t: Table) -> Result<()> {
         if t == BASE {

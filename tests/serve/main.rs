@@ -1,5 +1,6 @@
 //! `sso-secrets serve` over real HTTP: the real binary, a real client.
 
+mod audit;
 #[path = "../common/mod.rs"]
 mod common;
 mod error_bodies;
@@ -9,6 +10,7 @@ mod harness;
 mod hostile;
 mod nginx;
 mod postgres;
+mod postgres_audit;
 mod robustness;
 mod service;
 

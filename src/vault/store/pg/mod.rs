@@ -28,9 +28,11 @@
 //! and every check happens above, in the vault layer.
 
 mod connect;
+mod trail;
 mod worker;
 
 pub use connect::{Target, is_url};
+pub use trail::PgTrail;
 
 use super::{BucketAt, Buckets, LockError, Locked, NewHead, Part, Snapshot, Store};
 use crate::crypto;
