@@ -100,6 +100,25 @@ fn two_servers_and_the_command_line_append_one_chain_and_lose_nothing() {
     let out = v.pass().args(["audit", "verify"]).output().unwrap();
     assert_eq!(out.status.code(), Some(50), "{}", stderr_of(&out));
     assert!(stderr_of(&out).contains("record 6 follows record 4"));
+    // A body column of another type (whoever administers the database can
+    // alter it) is a failure naming the tables, never a panic; and a get
+    // whose record cannot be appended prints nothing.
+    client
+        .batch_execute(
+            "ALTER TABLE sso_secrets_audit ALTER body TYPE text USING encode(body, 'hex')",
+        )
+        .unwrap();
+    for args in [
+        &["audit", "verify"][..],
+        &["get-sso", "demo", "--user-id", "alice@example.com"],
+    ] {
+        let out = v.pass().args(args).output().unwrap();
+        let err = stderr_of(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert!(err.contains("not as `init` made them"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
 }
 
 #[test]

@@ -13,7 +13,7 @@
 //! sealed bytes as a file's frames: nothing in clear but `seq` and the time.
 
 use super::worker::CALL_LIMIT;
-use super::{PgStore, Target, db_error};
+use super::{PgStore, Target, col, db_error};
 use crate::audit::{Build, Trail};
 use crate::error::{Error, Result};
 use std::sync::Arc;
@@ -67,7 +67,9 @@ impl PgTrail {
                     &[&seq],
                 )
                 .map_err(err)?;
-            Ok(rows.iter().map(|r| r.get::<_, Vec<u8>>(0)).collect())
+            // A column of another type, or a NULL, is a failure naming the
+            // table, never a panic.
+            rows.iter().map(|r| col(&target, r, 0)).collect()
         })
     }
 }
@@ -87,17 +89,17 @@ impl Trail for PgTrail {
                 client.batch_execute("BEGIN")?;
                 client.execute("SELECT pg_advisory_xact_lock($1)", &[&AUDIT_KEY])?;
                 client.batch_execute(TABLE)?;
-                client
-                    .query_opt(
-                        "SELECT body FROM sso_secrets_audit ORDER BY seq DESC LIMIT 1",
-                        &[],
-                    )
-                    .map(|r| r.map(|r| r.get::<_, Vec<u8>>(0)))
-            })();
+                client.query_opt(
+                    "SELECT body FROM sso_secrets_audit ORDER BY seq DESC LIMIT 1",
+                    &[],
+                )
+            })()
+            .map_err(err)
+            .and_then(|r| r.map(|r| col::<Vec<u8>>(&t, &r, 0)).transpose());
             if result.is_err() {
                 slot.reset();
             }
-            result.map_err(err)
+            result
         });
         let last = match last {
             Ok(l) => l,
@@ -162,8 +164,9 @@ impl Trail for PgTrail {
                     "SELECT body FROM sso_secrets_audit ORDER BY seq DESC LIMIT 1",
                     &[],
                 )
-                .map(|r| r.map(|r| r.get::<_, Vec<u8>>(0)))
-                .map_err(err)
+                .map_err(err)?
+                .map(|r| col::<Vec<u8>>(&target, &r, 0))
+                .transpose()
         })
     }
 
