@@ -264,3 +264,52 @@ fn an_earlier_anchor_put_back_by_a_write_token_is_said_by_the_passphrases_machin
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("audit anchor went back"), "{err}");
 }
+
+/// The slot table of an older copy of the file, from the same key epoch,
+/// before `vault audit on`: every slot in it carries a valid signature
+/// (over the audit configuration of its time: none), so an unscoped write
+/// token that puts it back into the current header (and re-signs the
+/// header with the data key) would turn the trail off for every reader,
+/// verified, unless turning the trail on (or off) starts a new key epoch.
+#[test]
+fn a_write_token_cannot_put_back_the_slot_table_from_before_audit_on() {
+    use crate::common::Vault;
+    let v = Vault::new();
+    v.put_sso("demo", "alice@example.com", b"s3cret");
+    let w = v.create_token(&["writer", "--write"]);
+    let t = v.create_token(&["reader-bob", "--app", "demo"]);
+    let before = std::fs::read(&v.path).unwrap();
+    v.pass().args(["vault", "audit", "on"]).assert().success();
+    let old = header_of(&before);
+    let now = std::fs::read(&v.path).unwrap();
+    let forged = resign(&now, &w, |h| {
+        h.epoch = old.epoch;
+        h.slots = old.slots.clone();
+        h.revoked = old.revoked.clone();
+        h.audit = old.audit.clone();
+    });
+    std::fs::write(&v.path, &forged).unwrap();
+    let records_before = frames(&v).len();
+    for tok in [&t, &w] {
+        let out = v
+            .token(tok)
+            .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+            .output()
+            .unwrap();
+        // Served only if recorded: either refused, or the trail grew.
+        if out.status.success() {
+            assert!(
+                frames(&v).len() > records_before,
+                "a secret was served with no record: the trail was turned off by a write token"
+            );
+        } else {
+            assert!(out.stdout.is_empty());
+        }
+    }
+}
+
+fn header_of(file: &[u8]) -> Header {
+    let (version, hlen) = format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap();
+    let end = format::PREFIX_LEN + hlen as usize;
+    Header::parse(version, &file[format::PREFIX_LEN..end]).unwrap()
+}
