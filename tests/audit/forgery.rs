@@ -313,3 +313,54 @@ fn header_of(file: &[u8]) -> Header {
     let end = format::PREFIX_LEN + hlen as usize;
     Header::parse(version, &file[format::PREFIX_LEN..end]).unwrap()
 }
+
+/// A write token flips the switch off in the file: every reader refuses
+/// the vault, and the way back is `vault check --repair`. The repair must
+/// not sign the forged switch: a slot table that fails authentication
+/// cannot say that the trail was turned off.
+#[test]
+fn a_repair_does_not_sign_a_switch_a_write_token_turned_off() {
+    let (v, t) = audited();
+    let w = v.create_token(&["writer", "--write"]);
+    let original = std::fs::read(&v.path).unwrap();
+    let forged = resign(&original, &w, |h| h.audit.as_mut().unwrap().on = false);
+    std::fs::write(&v.path, &forged).unwrap();
+    let out = v
+        .pass()
+        .args(["vault", "check", "--repair", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let _ = t;
+    let t = v.create_token(&["reader-again", "--app", "demo"]);
+    let before = frames(&v).len();
+    v.token(&t)
+        .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+        .assert()
+        .success();
+    assert!(
+        frames(&v).len() > before,
+        "after the repair, a get was served with no record"
+    );
+    assert!(
+        stderr_of(&out).contains("keeps the audit trail on"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The block removed altogether: the repair cannot put back the key,
+    // and says that the trail is off.
+    let w = v.create_token(&["writer-again", "--write"]);
+    let forged = resign(&std::fs::read(&v.path).unwrap(), &w, |h| h.audit = None);
+    std::fs::write(&v.path, &forged).unwrap();
+    let out = v
+        .pass()
+        .args(["vault", "check", "--repair", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("the block was removed, and the trail is off"),
+        "{}",
+        stderr_of(&out)
+    );
+}
