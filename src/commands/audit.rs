@@ -61,7 +61,17 @@ pub fn audit_verify(ctx: &Ctx<'_>) -> Result<Outcome> {
 pub fn audit_prune(ctx: &Ctx<'_>, before: u64) -> Result<Outcome> {
     let trail = audit::trail(&ctx.vault)?;
     let u = ctx.unlocker()?;
+    // Read before the vault's head (see `History::before`).
+    let seen = ctx.history.as_ref().map(crate::local::History::before);
     let start = ctx.write(&u, Need::admin(), |v| {
+        if seen
+            .as_ref()
+            .is_some_and(|b| crate::local::History::anchor_went_back(b, &v.head_id()))
+        {
+            return Err(Error::failure(
+                "the vault's audit anchor is earlier than one this machine saw (an earlier anchor was put back), so nothing is pruned and the anchor stays: run `sso-secrets audit verify`",
+            ));
+        }
         let report = audit::verify::verify(v, &*trail)?;
         if !report.problems.is_empty() {
             return Err(Error::WrongFormat(format!(

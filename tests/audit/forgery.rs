@@ -364,3 +364,77 @@ fn a_repair_does_not_sign_a_switch_a_write_token_turned_off() {
         stderr_of(&out)
     );
 }
+
+/// The earlier anchor put back, the records after it cut, and records of
+/// the attacker's making sealed in their place, past the anchor the
+/// passphrase's machine saw: the passphrase's next write must not anchor
+/// them (that would end the warning and leave a trail that verifies).
+#[test]
+fn a_passphrase_write_does_not_anchor_over_an_earlier_anchor_put_back() {
+    let (v, t) = audited();
+    let w = v.create_token(&["writer", "--write"]);
+    let state = tempfile::tempdir().unwrap();
+    let pass = || {
+        let mut c = v.pass();
+        c.env("XDG_STATE_HOME", state.path());
+        c
+    };
+    busy_and_anchored(&v, &t);
+    pass().args(["list"]).assert().success();
+    let old = header_of(&std::fs::read(&v.path).unwrap());
+    let old_anchor = old.audit.clone().unwrap().anchor;
+    busy_and_anchored(&v, &t);
+    pass()
+        .args(["put-sso", "demo", "--user-id", "dave"])
+        .write_stdin("x")
+        .assert()
+        .success();
+    let seen_anchor = header_of(&std::fs::read(&v.path).unwrap())
+        .audit
+        .unwrap()
+        .anchor
+        .seq;
+    let now = std::fs::read(&v.path).unwrap();
+    let forged = resign(&now, &w, |h| {
+        h.generation += 10;
+        h.audit.as_mut().unwrap().anchor = old_anchor.clone();
+    });
+    std::fs::write(&v.path, &forged).unwrap();
+    // Cut after the old anchor, then forge past the anchor seen.
+    let header = header_of(&forged);
+    let audit = header.audit.clone().unwrap();
+    let vid = header.vault_id;
+    let f = frames(&v);
+    let mut out = f[..old_anchor.seq as usize].to_vec();
+    let mut prev = old_anchor.hash;
+    let sealer = Sealer::new(vid, audit.seal_key).unwrap();
+    for seq in old_anchor.seq + 1..=seen_anchor + 3 {
+        let content = Content {
+            op: "getSSOSecret".into(),
+            principal: Who::Passphrase,
+            front: Front::Cli,
+            status: 200,
+            target: vec![],
+        };
+        let b = sealer.seal(seq, 1, prev, &content).unwrap().encode();
+        prev = hash_body(&vid, &b);
+        let len = (b.len() as u32).to_be_bytes();
+        out.push([&len[..], &b, &len].concat());
+    }
+    write_frames(&v, &out);
+    let out = pass()
+        .args(["put-sso", "demo", "--user-id", "erin"])
+        .write_stdin("x")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("audit anchor went back"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The warning stays, and the anchor with it.
+    let out = pass().args(["audit", "verify"]).output().unwrap();
+    let err = stderr_of(&out);
+    assert!(err.contains("audit anchor went back"), "{err}");
+}
