@@ -142,6 +142,9 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
     ctx.warnings
         .borrow_mut()
         .splice(0..0, seen.warnings.drain(..));
+    // Who opened it, for the command's audit record (else it is recorded
+    // from the header as read, as nobody).
+    ctx.said(seen);
     out
 }
 
