@@ -100,6 +100,7 @@ pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
     let mut seen = ctx.session();
     let out = upgrade(ctx, &mut seen);
     ctx.warnings.borrow_mut().append(&mut seen.warnings);
+    ctx.said(seen);
     out
 }
 
