@@ -124,8 +124,12 @@ impl History {
     /// saw: a passphrase write must not move it (over records that may be
     /// forged in place of those cut).
     pub(crate) fn anchor_went_back(before: &Before, head: &HeadId) -> bool {
-        let seen = before.0.vaults.get(&hex(&head.vault_id));
-        matches!(verdict(seen, head), Verdict::OlderAnchor(_))
+        // Whatever else went back with it (an older epoch or generation).
+        before
+            .0
+            .vaults
+            .get(&hex(&head.vault_id))
+            .is_some_and(|seen| head.anchor < seen.anchor)
     }
 
     /// One line for stderr when `head` goes back from what `before` saw of
