@@ -438,3 +438,46 @@ fn a_passphrase_write_does_not_anchor_over_an_earlier_anchor_put_back() {
     let err = stderr_of(&out);
     assert!(err.contains("audit anchor went back"), "{err}");
 }
+
+/// Someone who can write the vault file (no key needed) puts a public key
+/// of their own into the header's audit block. Every open then fails
+/// verification, so every request is a refusal before a slot opened,
+/// recorded from the header as read: sealed to that key. Such records must
+/// carry no names, or the writer would read every name clients ask for.
+#[test]
+fn a_key_put_into_the_unverified_header_learns_no_names() {
+    let (v, t) = audited();
+    let original = std::fs::read(&v.path).unwrap();
+    let secret = x25519_dalek::StaticSecret::from([7u8; 32]);
+    let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+    let (version, hlen) = format::parse_prefix(&original[..format::PREFIX_LEN]).unwrap();
+    let end = format::PREFIX_LEN + hlen as usize;
+    let mut header = Header::parse(version, &original[format::PREFIX_LEN..end]).unwrap();
+    header.audit.as_mut().unwrap().seal_key = public;
+    let mut forged = header.encode().unwrap();
+    assert_eq!(forged.len(), end, "same length, signature left as it was");
+    forged.extend_from_slice(&original[end..]);
+    std::fs::write(&v.path, &forged).unwrap();
+    let out = v
+        .token(&t)
+        .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let vid = header.vault_id;
+    let mut opened = 0;
+    for f in frames(&v) {
+        let raw = sso_secrets::audit::Raw::parse(&f[4..f.len() - 4]).unwrap();
+        if let Ok(c) = raw.open(&vid, &secret) {
+            opened += 1;
+            assert!(
+                c.target.is_empty(),
+                "names sealed to a key from an unverified header: {:?}",
+                c.target
+            );
+        }
+    }
+    assert!(opened > 0, "the refusal was recorded");
+    std::fs::write(&v.path, &original).unwrap();
+}
