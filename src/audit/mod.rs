@@ -195,7 +195,9 @@ pub fn next_anchor(
 
 /// The trail of a vault whose header could not be verified (the request
 /// failed before a credential opened a slot): the header as read, unsigned.
-/// Used only to record a refusal; nothing is released on its word.
+/// Used only to record a refusal; nothing is released on its word. Its
+/// public key may be one that whoever wrote the file put there, so a
+/// record sealed to it must carry no names (the target is left out).
 pub fn unverified_target(location: &Location) -> Option<AuditTarget> {
     let snapshot = location.open().ok()?.head().ok()?;
     let h = snapshot.head.header_unverified();
@@ -218,10 +220,12 @@ pub fn record(
     status: u16,
     target: Vec<(String, String)>,
 ) -> Result<()> {
-    let (t, who) = match seen {
-        Some(s) => (s.target, s.who),
+    let (t, who, target) = match seen {
+        Some(s) => (s.target, s.who, target),
+        // The key of an unverified header may be anyone's: the record
+        // carries no names (see [`unverified_target`]).
         None => match unverified_target(location) {
-            Some(t) => (t, Who::Unknown),
+            Some(t) => (t, Who::Unknown, Vec::new()),
             None => return Ok(()),
         },
     };

@@ -100,6 +100,7 @@ pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
     let mut seen = ctx.session();
     let out = upgrade(ctx, &mut seen);
     ctx.warnings.borrow_mut().append(&mut seen.warnings);
+    ctx.said(seen);
     out
 }
 
@@ -142,6 +143,9 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
     ctx.warnings
         .borrow_mut()
         .splice(0..0, seen.warnings.drain(..));
+    // Who opened it, for the command's audit record (else it is recorded
+    // from the header as read, as nobody).
+    ctx.said(seen);
     out
 }
 
@@ -195,6 +199,16 @@ fn check(ctx: &Ctx<'_>, repair: bool, yes: bool, seen: &mut Session) -> Result<O
     }
     let dropped = v.repair(&again)?;
     ctx.warnings.borrow_mut().extend(v.take_warnings());
+    // A forged table may also have lost its audit block: the trail's
+    // records say it was on.
+    if !again.table_ok
+        && v.audit_target().is_none()
+        && crate::audit::trail(&ctx.vault)?.last()?.is_some()
+    {
+        ctx.warnings.borrow_mut().push(
+            "warning: the slot table that failed authentication has no audit block, but the vault's audit trail holds records: the block was removed, and the trail is off until `sso-secrets vault audit on` (its records were sealed to the removed key: a copy of the vault from before the damage opens them)".into(),
+        );
+    }
     seen.wrote(&v.commit_head()?);
     reissue_lines(ctx, &dropped, "was dropped with the untrusted slot table");
     Ok(Outcome::Value {

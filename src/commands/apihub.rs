@@ -515,6 +515,10 @@ pub fn export(ctx: &Ctx<'_>, dir: &Path, key_file: Option<&Path>) -> Result<Outc
         }
         Ok((planned, deactivated, warnings))
     })?;
+    // The folder receives every secret: its record is durable first (the
+    // record says 200 even if the write then fails: over-recorded, never
+    // under-recorded).
+    ctx.audit(None, vec![("export --apihub".into(), 200, Vec::new())])?;
     apihub::write::write(dir, &planned, keys.first())?;
     ctx.warnings.borrow_mut().extend(warnings);
     Ok(Outcome::Apihub(Report::Exported {

@@ -61,7 +61,17 @@ pub fn audit_verify(ctx: &Ctx<'_>) -> Result<Outcome> {
 pub fn audit_prune(ctx: &Ctx<'_>, before: u64) -> Result<Outcome> {
     let trail = audit::trail(&ctx.vault)?;
     let u = ctx.unlocker()?;
+    // Read before the vault's head (see `History::before`).
+    let seen = ctx.history.as_ref().map(crate::local::History::before);
     let start = ctx.write(&u, Need::admin(), |v| {
+        if seen
+            .as_ref()
+            .is_some_and(|b| crate::local::History::anchor_went_back(b, &v.head_id()))
+        {
+            return Err(Error::failure(
+                "the vault's audit anchor is earlier than one this machine saw (an earlier anchor was put back), so nothing is pruned and the anchor stays: run `sso-secrets audit verify`",
+            ));
+        }
         let report = audit::verify::verify(v, &*trail)?;
         if !report.problems.is_empty() {
             return Err(Error::WrongFormat(format!(
@@ -106,12 +116,22 @@ impl Ctx<'_> {
             return Ok(());
         }
         let seen = seen.or_else(|| self.audit_seen.borrow().clone());
+        let verified = seen.is_some();
         let (target, who) = match seen {
             Some(s) => (s.target, s.who),
             None => match audit::unverified_target(&self.vault) {
                 Some(t) => (t, audit::Who::Unknown),
                 None => return Ok(()),
             },
+        };
+        // Sealed to the key of an unverified header (anyone's): no names.
+        let records: Vec<audit::Done> = if verified {
+            records
+        } else {
+            records
+                .into_iter()
+                .map(|(op, status, _)| (op, status, Vec::new()))
+                .collect()
         };
         if !target.on {
             return Ok(());

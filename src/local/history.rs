@@ -120,6 +120,18 @@ impl History {
         Before(self.read().unwrap_or_default())
     }
 
+    /// True when `head`'s audit anchor is earlier than the one `before`
+    /// saw: a passphrase write must not move it (over records that may be
+    /// forged in place of those cut).
+    pub(crate) fn anchor_went_back(before: &Before, head: &HeadId) -> bool {
+        // Whatever else went back with it (an older epoch or generation).
+        before
+            .0
+            .vaults
+            .get(&hex(&head.vault_id))
+            .is_some_and(|seen| head.anchor < seen.anchor)
+    }
+
     /// One line for stderr when `head` goes back from what `before` saw of
     /// its vault, or forks from it.
     pub(crate) fn compare(before: &Before, head: &HeadId) -> Option<String> {

@@ -156,7 +156,7 @@ impl VaultConfig {
         };
         admit(&v, need)?;
         let out = f(&mut v);
-        if out.is_ok() {
+        if out.is_ok() && !seen.anchor_went_back {
             self.anchor_audit(&mut v)?;
         }
         seen.learn(&v);
@@ -238,6 +238,10 @@ pub struct Session {
     history: Option<History>,
     /// What that said before the vault was read, until compared.
     before: Option<Before>,
+    /// The vault's audit anchor is earlier than the one this machine saw:
+    /// a write keeps it where it is (its evidence), rather than anchoring
+    /// whatever the trail now holds after it.
+    anchor_went_back: bool,
 }
 
 impl Session {
@@ -276,6 +280,7 @@ impl Session {
             && let Some(h) = self.history.clone().filter(|_| v.is_admin())
         {
             let head = v.head_id();
+            self.anchor_went_back = History::anchor_went_back(&before, &head);
             if let Some(w) = History::compare(&before, &head) {
                 self.say(w);
             }

@@ -38,6 +38,9 @@ struct Job {
 pub(crate) struct Auditor {
     tx: mpsc::Sender<Job>,
     vault: VaultConfig,
+    /// The trail as a verified header last stated it: refusals before a
+    /// slot opened are sealed to its key, with their names.
+    verified: std::sync::Arc<std::sync::Mutex<Option<AuditTarget>>>,
 }
 
 /// What a request's record says, once its outcome is known.
@@ -62,16 +65,29 @@ impl Auditor {
             .name("sso-secrets audit".into())
             .spawn(move || run(&location, rx))
             .map_err(|e| Error::io("cannot start the audit thread", e))?;
-        Ok(Auditor { tx, vault: config })
+        Ok(Auditor {
+            tx,
+            vault: config,
+            verified: Default::default(),
+        })
     }
 
     /// Records a request from `peer` that ended with `status`, if the trail
     /// is on; returns once the record is durable. An error: the request
     /// must fail and release nothing.
     pub(crate) async fn record(&self, note: Note, peer: Peer, status: u16) -> Result<()> {
-        let (target, who) = match note.seen {
-            Some(s) => (s.target, s.who),
-            None => {
+        let known = self.verified.lock().ok().and_then(|k| k.clone());
+        let mut names = note.target;
+        let (target, who) = match (note.seen, known) {
+            (Some(s), _) => {
+                if let Ok(mut k) = self.verified.lock() {
+                    *k = Some(s.target.clone());
+                }
+                (s.target, s.who)
+            }
+            // A verified header seen before: its key, and the names.
+            (None, Some(t)) => (t, Who::Unknown),
+            (None, None) => {
                 let location = self.vault.location.clone();
                 // A refusal before any slot opened: the header as read
                 // (a file read, off the runtime's threads).
@@ -80,6 +96,9 @@ impl Auditor {
                         .await
                         .ok()
                         .flatten();
+                // The key of an unverified header may be anyone's: the
+                // record carries no names.
+                names = Vec::new();
                 match found {
                     Some(t) => (t, Who::Unknown),
                     None => return Ok(()),
@@ -96,7 +115,7 @@ impl Auditor {
                 peer: peer.to_string(),
             },
             status,
-            target: note.target,
+            target: names,
         };
         let (done, wait) = oneshot::channel();
         let job = Job {

@@ -108,13 +108,31 @@ impl Vault {
     }
 
     /// `vault audit on|off` (passphrase). The first `on` makes the audit
-    /// key; `off` keeps it, so the trail stays readable. Every slot is
-    /// signed again: the switch is part of what each slot signature covers.
+    /// key; `off` keeps it, so the trail stays readable. Every key is renewed
+    /// (a new key epoch, as `vault passwd` does; tokens keep working): the
+    /// switch is part of what each slot signature covers, and no slot
+    /// signed before the switch changed may verify after it.
     pub fn set_audit(&mut self, on: bool) -> Result<()> {
+        self.require_admin()?;
+        if matches!(&self.header.audit, Some(a) if a.on == on) {
+            return Ok(());
+        }
+        if self.header.version != super::format::VERSION {
+            return Err(Error::failure(format!(
+                "the audit trail needs format version {}; run `sso-secrets vault upgrade` (passphrase) first",
+                super::format::VERSION
+            )));
+        }
+        // A new key epoch first (the slots are checked, and kept, under the
+        // switch they were signed with): every slot signed before the
+        // switch changed (over the old switch, or no audit block at all)
+        // is then of an epoch that is over, so an unscoped write token
+        // cannot put an older slot table back to turn the trail off. Only
+        // the state below, with the new switch, is ever written in it.
+        self.rekey_keeping_tokens()?;
         let escrow = self.require_admin()?.clone();
         let vid = self.header.vault_id;
         let block = match self.header.audit.clone() {
-            Some(a) if a.on == on => return Ok(()),
             Some(a) => AuditBlock { on, ..a },
             None => {
                 let secret = crypto::random_key()?;

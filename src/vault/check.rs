@@ -182,6 +182,17 @@ impl Vault {
     pub fn repair(&mut self, report: &CheckReport) -> Result<Vec<super::TokenInfo>> {
         self.require_admin()?;
         if !report.table_ok {
+            // The audit switch is part of what failed authentication: a
+            // forged table cannot say the trail was turned off, so a
+            // repair keeps it on (the passphrase can turn it off after).
+            if let Some(a) = Arc::make_mut(&mut self.header).audit.as_mut()
+                && !a.on
+            {
+                a.on = true;
+                self.warn(
+                    "warning: the slot table that failed authentication said the audit trail was off; the repair keeps the audit trail on (run `sso-secrets vault audit off` if you turned it off)".into(),
+                );
+            }
             let mut dropped = self.rotate_untrusted()?;
             dropped.sort_by(|a, b| a.name.cmp(&b.name));
             return Ok(dropped);

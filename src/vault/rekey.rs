@@ -237,6 +237,17 @@ impl Vault {
         }
     }
 
+    /// Renews every key, keeping every token (`vault audit on|off`: the
+    /// switch changes in a new key epoch).
+    pub(super) fn rekey_keeping_tokens(&mut self) -> Result<()> {
+        if !self.table_ok {
+            return Err(Error::corrupt(
+                "the key slot table fails authentication; run `sso-secrets vault check --repair` first",
+            ));
+        }
+        self.rekey(Keep::All, None).map(|_| ())
+    }
+
     /// Converts a version 2 vault to version 3, keeping every token.
     pub(super) fn upgrade_keeping_tokens(&mut self) -> Result<()> {
         if !self.table_ok {

@@ -173,3 +173,34 @@ fn a_stuck_trail_lock_holder_ends_in_75_and_prints_nothing() {
     let (code, err) = verify(&v);
     assert_eq!(code, Some(0), "{err}");
 }
+
+/// `export --apihub` writes every secret (sealed to APIHub's key) into a
+/// folder: with a trail that cannot be written, it writes nothing.
+#[test]
+fn with_a_read_only_trail_an_apihub_export_writes_nothing() {
+    let (v, _t) = audited();
+    std::fs::set_permissions(trail_path(&v), std::fs::Permissions::from_mode(0o400)).unwrap();
+    let env = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/apihub/keys.env"
+    ))
+    .unwrap();
+    let key = env
+        .lines()
+        .find_map(|l| l.strip_prefix("KEY_A="))
+        .unwrap()
+        .to_string();
+    let out_dir = v.dir().join("apihub-out");
+    let out = v
+        .pass()
+        .env("SSO_SECRETS_ENCRYPTION_KEY", key)
+        .args(["export", "--apihub"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let written: Vec<_> = std::fs::read_dir(&out_dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    assert!(written.is_empty(), "written with no record: {written:?}");
+}

@@ -264,3 +264,220 @@ fn an_earlier_anchor_put_back_by_a_write_token_is_said_by_the_passphrases_machin
     assert_eq!(out.status.code(), Some(0), "{err}");
     assert!(err.contains("audit anchor went back"), "{err}");
 }
+
+/// The slot table of an older copy of the file, from the same key epoch,
+/// before `vault audit on`: every slot in it carries a valid signature
+/// (over the audit configuration of its time: none), so an unscoped write
+/// token that puts it back into the current header (and re-signs the
+/// header with the data key) would turn the trail off for every reader,
+/// verified, unless turning the trail on (or off) starts a new key epoch.
+#[test]
+fn a_write_token_cannot_put_back_the_slot_table_from_before_audit_on() {
+    use crate::common::Vault;
+    let v = Vault::new();
+    v.put_sso("demo", "alice@example.com", b"s3cret");
+    let w = v.create_token(&["writer", "--write"]);
+    let t = v.create_token(&["reader-bob", "--app", "demo"]);
+    let before = std::fs::read(&v.path).unwrap();
+    v.pass().args(["vault", "audit", "on"]).assert().success();
+    let old = header_of(&before);
+    let now = std::fs::read(&v.path).unwrap();
+    let forged = resign(&now, &w, |h| {
+        h.epoch = old.epoch;
+        h.slots = old.slots.clone();
+        h.revoked = old.revoked.clone();
+        h.audit = old.audit.clone();
+    });
+    std::fs::write(&v.path, &forged).unwrap();
+    let records_before = frames(&v).len();
+    for tok in [&t, &w] {
+        let out = v
+            .token(tok)
+            .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+            .output()
+            .unwrap();
+        // Served only if recorded: either refused, or the trail grew.
+        if out.status.success() {
+            assert!(
+                frames(&v).len() > records_before,
+                "a secret was served with no record: the trail was turned off by a write token"
+            );
+        } else {
+            assert!(out.stdout.is_empty());
+        }
+    }
+}
+
+fn header_of(file: &[u8]) -> Header {
+    let (version, hlen) = format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap();
+    let end = format::PREFIX_LEN + hlen as usize;
+    Header::parse(version, &file[format::PREFIX_LEN..end]).unwrap()
+}
+
+/// A write token flips the switch off in the file: every reader refuses
+/// the vault, and the way back is `vault check --repair`. The repair must
+/// not sign the forged switch: a slot table that fails authentication
+/// cannot say that the trail was turned off.
+#[test]
+fn a_repair_does_not_sign_a_switch_a_write_token_turned_off() {
+    let (v, t) = audited();
+    let w = v.create_token(&["writer", "--write"]);
+    let original = std::fs::read(&v.path).unwrap();
+    let forged = resign(&original, &w, |h| h.audit.as_mut().unwrap().on = false);
+    std::fs::write(&v.path, &forged).unwrap();
+    let out = v
+        .pass()
+        .args(["vault", "check", "--repair", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    let _ = t;
+    let t = v.create_token(&["reader-again", "--app", "demo"]);
+    let before = frames(&v).len();
+    v.token(&t)
+        .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+        .assert()
+        .success();
+    assert!(
+        frames(&v).len() > before,
+        "after the repair, a get was served with no record"
+    );
+    assert!(
+        stderr_of(&out).contains("keeps the audit trail on"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The block removed altogether: the repair cannot put back the key,
+    // and says that the trail is off.
+    let w = v.create_token(&["writer-again", "--write"]);
+    let forged = resign(&std::fs::read(&v.path).unwrap(), &w, |h| h.audit = None);
+    std::fs::write(&v.path, &forged).unwrap();
+    let out = v
+        .pass()
+        .args(["vault", "check", "--repair", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("the block was removed, and the trail is off"),
+        "{}",
+        stderr_of(&out)
+    );
+}
+
+/// The earlier anchor put back, the records after it cut, and records of
+/// the attacker's making sealed in their place, past the anchor the
+/// passphrase's machine saw: the passphrase's next write must not anchor
+/// them (that would end the warning and leave a trail that verifies).
+#[test]
+fn a_passphrase_write_does_not_anchor_over_an_earlier_anchor_put_back() {
+    let (v, t) = audited();
+    let w = v.create_token(&["writer", "--write"]);
+    let state = tempfile::tempdir().unwrap();
+    let pass = || {
+        let mut c = v.pass();
+        c.env("XDG_STATE_HOME", state.path());
+        c
+    };
+    busy_and_anchored(&v, &t);
+    pass().args(["list"]).assert().success();
+    let old = header_of(&std::fs::read(&v.path).unwrap());
+    let old_anchor = old.audit.clone().unwrap().anchor;
+    busy_and_anchored(&v, &t);
+    pass()
+        .args(["put-sso", "demo", "--user-id", "dave"])
+        .write_stdin("x")
+        .assert()
+        .success();
+    let seen_anchor = header_of(&std::fs::read(&v.path).unwrap())
+        .audit
+        .unwrap()
+        .anchor
+        .seq;
+    let now = std::fs::read(&v.path).unwrap();
+    let forged = resign(&now, &w, |h| {
+        h.generation += 10;
+        h.audit.as_mut().unwrap().anchor = old_anchor.clone();
+    });
+    std::fs::write(&v.path, &forged).unwrap();
+    // Cut after the old anchor, then forge past the anchor seen.
+    let header = header_of(&forged);
+    let audit = header.audit.clone().unwrap();
+    let vid = header.vault_id;
+    let f = frames(&v);
+    let mut out = f[..old_anchor.seq as usize].to_vec();
+    let mut prev = old_anchor.hash;
+    let sealer = Sealer::new(vid, audit.seal_key).unwrap();
+    for seq in old_anchor.seq + 1..=seen_anchor + 3 {
+        let content = Content {
+            op: "getSSOSecret".into(),
+            principal: Who::Passphrase,
+            front: Front::Cli,
+            status: 200,
+            target: vec![],
+        };
+        let b = sealer.seal(seq, 1, prev, &content).unwrap().encode();
+        prev = hash_body(&vid, &b);
+        let len = (b.len() as u32).to_be_bytes();
+        out.push([&len[..], &b, &len].concat());
+    }
+    write_frames(&v, &out);
+    let out = pass()
+        .args(["put-sso", "demo", "--user-id", "erin"])
+        .write_stdin("x")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("audit anchor went back"),
+        "{}",
+        stderr_of(&out)
+    );
+    // The warning stays, and the anchor with it.
+    let out = pass().args(["audit", "verify"]).output().unwrap();
+    let err = stderr_of(&out);
+    assert!(err.contains("audit anchor went back"), "{err}");
+}
+
+/// Someone who can write the vault file (no key needed) puts a public key
+/// of their own into the header's audit block. Every open then fails
+/// verification, so every request is a refusal before a slot opened,
+/// recorded from the header as read: sealed to that key. Such records must
+/// carry no names, or the writer would read every name clients ask for.
+#[test]
+fn a_key_put_into_the_unverified_header_learns_no_names() {
+    let (v, t) = audited();
+    let original = std::fs::read(&v.path).unwrap();
+    let secret = x25519_dalek::StaticSecret::from([7u8; 32]);
+    let public = x25519_dalek::PublicKey::from(&secret).to_bytes();
+    let (version, hlen) = format::parse_prefix(&original[..format::PREFIX_LEN]).unwrap();
+    let end = format::PREFIX_LEN + hlen as usize;
+    let mut header = Header::parse(version, &original[format::PREFIX_LEN..end]).unwrap();
+    header.audit.as_mut().unwrap().seal_key = public;
+    let mut forged = header.encode().unwrap();
+    assert_eq!(forged.len(), end, "same length, signature left as it was");
+    forged.extend_from_slice(&original[end..]);
+    std::fs::write(&v.path, &forged).unwrap();
+    let out = v
+        .token(&t)
+        .args(["get-sso", "demo", "--user-id", "alice@example.com"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty());
+    let vid = header.vault_id;
+    let mut opened = 0;
+    for f in frames(&v) {
+        let raw = sso_secrets::audit::Raw::parse(&f[4..f.len() - 4]).unwrap();
+        if let Ok(c) = raw.open(&vid, &secret) {
+            opened += 1;
+            assert!(
+                c.target.is_empty(),
+                "names sealed to a key from an unverified header: {:?}",
+                c.target
+            );
+        }
+    }
+    assert!(opened > 0, "the refusal was recorded");
+    std::fs::write(&v.path, &original).unwrap();
+}

@@ -237,3 +237,15 @@ fn prune_drops_old_records_and_what_remains_verifies() {
     let r = records(&v);
     assert_eq!(r[0]["operation"], "audit prune");
 }
+
+#[test]
+fn vault_check_is_recorded_as_the_passphrase() {
+    let (v, _t) = audited();
+    v.pass().args(["vault", "check"]).assert().success();
+    let r = records(&v);
+    let check = r
+        .iter()
+        .find(|x| x["operation"] == "vault check")
+        .expect("a record of vault check");
+    assert_eq!(check["principal"]["kind"], "passphrase", "{check}");
+}

@@ -149,3 +149,57 @@ fn a_trusted_fronts_request_is_recorded_as_its_user() {
     assert_eq!(last["principal"]["name"], "front-token");
     verifies(&v);
 }
+
+/// Someone who can write the vault file puts a public key of their own in
+/// the header's audit block: every request then fails verification and is
+/// recorded as a refusal before a slot opened. Sealed to that key, such a
+/// record must carry no names; once the server has seen a verified header
+/// it seals them to the verified key instead.
+#[test]
+fn a_key_put_into_the_unverified_header_learns_no_names() {
+    use sso_secrets::vault::format::{self, Header};
+    let (v, t) = audited();
+    let original = std::fs::read(&v.path).unwrap();
+    let secret = x25519_dalek::StaticSecret::from([7u8; 32]);
+    let (version, hlen) = format::parse_prefix(&original[..format::PREFIX_LEN]).unwrap();
+    let end = format::PREFIX_LEN + hlen as usize;
+    let mut header = Header::parse(version, &original[format::PREFIX_LEN..end]).unwrap();
+    header.audit.as_mut().unwrap().seal_key = x25519_dalek::PublicKey::from(&secret).to_bytes();
+    let mut forged = header.encode().unwrap();
+    forged.extend_from_slice(&original[end..]);
+    let mut trail = v.path.as_os_str().to_owned();
+    trail.push(".audit");
+    let opened_by_forger = || {
+        let bytes = std::fs::read(&trail).unwrap();
+        let (mut at, mut out) = (0, Vec::new());
+        while at < bytes.len() {
+            let len = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
+            let raw = sso_secrets::audit::Raw::parse(&bytes[at + 4..at + 4 + len]).unwrap();
+            if let Ok(c) = raw.open(&header.vault_id, &secret) {
+                out.push(c.target);
+            }
+            at += 8 + len;
+        }
+        out
+    };
+    for seen_first in [false, true] {
+        std::fs::write(&v.path, &original).unwrap();
+        let s = Server::start(&v, &[]);
+        if seen_first {
+            let r = s.client(&t).get("/getSSOSecret/demo", Some("alice"));
+            assert_eq!(r.status, 200);
+        }
+        std::fs::write(&v.path, &forged).unwrap();
+        let r = s.client(&t).get("/getSSOSecret/demo", Some("alice"));
+        assert_ne!(r.status, 200);
+        let r = Http::new(&s.base, Some("ssos_nope")).get("/getSSOSecret/demo", Some("alice"));
+        assert_ne!(r.status, 200, "{}", r.text());
+    }
+    let seen = opened_by_forger();
+    assert!(!seen.is_empty(), "the refusals were recorded");
+    assert!(
+        seen.iter().all(Vec::is_empty),
+        "names sealed to a key from an unverified header: {seen:?}"
+    );
+    std::fs::write(&v.path, &original).unwrap();
+}
