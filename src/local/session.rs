@@ -266,13 +266,12 @@ impl Session {
     /// (once, for the passphrase) whether the vault went back.
     pub(crate) fn learn(&mut self, v: &Vault) {
         self.principal = Some(principal_of(v));
-        if let Some(mut target) = v.audit_target() {
-            target.on |= self.audit.as_ref().is_some_and(|a| a.target.on);
-            self.audit = Some(crate::audit::AuditSeen {
-                target,
-                who: who_of(v),
-            });
-        }
+        let mut target = v.audit_target_or_off();
+        target.on |= self.audit.as_ref().is_some_and(|a| a.target.on);
+        self.audit = Some(crate::audit::AuditSeen {
+            target,
+            who: who_of(v),
+        });
         for w in v.take_warnings() {
             self.say(w);
         }

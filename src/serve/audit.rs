@@ -40,7 +40,7 @@ pub(crate) struct Auditor {
     vault: VaultConfig,
     /// The trail as a verified header last stated it: refusals before a
     /// slot opened are sealed to its key, with their names.
-    verified: std::sync::Arc<std::sync::Mutex<Option<AuditTarget>>>,
+    verified: std::sync::Arc<std::sync::RwLock<Option<AuditTarget>>>,
 }
 
 /// What a request's record says, once its outcome is known.
@@ -76,34 +76,41 @@ impl Auditor {
     /// is on; returns once the record is durable. An error: the request
     /// must fail and release nothing.
     pub(crate) async fn record(&self, note: Note, peer: Peer, status: u16) -> Result<()> {
-        let known = self.verified.lock().ok().and_then(|k| k.clone());
         let mut names = note.target;
-        let (target, who) = match (note.seen, known) {
-            (Some(s), _) => {
-                if let Ok(mut k) = self.verified.lock() {
+        let (target, who) = match note.seen {
+            Some(s) => {
+                // Written only when it changed: every request passes here,
+                // on every runtime thread.
+                let changed = self
+                    .verified
+                    .read()
+                    .is_ok_and(|k| k.as_ref() != Some(&s.target));
+                if changed && let Ok(mut k) = self.verified.write() {
                     *k = Some(s.target.clone());
                 }
                 (s.target, s.who)
             }
-            // A verified header seen before: its key, and the names.
-            (None, Some(t)) => (t, Who::Unknown),
-            (None, None) => {
-                let location = self.vault.location.clone();
-                // A refusal before any slot opened: the header as read
-                // (a file read, off the runtime's threads).
-                let found =
-                    tokio::task::spawn_blocking(move || audit::unverified_target(&location))
-                        .await
-                        .ok()
-                        .flatten();
-                // The key of an unverified header may be anyone's: the
-                // record carries no names.
-                names = Vec::new();
-                match found {
-                    Some(t) => (t, Who::Unknown),
-                    None => return Ok(()),
+            None => match self.verified.read().ok().and_then(|k| k.clone()) {
+                // A verified header seen before: its key, and the names.
+                Some(t) => (t, Who::Unknown),
+                None => {
+                    let location = self.vault.location.clone();
+                    // A refusal before any slot opened: the header as read
+                    // (a file read, off the runtime's threads).
+                    let found =
+                        tokio::task::spawn_blocking(move || audit::unverified_target(&location))
+                            .await
+                            .ok()
+                            .flatten();
+                    // The key of an unverified header may be anyone's: the
+                    // record carries no names.
+                    names = Vec::new();
+                    match found {
+                        Some(t) => (t, Who::Unknown),
+                        None => return Ok(()),
+                    }
                 }
-            }
+            },
         };
         if !target.on {
             return Ok(());

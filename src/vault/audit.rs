@@ -84,6 +84,19 @@ impl Vault {
         })
     }
 
+    /// [`Vault::audit_target`], or, for a vault whose trail was never
+    /// turned on, a target that says so (off, no key): a credential that
+    /// opened the vault has verified that there is nothing to record, and
+    /// need not look at the header again, unverified, to find out.
+    pub fn audit_target_or_off(&self) -> AuditTarget {
+        self.audit_target().unwrap_or(AuditTarget {
+            vault_id: self.header.vault_id,
+            on: false,
+            seal_key: [0; 32],
+            empty: (0, [0; 32]),
+        })
+    }
+
     /// Adds a warning for the user.
     pub fn warn_public(&self, w: String) {
         self.warn(w);
