@@ -45,6 +45,11 @@ chmod 755 "$WORK"
 SERVERS=() PG=
 cleanup() {
   for s in "${SERVERS[@]}"; do kill "$s" 2>/dev/null; done
+  # $PG is the shell that started the server (as_pg is a function), and a
+  # background shell ignores SIGINT: stop the postmaster by its own pid.
+  if [ -f "$WORK/pg/data/postmaster.pid" ]; then
+    kill -INT "$(head -1 "$WORK/pg/data/postmaster.pid")" 2>/dev/null
+  fi
   [ -n "$PG" ] && kill -INT "$PG" 2>/dev/null
   wait 2>/dev/null
   rm -rf "$WORK"
