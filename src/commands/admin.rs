@@ -228,7 +228,10 @@ pub fn vault_copy(ctx: &Ctx<'_>, to: &Location) -> Result<Outcome> {
     }
     let u = ctx.passphrase_unlocker()?;
     let dest = to.open()?;
-    if crate::audit::trail(to)?.last()?.is_some() {
+    // A destination that holds a vault is refused by `create`, in its own
+    // words; one that holds only a trail (left by a vault removed there),
+    // here.
+    if dest.check_present().is_err() && crate::audit::trail(to)?.last()?.is_some() {
         return Err(Error::failure(format!(
             "{to} already has an audit trail (records of another vault); nothing was copied"
         )));

@@ -139,6 +139,19 @@ fn a_copy_carries_the_trail_between_a_file_and_a_database() {
         .args(["vault", "copy", "--to", &url])
         .assert()
         .success();
+    // Again onto the copy: refused as a vault that exists (its trail is
+    // its own, not another vault's).
+    let out = v
+        .pass()
+        .args(["vault", "copy", "--to", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr_of(&out).contains("a vault already exists"),
+        "{}",
+        stderr_of(&out)
+    );
     let mut copy = Vault::empty();
     copy.path = PathBuf::from(&url);
     verify(&copy);
