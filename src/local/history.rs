@@ -14,6 +14,7 @@
 //! is never required: a state file that is missing, unreadable or
 //! unwritable changes nothing.
 
+use crate::text::hex;
 use crate::vault::HeadId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,10 +63,6 @@ struct Seen {
 /// What the state file said before a vault was opened.
 #[derive(Debug, Default)]
 pub(crate) struct Before(State);
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// How `head` compares with what this machine saw of its vault.
 #[derive(Debug, PartialEq, Eq)]

@@ -86,7 +86,7 @@ pub fn who_of(v: &Vault) -> crate::audit::Who {
         crate::audit::Who::Passphrase
     } else {
         crate::audit::Who::Token {
-            id: v.slot_id().iter().map(|b| format!("{b:02x}")).collect(),
+            id: crate::text::hex(&v.slot_id()),
             name: v.keys.name.clone(),
         }
     }
@@ -265,13 +265,23 @@ impl Session {
     /// After an open: who the credential is, the vault's warnings, and
     /// (once, for the passphrase) whether the vault went back.
     pub(crate) fn learn(&mut self, v: &Vault) {
-        self.principal = Some(principal_of(v));
         let mut target = v.audit_target_or_off();
-        target.on |= self.audit.as_ref().is_some_and(|a| a.target.on);
-        self.audit = Some(crate::audit::AuditSeen {
-            target,
-            who: who_of(v),
-        });
+        match &mut self.audit {
+            // Opened again (after `f`, or a write's second open) with the
+            // same credential: the same principal; only the trail may have
+            // changed (`vault audit on`).
+            Some(seen) if self.principal.is_some() => {
+                target.on |= seen.target.on;
+                seen.target = target;
+            }
+            _ => {
+                self.principal = Some(principal_of(v));
+                self.audit = Some(crate::audit::AuditSeen {
+                    target,
+                    who: who_of(v),
+                });
+            }
+        }
         for w in v.take_warnings() {
             self.say(w);
         }

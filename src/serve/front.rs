@@ -194,11 +194,7 @@ impl Front {
             None => "front".into(),
             Some(u) => {
                 let tag = ring::hmac::sign(&self.marker, u.as_str().as_bytes());
-                let hex: String = tag.as_ref()[..8]
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                format!("front:{hex}")
+                format!("front:{}", crate::text::hex(&tag.as_ref()[..8]))
             }
         }
     }

@@ -497,9 +497,7 @@ fn lock(
     let mut first = format!("BEGIN; SELECT pg_try_advisory_xact_lock({LOCK_KEY})");
     if let Some(known) = known {
         first.push_str("; SELECT h.counter, sha256(h.head) = decode('");
-        for b in known {
-            first.push_str(&format!("{b:02x}"));
-        }
+        first.push_str(&crate::text::hex(&known));
         first.push_str(&format!(
             "', 'hex') AND m.schema_version = {SCHEMA_VERSION} \
              FROM sso_secrets_head h CROSS JOIN sso_secrets_meta m"
