@@ -15,11 +15,11 @@
 //! does, so a revoked or expired token fails on the next request.
 
 use super::listen::Peer;
-use super::route::RequestParts;
 use crate::error::{Error, Result};
 use crate::local::{Need, Session, VaultConfig};
 use crate::names::UserId;
 use crate::ops::Principal;
+use crate::ops::Request;
 use crate::secret::SecretString;
 use crate::vault::{Credential, Unlocker};
 use std::net::IpAddr;
@@ -146,7 +146,7 @@ impl Front {
     pub(crate) fn user_of(
         &self,
         header: Option<&[u8]>,
-        parts: &RequestParts,
+        request: &Request,
     ) -> std::result::Result<Option<UserId>, Refusal> {
         let user = match header {
             None => None,
@@ -157,7 +157,7 @@ impl Front {
                     .ok_or(Refusal::BadRequest("invalid user-id header"))?,
             ),
         };
-        match (parts.sso_user(), &user) {
+        match (super::route::sso_user(request), &user) {
             (None, _) => Ok(user),
             (Some(_), None) => Err(Refusal::Denied(
                 Error::Unauthorized("the front set no user-id for an SSO operation".into()),

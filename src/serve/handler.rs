@@ -14,12 +14,12 @@ use super::listen::Peer;
 use super::log::{Entry, Log};
 use super::metrics::{self, Metrics};
 use super::reason;
-use super::route::{self, BodyForm, Miss, Target};
+use super::route::{self, BodyForm, Miss, Target, redact};
 use super::writer::Writer;
 use crate::audit::{AuditSeen, Who};
 use crate::error::{Error, Result};
 use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
-use crate::ops::{Backend, Principal};
+use crate::ops::{Backend, Principal, Request};
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::{Credential, Unlocker};
 use hyper::body::Incoming;
@@ -68,9 +68,11 @@ pub(crate) async fn handle(
         }
         Ok(m) => {
             let deadline = began + state.request_timeout;
+            let user = req.headers().get("user-id").map(HeaderValue::as_bytes);
+            let target = m.parse(user);
             (
                 Some(m.template),
-                operation(state, &m, req, deadline, peer).await,
+                operation(state, target, req, deadline, peer).await,
             )
         }
     };
@@ -216,18 +218,16 @@ impl Outcome {
 
 async fn operation(
     state: &State,
-    m: &route::Matched,
+    target: std::result::Result<Target, route::BadRequest>,
     req: hyper::Request<Incoming>,
     deadline: Instant,
     peer: Peer,
 ) -> Outcome {
     let (head, body) = req.into_parts();
-    let user_header = head.headers.get("user-id").map(HeaderValue::as_bytes);
-    let (parts, form) = match m.parse(user_header) {
+    let (request, form) = match target {
         Ok(Target::Health) => return health(&state.vault),
         Ok(Target::Metrics) => return metrics_page(state),
-        Ok(Target::Ready(parts)) => (parts, None),
-        Ok(Target::Put(parts, form)) => (parts, Some(form)),
+        Ok(Target::Operation(request, form)) => (request, form),
         Err(bad) => {
             return Outcome::anonymous(answer::bad_request(bad.0))
                 .because("bad_request", Some(bad.0.into()));
@@ -244,14 +244,14 @@ async fn operation(
             Ok(t) => t,
             Err(e) => {
                 let refused = Outcome::refused(&e, e.detail());
-                return audited_refusal(state, &parts, None, peer, refused, &e).await;
+                return audited_refusal(state, &request, None, peer, refused, &e).await;
             }
         };
         let by = By { peer, front: None };
-        return perform(state, parts, form, head, body, deadline, token, by).await;
+        return perform(state, request, form, head, body, deadline, token, by).await;
     };
     let header = head.headers.get("user-id").map(HeaderValue::as_bytes);
-    let (user, out) = match front.user_of(header, &parts) {
+    let (user, out) = match front.user_of(header, &request) {
         Ok(user) => {
             let token = front.token();
             let by = By {
@@ -260,7 +260,7 @@ async fn operation(
             };
             (
                 user,
-                perform(state, parts, form, head, body, deadline, token, by).await,
+                perform(state, request, form, head, body, deadline, token, by).await,
             )
         }
         Err(Refusal::BadRequest(why)) => (
@@ -269,7 +269,7 @@ async fn operation(
         ),
         Err(Refusal::Denied(e, user)) => {
             let refused = Outcome::refused(&e, e.detail());
-            let out = audited_refusal(state, &parts, None, peer, refused, &e).await;
+            let out = audited_refusal(state, &request, None, peer, refused, &e).await;
             (user, out)
         }
     };
@@ -306,15 +306,15 @@ impl By {
     }
 }
 
-/// The operation in `parts` with `token`: its put's body read once the
-/// token may write there, then the backend's answer, which is sent only
-/// once its audit record is durable.
+/// `request` with `token`: a put's body read once the token may write
+/// there, then the backend's answer, which is sent only once its audit
+/// record is durable.
 #[allow(clippy::too_many_arguments)]
 // NOTE: one call site each for a Bearer token and a trusted front; a struct
 // for these would only rename them.
 async fn perform(
     state: &State,
-    parts: route::RequestParts,
+    request: Request,
     form: Option<BodyForm>,
     head: hyper::http::request::Parts,
     body: Incoming,
@@ -328,16 +328,16 @@ async fn perform(
         Some(form) => {
             // Whoever may not write here never gets to send a body: the
             // slot is opened and the scope and write right checked first.
-            let (principal, seen, checked) = may_write(&state.vault, &token, &parts);
+            let (principal, seen, checked) = may_write(&state.vault, &token, &request);
             if let Err(e) = checked {
                 let refused = Outcome {
                     principal,
                     caller: None,
                     response: answer::failure(&e, None),
                     reason: Some(reason::of(&e, None)),
-                    detail: Some(parts.redact(&e.detail())),
+                    detail: Some(redact(&request, &e.detail())),
                 };
-                return audited_refusal(state, &parts, by.seen(seen), peer, refused, &e).await;
+                return audited_refusal(state, &request, by.seen(seen), peer, refused, &e).await;
             }
             match super::body::read_body(&head.headers, body, form, deadline).await {
                 Ok(b) => Some(b),
@@ -354,11 +354,12 @@ async fn perform(
         }
     };
     let body_len = body.as_ref().map(SecretBytes::len);
-    // Kept to take the request's names out of an error's detail.
-    let names = parts.clone();
-    let request = match parts.into_request(body.unwrap_or_default()) {
-        Ok(r) => r,
-        Err(e) => return Outcome::refused(&e, names.redact(&e.detail())),
+    // Kept to take the request's names out of an error's detail (a put's
+    // body is not in it yet).
+    let names = route::names_of(&request);
+    let request = match body {
+        Some(body) => route::with_body(request, body),
+        None => request,
     };
     let credential = Credential::Token(token);
     let op = request.operation().rfc_name();
@@ -392,26 +393,22 @@ async fn perform(
             caller: None,
             response: answer::failure(&e, body_len),
             reason: Some(reason::of(&e, body_len)),
-            detail: Some(names.redact(&e.detail())),
+            detail: Some(redact(&names, &e.detail())),
         },
     }
 }
 
-/// Whether `token` opens its slot and may write the scope of the put in
-/// `parts`: the checks the write itself makes first, on a read of the
+/// Whether `token` opens its slot and may write the scope of `put`: the
+/// checks the write itself makes first, on a read of the
 /// vault, so that a refused client's body is never read. The write checks
 /// again (the token may be revoked meanwhile), and then the read-only flag.
 fn may_write(
     vault: &VaultConfig,
     token: &SecretString,
-    parts: &route::RequestParts,
+    put: &Request,
 ) -> (Principal, Option<AuditSeen>, Result<()>) {
-    let probe = match parts.clone().into_request(SecretBytes::default()) {
-        Ok(r) => r,
-        Err(e) => return (Principal::Unknown, None, Err(e)),
-    };
     let unlocker = Unlocker::new(Credential::Token(token.clone()));
-    let need = Need::write(vec![scope_of(&probe)]);
+    let need = Need::write(vec![scope_of(put)]);
     let mut session = Session::default();
     let checked = vault.read(&unlocker, &need, &mut session, |_| Ok(()));
     (
@@ -425,18 +422,15 @@ fn may_write(
 /// (when the trail is on) before the refusal is sent.
 async fn audited_refusal(
     state: &State,
-    parts: &route::RequestParts,
+    request: &Request,
     seen: Option<AuditSeen>,
     peer: Peer,
     refused: Outcome,
     error: &Error,
 ) -> Outcome {
-    let Ok(probe) = parts.clone().into_request(SecretBytes::default()) else {
-        return refused;
-    };
     let note = Note {
-        op: probe.operation().rfc_name(),
-        target: crate::audit::target_of(&probe),
+        op: request.operation().rfc_name(),
+        target: crate::audit::target_of(request),
         seen,
     };
     let status = error.status();

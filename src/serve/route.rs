@@ -4,11 +4,11 @@
 //! [`crate::names`]. A path that matches no template is 404; a template
 //! that matches with another method is 405.
 
-use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId, UserRef};
 use crate::ops::Request;
 use crate::secret::SecretBytes;
 use hyper::Method;
+use std::sync::LazyLock;
 
 /// What a route does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,57 +83,57 @@ pub(crate) enum Miss {
     MethodNotAllowed(String),
 }
 
+/// The route table as a radix tree (`matchit`, axum's router): per
+/// template, its methods in the table's order. Built once.
+static ROUTER: LazyLock<matchit::Router<Methods>> = LazyLock::new(|| {
+    let mut templates: Vec<Methods> = Vec::new();
+    for (template, method, kind) in ROUTES {
+        match templates.iter_mut().find(|(t, _)| t == template) {
+            Some((_, methods)) => methods.push((method.clone(), *kind)),
+            None => templates.push((template, vec![(method.clone(), *kind)])),
+        }
+    }
+    let mut router = matchit::Router::new();
+    for methods in templates {
+        // The table is fixed and a test finds every route through the
+        // router, so no insert fails; if one ever did, its route would
+        // answer 404 rather than take the server down.
+        let _ = router.insert(methods.0, methods);
+    }
+    router
+});
+
+/// A template and what each of its methods does.
+type Methods = (&'static str, Vec<(Method, Kind)>);
+
 /// A path that matched a route with the right method.
 #[derive(Debug)]
-pub(crate) struct Matched {
+pub(crate) struct Matched<'p> {
     /// The template, for the access log (never the raw path).
     pub template: &'static str,
     kind: Kind,
-    /// The `{…}` segments, percent-decoded later.
-    args: Vec<String>,
+    /// The `{…}` segments as sent, percent-decoded when parsed.
+    params: matchit::Params<'p, 'p>,
 }
 
 /// Finds the route for `method` and `path` (without the query).
-pub(crate) fn find(method: &Method, path: &str) -> std::result::Result<Matched, Miss> {
-    let segs: Vec<&str> = path.split('/').skip(1).collect();
-    let mut allowed: Vec<&str> = Vec::new();
-    for (template, m, kind) in ROUTES {
-        let Some(args) = capture(template, &segs) else {
-            continue;
-        };
-        if m == method {
-            return Ok(Matched {
-                template,
-                kind: *kind,
-                args,
-            });
-        }
-        allowed.push(m.as_str());
+pub(crate) fn find<'p>(method: &Method, path: &'p str) -> std::result::Result<Matched<'p>, Miss> {
+    let found = ROUTER.at(path).map_err(|_| Miss::NotFound)?;
+    let (template, methods) = found.value;
+    match methods.iter().find(|(m, _)| m == method) {
+        Some((_, kind)) => Ok(Matched {
+            template,
+            kind: *kind,
+            params: found.params,
+        }),
+        None => Err(Miss::MethodNotAllowed(
+            methods
+                .iter()
+                .map(|(m, _)| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        )),
     }
-    if allowed.is_empty() {
-        Err(Miss::NotFound)
-    } else {
-        Err(Miss::MethodNotAllowed(allowed.join(", ")))
-    }
-}
-
-fn capture(template: &str, segs: &[&str]) -> Option<Vec<String>> {
-    let parts: Vec<&str> = template.split('/').skip(1).collect();
-    if parts.len() != segs.len() {
-        return None;
-    }
-    let mut args = Vec::new();
-    for (p, s) in parts.iter().zip(segs) {
-        if p.starts_with('{') {
-            if s.is_empty() {
-                return None;
-            }
-            args.push((*s).to_string());
-        } else if p != s {
-            return None;
-        }
-    }
-    Some(args)
 }
 
 /// How a put carries its secret.
@@ -146,116 +146,123 @@ pub(crate) enum BodyForm {
     Raw,
 }
 
-/// An operation with its names parsed, waiting for its body (puts).
-#[derive(Debug)]
+/// What a matched route asks for, its names parsed.
 pub(crate) enum Target {
     /// `GET`/`HEAD /healthz`.
     Health,
     /// `GET`/`HEAD /metrics`.
     Metrics,
-    /// Any RFC operation but the puts.
-    Ready(RequestParts),
-    /// A put, once the body is read.
-    Put(RequestParts, BodyForm),
+    /// An RFC operation; a put's body is empty until [`with_body`] fills it.
+    Operation(Request, Option<BodyForm>),
 }
 
-/// The parsed names of one request; see [`Target`].
-#[derive(Debug, Clone)]
-pub(crate) struct RequestParts {
-    kind: Kind,
-    app: Option<AppName>,
-    user: Option<UserRef>,
-    did: Option<Did>,
-    name: Option<SecretName>,
+/// Names the operation only (a request's names belong in no debug line).
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Health => f.write_str("Health"),
+            Target::Metrics => f.write_str("Metrics"),
+            Target::Operation(r, form) => f
+                .debug_tuple("Operation")
+                .field(&r.operation())
+                .field(form)
+                .finish(),
+        }
+    }
 }
 
-impl RequestParts {
-    /// `text` with this request's names taken out: an error's detail names
-    /// the app, user, DID and secret name it is about (quoted, the DID as
-    /// its text), and the log names none of them.
-    pub(crate) fn redact(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        let user_did = match &self.user {
-            Some(UserRef::Did(d)) => Some(d),
-            _ => None,
-        };
-        for did in self.did.iter().chain(user_did) {
-            out = out.replace(did.text(), "(did)");
-        }
-        // A DID names its user through the app; the detail quotes that id.
-        let user = match (&self.user, &self.app) {
-            (Some(u), Some(app)) => u.resolve(app).ok(),
-            _ => None,
-        };
-        if let Some(u) = user {
-            out = out.replace(&format!("{u:?}"), "(user-id)");
-        }
-        if let Some(app) = &self.app {
-            out = out.replace(&format!("{app:?}"), "(app)");
-        }
-        if let Some(name) = &self.name {
-            out = out.replace(&format!("{name:?}"), "(name)");
-        }
-        out
+/// `request` (a put from [`Matched::parse`]) with its body.
+pub(crate) fn with_body(request: Request, body: SecretBytes) -> Request {
+    match request {
+        Request::PutSso { app, user, .. } => Request::PutSso { app, user, body },
+        Request::PutDid { did, name, .. } => Request::PutDid { did, name, body },
+        other => other,
     }
+}
 
-    /// The user an SSO operation acts on (a DID resolved through its
-    /// app); `None` for DID operations, and for a DID that names no valid
-    /// user id (the operation refuses it in its own words).
-    pub(crate) fn sso_user(&self) -> Option<UserId> {
-        match (&self.user, &self.app) {
-            (Some(u), Some(app)) => u.resolve(app).ok(),
-            _ => None,
-        }
+/// `request`'s names without its body: kept to take them out of an
+/// error's detail after the request itself went to the backend.
+pub(crate) fn names_of(request: &Request) -> Request {
+    let body = SecretBytes::default;
+    match request {
+        Request::GetSso { app, user } => Request::GetSso {
+            app: app.clone(),
+            user: user.clone(),
+        },
+        Request::PutSso { app, user, .. } => Request::PutSso {
+            app: app.clone(),
+            user: user.clone(),
+            body: body(),
+        },
+        Request::DeactivateSso { app, user } => Request::DeactivateSso {
+            app: app.clone(),
+            user: user.clone(),
+        },
+        Request::RemoveSso { app, user } => Request::RemoveSso {
+            app: app.clone(),
+            user: user.clone(),
+        },
+        Request::PutDid { did, name, .. } => Request::PutDid {
+            did: did.clone(),
+            name: name.clone(),
+            body: body(),
+        },
+        Request::GetDid { did, name } => Request::GetDid {
+            did: did.clone(),
+            name: name.clone(),
+        },
+        Request::DeleteDid { did, name } => Request::DeleteDid {
+            did: did.clone(),
+            name: name.clone(),
+        },
     }
+}
 
-    /// The operation, with `body` for the puts.
-    pub(crate) fn into_request(self, body: SecretBytes) -> Result<Request> {
-        let missing = || Error::failure("internal: route without its arguments");
-        let app = || self.app.clone().ok_or_else(missing);
-        let did = || self.did.clone().ok_or_else(missing);
-        let name = || self.name.clone().ok_or_else(missing);
-        let user = || self.user.clone().ok_or_else(missing);
-        let user_id = || match user()? {
-            UserRef::Id(u) => Ok(u),
-            UserRef::Did(_) => Err(missing()),
-        };
-        Ok(match self.kind {
-            Kind::GetSso => Request::GetSso {
-                app: app()?,
-                user: user_id()?,
-            },
-            Kind::PutSso => Request::PutSso {
-                app: app()?,
-                user: user_id()?,
-                body,
-            },
-            Kind::DeactivateSso => Request::DeactivateSso {
-                app: app()?,
-                user: user()?,
-            },
-            Kind::RemoveSsoById | Kind::RemoveSsoByDid => Request::RemoveSso {
-                app: app()?,
-                user: user()?,
-            },
-            Kind::PutDid => Request::PutDid {
-                did: did()?,
-                name: name()?,
-                body,
-            },
-            Kind::GetDid => Request::GetDid {
-                did: did()?,
-                name: name()?,
-            },
-            Kind::DeleteDid => Request::DeleteDid {
-                did: did()?,
-                name: name()?,
-            },
-            Kind::Health | Kind::Metrics => {
-                return Err(Error::failure("internal: a probe is no operation"));
-            }
-        })
+/// The user an SSO operation acts on (a DID resolved through its app);
+/// `None` for DID operations, and for a DID that names no valid user id
+/// (the operation refuses it in its own words).
+pub(crate) fn sso_user(request: &Request) -> Option<UserId> {
+    match request {
+        Request::GetSso { user, .. } | Request::PutSso { user, .. } => Some(user.clone()),
+        Request::DeactivateSso { app, user } | Request::RemoveSso { app, user } => {
+            user.resolve(app).ok()
+        }
+        Request::PutDid { .. } | Request::GetDid { .. } | Request::DeleteDid { .. } => None,
     }
+}
+
+/// `text` with `request`'s names taken out: an error's detail names the
+/// app, user, DID and secret name it is about (quoted, the DID as its
+/// text), and the log names none of them.
+pub(crate) fn redact(request: &Request, text: &str) -> String {
+    let mut out = text.to_string();
+    let (app, did, name) = match request {
+        Request::GetSso { app, .. } | Request::PutSso { app, .. } => (Some(app), None, None),
+        Request::DeactivateSso { app, user } | Request::RemoveSso { app, user } => {
+            let did = match user {
+                UserRef::Did(d) => Some(d),
+                UserRef::Id(_) => None,
+            };
+            (Some(app), did, None)
+        }
+        Request::PutDid { did, name, .. }
+        | Request::GetDid { did, name }
+        | Request::DeleteDid { did, name } => (None, Some(did), Some(name)),
+    };
+    if let Some(did) = did {
+        out = out.replace(did.text(), "(did)");
+    }
+    // A DID names its user through the app; the detail quotes that id.
+    if let Some(u) = sso_user(request) {
+        out = out.replace(&format!("{u:?}"), "(user-id)");
+    }
+    if let Some(app) = app {
+        out = out.replace(&format!("{app:?}"), "(app)");
+    }
+    if let Some(name) = name {
+        out = out.replace(&format!("{name:?}"), "(name)");
+    }
+    out
 }
 
 /// A request whose path or `user-id` header does not parse (400): what is
@@ -263,75 +270,140 @@ impl RequestParts {
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct BadRequest(pub &'static str);
 
-/// Path segment `i` of `args`, percent-decoded and parsed, or `what`.
-fn arg<T: std::str::FromStr>(
-    args: &[String],
-    i: usize,
-    what: &'static str,
-) -> std::result::Result<T, BadRequest> {
-    args.get(i)
-        .and_then(|s| percent_encoding::percent_decode_str(s).decode_utf8().ok())
-        .and_then(|s| s.parse().ok())
-        .ok_or(BadRequest(what))
-}
+impl Matched<'_> {
+    /// Path parameter `key`, percent-decoded and parsed, or `what`.
+    fn arg<T: std::str::FromStr>(
+        &self,
+        key: &str,
+        what: &'static str,
+    ) -> std::result::Result<T, BadRequest> {
+        self.params
+            .get(key)
+            .and_then(|s| percent_encoding::percent_decode_str(s).decode_utf8().ok())
+            .and_then(|s| s.parse().ok())
+            .ok_or(BadRequest(what))
+    }
 
-impl Matched {
     /// Parses the path segments and the `user-id` header (400 when one is
     /// missing or invalid).
     pub(crate) fn parse(&self, user_id: Option<&[u8]>) -> std::result::Result<Target, BadRequest> {
-        let args = &self.args[..];
-        let header_user = || {
+        let header_user = || -> std::result::Result<UserId, BadRequest> {
             let raw = user_id.ok_or(BadRequest("missing user-id header"))?;
             std::str::from_utf8(raw)
                 .ok()
                 .and_then(|t| t.parse().ok())
-                .map(UserRef::Id)
                 .ok_or(BadRequest("invalid user-id header"))
         };
-        let mut parts = RequestParts {
-            kind: self.kind,
-            app: None,
-            user: None,
-            did: None,
-            name: None,
-        };
-        match self.kind {
+        let app = || self.arg::<AppName>("app", "invalid app name");
+        let did = || self.arg::<Did>("did", "invalid DID");
+        let name = || self.arg::<SecretName>("name", "invalid secret name");
+        let body = SecretBytes::default;
+        let (request, form) = match self.kind {
             Kind::Health => return Ok(Target::Health),
             Kind::Metrics => return Ok(Target::Metrics),
-            Kind::GetSso | Kind::PutSso | Kind::RemoveSsoById => {
-                parts.app = Some(arg(args, 0, "invalid app name")?);
-                parts.user = Some(header_user()?);
+            Kind::GetSso => {
+                let app = app()?;
+                let user = header_user()?;
+                (Request::GetSso { app, user }, None)
             }
-            Kind::DeactivateSso | Kind::RemoveSsoByDid => {
-                parts.app = Some(arg(args, 0, "invalid app name")?);
-                parts.user = Some(UserRef::Did(arg(args, 1, "invalid DID")?));
+            Kind::PutSso => {
+                let app = app()?;
+                let user = header_user()?;
+                let body = body();
+                (Request::PutSso { app, user, body }, Some(BodyForm::SsoJson))
             }
-            Kind::PutDid | Kind::GetDid | Kind::DeleteDid => {
-                parts.did = Some(arg(args, 0, "invalid DID")?);
-                parts.name = Some(arg(args, 1, "invalid secret name")?);
+            Kind::RemoveSsoById => {
+                let app = app()?;
+                let user = UserRef::Id(header_user()?);
+                (Request::RemoveSso { app, user }, None)
             }
-        }
-        Ok(match self.kind {
-            Kind::PutSso => Target::Put(parts, BodyForm::SsoJson),
-            Kind::PutDid => Target::Put(parts, BodyForm::Raw),
-            _ => Target::Ready(parts),
-        })
+            Kind::DeactivateSso => {
+                let (app, user) = (app()?, UserRef::Did(did()?));
+                (Request::DeactivateSso { app, user }, None)
+            }
+            Kind::RemoveSsoByDid => {
+                let (app, user) = (app()?, UserRef::Did(did()?));
+                (Request::RemoveSso { app, user }, None)
+            }
+            Kind::PutDid => {
+                let (did, name, body) = (did()?, name()?, body());
+                (Request::PutDid { did, name, body }, Some(BodyForm::Raw))
+            }
+            Kind::GetDid => (
+                Request::GetDid {
+                    did: did()?,
+                    name: name()?,
+                },
+                None,
+            ),
+            Kind::DeleteDid => (
+                Request::DeleteDid {
+                    did: did()?,
+                    name: name()?,
+                },
+                None,
+            ),
+        };
+        Ok(Target::Operation(request, form))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::{Error, Result};
     use crate::ops::Operation;
 
     fn op(method: Method, path: &str, user: Option<&str>) -> Result<Operation> {
         let m = find(&method, path).map_err(|e| Error::Usage(format!("{e:?}")))?;
         let parsed = m.parse(user.map(str::as_bytes));
         match parsed.map_err(|b| Error::Usage(b.0.into()))? {
-            Target::Ready(p) | Target::Put(p, _) => {
-                Ok(p.into_request(SecretBytes::new(b"x".to_vec()))?.operation())
-            }
+            Target::Operation(r, _) => Ok(r.operation()),
             Target::Health | Target::Metrics => Err(Error::Usage("probe".into())),
+        }
+    }
+
+    /// Every row of the table is reached through the router, with its
+    /// template for the log.
+    #[test]
+    fn the_router_holds_every_route() {
+        for (template, method, kind) in ROUTES {
+            let path = template
+                .replace("{app}", "a")
+                .replace("{did}", "d")
+                .replace("{name}", "n");
+            let m = find(method, &path).unwrap();
+            assert_eq!((m.template, m.kind), (*template, *kind), "{template}");
+        }
+    }
+
+    #[test]
+    fn puts_wait_for_their_body_and_other_operations_do_not() {
+        let form = |m: Method, p: &str| match find(&m, p).unwrap().parse(Some(b"u")).unwrap() {
+            Target::Operation(_, form) => form,
+            Target::Health | Target::Metrics => unreachable!(),
+        };
+        assert_eq!(
+            form(Method::PUT, "/putSSOSecret/a"),
+            Some(BodyForm::SsoJson)
+        );
+        assert_eq!(form(Method::GET, "/getSSOSecret/a"), None);
+        let d = crate::did::encode("did:ssi:key:x");
+        assert_eq!(
+            form(Method::PUT, &format!("/putDIDSecret/{d}/n")),
+            Some(BodyForm::Raw)
+        );
+        let body = SecretBytes::new(b"s".to_vec());
+        let Target::Operation(put, _) = find(&Method::PUT, "/putSSOSecret/a")
+            .unwrap()
+            .parse(Some(b"u"))
+            .unwrap()
+        else {
+            unreachable!()
+        };
+        match with_body(put, body) {
+            Request::PutSso { body, .. } => assert_eq!(body.expose(), b"s"),
+            other => panic!("{:?}", other.operation()),
         }
     }
 
@@ -474,16 +546,19 @@ mod tests {
             .parse(u.map(str::as_bytes))
             .unwrap()
         {
-            Target::Ready(p) | Target::Put(p, _) => p,
+            Target::Operation(r, _) => r,
             Target::Health | Target::Metrics => unreachable!(),
         };
         let p = parts(Method::GET, "/getSSOSecret/demo", Some("alice@example.com"));
         assert_eq!(
-            p.redact(r#"no SSO secret for user "alice@example.com" of app "demo""#),
+            redact(
+                &p,
+                r#"no SSO secret for user "alice@example.com" of app "demo""#
+            ),
             "no SSO secret for user (user-id) of app (app)"
         );
         assert_eq!(
-            p.redact(r#"access token "ci" does not cover app "demo""#),
+            redact(&p, r#"access token "ci" does not cover app "demo""#),
             r#"access token "ci" does not cover app (app)"#
         );
         // A name DID names its user through the app.
@@ -494,17 +569,17 @@ mod tests {
             None,
         );
         assert_eq!(
-            p.redact(r#"no SSO secret for user "alice" of app "demo""#),
+            redact(&p, r#"no SSO secret for user "alice" of app "demo""#),
             "no SSO secret for user (user-id) of app (app)"
         );
         let d = crate::did::encode("did:ssi:key:abc");
         let p = parts(Method::GET, &format!("/getDIDSecret/{d}/credential"), None);
         assert_eq!(
-            p.redact(r#"no DID secret "credential" for did:ssi:key:abc"#),
+            redact(&p, r#"no DID secret "credential" for did:ssi:key:abc"#),
             "no DID secret (name) for (did)"
         );
         assert_eq!(
-            p.redact("access token \"ci\" does not cover DID did:ssi:key:abc"),
+            redact(&p, "access token \"ci\" does not cover DID did:ssi:key:abc"),
             "access token \"ci\" does not cover DID (did)"
         );
     }
