@@ -16,6 +16,7 @@ pub mod commands;
 pub mod credentials;
 pub mod crypto;
 pub(crate) mod did;
+pub(crate) mod durable;
 pub mod error;
 pub mod local;
 pub mod names;
