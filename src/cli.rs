@@ -7,6 +7,8 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 
 // Macros, not consts, so `concat!` can build the long help from them.
+// Without `--remote` (the cargo feature) they do not mention it.
+#[cfg(feature = "remote")]
 macro_rules! exit_codes {
     () => {
         "Exit status (RFC-134 status in brackets):
@@ -24,7 +26,25 @@ macro_rules! exit_codes {
   2   [ - ] usage: unknown command or flag, missing or invalid argument"
     };
 }
+#[cfg(not(feature = "remote"))]
+macro_rules! exit_codes {
+    () => {
+        "Exit status (RFC-134 status in brackets):
+  0   [200] success
+  43  [403] unauthorized: no credential, wrong passphrase or token, revoked or
+            expired token, a token used outside its scope
+  44  [404] no such secret (get-sso: also a deactivated one)
+  50  [500] wrong secret format: empty or oversized body; the vault or an
+            entry fails authentication (corrupted, truncated, tampered)
+  55  [555] read-only: a write refused by --read-only, SSO_SECRETS_READ_ONLY,
+            a vault set read-only, or a read-only file system
+  1   [ - ] failure outside the RFC: no vault, I/O error, a vault others may write
+  75  [ - ] temporary, worth retrying: vault busy past --lock-timeout
+  2   [ - ] usage: unknown command or flag, missing or invalid argument"
+    };
+}
 
+#[cfg(feature = "remote")]
 macro_rules! credentials {
     () => {
         "Credentials (first found wins): --token-file, SSO_SECRETS_TOKEN, --passphrase-file,
@@ -34,14 +54,29 @@ With --remote only the token sources count: a passphrase never leaves the machin
 with no token the requests carry no Authorization header (APIHub authenticates at its front)."
     };
 }
+#[cfg(not(feature = "remote"))]
+macro_rules! credentials {
+    () => {
+        "Credentials (first found wins): --token-file, SSO_SECRETS_TOKEN, --passphrase-file,
+SSO_SECRETS_PASSPHRASE, then a hidden prompt on the terminal (never with --no-input
+or without a terminal: then exit 43). Secrets are never taken on the command line."
+    };
+}
 
 /// Exit codes, shown in the long help and the man page.
 pub const EXIT_CODES: &str = exit_codes!();
 
 /// Where a subcommand's help sends the reader for the options every
 /// command takes.
+#[cfg(feature = "remote")]
 pub const GLOBALS_POINTER: &str = "Global options (--vault, --json, --no-input, --read-only, \
 --lock-timeout, --token-file, --passphrase-file, --remote, ...) work here too; \
+`sso-secrets --help` lists them.";
+/// Where a subcommand's help sends the reader for the options every
+/// command takes.
+#[cfg(not(feature = "remote"))]
+pub const GLOBALS_POINTER: &str = "Global options (--vault, --json, --no-input, --read-only, \
+--lock-timeout, --token-file, --passphrase-file, ...) work here too; \
 `sso-secrets --help` lists them.";
 
 /// The command line as it is parsed and as `--help` shows it. A
@@ -152,23 +187,28 @@ pub struct Global {
     /// Vault passphrase from the first line of this file
     #[arg(long, global = true, value_name = "PATH")]
     pub passphrase_file: Option<PathBuf>,
+    #[cfg(feature = "remote")]
     // No clap `env`, as for --vault: `Env` reads SSO_SECRETS_REMOTE, and an
     // empty value counts as unset.
     /// Send the RFC operations to the RFC-134 server at URL instead of a vault (also SSO_SECRETS_REMOTE)
     #[arg(long, global = true, value_name = "URL", help_heading = "Remote")]
     pub remote: Option<String>,
+    #[cfg(feature = "remote")]
     /// With --remote: trust this CA certificate (PEM) instead of the system's roots
     #[arg(long, global = true, value_name = "PEM", help_heading = "Remote")]
     pub cacert: Option<PathBuf>,
+    #[cfg(feature = "remote")]
     /// With --remote: seconds each request may take, retries included
     #[arg(long, global = true, value_name = "SECONDS", default_value_t = 10.0,
           value_parser = parse_remote_timeout, help_heading = "Remote")]
     pub timeout: f64,
+    #[cfg(feature = "remote")]
     /// With --remote: further attempts for reads and deletes on exit-75 failures (never puts)
     #[arg(long, global = true, value_name = "N", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(0..=10), help_heading = "Remote")]
     pub retries: u32,
     /// Allow plain http:// off loopback: --remote sends the token in clear, serve listens without TLS
+    #[cfg(any(feature = "remote", feature = "serve"))]
     #[arg(long, global = true, help_heading = "Remote")]
     pub insecure_http: bool,
 }
@@ -180,6 +220,7 @@ fn parse_timeout(s: &str) -> Result<f64, String> {
     }
 }
 
+#[cfg(feature = "serve")]
 fn parse_socket_mode(s: &str) -> Result<u32, String> {
     match u32::from_str_radix(s, 8) {
         Ok(m) if m & !0o770 == 0 && m & 0o600 == 0o600 => Ok(m),
@@ -193,6 +234,7 @@ fn parse_socket_mode(s: &str) -> Result<u32, String> {
     }
 }
 
+#[cfg(feature = "remote")]
 fn parse_remote_timeout(s: &str) -> Result<f64, String> {
     match parse_timeout(s) {
         Ok(v) if v > 0.0 => Ok(v),
@@ -250,6 +292,7 @@ pub enum Command {
     )]
     DeleteDid(DidArgs),
     /// Serve the RFC-134 HTTP API from this vault (every request needs a Bearer token, or a trusted front)
+    #[cfg(feature = "serve")]
     #[command(
         after_help = "The APIHub routes (GET /getSSOSecret/{app} with header user-id, PUT \
         /putSSOSecret/{app} with {\"secret\":\"…\"}, DELETE /deactivateSSOSecret/{app}/{did}, DELETE \
@@ -369,11 +412,22 @@ pub enum Command {
         sso-secrets import --apihub ./secrets --prune --dry-run   # what would be overwritten and removed\n  \
         sso-secrets import --apihub ./secrets --prune             # mirror the folder's containers"
     )]
+    #[cfg_attr(
+        not(feature = "apihub"),
+        command(
+            about = "Bulk put from JSON Lines (all or nothing)",
+            after_help = "Lines:\n  {\"kind\":\"sso\",\"app\":\"demo\",\"user_id\":\"alice\",\"secret\":\"s3cret\"}\n  \
+        {\"kind\":\"did\",\"did\":\"did:ssi:name:v:demo/alice\",\"name\":\"credential\",\"secret_base64\":\"AAEC\"}\n\n\
+        Example:\n  sso-secrets export --passphrase-file old.pass | \
+        sso-secrets --vault new.vault --passphrase-file new.pass import"
+        )
+    )]
     Import {
         /// JSON Lines file (default: stdin)
-        #[arg(conflicts_with = "apihub")]
+        #[cfg_attr(feature = "apihub", arg(conflicts_with = "apihub"))]
         file: Option<PathBuf>,
         /// `--apihub` and its options.
+        #[cfg(feature = "apihub")]
         #[command(flatten)]
         apihub: ApihubImportArgs,
     },
@@ -383,8 +437,17 @@ pub enum Command {
         (umask 077; sso-secrets export > backup.jsonl)\n  \
         sso-secrets export --apihub-key-file apihub.key --apihub ./secrets"
     )]
+    #[cfg_attr(
+        not(feature = "apihub"),
+        command(
+            about = "Print every entry as JSON Lines, in clear (needs the passphrase)",
+            after_help = "Example (the output is plaintext; umask 077 keeps it yours alone):\n  \
+        (umask 077; sso-secrets export > backup.jsonl)"
+        )
+    )]
     Export {
         /// `--apihub` and its options.
+        #[cfg(feature = "apihub")]
         #[command(flatten)]
         apihub: ApihubExportArgs,
     },
@@ -610,6 +673,7 @@ pub struct PutDidArgs {
 }
 
 /// `serve`.
+#[cfg(feature = "serve")]
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address and port to listen on (port 0: any free port), or unix:PATH
@@ -842,6 +906,7 @@ pub enum Shell {
 }
 
 /// `import --apihub`: an OpenDSU APIHub server's secrets folder.
+#[cfg(feature = "apihub")]
 #[derive(Debug, Args)]
 #[command(next_help_heading = "APIHub")]
 pub struct ApihubImportArgs {
@@ -860,6 +925,7 @@ pub struct ApihubImportArgs {
 }
 
 /// `export --apihub`: write the vault as an APIHub secrets folder.
+#[cfg(feature = "apihub")]
 #[derive(Debug, Args)]
 #[command(next_help_heading = "APIHub")]
 pub struct ApihubExportArgs {

@@ -7,6 +7,7 @@
 //! Lints for every target live in Cargo.toml's `[lints]` table.
 #![deny(missing_docs)]
 
+#[cfg(feature = "apihub")]
 pub(crate) mod apihub;
 pub mod assets;
 pub mod audit;
@@ -16,14 +17,17 @@ pub mod commands;
 pub mod credentials;
 pub mod crypto;
 pub(crate) mod did;
+pub(crate) mod durable;
 pub mod error;
 pub mod local;
 pub mod names;
 pub mod ops;
 pub(crate) mod output;
+#[cfg(feature = "remote")]
 pub(crate) mod remote;
 pub mod run;
 pub mod secret;
+#[cfg(feature = "serve")]
 pub(crate) mod serve;
 pub mod status;
 pub mod template;

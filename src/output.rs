@@ -56,6 +56,7 @@ impl Sink<'_> {
             }
             _ if self.json => json_line(self.out, &json_of(o))?,
             Outcome::Count { .. } => {}
+            #[cfg(feature = "apihub")]
             Outcome::Apihub(r) => {
                 for l in r.stdout_lines() {
                     writeln!(self.out, "{l}")?;
@@ -173,6 +174,7 @@ fn json_of(o: &Outcome) -> Value {
             json!({"status": 200, "records": records.iter().map(|r| r.json()).collect::<Vec<_>>()})
         }
         Outcome::Secret(v) => secret_json(v.expose()),
+        #[cfg(feature = "apihub")]
         Outcome::Apihub(r) => r.json(),
         Outcome::Token(t) => json!({"status": 200, "token": t.expose()}),
         Outcome::Value { key, value } => json!({"status": 200, *key: value}),

@@ -192,6 +192,7 @@ struct VaultCommands<'a, 'w> {
     global: Global,
     /// The command's name when it has no RFC operation behind it (it
     /// needs the vault itself, so `--remote` cannot serve it).
+    #[cfg(feature = "remote")]
     local_only: Option<&'static str>,
     env: &'a Env,
     term: &'a dyn Terminal,
@@ -204,15 +205,27 @@ struct VaultCommands<'a, 'w> {
 impl VaultCommands<'_, '_> {
     fn run(self, f: impl FnOnce(&Ctx<'_>) -> Result<Outcome>) -> Result<Outcome> {
         let g = self.global;
+        #[cfg(feature = "remote")]
         let remote = g
             .remote
             .or_else(|| self.env.remote.clone())
             .filter(|url| !url.is_empty());
+        #[cfg(feature = "remote")]
         if let (Some(name), Some(_)) = (self.local_only, &remote) {
             return Err(Error::Usage(format!(
                 "`{name}` has no RFC-134 operation behind it, so it cannot run with --remote \
                  (or SSO_SECRETS_REMOTE); it works on a local vault only"
             )));
+        }
+        // Never the local vault in the server's place: a write meant for
+        // the server would land here.
+        #[cfg(not(feature = "remote"))]
+        if self.env.remote.as_ref().is_some_and(|url| !url.is_empty()) {
+            return Err(Error::Usage(
+                "SSO_SECRETS_REMOTE is set, but this sso-secrets was built without --remote \
+                 (the cargo feature `remote`); unset it to use the local vault"
+                    .into(),
+            ));
         }
         let read_only = g.read_only || self.env.read_only()?;
         let vault = match g.vault.or_else(|| self.env.vault.clone()) {
@@ -239,6 +252,7 @@ impl VaultCommands<'_, '_> {
                 warnings: Default::default(),
                 origin: Default::default(),
             },
+            #[cfg(feature = "remote")]
             remote: remote.map(|url| crate::remote::Options {
                 url,
                 cacert: g.cacert,
@@ -288,6 +302,10 @@ fn execute(
     warnings: &mut Vec<String>,
     log: &mut dyn std::io::Write,
 ) -> Result<Outcome> {
+    // Only serve writes a log as it runs.
+    #[cfg(not(feature = "serve"))]
+    let _ = log;
+    #[cfg(feature = "remote")]
     let local_only = match &cli.command {
         Command::Init(_) => Some("init"),
         Command::List => Some("list"),
@@ -296,14 +314,17 @@ fn execute(
         Command::Token(_) => Some("token"),
         Command::Vault(_) => Some("vault"),
         Command::Audit(_) => Some("audit"),
+        #[cfg(feature = "serve")]
         Command::Serve(_) => Some("serve"),
         _ => None,
     };
     // Global, so --remote and serve share it; serve's copy is taken before
     // the command line moves into the vault commands.
+    #[cfg(feature = "serve")]
     let insecure_http = cli.global.insecure_http;
     let vault = VaultCommands {
         global: cli.global,
+        #[cfg(feature = "remote")]
         local_only,
         env,
         term,
@@ -360,12 +381,14 @@ fn execute(
                 name: a.name,
             })
         }),
+        #[cfg(feature = "serve")]
         Command::Serve(a) => vault.run(|ctx| serve(ctx, a, insecure_http, log)),
         Command::Exec(a) => vault.run(|ctx| cmd::exec::exec(ctx, &a.sso, &a.did, a.command)),
         Command::Inject(a) => {
             vault.run(|ctx| cmd::exec::inject(ctx, a.input.as_deref(), a.output.as_deref()))
         }
         Command::List => vault.run(cmd::list),
+        #[cfg(feature = "apihub")]
         Command::Import { file, apihub: a } => match a.apihub {
             Some(dir) => vault.run(|ctx| {
                 let key_file = a.apihub_key_file.as_deref();
@@ -373,12 +396,17 @@ fn execute(
             }),
             None => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
         },
+        #[cfg(not(feature = "apihub"))]
+        Command::Import { file } => vault.run(|ctx| cmd::import(ctx, file.as_deref())),
+        #[cfg(feature = "apihub")]
         Command::Export { apihub: a } => match a.apihub {
             Some(dir) => {
                 vault.run(|ctx| cmd::apihub::export(ctx, &dir, a.apihub_key_file.as_deref()))
             }
             None => vault.run(cmd::export),
         },
+        #[cfg(not(feature = "apihub"))]
+        Command::Export {} => vault.run(cmd::export),
         Command::Token(TokenCommand::Create {
             name,
             apps,
@@ -438,8 +466,9 @@ fn audit_name(command: &Command) -> Option<(String, Vec<(String, String)>)> {
         | Command::Completions { .. }
         | Command::Man { .. }
         | Command::GenerateAssets { .. }
-        | Command::Init(_)
-        | Command::Serve(_) => return None,
+        | Command::Init(_) => return None,
+        #[cfg(feature = "serve")]
+        Command::Serve(_) => return None,
         Command::GetSso(_) => ("getSSOSecret", vec![]),
         Command::PutSso(_) => ("putSSOSecret", vec![]),
         Command::DeactivateSso(_) => ("deactivateSSOSecret", vec![]),
@@ -450,8 +479,10 @@ fn audit_name(command: &Command) -> Option<(String, Vec<(String, String)>)> {
         Command::Exec(_) => ("exec", vec![]),
         Command::Inject(_) => ("inject", vec![]),
         Command::List => ("list", vec![]),
+        #[cfg(feature = "apihub")]
         Command::Import { apihub, .. } if apihub.apihub.is_some() => ("import --apihub", vec![]),
         Command::Import { .. } => ("import", vec![]),
+        #[cfg(feature = "apihub")]
         Command::Export { apihub } if apihub.apihub.is_some() => ("export --apihub", vec![]),
         Command::Export { .. } => ("export", vec![]),
         Command::Token(TokenCommand::Create { name, .. }) => ("token create", token(name)),
@@ -498,6 +529,7 @@ fn shorten_words(detail: &str) -> String {
 }
 
 /// `serve` runs until a signal; its log goes to stderr as it happens.
+#[cfg(feature = "serve")]
 fn serve(
     ctx: &Ctx<'_>,
     a: crate::cli::ServeArgs,

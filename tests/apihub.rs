@@ -2,6 +2,7 @@
 //! folders written by the APIHub server itself (tests/fixtures/apihub), and
 //! an exported folder opened by an independent implementation of the
 //! layout (Python's `cryptography`).
+#![cfg(feature = "apihub")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 mod common;

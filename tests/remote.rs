@@ -1,5 +1,6 @@
 //! `--remote`: the real binary against a fake APIHub server (plain and
 //! TLS), a server that is down, slow or overloaded, and a proxy.
+#![cfg(feature = "remote")]
 // Test helpers run only inside tests; a failed setup should panic loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -243,6 +244,7 @@ fn commands_without_an_rfc_operation_answer_2() {
         &["export"],
         &["token", "list"],
         &["vault", "info"],
+        #[cfg(feature = "serve")]
         &["serve"],
     ] {
         let (code, _, err) = run(remote("http://127.0.0.1:9").args(args));

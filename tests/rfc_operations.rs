@@ -613,3 +613,28 @@ fn usage_errors_outrank_a_missing_vault_and_a_wrong_passphrase() {
         }
     }
 }
+
+/// Built without `--remote` (`--no-default-features`), a set
+/// SSO_SECRETS_REMOTE is refused, never ignored: a write meant for the
+/// server must not land in the local vault. Empty is unset, as ever.
+#[cfg(not(feature = "remote"))]
+#[test]
+fn without_the_remote_feature_sso_secrets_remote_is_refused() {
+    let v = Vault::new();
+    v.pass()
+        .env("SSO_SECRETS_REMOTE", "http://127.0.0.1:9")
+        .args(["put-sso", "demo", "--user-id", "alice"])
+        .write_stdin("s3cret")
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(
+            "sso-secrets: usage: SSO_SECRETS_REMOTE is set, but this sso-secrets was built \
+             without --remote (the cargo feature `remote`); unset it to use the local vault\n",
+        );
+    v.pass()
+        .env("SSO_SECRETS_REMOTE", "")
+        .args(["get-sso", "demo", "--user-id", "alice"])
+        .assert()
+        .code(44);
+}

@@ -9,7 +9,9 @@
 //! secret, and any other key an SSO secret.
 
 use crate::names::{AppName, Did, SecretName, UserId};
+use percent_encoding::percent_decode_str;
 use serde_json::Value;
+use std::borrow::Cow;
 
 use super::format::buffer_bytes;
 use crate::secret::SecretBytes;
@@ -75,18 +77,19 @@ fn key_as_did(key: &str) -> Option<(Did, Spelling)> {
 /// `decodeURIComponent`: every `%XX` becomes its byte; the result must be
 /// UTF-8, and a stray `%` makes the whole key not a percent-encoded DID.
 fn percent_decode(s: &str) -> Option<String> {
-    let mut out = Vec::with_capacity(s.len());
-    let mut bytes = s.bytes();
-    while let Some(b) = bytes.next() {
-        if b == b'%' {
-            let hi = (bytes.next()? as char).to_digit(16)?;
-            let lo = (bytes.next()? as char).to_digit(16)?;
-            out.push(u8::try_from(hi * 16 + lo).ok()?);
-        } else {
-            out.push(b);
-        }
-    }
-    String::from_utf8(out).ok()
+    // The crate keeps a `%` without two hex digits after it as it is;
+    // decodeURIComponent throws.
+    let well_formed = s.split('%').skip(1).all(|after| {
+        after
+            .as_bytes()
+            .get(..2)
+            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit))
+    });
+    well_formed.then_some(())?;
+    percent_decode_str(s)
+        .decode_utf8()
+        .ok()
+        .map(Cow::into_owned)
 }
 
 /// Where an address goes in an APIHub folder: (container, key).
@@ -167,6 +170,18 @@ mod tests {
             c("DID%3Assi%3Aname%3Avault%3Aplain").0,
             Address::Sso { .. }
         ));
+    }
+
+    /// As `decodeURIComponent`: a `%` without two hex digits, or bytes
+    /// that are not UTF-8, fail the whole key.
+    #[test]
+    fn percent_decoding_is_all_or_nothing() {
+        assert_eq!(percent_decode("did%3Ax%2fy").as_deref(), Some("did:x/y"));
+        assert_eq!(percent_decode("%c3%A9").as_deref(), Some("é"));
+        assert_eq!(percent_decode("é+").as_deref(), Some("é+"));
+        for bad in ["%", "%4", "a%2", "%%41", "%41%", "%zz", "%4g", "%C3", "%FF"] {
+            assert_eq!(percent_decode(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use super::classify::{Address, CREDENTIAL_CONTAINERS, classify, place};
 use super::format;
 use crate::crypto;
+use crate::durable::{self, Clobber, Staged, Step, TempName};
 use crate::error::{Error, Result};
 use crate::secret::{Key32, SecretBytes};
 use std::collections::{BTreeMap, HashMap};
@@ -138,31 +139,37 @@ pub fn write(dir: &Path, planned: &[Planned], key: &Key32) -> Result<()> {
                 p.container
             ))
         })?;
-        // tempfile creates its files 0600.
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".sso-secrets-export.")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io(format!("cannot create a file in {shown}"), e))?;
-        tmp.write_all(&sealed)
-            .and_then(|()| tmp.as_file().sync_all())
-            .map_err(|e| Error::io(format!("cannot write {}", tmp.path().display()), e))?;
-        temps.push(tmp);
+        let name = TempName {
+            prefix: ".sso-secrets-export.",
+            suffix: "",
+        };
+        let staged = Staged::write(dir, name, |f| f.write_all(&sealed)).map_err(|f| {
+            match (f.step, &f.temp) {
+                (Step::Create, _) | (_, None) => {
+                    Error::io(format!("cannot create a file in {shown}"), f.error)
+                }
+                (Step::Write, Some(temp)) => {
+                    let what = format!("cannot write {}", temp.display());
+                    Error::io(what, f.error_at_temp())
+                }
+                (_, Some(temp)) => Error::io(format!("cannot write {}", temp.display()), f.error),
+            }
+        })?;
+        temps.push(staged);
     }
     let mut placed: Vec<PathBuf> = Vec::with_capacity(planned.len());
-    for (tmp, p) in temps.into_iter().zip(planned) {
+    for (staged, p) in temps.into_iter().zip(planned) {
         let t = target(p);
-        if let Err(e) = tmp.persist_noclobber(&t) {
+        if let Err(f) = staged.rename(&t, Clobber::No) {
             for done in &placed {
                 let _ = std::fs::remove_file(done);
             }
             return Err(Error::io(
                 format!("cannot create {} (nothing written)", t.display()),
-                e.error,
+                f.error,
             ));
         }
         placed.push(t);
     }
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| Error::io(format!("cannot sync {shown}"), e))
+    durable::sync_dir(dir).map_err(|f| Error::io(format!("cannot sync {shown}"), f.error))
 }

@@ -10,6 +10,7 @@
 
 use super::Trail;
 use super::record::MAX_BODY;
+use crate::durable::{self, Clobber, Staged, Step, TempName};
 use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -247,11 +248,6 @@ impl Trail for FileTrail {
             .collect();
         let dropped = all.len() - keep.len();
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".audit-prune-")
-            .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-            .tempfile_in(dir)
-            .map_err(|e| self.cannot(e))?;
         let mut buf = Vec::new();
         for b in keep {
             let len = (b.len() as u32).to_be_bytes();
@@ -259,14 +255,19 @@ impl Trail for FileTrail {
             buf.extend_from_slice(b);
             buf.extend_from_slice(&len);
         }
-        tmp.write_all(&buf).map_err(|e| self.cannot(e))?;
-        tmp.as_file().sync_all().map_err(|e| self.cannot(e))?;
+        let name = TempName {
+            prefix: ".audit-prune-",
+            suffix: "",
+        };
+        let failed = |f: durable::Failed| match f.step {
+            Step::Write => self.cannot(f.error_at_temp()),
+            _ => self.cannot(f.error),
+        };
+        let staged = Staged::write(dir, name, |f| f.write_all(&buf)).map_err(failed)?;
         // Renamed while the old file is locked: appenders waiting on it
         // find it replaced and take the new one's lock.
-        tmp.persist(&self.path).map_err(|e| self.cannot(e.error))?;
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
+        staged.rename(&self.path, Clobber::Yes).map_err(failed)?;
+        let _ = durable::sync_dir(dir);
         drop(file);
         Ok(dropped)
     }

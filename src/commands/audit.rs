@@ -112,7 +112,7 @@ impl Ctx<'_> {
     /// release nothing.
     pub(crate) fn audit(&self, seen: Option<AuditSeen>, records: Vec<audit::Done>) -> Result<()> {
         self.audited.set(true);
-        if self.remote.is_some() {
+        if self.is_remote() {
             return Ok(());
         }
         let seen = seen.or_else(|| self.audit_seen.borrow().clone());

@@ -9,6 +9,7 @@
 //! missing.
 
 use super::{Ctx, Outcome};
+use crate::durable::{self, Clobber, Step, TempName, parent};
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId};
 use crate::ops::{Backend, Event, Observer, Reply, Request};
@@ -381,13 +382,6 @@ pub fn inject(ctx: &Ctx<'_>, input: Option<&Path>, output: Option<&Path>) -> Res
 /// own limit for one path).
 const MAX_LINKS: usize = 40;
 
-fn parent_dir(path: &Path) -> &Path {
-    match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    }
-}
-
 /// The file `inject -o PATH` replaces: PATH itself, or, when PATH is a
 /// symbolic link, the file it leads to, one link at a time. A link in a
 /// sticky directory (such as /tmp) that another user owns is refused, as
@@ -409,7 +403,7 @@ pub fn output_target(path: &Path) -> Result<PathBuf> {
         if !meta.file_type().is_symlink() {
             return Ok(p);
         }
-        let dir = parent_dir(&p);
+        let dir = parent(&p);
         let sticky = std::fs::metadata(dir)
             .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))?
             .mode()
@@ -439,28 +433,25 @@ pub fn output_target(path: &Path) -> Result<PathBuf> {
 /// beside it, flushed to disk, then renamed over it, so it is at every
 /// moment either its old self or entirely new.
 pub fn write_private(path: &Path, target: &Path, bytes: &[u8]) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
     let name = target
         .file_name()
         .ok_or_else(|| Error::Usage(format!("{} is not a file name", path.display())))?;
-    let dir = parent_dir(target);
-    let failed = |what: &str| {
-        let what = format!("cannot {what} {}", path.display());
-        move |e| Error::io(what, e)
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let name = TempName {
+        prefix: &prefix,
+        suffix: ".tmp",
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{}.", name.to_string_lossy()))
-        .suffix(".tmp")
-        .permissions(std::fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .map_err(failed("create a temporary file beside"))?;
-    tmp.write_all(bytes).map_err(failed("write"))?;
-    tmp.as_file().sync_all().map_err(failed("write"))?;
-    tmp.persist(target)
-        .map_err(|e| e.error)
-        .map_err(failed("replace"))?;
-    // The rename is durable once the directory is.
-    std::fs::File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(failed("sync the directory of"))
+    durable::replace(target, name, Clobber::Yes, |f| f.write_all(bytes)).map_err(|f| {
+        let what = match f.step {
+            Step::Create => "create a temporary file beside",
+            Step::Write | Step::Sync => "write",
+            Step::Rename => "replace",
+            Step::SyncDir => "sync the directory of",
+        };
+        let error = match f.step {
+            Step::Write => f.error_at_temp(),
+            _ => f.error,
+        };
+        Error::io(format!("cannot {what} {}", path.display()), error)
+    })
 }

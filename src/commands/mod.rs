@@ -2,6 +2,7 @@
 //! Commands never print and never exit; `run` does both.
 
 mod admin;
+#[cfg(feature = "apihub")]
 pub mod apihub;
 mod audit;
 pub mod exec;
@@ -22,6 +23,7 @@ use crate::credentials::Sources;
 use crate::error::{Error, Result};
 use crate::local::{History, LocalVault, Session, VaultConfig};
 use crate::ops::{Backend, Event, Observer, Reply, Request};
+#[cfg(feature = "remote")]
 use crate::remote::RemoteBackend;
 use crate::secret::{SecretBytes, SecretString};
 use crate::status::Status;
@@ -67,6 +69,7 @@ pub enum Outcome {
     /// `export`: JSON Lines, in clear.
     Export(Vec<ExportLine>),
     /// `import --apihub` / `export --apihub`: counts, and a dry run's names.
+    #[cfg(feature = "apihub")]
     Apihub(apihub::Report),
     /// `exec`: the command to replace this process with.
     Exec(exec::Launch),
@@ -97,6 +100,7 @@ pub struct Ctx<'a> {
     /// Credential and body sources.
     pub sources: Sources<'a>,
     /// `--remote`: the RFC operations go to this server instead.
+    #[cfg(feature = "remote")]
     pub remote: Option<crate::remote::Options>,
     /// Sees every RFC operation's principal and final status.
     pub observer: &'a dyn Observer,
@@ -121,11 +125,20 @@ impl Ctx<'_> {
         }
     }
 
+    /// True with `--remote`: the RFC operations go to a server.
+    pub fn is_remote(&self) -> bool {
+        #[cfg(feature = "remote")]
+        return self.remote.is_some();
+        #[cfg(not(feature = "remote"))]
+        false
+    }
+
     /// The backend the RFC operations go to, with the credential resolved
     /// (may prompt): the server of `--remote`, else the local vault. A
     /// missing or unusable vault is reported first: it outranks
     /// authentication.
     pub fn backend(&self) -> Result<Box<dyn Backend>> {
+        #[cfg(feature = "remote")]
         if let Some(remote) = &self.remote {
             return Ok(Box::new(RemoteBackend::connect(remote, &self.sources)?));
         }

@@ -14,12 +14,13 @@
 //! is never required: a state file that is missing, unreadable or
 //! unwritable changes nothing.
 
+use crate::durable::{Clobber, Staged, TempName};
 use crate::text::hex;
 use crate::vault::HeadId;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 
 /// Epochs remembered as replaced, per vault (the most recent ones).
@@ -226,14 +227,15 @@ impl History {
             };
         }
         let text = serde_json::to_vec_pretty(&state).map_err(std::io::Error::other)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".seen.")
-            .permissions(std::fs::Permissions::from_mode(0o600))
-            .tempfile_in(dir)?;
-        tmp.write_all(&text)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(&self.path).map_err(|e| e.error)?;
-        Ok(())
+        let name = TempName {
+            prefix: ".seen.",
+            suffix: "",
+        };
+        // The directory is not synced: a record lost in a crash costs one
+        // missed warning, never a wrong one.
+        Staged::write(dir, name, |f| f.write_all(&text))
+            .and_then(|staged| staged.rename(&self.path, Clobber::Yes))
+            .map_err(|f| f.error)
     }
 
     /// The state file, if it reads and parses.
@@ -246,6 +248,7 @@ impl History {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     fn head(epoch: u8, generation: u64, hash: u8) -> HeadId {
         HeadId {

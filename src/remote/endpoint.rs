@@ -2,6 +2,7 @@
 //! may go, the request paths built on it, and the choice of proxy for it.
 
 use crate::error::{Error, Result};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::net::{IpAddr, SocketAddr};
 use ureq::http::Uri;
 
@@ -201,16 +202,34 @@ fn no_proxy_matches(list: &str, host: &str) -> bool {
 /// only dots is encoded too, or URL normalisation would remove it.
 fn push_segment(url: &mut String, s: &str) {
     let all_dots = !s.is_empty() && s.bytes().all(|b| b == b'.');
-    for b in s.bytes() {
-        let keep = b.is_ascii_alphanumeric()
-            || (b"-._~!$&'()*+,;=:@".contains(&b) && !(all_dots && b == b'.'));
-        if keep {
-            url.push(char::from(b));
-        } else {
-            url.push_str(&format!("%{b:02X}"));
-        }
-    }
+    let set = if all_dots { DOTS } else { SEGMENT };
+    url.extend(utf8_percent_encode(s, set));
 }
+
+/// What [`push_segment`] encodes: every byte but ASCII letters, digits,
+/// the unreserved `-._~`, the sub-delimiters `!$&'()*+,;=`, `:` and `@`.
+/// (Bytes above ASCII are always encoded.)
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'!')
+    .remove(b'$')
+    .remove(b'&')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b'*')
+    .remove(b'+')
+    .remove(b',')
+    .remove(b';')
+    .remove(b'=')
+    .remove(b':')
+    .remove(b'@');
+
+/// A segment of only dots: those too.
+const DOTS: &AsciiSet = &SEGMENT.add(b'.');
 
 #[cfg(test)]
 mod tests {
@@ -335,6 +354,13 @@ mod tests {
         assert_eq!(e.url(&["é"]), "https://h/%C3%A9");
         assert_eq!(e.url(&[".."]), "https://h/%2E%2E");
         assert_eq!(e.url(&["a..b"]), "https://h/a..b");
+        assert_eq!(e.url(&["."]), "https://h/%2E");
+        assert_eq!(e.url(&[""]), "https://h/");
+        assert_eq!(e.url(&["-._~!$&'()*+,;=:@"]), "https://h/-._~!$&'()*+,;=:@");
+        assert_eq!(
+            e.url(&["\0\"<>[]\\^`{|}\x7f"]),
+            "https://h/%00%22%3C%3E%5B%5D%5C%5E%60%7B%7C%7D%7F"
+        );
     }
 
     #[test]

@@ -176,6 +176,7 @@ fn a_stuck_trail_lock_holder_ends_in_75_and_prints_nothing() {
 
 /// `export --apihub` writes every secret (sealed to APIHub's key) into a
 /// folder: with a trail that cannot be written, it writes nothing.
+#[cfg(feature = "apihub")]
 #[test]
 fn with_a_read_only_trail_an_apihub_export_writes_nothing() {
     let (v, _t) = audited();

@@ -4,6 +4,7 @@
 //! exit code, stdout bytes and stderr, except that an RFC error line from
 //! serve carries its short generic reason as the detail (serve keeps the
 //! command line's detail for its own log).
+#![cfg(feature = "serve")]
 
 use super::{ALICE, PROXY_VARS, run};
 use crate::common::{PASS, Vault, bin, did};

@@ -1,10 +1,13 @@
 //! TLS verified against a test CA (`--cacert`), a self-signed certificate
 //! trusted as itself, TLS failures said in words, and `HTTPS_PROXY` /
 //! `NO_PROXY` with a CONNECT proxy.
+// Without `serve` the helpers that remote/serve.rs shares go unused.
+#![cfg_attr(not(feature = "serve"), allow(dead_code, unused_imports))]
 
 use super::{ALICE, remote, run};
 use crate::common::Vault;
 use crate::fake_apihub::{ConnectProxy, FakeApiHub};
+#[cfg(feature = "serve")]
 use crate::serve::Serve;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
@@ -184,6 +187,7 @@ fn https_proxy_is_used_unless_no_proxy_covers_the_host() {
 /// with `serve` and with `curl --cacert`; `--remote --cacert` trusts it as
 /// itself too, though it is a CA certificate (webpki alone refuses it as
 /// `CaUsedAsEndEntity`).
+#[cfg(feature = "serve")]
 #[test]
 fn a_self_signed_ca_certificate_given_to_cacert_is_trusted_as_itself() {
     let v = Vault::new();

@@ -1,4 +1,5 @@
 //! `sso-secrets serve` over real HTTP: the real binary, a real client.
+#![cfg(feature = "serve")]
 
 mod audit;
 #[path = "../common/mod.rs"]

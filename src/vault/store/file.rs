@@ -7,13 +7,14 @@
 //! an open descriptor sees either the old or the new vault, never a mix.
 
 use super::{BucketAt, Buckets, Locked, NewHead, Part, Snapshot, Store};
+use crate::durable::{self, Clobber, Step, TempName, parent};
 use crate::error::{Error, Result};
 use crate::vault::HeadRead;
 use crate::vault::cache::{self, FileId};
 use std::cell::RefCell;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
-use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, FileExt, MetadataExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -340,13 +341,6 @@ fn temp_prefix(vault: &Path) -> String {
     format!(".{name}.tmp-")
 }
 
-fn parent(vault: &Path) -> &Path {
-    match vault.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    }
-}
-
 /// Removes temp files that a killed writer left behind. Only called with
 /// the writer lock held, when no other writer can own such a file.
 fn clean_stale_temps(vault: &Path) {
@@ -373,7 +367,6 @@ pub fn replace(
     write: impl FnOnce(&mut File) -> io::Result<()>,
 ) -> Result<()> {
     clean_stale_temps(vault);
-    let dir = parent(vault);
     let fail = |what: &str, e: io::Error| {
         if e.raw_os_error() == Some(nix::libc::EROFS) {
             Error::read_only_fs(vault)
@@ -387,31 +380,25 @@ pub fn replace(
             )
         }
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&temp_prefix(vault))
-        .permissions(fs::Permissions::from_mode(0o600))
-        .tempfile_in(dir)
-        .map_err(|e| fail("create temp file", e))?;
-    write(tmp.as_file_mut()).map_err(|e| fail("write", e))?;
-    tmp.as_file().sync_all().map_err(|e| fail("fsync", e))?;
-    if create {
-        tmp.persist_noclobber(vault).map_err(|e| {
-            if e.error.kind() == io::ErrorKind::AlreadyExists {
-                Error::failure(format!(
-                    "a vault already exists at {}; it was left untouched",
-                    vault.display()
-                ))
-            } else {
-                fail("rename", e.error)
-            }
-        })?;
-    } else {
-        tmp.persist(vault).map_err(|e| fail("rename", e.error))?;
-    }
-    File::open(dir)
-        .and_then(|d| d.sync_all())
-        .map_err(|e| fail("fsync directory", e))?;
-    Ok(())
+    let clobber = if create { Clobber::No } else { Clobber::Yes };
+    let prefix = temp_prefix(vault);
+    let name = TempName {
+        prefix: &prefix,
+        suffix: "",
+    };
+    durable::replace(vault, name, clobber, write).map_err(|f| match f.step {
+        Step::Rename if create && f.error.kind() == io::ErrorKind::AlreadyExists => {
+            Error::failure(format!(
+                "a vault already exists at {}; it was left untouched",
+                vault.display()
+            ))
+        }
+        Step::Create => fail("create temp file", f.error),
+        Step::Write => fail("write", f.error),
+        Step::Sync => fail("fsync", f.error),
+        Step::Rename => fail("rename", f.error),
+        Step::SyncDir => fail("fsync directory", f.error),
+    })
 }
 
 /// Creates the vault's directory if it is missing: 0700 for the directory
@@ -570,6 +557,7 @@ impl Locked for FileLocked {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::os::unix::fs::PermissionsExt;
 
     #[test]
     fn a_failing_write_leaves_the_vault_and_no_temp_file() {
