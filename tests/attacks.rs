@@ -2,10 +2,8 @@
 //! `vault check`, version 1 vaults, the lock file and directory, hostile
 //! names. The attacks that forge slots or splice files are unit tests in
 //! `src/vault/attacks_tests.rs` (they need the crate's internals).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use std::os::unix::fs::PermissionsExt;
 

@@ -1,11 +1,8 @@
 //! Issue 12, "A first hour without surprises": one test per numbered item,
 //! each checking what the user sees (exit code, stderr line, file mode, the
 //! terminal). The README walk itself is `tests/readme.rs`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};

@@ -1,9 +1,7 @@
 //! Completions and man pages are generated from the clap definition and
 //! committed; this fails when a committed file is stale.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::unavailable;
+use crate::common::unavailable;
 
 #[test]
 fn committed_completions_and_man_pages_are_fresh() {

@@ -1,8 +1,6 @@
 //! Reliability under concurrency, crashes, full disks and hostile bytes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
 use sso_secrets::secret::SecretString;
 use sso_secrets::status::Status;

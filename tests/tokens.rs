@@ -1,9 +1,7 @@
 //! Access tokens: scope, rights, expiry, revocation and rotation, and the
 //! cryptographic guarantees behind them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use sso_secrets::crypto;
 use sso_secrets::secret::Key32;

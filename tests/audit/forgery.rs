@@ -3,8 +3,8 @@
 //! change to what the passphrase anchored. A write token re-signs the header
 //! without the switch; every reader refuses it.
 
+use super::{audited, busy_and_anchored, frames, trail_path, verify, write_frames};
 use crate::common::{PASS, stderr_of};
-use crate::{audited, busy_and_anchored, frames, trail_path, verify, write_frames};
 use sso_secrets::audit::{Content, Front, Sealer, Who, record::hash_body};
 use sso_secrets::vault::format::{self, Header, SlotLock};
 

@@ -5,9 +5,9 @@
 //! serve carries its short generic reason as the detail (serve keeps the
 //! command line's detail for its own log).
 
+use super::tls::pki_files;
 use super::{ALICE, PROXY_VARS, run};
 use crate::common::{PASS, Vault, bin, did};
-use crate::tls::pki_files;
 use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

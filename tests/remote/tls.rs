@@ -2,10 +2,10 @@
 //! trusted as itself, TLS failures said in words, and `HTTPS_PROXY` /
 //! `NO_PROXY` with a CONNECT proxy.
 
+use super::fake_apihub::{ConnectProxy, FakeApiHub};
+use super::serve::Serve;
 use super::{ALICE, remote, run};
 use crate::common::Vault;
-use crate::fake_apihub::{ConnectProxy, FakeApiHub};
-use crate::serve::Serve;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,11 +2,8 @@
 //! before it is answered, by a grouped appender; a kill mid-batch leaves a
 //! trail that verifies.
 
-// Tests may unwrap and panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use super::harness::{Http, Server, json_secret};
 use crate::common::{Vault, stderr_of};
-use crate::harness::{Http, Server, json_secret};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn audited() -> (Vault, String) {
