@@ -1,7 +1,7 @@
 //! Issue 11's findings as the binary shows them: revocation and rotation,
 //! `vault check`, version 1 vaults, the lock file and directory, hostile
 //! names. The attacks that forge slots or splice files are unit tests in
-//! `src/vault/attacks_tests.rs` (they need the crate's internals).
+//! `src/vault/attack_tests/` (they need the crate's internals).
 
 use crate::common::*;
 use predicates::prelude::*;

@@ -22,19 +22,7 @@ mod unlock;
 mod write;
 
 #[cfg(test)]
-mod attacks_entries_tests;
-#[cfg(test)]
-mod attacks_tests;
-#[cfg(test)]
-mod issue22_attacks_tests;
-#[cfg(test)]
-mod review3_attacks_tests;
-#[cfg(test)]
-mod review4_attacks_tests;
-#[cfg(test)]
-mod review_attacks_tests;
-#[cfg(test)]
-mod scope_attacks_tests;
+mod attack_tests;
 #[cfg(test)]
 mod test_support;
 

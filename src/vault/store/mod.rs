@@ -202,6 +202,6 @@ pub(crate) fn concat(new: &NewHead) -> Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod pg_attacks_tests;
+mod pg_attack_tests;
 #[cfg(test)]
 mod tests;
