@@ -429,7 +429,7 @@ fn item8_completions_and_man_pages() {
     for script in [&bash, &zsh, &fish] {
         assert!(!script.contains("generate-assets"));
     }
-    let pages = sso_secrets::assets::man_pages().unwrap();
+    let pages = sso_secrets::testing::assets::man_pages().unwrap();
     for (name, page) in &pages[1..] {
         let page = String::from_utf8_lossy(page);
         assert!(!page.contains(".SH EXTRA"), "{name}");
