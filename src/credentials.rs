@@ -9,10 +9,10 @@ use std::cell::RefCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use crate::terminal::{RealTerminal, Terminal, weakness};
+pub use crate::terminal::{RealTerminal, Terminal};
 
 /// Largest secret body, in bytes (1 MiB).
-pub const MAX_BODY: usize = 1 << 20;
+pub(crate) const MAX_BODY: usize = 1 << 20;
 
 /// The SSO_SECRETS_* environment variables, read once at start-up. A
 /// variable that is set but empty counts as unset: a CI secret that is not
@@ -44,7 +44,7 @@ impl Env {
 
     /// Reads the variables through `var` (the process environment, or a
     /// test's), treating empty values as unset.
-    pub fn from_vars(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Self {
+    pub(crate) fn from_vars(var: impl Fn(&str) -> Option<std::ffi::OsString>) -> Self {
         let set = |k: &str| var(k).filter(|v| !v.is_empty());
         let text = |k: &str| set(k).and_then(|v| v.into_string().ok());
         Env {
@@ -58,7 +58,7 @@ impl Env {
     }
 
     /// SSO_SECRETS_READ_ONLY: on for 1/true, off for unset, empty, 0, false.
-    pub fn read_only(&self) -> Result<bool> {
+    pub(crate) fn read_only(&self) -> Result<bool> {
         match self.read_only.as_deref().map(str::trim) {
             None | Some("" | "0" | "false") => Ok(false),
             Some("1" | "true") => Ok(true),
@@ -70,7 +70,7 @@ impl Env {
 }
 
 /// Everything that can supply a credential.
-pub struct Sources<'a> {
+pub(crate) struct Sources<'a> {
     /// --token-file
     pub token_file: Option<PathBuf>,
     /// --passphrase-file
@@ -92,7 +92,7 @@ pub struct Sources<'a> {
 /// SSO_SECRETS_PASSPHRASE is refused by every command, and "wrong
 /// passphrase" alone does not say which of the sources to fix.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
+pub(crate) enum Origin {
     /// `--token-file`
     TokenFile(PathBuf),
     /// SSO_SECRETS_TOKEN
@@ -120,7 +120,7 @@ impl std::fmt::Display for Origin {
 }
 
 /// Reads the first line of a small file, without its `\n` or `\r\n`.
-pub fn first_line(path: &Path, what: &str) -> Result<SecretString> {
+pub(crate) fn first_line(path: &Path, what: &str) -> Result<SecretString> {
     let mut buf = SecretBytes::new(Vec::new());
     std::fs::File::open(path)
         .and_then(|f| f.take(64 * 1024).read_to_end(buf.expose_mut()))
@@ -424,7 +424,7 @@ fn not_empty(p: SecretString) -> Result<SecretString> {
 }
 
 /// Checks a secret body's size: 1 byte to 1 MiB, else 500.
-pub fn check_body(body: &SecretBytes) -> Result<()> {
+pub(crate) fn check_body(body: &SecretBytes) -> Result<()> {
     if body.is_empty() {
         return Err(Error::WrongFormat("the secret is empty".into()));
     }

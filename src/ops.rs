@@ -3,7 +3,7 @@
 //!
 //! The command line builds a [`Request`] from its arguments; `serve` builds
 //! one from an HTTP request; `exec` and `inject` build several. Each is
-//! answered by a [`Backend`]: the local vault ([`crate::local::LocalVault`])
+//! answered by a [`Backend`]: the local vault (`local::LocalVault`)
 //! or an RFC-134 server over HTTP (`--remote`). A backend does its own
 //! authorisation and applies the contract's order of checks, so callers on
 //! either side never repeat them.

@@ -71,6 +71,7 @@ impl Template {
     }
 
     /// The literal runs and placeholders, in order.
+    #[cfg(test)]
     pub fn parts(&self) -> &[Part] {
         &self.parts
     }

@@ -133,7 +133,7 @@ fn same(a: &SecretString, b: &SecretString) -> bool {
 
 /// Why a new passphrase is weak, by zxcvbn's estimate (score below 3: fewer
 /// than 10^10 guesses), or `None` when it is strong enough.
-pub fn weakness(pass: &str) -> Option<String> {
+pub(crate) fn weakness(pass: &str) -> Option<String> {
     let e = zxcvbn::zxcvbn(pass, &["sso-secrets", "vault", "secret", "passphrase"]);
     if e.score() >= zxcvbn::Score::Three {
         return None;

@@ -1,9 +1,7 @@
 //! Vault administration: read-only mode, passphrase change, info, list,
 //! import and export.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const D1: &str = "did:ssi:name:v:demo/alice";
@@ -107,7 +105,7 @@ fn read_only_vault_refuses_every_write_and_changes_nothing() {
 #[cfg(target_os = "linux")]
 #[test]
 fn a_read_only_file_system_answers_555() {
-    // Needs a read-only bind mount; skip quietly where we may not mount.
+    // Needs a read-only bind mount: skipped (and said) where we may not mount.
     let v = Vault::new();
     v.put_sso("demo", "alice", b"x");
     let mnt = tempfile::tempdir().unwrap();

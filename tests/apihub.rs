@@ -3,10 +3,8 @@
 //! an exported folder opened by an independent implementation of the
 //! layout (Python's `cryptography`).
 #![cfg(feature = "apihub")]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::{Vault, stderr_of, unavailable};
+use crate::common::{Vault, stderr_of, unavailable};
 use serde_json::Value;
 use std::collections::BTreeSet;
 use std::os::unix::fs::PermissionsExt;
@@ -44,7 +42,7 @@ fn lines_of(bytes: &[u8]) -> BTreeSet<String> {
 }
 
 fn exported(v: &Vault) -> BTreeSet<String> {
-    lines_of(&common::stdout_of(v.pass().arg("export")))
+    lines_of(&crate::common::stdout_of(v.pass().arg("export")))
 }
 
 /// Runs `c`, expects `code` and exactly one stderr line (a usage error may
@@ -541,8 +539,8 @@ print(json.dumps(out))
     assert!(out.status.success(), "{}", stderr_of(&out));
     let files: std::collections::BTreeMap<String, String> =
         serde_json::from_slice(&out.stdout).unwrap();
-    let alice = common::did("did:ssi:name:vault:DSU_Fabric/alice");
-    let web = common::did("did:web:example.com");
+    let alice = crate::common::did("did:ssi:name:vault:DSU_Fabric/alice");
+    let web = crate::common::did("did:web:example.com");
     assert_eq!(
         files["DSU_Fabric.secret"],
         r#"{"alice@example.com":"sso-secret-alice","bob":"quotes \" and \\ and\nnewlines, é, 🔑"}"#

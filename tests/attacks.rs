@@ -1,11 +1,9 @@
 //! Issue 11's findings as the binary shows them: revocation and rotation,
 //! `vault check`, version 1 vaults, the lock file and directory, hostile
 //! names. The attacks that forge slots or splice files are unit tests in
-//! `src/vault/attacks_tests.rs` (they need the crate's internals).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
+//! `src/vault/attack_tests/` (they need the crate's internals).
 
-mod common;
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use std::os::unix::fs::PermissionsExt;
 
@@ -482,9 +480,9 @@ fn pass_in(v: &Vault, state: &std::path::Path) -> assert_cmd::Command {
 /// with the data key that `token`'s slot (in that file) opens: what an
 /// unscoped write token can do to any copy of the file it kept.
 fn with_generation(file: &[u8], token: &str, generation: u64) -> Vec<u8> {
-    use sso_secrets::crypto;
-    use sso_secrets::vault::format::{self, Header, SlotLock};
-    use sso_secrets::vault::keys::Keyring;
+    use sso_secrets::testing::crypto;
+    use sso_secrets::testing::vault::format::{self, Header, SlotLock};
+    use sso_secrets::testing::vault::keys::Keyring;
     let (version, hlen) = format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap();
     let end = format::PREFIX_LEN + hlen as usize;
     let mut header = Header::parse(version, &file[format::PREFIX_LEN..end]).unwrap();
@@ -711,11 +709,11 @@ fn a_scoped_writer_cannot_block_its_own_revocation_by_breaking_another_scope() {
 /// check` and left out of `export`, which says so: the export imports.
 #[test]
 fn a_name_the_command_line_refuses_is_reported_and_left_out_of_an_export_that_imports() {
-    use sso_secrets::secret::{SecretBytes, SecretString};
-    use sso_secrets::vault::keys::{Entry, Scope, State};
-    use sso_secrets::vault::store::Store;
-    use sso_secrets::vault::store::file::FileStore;
-    use sso_secrets::vault::{Credential, Unlocker};
+    use sso_secrets::testing::secret::{SecretBytes, SecretString};
+    use sso_secrets::testing::vault::keys::{Entry, Scope, State};
+    use sso_secrets::testing::vault::store::Store;
+    use sso_secrets::testing::vault::store::file::FileStore;
+    use sso_secrets::testing::vault::{Credential, Unlocker};
     let v = Vault::new();
     v.put_sso("demo", "alice", b"a-secret");
     let w = v.create_token(&["w", "--app", "a", "--write"]);
@@ -733,12 +731,13 @@ fn a_name_the_command_line_refuses_is_reported_and_left_out_of_an_export_that_im
         key: "evil\u{1b}[2J".into(),
         value: SecretBytes::new(b"x".to_vec()),
     };
-    let write = |f: &dyn Fn(&mut sso_secrets::vault::Vault) -> sso_secrets::error::Result<()>| {
-        let lock = store.lock(std::time::Duration::from_secs(5)).ok().unwrap();
-        let mut lib = sso_secrets::vault::Vault::open_for_write(lock, &u).unwrap();
-        f(&mut lib)?;
-        lib.commit()
-    };
+    let write =
+        |f: &dyn Fn(&mut sso_secrets::testing::vault::Vault) -> sso_secrets::error::Result<()>| {
+            let lock = store.lock(std::time::Duration::from_secs(5)).ok().unwrap();
+            let mut lib = sso_secrets::testing::vault::Vault::open_for_write(lock, &u).unwrap();
+            f(&mut lib)?;
+            lib.commit()
+        };
     let refused = write(&|lib| {
         let sk = lib.scope(&Scope::App("a".into()))?;
         lib.put(&sk, &bad)
@@ -750,7 +749,11 @@ fn a_name_the_command_line_refuses_is_reported_and_left_out_of_an_export_that_im
     );
     write(&|lib| {
         let sk = lib.scope(&Scope::App("a".into()))?;
-        let raw = sk.seal(&lib.header.vault_id, &lib.keys, &bad)?;
+        let raw = sk.seal(
+            &sso_secrets::testing::vault::header(lib).vault_id,
+            sso_secrets::testing::vault::keys(lib),
+            &bad,
+        )?;
         lib.put_raw(raw)
     })
     .unwrap();

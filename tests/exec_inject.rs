@@ -1,9 +1,7 @@
 //! `exec` and `inject`: secrets into a process's environment or a file,
 //! through the real binary.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::ExitStatusExt;
@@ -484,12 +482,12 @@ fn inject_template_errors_name_line_and_column_before_any_credential() {
 
 #[test]
 fn inject_and_exec_read_many_secrets_with_one_argon2_run() {
-    use sso_secrets::commands::exec::{EnvSecret, render, resolve};
-    use sso_secrets::local::{LocalVault, VaultConfig};
     use sso_secrets::names::{AppName, UserId};
-    use sso_secrets::secret::SecretString;
-    use sso_secrets::template::{SecretRef, Template};
-    use sso_secrets::vault::Credential;
+    use sso_secrets::testing::exec::{EnvSecret, render, resolve};
+    use sso_secrets::testing::exec::{SecretRef, Template};
+    use sso_secrets::testing::local::{LocalVault, VaultConfig};
+    use sso_secrets::testing::secret::SecretString;
+    use sso_secrets::testing::vault::Credential;
     let v = vault();
     let mut template = String::new();
     for i in 0..20 {
@@ -497,7 +495,7 @@ fn inject_and_exec_read_many_secrets_with_one_argon2_run() {
         template.push_str(&format!("{{{{ sso \"demo\" \"u{i}\" }}}},"));
     }
     let config = || VaultConfig {
-        location: sso_secrets::vault::store::Location::File(v.path.clone()),
+        location: sso_secrets::testing::vault::store::Location::File(v.path.clone()),
         read_only: false,
         lock_timeout: std::time::Duration::from_secs(5),
     };
@@ -526,12 +524,12 @@ fn inject_and_exec_read_many_secrets_with_one_argon2_run() {
 
 #[test]
 fn one_vault_open_answers_each_read_with_its_own_status() {
-    use sso_secrets::local::{LocalVault, VaultConfig};
     use sso_secrets::names::{AppName, UserId};
     use sso_secrets::ops::{Backend, Reply, Request};
-    use sso_secrets::secret::SecretString;
     use sso_secrets::status::Status;
-    use sso_secrets::vault::Credential;
+    use sso_secrets::testing::local::{LocalVault, VaultConfig};
+    use sso_secrets::testing::secret::SecretString;
+    use sso_secrets::testing::vault::Credential;
     let v = vault();
     let token = v.create_token(&["demo-only", "--app", "demo"]);
     let get = |app: &str, user: &str| Request::GetSso {
@@ -539,7 +537,7 @@ fn one_vault_open_answers_each_read_with_its_own_status() {
         user: UserId::new(user).unwrap(),
     };
     let config = VaultConfig {
-        location: sso_secrets::vault::store::Location::File(v.path.clone()),
+        location: sso_secrets::testing::vault::store::Location::File(v.path.clone()),
         read_only: false,
         lock_timeout: std::time::Duration::from_secs(5),
     };

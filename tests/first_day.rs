@@ -2,11 +2,8 @@
 //! mistake, credentials that went stale, and what scripts need. Each test
 //! runs the real binary and checks what the user sees. (Item 13, set-up
 //! time, is measured, not tested: see the README's "Build time".)
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 use serde_json::Value;

@@ -1,11 +1,8 @@
 //! Issue 12, "A first hour without surprises": one test per numbered item,
 //! each checking what the user sees (exit code, stderr line, file mode, the
 //! terminal). The README walk itself is `tests/readme.rs`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
@@ -432,7 +429,7 @@ fn item8_completions_and_man_pages() {
     for script in [&bash, &zsh, &fish] {
         assert!(!script.contains("generate-assets"));
     }
-    let pages = sso_secrets::assets::man_pages().unwrap();
+    let pages = sso_secrets::testing::assets::man_pages().unwrap();
     for (name, page) in &pages[1..] {
         let page = String::from_utf8_lossy(page);
         assert!(!page.contains(".SH EXTRA"), "{name}");

@@ -2,16 +2,14 @@
 //! committed; this fails when a committed file is stale.
 // The committed files are the default build's command line.
 #![cfg(all(feature = "serve", feature = "remote", feature = "apihub"))]
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::unavailable;
+use crate::common::unavailable;
 
 #[test]
 fn committed_completions_and_man_pages_are_fresh() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut stale = Vec::new();
-    for (rel, bytes) in sso_secrets::assets::files().expect("render") {
+    for (rel, bytes) in sso_secrets::testing::assets::files().expect("render") {
         if std::fs::read(root.join(&rel)).ok().as_deref() != Some(bytes.as_slice()) {
             stale.push(rel);
         }
@@ -51,7 +49,7 @@ fn completions_command_prints_the_committed_script() {
 
 #[test]
 fn main_man_page_has_the_expected_sections() {
-    let pages = sso_secrets::assets::man_pages().unwrap();
+    let pages = sso_secrets::testing::assets::man_pages().unwrap();
     let main = String::from_utf8(pages[0].1.clone()).unwrap();
     for section in [
         ".SH NAME",

@@ -11,7 +11,6 @@
 //! `sso-secrets` from what the README installed, and `man` finds the page.
 //! The interactive first-use line is typed at a pseudo-terminal, prompt by
 //! prompt.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
 use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
@@ -128,7 +127,7 @@ fn need(tool: &str) -> bool {
             std::env::var_os("CI").is_none(),
             "{tool} is needed by the README test (.ci/run installs it)"
         );
-        eprintln!("skipped part: {tool} is not installed");
+        crate::common::skipped(&format!("skipped part: {tool} is not installed"));
     }
     found
 }

@@ -1,13 +1,11 @@
 //! Reliability under concurrency, crashes, full disks and hostile bytes.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use proptest::prelude::*;
-use sso_secrets::secret::SecretString;
 use sso_secrets::status::Status;
-use sso_secrets::vault::store::file::FileStore;
-use sso_secrets::vault::{Credential, Unlocker, Vault as Lib};
+use sso_secrets::testing::secret::SecretString;
+use sso_secrets::testing::vault::store::file::FileStore;
+use sso_secrets::testing::vault::{Credential, Unlocker, Vault as Lib};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -325,7 +323,7 @@ fn a_bit_flip_in_any_byte_is_rejected() {
 
 #[test]
 fn slots_and_buckets_swapped_between_vaults_are_rejected() {
-    use sso_secrets::vault::format::{self, Header};
+    use sso_secrets::testing::vault::format::{self, Header};
     let (a, _, a_bytes) = small();
     let (b, _, b_bytes) = small();
     let split = |bytes: &[u8]| {
@@ -513,7 +511,12 @@ fn secret_holding_types_print_redacted() {
     let u = Unlocker::new(Credential::Token(SecretString::new(token.clone())));
     let lib = Lib::open(&FileStore::new(v.path.clone()), &u).unwrap();
     let entries = lib.entries().unwrap();
-    let printed = format!("{:?} {:?} {:?}", lib.keys, entries, u_debug(&token));
+    let printed = format!(
+        "{:?} {:?} {:?}",
+        sso_secrets::testing::vault::keys(&lib),
+        entries,
+        u_debug(&token)
+    );
     for leak in ["sso-value", "did-value", &token[5..]] {
         assert!(
             !printed.contains(leak),
@@ -532,8 +535,8 @@ fn u_debug(token: &str) -> String {
 
 #[test]
 fn a_passphrase_write_runs_argon2_exactly_once() {
-    use sso_secrets::vault::store::Store;
-    use sso_secrets::vault::{keys::Entry, keys::Scope, keys::State, prepare};
+    use sso_secrets::testing::vault::store::Store;
+    use sso_secrets::testing::vault::{keys::Entry, keys::Scope, keys::State, prepare};
     let v = Vault::new();
     let store = FileStore::new(v.path.clone());
     let u = Unlocker::new(Credential::Passphrase(SecretString::new(PASS.into())));
@@ -547,7 +550,7 @@ fn a_passphrase_write_runs_argon2_exactly_once() {
         created: 1,
         updated: 1,
         key: "alice".into(),
-        value: sso_secrets::secret::SecretBytes::new(b"x".to_vec()),
+        value: sso_secrets::testing::secret::SecretBytes::new(b"x".to_vec()),
     };
     vault.put(&sk, &entry).unwrap();
     vault.commit().unwrap();

@@ -1,19 +1,13 @@
 //! `--remote`: the real binary against a fake APIHub server (plain and
 //! TLS), a server that is down, slow or overloaded, and a proxy.
 #![cfg(feature = "remote")]
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-#[path = "remote/fake_apihub.rs"]
 mod fake_apihub;
-#[path = "remote/serve.rs"]
 mod serve;
-#[path = "remote/tls.rs"]
 mod tls;
 
+use crate::common::{bin, did, stderr_of};
 use assert_cmd::Command;
-use common::{bin, did, stderr_of};
 use fake_apihub::FakeApiHub;
 use std::time::{Duration, Instant};
 
@@ -393,7 +387,7 @@ fn any_token_text_arrives_verbatim() {
 fn at_a_terminal_remote_never_prompts_for_a_passphrase() {
     use rexpect::process::WaitStatus;
     let hub = FakeApiHub::start();
-    let mut c = common::raw_bin();
+    let mut c = crate::common::raw_bin();
     for v in PROXY_VARS {
         c.env_remove(v);
     }

@@ -1,8 +1,6 @@
 //! The seven RFC-134 operations, end to end, with every status they answer.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 
 const ALICE: &str = "did:ssi:name:vault.example:demo/alice@example.com";

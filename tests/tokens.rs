@@ -1,14 +1,12 @@
 //! Access tokens: scope, rights, expiry, revocation and rotation, and the
 //! cryptographic guarantees behind them.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
-use sso_secrets::crypto;
-use sso_secrets::secret::Key32;
-use sso_secrets::vault::format::{self, Header, RawEntry, SlotLock};
-use sso_secrets::vault::keys::{Keyring, Scope, ScopeKeys};
+use sso_secrets::testing::crypto;
+use sso_secrets::testing::secret::Key32;
+use sso_secrets::testing::vault::format::{self, Header, RawEntry, SlotLock};
+use sso_secrets::testing::vault::keys::{Keyring, Scope, ScopeKeys};
 
 const D1: &str = "did:ssi:name:v:demo/alice";
 const D2: &str = "did:ssi:name:v:demo/bob";
@@ -384,7 +382,7 @@ fn a_read_only_token_holder_cannot_forge_a_vault_others_accept() {
         .unwrap();
     let raw = &mut buckets[bi][ei];
     let mut entry = sk.open(&header.vault_id, raw).unwrap();
-    entry.value = sso_secrets::secret::SecretBytes::new(b"forged".to_vec());
+    entry.value = sso_secrets::testing::secret::SecretBytes::new(b"forged".to_vec());
     let mut body = vec![0u8];
     body.extend_from_slice(&entry.created.to_be_bytes());
     body.extend_from_slice(&entry.updated.to_be_bytes());

@@ -1,9 +1,7 @@
 //! The vault file: permissions, confidentiality, tamper detection, atomic
 //! and concurrent writes, hostile paths.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: fail loudly
 
-mod common;
-use common::*;
+use crate::common::*;
 use predicates::prelude::*;
 use std::os::unix::fs::PermissionsExt;
 

@@ -8,8 +8,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sso_secrets::vault::{HeadRead, format, record};
-use sso_secrets::vault::keys::Keyring;
+use sso_secrets::testing::vault::keys::Keyring;
+use sso_secrets::testing::vault::{HeadRead, format, record};
 
 fuzz_target!(|data: &[u8]| {
     if data.len() >= format::PREFIX_LEN {
@@ -42,7 +42,7 @@ fuzz_target!(|data: &[u8]| {
         let _ = Keyring::decode(version, data);
     }
     // An audit record: clear fields parsed, the rest kept as sealed bytes.
-    if let Ok(raw) = sso_secrets::audit::Raw::parse(data) {
+    if let Ok(raw) = sso_secrets::testing::audit::Raw::parse(data) {
         assert_eq!(raw.encode(), data, "audit record encoding is not canonical");
     }
     // A database store holds the head as one value: parsed whole, nothing

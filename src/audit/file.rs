@@ -35,11 +35,6 @@ impl FileTrail {
         }
     }
 
-    /// Where it is.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn open(&self, create: bool) -> Result<Option<File>> {
         let file = OpenOptions::new()
             .read(true)

@@ -19,7 +19,6 @@ use crate::error::{Error, Result};
 use crate::names::UserRef;
 use crate::ops::Request;
 use crate::vault::AuditTarget;
-use crate::vault::audit_block::genesis;
 use crate::vault::store::Location;
 pub use record::{Content, Front, Raw, Sealer, Who};
 
@@ -133,16 +132,6 @@ pub fn append(trail: &dyn Trail, target: &AuditTarget, contents: &[Content]) -> 
     })
 }
 
-/// The trail's last record `(seq, hash)`, or the genesis point.
-pub fn last(
-    trail: &dyn Trail,
-    vault_id: &[u8; 16],
-    empty: (u64, [u8; 32]),
-) -> Result<(u64, [u8; 32])> {
-    let (next, hash) = after(vault_id, trail.last()?.as_deref(), empty)?;
-    Ok((next.wrapping_sub(1), hash))
-}
-
 /// Where the anchor can move to: the trail's last record, if the records
 /// from the current anchor to the end still chain to it. `Err` says why
 /// not: then the anchor stays where it is, keeping its evidence.
@@ -209,39 +198,6 @@ pub fn unverified_target(location: &Location) -> Option<AuditTarget> {
     })
 }
 
-/// Records one finished operation if the trail is on: what the session
-/// saw, else the header as read. An error means the record is not durable,
-/// and the operation's result must not be released.
-pub fn record(
-    location: &Location,
-    seen: Option<AuditSeen>,
-    op: &str,
-    front: Front,
-    status: u16,
-    target: Vec<(String, String)>,
-) -> Result<()> {
-    let (t, who, target) = match seen {
-        Some(s) => (s.target, s.who, target),
-        // The key of an unverified header may be anyone's: the record
-        // carries no names (see [`unverified_target`]).
-        None => match unverified_target(location) {
-            Some(t) => (t, Who::Unknown, Vec::new()),
-            None => return Ok(()),
-        },
-    };
-    if !t.on {
-        return Ok(());
-    }
-    let content = Content {
-        op: op.to_string(),
-        principal: who,
-        front,
-        status,
-        target,
-    };
-    append(&*trail(location)?, &t, &[content]).map_err(failed)
-}
-
 /// A record that could not be made durable: the operation fails with 75
 /// when that is temporary, else 1, and says why.
 pub fn failed(e: Error) -> Error {
@@ -250,9 +206,4 @@ pub fn failed(e: Error) -> Error {
         Error::Temporary(_) => Error::Temporary(why),
         _ => Error::failure(why),
     }
-}
-
-/// The chain value before a vault's first record.
-pub fn start(vault_id: &[u8; 16]) -> (u64, [u8; 32]) {
-    (0, genesis(vault_id))
 }

@@ -152,11 +152,6 @@ impl Raw {
         b
     }
 
-    /// The chain hash of this record.
-    pub fn hash(&self, vault_id: &[u8; 16]) -> [u8; 32] {
-        hash_body(vault_id, &self.encode())
-    }
-
     /// Opens the content with the trail's private key.
     pub fn open(
         &self,

@@ -43,16 +43,7 @@ const WITHHELD: [&str; 3] = [
 
 /// Reads `secrets` through `backend` in one go (one vault open, one
 /// credential), telling `observer` about each; the first failure, in
-/// order, is the answer.
-pub fn read_all(
-    backend: &dyn Backend,
-    observer: &dyn Observer,
-    secrets: &[&SecretRef],
-) -> Result<Vec<SecretBytes>> {
-    read_all_audited(backend, observer, None, secrets)
-}
-
-/// [`read_all`], appending each request's audit record through `ctx`
+/// order, is the answer. Appends each request's audit record through `ctx`
 /// (when the vault's trail is on) before any secret is released.
 fn read_all_audited(
     backend: &dyn Backend,
@@ -174,6 +165,7 @@ fn env_secret(option: &str, triple: &[String], earlier: &[EnvSecret]) -> Result<
 /// Reads every secret; the first failure, in order, is the answer. A
 /// value with a NUL byte cannot be passed in an environment variable: 500
 /// naming the variable.
+#[cfg(any(test, feature = "test-support"))]
 pub fn resolve(
     backend: &dyn Backend,
     observer: &dyn Observer,
@@ -333,6 +325,7 @@ fn read_template(ctx: &Ctx<'_>, input: Option<&Path>) -> Result<Template> {
 }
 
 /// Fills `template` with secrets read through `backend` in one go.
+#[cfg(any(test, feature = "test-support"))]
 pub fn render(
     backend: &dyn Backend,
     observer: &dyn Observer,

@@ -8,12 +8,8 @@ use crate::error::{Error, Result};
 use crate::ops::{Principal, Reply, Request};
 use crate::vault::{Credential, Unlocker};
 
-/// Writes from many callers applied in as few commits as possible (group
-/// commit, for `serve`). Each request is checked exactly as a single
-/// [`Backend::call`] would check it, and a failing request does not stop the
-/// others. Requests that share a credential share one locked, atomic,
-/// durable commit: every `Ok` answer is on disk when this returns. Answers
-/// come back in the order of `batch`.
+/// [`write_batch_seen`] without what the sessions learnt, for tests.
+#[cfg(test)]
 pub fn write_batch(
     config: &VaultConfig,
     batch: Vec<(Credential, Request)>,
@@ -24,8 +20,13 @@ pub fn write_batch(
         .collect()
 }
 
-/// [`write_batch`], with what each request's session learnt of the audit
-/// trail (for its record).
+/// Writes from many callers applied in as few commits as possible (group
+/// commit, for `serve`), with what each request's session learnt of the
+/// audit trail (for its record). Each request is checked exactly as a
+/// single [`Backend::call`] would check it, and a failing request does not
+/// stop the others. Requests that share a credential share one locked,
+/// atomic, durable commit: every `Ok` answer is on disk when this returns.
+/// Answers come back in the order of `batch`.
 pub fn write_batch_seen(
     config: &VaultConfig,
     batch: Vec<(Credential, Request)>,

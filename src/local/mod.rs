@@ -15,9 +15,11 @@ mod session;
 mod tests;
 
 pub use apply::{apply, scope_of};
-pub use batch::{same_error, write_batch, write_batch_seen};
+#[cfg(test)]
+pub use batch::write_batch;
+pub use batch::{same_error, write_batch_seen};
 pub use history::History;
-pub use session::{Need, Session, VaultConfig, principal_of, who_of};
+pub use session::{Need, Session, VaultConfig};
 
 use apply::apply_read;
 use session::authorize;
@@ -65,6 +67,7 @@ impl LocalVault {
     }
 
     /// How many times the credential ran Argon2 (one per process is the goal).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn kdf_runs(&self) -> u32 {
         self.unlocker.kdf_runs()
     }

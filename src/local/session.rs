@@ -62,13 +62,6 @@ impl Need {
             ..Need::default()
         }
     }
-    /// The passphrase, also on a vault set read-only (`vault read-only off`).
-    pub fn admin_ignoring_read_only_flag() -> Self {
-        Need {
-            ignores_read_only_flag: true,
-            ..Need::admin()
-        }
-    }
 }
 
 /// Who an opened vault says the credential is.

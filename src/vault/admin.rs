@@ -337,6 +337,7 @@ impl Vault {
     }
 
     /// Issues a token; returns it (shown once, never stored).
+    #[cfg(test)]
     pub fn create_token(
         &mut self,
         name: &str,

@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 pub const KIND_SSO: u8 = 1;
 /// Entry kind byte for DID secrets.
 pub const KIND_DID: u8 = 2;
+#[cfg(test)]
 const MAX_BUCKETS: u32 = 1 << 20;
 
 /// One encrypted secret as stored.
@@ -71,7 +72,7 @@ pub struct EntryRef<'a> {
 
 impl<'a> EntryRef<'a> {
     /// An owned copy.
-    pub fn to_owned(&self) -> RawEntry {
+    pub fn to_owned(self) -> RawEntry {
         RawEntry {
             lookup: self.lookup,
             kind: self.kind,
@@ -116,6 +117,7 @@ pub fn bucket_of(lookup: &[u8; 32], count: usize) -> usize {
 /// is smallest near `b = √(5.75·n)`: about 1,000 buckets of 100 entries at
 /// 100,000 entries, so a lookup hashes ~60 KiB however the vault grows.
 /// Small vaults keep one bucket.
+#[cfg(test)]
 pub fn bucket_count_for(n: usize) -> usize {
     bucket_count_within(n, MAX_BUCKETS as usize)
 }
@@ -131,6 +133,7 @@ pub fn bucket_count_within(n: usize, max: usize) -> usize {
 /// True when a table of `n` entries in `count` buckets should be
 /// redistributed: more than a factor of two from [`bucket_count_for`], so
 /// a vault hovering around a boundary does not redistribute on every write.
+#[cfg(test)]
 pub fn needs_rebucket(n: usize, count: usize) -> bool {
     needs_rebucket_within(n, count, MAX_BUCKETS as usize)
 }

@@ -409,6 +409,7 @@ impl Header {
     }
 
     /// True when the audit trail is on.
+    #[cfg(test)]
     pub fn audit_on(&self) -> bool {
         self.audit.as_ref().is_some_and(|a| a.on)
     }

@@ -22,19 +22,7 @@ mod unlock;
 mod write;
 
 #[cfg(test)]
-mod attacks_entries_tests;
-#[cfg(test)]
-mod attacks_tests;
-#[cfg(test)]
-mod issue22_attacks_tests;
-#[cfg(test)]
-mod review3_attacks_tests;
-#[cfg(test)]
-mod review4_attacks_tests;
-#[cfg(test)]
-mod review_attacks_tests;
-#[cfg(test)]
-mod scope_attacks_tests;
+mod attack_tests;
 #[cfg(test)]
 mod test_support;
 
@@ -42,7 +30,7 @@ use crate::crypto::{self, SIG_LEN};
 use crate::error::{Error, Result};
 use crate::secret::Key32;
 pub use admin::{TokenInfo, create};
-pub use audit::{AuditSecret, AuditTarget};
+pub use audit::AuditTarget;
 pub use check::CheckReport;
 use format::{Header, PREFIX_LEN, RawEntry};
 use keys::{Keyring, Scope, ScopeKeys};
@@ -52,7 +40,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use store::{Locked, Snapshot, Store};
-pub use unlock::{Clock, Credential, TOKEN_PREFIX, Unlocker, clock, now};
+pub use unlock::{Clock, Credential, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 
@@ -218,7 +206,7 @@ pub(crate) const BASE: Table = 0;
 pub struct Vault {
     /// The verified header (slots, flags, bucket table), shared with the
     /// parse cache until a write changes it.
-    pub header: Arc<Header>,
+    pub(crate) header: Arc<Header>,
     header_len: usize,
     /// The scope records (v3); each is verified when first used
     /// ([`Vault::refs`]), remembered in `record_ok`.
@@ -227,7 +215,7 @@ pub struct Vault {
     /// Bytes of the records region as read (0 before v3).
     records_len: u64,
     /// What the credential unlocked.
-    pub keys: Keyring,
+    pub(crate) keys: Keyring,
     slot: usize,
     slot_key: Key32,
     /// Reads the buckets of the head as opened (the old head, during a

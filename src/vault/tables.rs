@@ -220,6 +220,7 @@ impl Vault {
 
     /// Number of entries (the bucket tables count them; a partition whose
     /// record fails counts as empty).
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         (0..self.tables())
             .filter_map(|t| self.refs(t).ok())
@@ -228,6 +229,7 @@ impl Vault {
     }
 
     /// True when the vault holds no entries.
+    #[cfg(test)]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

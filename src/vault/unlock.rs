@@ -111,6 +111,7 @@ impl Unlocker {
     }
 
     /// How many times this credential ran Argon2 (one per process is the goal).
+    #[cfg(any(test, feature = "test-support"))]
     pub fn kdf_runs(&self) -> u32 {
         self.kdf_runs.get()
     }

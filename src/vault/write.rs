@@ -198,6 +198,7 @@ impl Vault {
     /// scope's entries live, checking nothing about what it holds: what a
     /// modified client can always do with the keys its slot opens. White-box
     /// tests forge vaults with it; everything else uses [`Vault::put`].
+    #[cfg(any(test, feature = "test-support"))]
     pub fn put_raw(&mut self, raw: RawEntry) -> Result<()> {
         self.insert_raw(raw)
     }

@@ -1,8 +1,8 @@
 //! Fail closed: a record that cannot be made durable fails its operation,
 //! and nothing is printed.
 
+use super::{audited, frames, trail_path, verify};
 use crate::common::{PASS, bin, stderr_of, unavailable};
-use crate::{audited, frames, trail_path, verify};
 use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Stdio};
 

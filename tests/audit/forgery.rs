@@ -3,10 +3,10 @@
 //! change to what the passphrase anchored. A write token re-signs the header
 //! without the switch; every reader refuses it.
 
+use super::{audited, busy_and_anchored, frames, trail_path, verify, write_frames};
 use crate::common::{PASS, stderr_of};
-use crate::{audited, busy_and_anchored, frames, trail_path, verify, write_frames};
-use sso_secrets::audit::{Content, Front, Sealer, Who, record::hash_body};
-use sso_secrets::vault::format::{self, Header, SlotLock};
+use sso_secrets::testing::audit::{Content, Front, Sealer, Who, record::hash_body};
+use sso_secrets::testing::vault::format::{self, Header, SlotLock};
 
 fn assert_reported(v: &crate::common::Vault, what: &str, words: &str) {
     let (code, err) = verify(v);
@@ -165,8 +165,8 @@ fn a_write_token_that_turns_the_trail_off_in_the_file_is_refused() {
 /// `file` with its header changed by `change` and signed again with the
 /// data key that `token`'s slot opens: what an unscoped write token can do.
 fn resign(file: &[u8], token: &str, change: impl Fn(&mut Header)) -> Vec<u8> {
-    use sso_secrets::crypto;
-    use sso_secrets::vault::keys::Keyring;
+    use sso_secrets::testing::crypto;
+    use sso_secrets::testing::vault::keys::Keyring;
     let (version, hlen) = format::parse_prefix(&file[..format::PREFIX_LEN]).unwrap();
     let end = format::PREFIX_LEN + hlen as usize;
     let mut header = Header::parse(version, &file[format::PREFIX_LEN..end]).unwrap();
@@ -468,7 +468,7 @@ fn a_key_put_into_the_unverified_header_learns_no_names() {
     let vid = header.vault_id;
     let mut opened = 0;
     for f in frames(&v) {
-        let raw = sso_secrets::audit::Raw::parse(&f[4..f.len() - 4]).unwrap();
+        let raw = sso_secrets::testing::audit::Raw::parse(&f[4..f.len() - 4]).unwrap();
         if let Ok(c) = raw.open(&vid, &secret) {
             opened += 1;
             assert!(

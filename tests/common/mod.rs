@@ -1,6 +1,5 @@
 //! Shared test harness: the real binary on a fresh temporary vault, with
 //! inherited SSO_SECRETS_* variables removed.
-#![allow(dead_code)]
 // Test helpers run only inside tests; a failed setup should panic loudly.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -174,5 +173,16 @@ pub fn unavailable(what: &str) {
     if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
         panic!("{what}, and CI is set: this test must run in CI");
     }
-    eprintln!("skipped outside CI: {what}");
+    skipped(&format!("skipped outside CI: {what}"));
+}
+
+/// Says on the terminal that a test (or part of one) did not run. libtest
+/// captures what `print!` and `eprint!` write and shows it only for a
+/// failing test, so a skip said with them would pass unseen; a write to the
+/// stderr handle itself is not captured. libtest names each test's thread
+/// after the test, which says whose skip it is.
+pub fn skipped(line: &str) {
+    use std::io::Write;
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let _ = writeln!(std::io::stderr(), "{test}: {line}");
 }

@@ -4,8 +4,6 @@
 //! container it cannot decrypt, and no look at `Authorization` at all.
 //! Every request is recorded, and answers can be scripted (503 then 200)
 //! or delayed (a slow server).
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::{HashMap, VecDeque};
 use std::io::{Read, Write};

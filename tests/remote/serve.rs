@@ -6,9 +6,9 @@
 //! command line's detail for its own log).
 #![cfg(feature = "serve")]
 
+use super::tls::pki_files;
 use super::{ALICE, PROXY_VARS, run};
 use crate::common::{PASS, Vault, bin, did};
-use crate::tls::pki_files;
 use assert_cmd::Command;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -4,11 +4,11 @@
 // Without `serve` the helpers that remote/serve.rs shares go unused.
 #![cfg_attr(not(feature = "serve"), allow(dead_code, unused_imports))]
 
+use super::fake_apihub::{ConnectProxy, FakeApiHub};
+#[cfg(feature = "serve")]
+use super::serve::Serve;
 use super::{ALICE, remote, run};
 use crate::common::Vault;
-use crate::fake_apihub::{ConnectProxy, FakeApiHub};
-#[cfg(feature = "serve")]
-use crate::serve::Serve;
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

@@ -2,11 +2,8 @@
 //! before it is answered, by a grouped appender; a kill mid-batch leaves a
 //! trail that verifies.
 
-// Tests may unwrap and panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
+use super::harness::{Http, Server, json_secret};
 use crate::common::{Vault, stderr_of};
-use crate::harness::{Http, Server, json_secret};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 fn audited() -> (Vault, String) {
@@ -157,7 +154,7 @@ fn a_trusted_fronts_request_is_recorded_as_its_user() {
 /// it seals them to the verified key instead.
 #[test]
 fn a_key_put_into_the_unverified_header_learns_no_names() {
-    use sso_secrets::vault::format::{self, Header};
+    use sso_secrets::testing::vault::format::{self, Header};
     let (v, t) = audited();
     let original = std::fs::read(&v.path).unwrap();
     let secret = x25519_dalek::StaticSecret::from([7u8; 32]);
@@ -174,7 +171,8 @@ fn a_key_put_into_the_unverified_header_learns_no_names() {
         let (mut at, mut out) = (0, Vec::new());
         while at < bytes.len() {
             let len = u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap()) as usize;
-            let raw = sso_secrets::audit::Raw::parse(&bytes[at + 4..at + 4 + len]).unwrap();
+            let raw =
+                sso_secrets::testing::audit::Raw::parse(&bytes[at + 4..at + 4 + len]).unwrap();
             if let Ok(c) = raw.open(&header.vault_id, &secret) {
                 out.push(c.target);
             }

@@ -1,10 +1,8 @@
 //! What error bodies tell an HTTP client (the status and a short generic
 //! reason) and what the server's log keeps (the detail, without names).
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::harness::{Http, Server, json_secret, vault_with_token};
 use crate::common::{Vault, did};
-use crate::harness::{Http, Server, json_secret, vault_with_token};
 use std::time::Duration;
 
 #[test]
@@ -27,7 +25,7 @@ fn error_bodies_say_only_the_status_and_the_log_says_why() {
     let d = did("did:ssi:name:vault.example:demo/alice");
 
     let mut bodies = Vec::new();
-    let mut expect = |r: crate::harness::Resp, status: u16, body: &str| {
+    let mut expect = |r: super::harness::Resp, status: u16, body: &str| {
         assert_eq!((r.status, r.text()), (status, body.to_string()));
         bodies.push(r.text());
     };

@@ -1,12 +1,10 @@
 //! `serve --trusted-front` behind a real nginx (issue 27): the calls the
 //! real OpenDSU clients make (no Authorization, a JSON content type, base58
 //! DIDs) served through the front, and refused from anywhere else.
-// Tests fail loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::harness::{Http, Resp, Server, json_secret};
+use super::nginx::{self, Nginx, Upstream, basic};
 use crate::common::{Vault, did};
-use crate::harness::{Http, Resp, Server, json_secret};
-use crate::nginx::{self, Nginx, Upstream, basic};
 use std::path::Path;
 
 pub const APP: &str = "DSU_Fabric";

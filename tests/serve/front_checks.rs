@@ -1,11 +1,9 @@
 //! `serve --trusted-front` without nginx: what it refuses at start, the
 //! Unix socket's file, and a server token that expires.
-// Tests fail loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::front::{APP, serve_on_socket, vault_with_front_token};
+use super::harness::{Http, Server, json_secret};
 use crate::common::Vault;
-use crate::front::{APP, serve_on_socket, vault_with_front_token};
-use crate::harness::{Http, Server, json_secret};
 
 #[test]
 fn the_flag_needs_a_token_and_a_peer_that_can_connect() {
@@ -237,11 +235,11 @@ fn a_trusted_address_of_this_host_is_warned_about_and_no_address_is_refused() {
         .and_then(|()| probe.local_addr())
         .map(|a| a.ip());
     let Ok(own) = own.map(|ip| ip.to_string()) else {
-        eprintln!("skipped: this host has no route, so no address but loopback");
+        crate::common::skipped("skipped: this host has no route, so no address but loopback");
         return;
     };
     if own.starts_with("127.") || own == "0.0.0.0" {
-        eprintln!("skipped: this host has no address but loopback");
+        crate::common::skipped("skipped: this host has no address but loopback");
         return;
     }
     let s = Server::start(&v, &["--trusted-front", &own, "--token-file", f]);

@@ -1,6 +1,4 @@
 //! A real `sso-secrets serve` process on a test vault, and an HTTP client.
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::{Vault, raw_bin};
 use std::io::{BufRead, BufReader};

@@ -1,10 +1,8 @@
 //! Clients that try to hold the server: bodies trickled without a token
 //! that may write them, or with one, and many connections from one address.
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::harness::{Http, Server, vault_with_token};
 use crate::common::did;
-use crate::harness::{Http, Server, vault_with_token};
 use std::io::{ErrorKind, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};

@@ -3,8 +3,6 @@
 //! README's ```nginx block and changes only what a test machine must (the
 //! port instead of 443 with TLS, the socket and password file paths), so
 //! the recipe operators copy is the one that runs here.
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use crate::common::unavailable;
 use std::path::{Path, PathBuf};

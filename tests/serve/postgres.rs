@@ -1,10 +1,8 @@
 //! A vault in PostgreSQL, from outside: the real binary and real servers on
 //! a throwaway cluster (with CI set, a missing server fails the run).
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::harness::{Http, Server, json_secret};
 use crate::common::{PASS, Vault, did, raw_bin};
-use crate::harness::{Http, Server, json_secret};
 use sso_secrets::testing::Cluster;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,11 +1,9 @@
 //! The audit trail of a vault in PostgreSQL (issue 25): several servers and
 //! the command line append to one table; the chain holds, nothing is lost,
 //! no name is in clear, and a copy carries the trail.
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::harness::{Http, Server};
 use crate::common::{PASS, Vault, stderr_of};
-use crate::harness::{Http, Server};
 use sso_secrets::testing::Cluster;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,9 +1,7 @@
 //! Limits, timeouts, TLS, shutdown and concurrent writers.
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::harness::{Http, Server, json_secret, vault_with_token};
 use crate::common::{Vault, did};
-use crate::harness::{Http, Server, json_secret, vault_with_token};
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};

@@ -2,11 +2,9 @@
 //! log, systemd's readiness protocol and unit, `/metrics`, and certificate
 //! rotation on SIGHUP. The real binary over real HTTP; nothing here asserts
 //! how long anything takes.
-// Test helpers run only inside tests; a failed setup should panic loudly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+use super::harness::{Http, Server, json_secret, vault_with_token};
 use crate::common::{Vault, did};
-use crate::harness::{Http, Server, json_secret, vault_with_token};
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::TcpStream;

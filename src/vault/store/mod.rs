@@ -24,12 +24,12 @@
 pub mod file;
 pub mod pg;
 
-pub use file::{LockError, check_dir, ensure_dir, open_vault, read_at};
+pub use file::LockError;
 
 use super::HeadRead;
 use crate::error::{Error, Result};
 use std::ffi::OsStr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -50,14 +50,6 @@ impl Location {
         match text.to_str() {
             Some(t) if pg::is_url(t) => Ok(Location::Postgres(pg::Target::parse(t)?)),
             _ => Ok(Location::File(PathBuf::from(text))),
-        }
-    }
-
-    /// The vault file, if it is one.
-    pub fn file(&self) -> Option<&Path> {
-        match self {
-            Location::File(p) => Some(p),
-            Location::Postgres(_) => None,
         }
     }
 
@@ -202,6 +194,6 @@ pub(crate) fn concat(new: &NewHead) -> Result<Vec<u8>> {
 }
 
 #[cfg(test)]
-mod pg_attacks_tests;
+mod pg_attack_tests;
 #[cfg(test)]
 mod tests;

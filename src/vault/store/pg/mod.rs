@@ -35,7 +35,6 @@ mod trail;
 mod worker;
 
 pub use connect::{Target, is_url};
-pub use trail::PgTrail;
 
 use super::{BucketAt, Buckets, LockError, Locked, NewHead, Part, Snapshot, Store};
 use crate::crypto;

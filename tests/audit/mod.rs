@@ -1,15 +1,11 @@
 //! The audit trail (issue 25), each property as an attack from outside:
 //! the real binary on a fresh vault, the trail file edited as anyone who
 //! can write it could.
-// Tests may unwrap and panic.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-#[path = "../common/mod.rs"]
-mod common;
 mod failures;
 mod forgery;
 
-use common::{Vault, stderr_of, stdout_of};
+use crate::common::{Vault, stderr_of, stdout_of};
 use std::path::PathBuf;
 
 /// A vault with the trail on, one secret, and a read token for app `demo`.

@@ -2,8 +2,6 @@
 #![cfg(feature = "serve")]
 
 mod audit;
-#[path = "../common/mod.rs"]
-mod common;
 mod error_bodies;
 mod front;
 mod front_checks;
@@ -15,7 +13,7 @@ mod postgres_audit;
 mod robustness;
 mod service;
 
-use common::did;
+use crate::common::did;
 use harness::{Server, json_secret, vault_with_token};
 
 const ALICE_DID: &str = "did:ssi:name:vault.example:demo/alice";

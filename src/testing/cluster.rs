@@ -141,7 +141,15 @@ impl Cluster {
                 std::env::var_os("CI").is_none(),
                 "CI is set but no PostgreSQL server is installed (apt-get install postgresql)"
             );
-            eprintln!("skipped: no PostgreSQL server installed");
+            // Not `eprintln!`: libtest captures it and hides it when the
+            // test passes, and a skip must be seen. libtest names the
+            // test's thread after the test.
+            use std::io::Write;
+            let test = std::thread::current().name().unwrap_or("a test").to_owned();
+            let _ = writeln!(
+                std::io::stderr(),
+                "{test}: skipped: no PostgreSQL server installed"
+            );
             return None;
         };
         let owner = owner();

@@ -1,20 +1,17 @@
-//! Attacks found by an adversarial review after format v2 landed, kept as
-//! regression tests: each performs the attack with what the attacking
-//! credential holds (plus write access to the file) and asserts that it
-//! now fails, loudly.
+//! What a long-running process (`serve`) remembers of a vault file it has
+//! verified (signatures, bucket hashes, the parsed header) never stands in
+//! for bytes that changed: a copied signature, an in-place write through a
+//! shared mapping and a forged header are each caught, and a writer never
+//! re-signs a forgery it read through the cache.
 
-use super::format::SlotLock;
-use super::keys::Keyring;
-use super::test_support::*;
-use super::{Vault, admin};
+use super::*;
 use crate::crypto;
-use crate::error::Result;
+use crate::vault::format::SlotLock;
+use crate::vault::keys::Keyring;
+use crate::vault::test_support::*;
+use crate::vault::{Vault, admin};
 
-fn at_2000() -> Result<u64> {
-    Ok(2000)
-}
-
-/// The attacker (a write token, expired) replaces its own slot with one
+/// Review of format v2. The attacker (a write token, expired) replaces its own slot with one
 /// whose keyring it chose, padded to the exact length of another token's
 /// slot, and copies that token's (valid) table signature onto it. The slot
 /// signature check in a long-running process (`serve`) is memoised by
@@ -22,7 +19,7 @@ fn at_2000() -> Result<u64> {
 /// once the victim's request has verified its own slot in this file, the
 /// forged slot "verifies" too.
 #[test]
-fn review_cache_accepts_a_copied_slot_signature_for_a_forged_slot() {
+fn cache_accepts_a_copied_slot_signature_for_a_forged_slot() {
     let fx = Fx::new();
     fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
     let victim = fx.token("ci-deploy-production", &[], false);
@@ -159,7 +156,7 @@ fn identity(path: &std::path::Path) -> (u64, u64, u64, i64, i64, i64, i64) {
     )
 }
 
-/// No key at all (or a read-only token, or a revoked one): only write
+/// Review of format v2. No key at all (or a read-only token, or a revoked one): only write
 /// access to the file. A long-running reader (`serve`) has checked the
 /// current file; the attacker then puts back an OLDER bucket (same length,
 /// same key epoch) through a shared mapping. The header, its signature and
@@ -168,7 +165,7 @@ fn identity(path: &std::path::Path) -> (u64, u64, u64, i64, i64, i64, i64) {
 /// by someone who holds no signing key, and one the generation counter
 /// does not show.
 #[test]
-fn review_in_place_mmap_write_rolls_back_a_bucket_behind_the_cache() {
+fn in_place_mmap_write_rolls_back_a_bucket_behind_the_cache() {
     let fx = Fx::new();
     let r = fx.token("reader", &[app("a")], false);
     fx.put(&pass(), &app("a"), "u", "old-value-1").unwrap();
@@ -209,13 +206,13 @@ fn review_in_place_mmap_write_rolls_back_a_bucket_behind_the_cache() {
     }
 }
 
-/// A READ-ONLY token scoped to app `a` holds K_app(a), so it can seal
+/// Review of format v2. A READ-ONLY token scoped to app `a` holds K_app(a), so it can seal
 /// entries of app `a` itself; only the data signature (bucket hash in the
 /// signed header) stops it from writing. Behind the cache that check is
 /// skipped: through an in-place mmap write it changes the value that every
 /// other reader of app `a` gets from a long-running process (`serve`).
 #[test]
-fn review_a_read_only_token_changes_a_served_secret_through_the_cache() {
+fn a_read_only_token_changes_a_served_secret_through_the_cache() {
     let fx = Fx::new();
     let ro = fx.token("ro", &[app("a")], false);
     let other = fx.token("deployer", &[], false);
@@ -225,14 +222,14 @@ fn review_a_read_only_token_changes_a_served_secret_through_the_cache() {
     // The read-only token's own keys: K_app(a), no signing seed.
     let mut rk = raw.keyring(&tok(&ro));
     assert!(rk.signing_seed.is_none());
-    let original = &super::format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap()[0];
+    let original = &crate::vault::format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap()[0];
     // The sealed scope name is the same in every entry of the scope: copy it.
-    let sk = super::keys::ScopeKeys::new(app("a"), rk.scope_key(&app("a")).unwrap());
+    let sk = crate::vault::keys::ScopeKeys::new(app("a"), rk.scope_key(&app("a")).unwrap());
     rk.name_cts.push((sk.tag, original.scope_ct.clone()));
     let forged = sk
         .seal(&raw.header.vault_id, &rk, &entry("u", "evil-value-1"))
         .unwrap();
-    let bucket = super::format::encode_bucket(&[forged]);
+    let bucket = crate::vault::format::encode_bucket(&[forged]);
     assert_eq!(bucket.len(), raw.buckets[0].len());
     let off = bytes.len() - bucket.len();
 
@@ -256,14 +253,14 @@ fn review_a_read_only_token_changes_a_served_secret_through_the_cache() {
     drop(m);
 }
 
-/// The same forged bucket, then ANY write into that bucket by a writer in
+/// Review of format v2. The same forged bucket, then ANY write into that bucket by a writer in
 /// the same long-running process (here a write token for another app,
 /// through the same code path `serve`'s writer thread uses): the writer
 /// reads the touched bucket through the hash cache, so it re-signs the
 /// read-only token's forgery into a new, validly signed file. From then on
 /// every reader, fresh processes and `vault check` included, accepts it.
 #[test]
-fn review_a_writer_launders_a_forged_bucket_into_a_signed_file() {
+fn a_writer_launders_a_forged_bucket_into_a_signed_file() {
     let fx = Fx::new();
     let ro = fx.token("ro", &[app("a")], false);
     let wb = fx.token("wb", &[], true);
@@ -271,13 +268,13 @@ fn review_a_writer_launders_a_forged_bucket_into_a_signed_file() {
     let bytes = fx.bytes();
     let raw = Raw::parse(&bytes);
     let mut rk = raw.keyring(&tok(&ro));
-    let original = &super::format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap()[0];
-    let sk = super::keys::ScopeKeys::new(app("a"), rk.scope_key(&app("a")).unwrap());
+    let original = &crate::vault::format::parse_bucket(&raw.buckets[0], 0, 1, 1).unwrap()[0];
+    let sk = crate::vault::keys::ScopeKeys::new(app("a"), rk.scope_key(&app("a")).unwrap());
     rk.name_cts.push((sk.tag, original.scope_ct.clone()));
     let forged = sk
         .seal(&raw.header.vault_id, &rk, &entry("u", "evil-value-1"))
         .unwrap();
-    let bucket = super::format::encode_bucket(&[forged]);
+    let bucket = crate::vault::format::encode_bucket(&[forged]);
     let off = bytes.len() - bucket.len();
 
     let mut m = Mapper::new(&fx.path);
@@ -312,145 +309,31 @@ fn review_a_writer_launders_a_forged_bucket_into_a_signed_file() {
     }
 }
 
-/// A keyring encoded as version 1 (no table key, epoch, table seed, sealed names).
-fn keyring_v1(k: &Keyring) -> Vec<u8> {
-    let mut b = Vec::new();
-    b.push(2u8);
-    b.extend_from_slice(&(k.name.len() as u16).to_be_bytes());
-    b.extend_from_slice(k.name.as_bytes());
-    b.extend_from_slice(&k.created.to_be_bytes());
-    b.extend_from_slice(&k.expires.unwrap_or(0).to_be_bytes());
-    b.push(u8::from(k.write));
-    b.extend_from_slice(&k.verify_key);
-    for o in [
-        &k.signing_seed,
-        &k.escrow_key,
-        &k.sso_root,
-        &k.did_root,
-        &k.names_key,
-    ] {
-        match o {
-            Some(x) => {
-                b.push(1);
-                b.extend_from_slice(x.expose());
-            }
-            None => b.push(0),
-        }
-    }
-    for list in [&k.apps, &k.dids] {
-        b.extend_from_slice(&(list.len() as u32).to_be_bytes());
-        for (n, key) in list {
-            b.extend_from_slice(&(n.len() as u16).to_be_bytes());
-            b.extend_from_slice(n.as_bytes());
-            b.extend_from_slice(key.expose());
-        }
-    }
-    b
-}
-
-fn slot_len(s: &super::format::Slot) -> usize {
-    let lock = match &s.lock {
-        SlotLock::Passphrase { .. } => 1 + 4 + 4 + 16,
-        SlotLock::Token { escrow, .. } => 1 + 16 + 32 + 12 + 2 + escrow.len(),
-    };
-    16 + lock + 12 + 4 + s.sealed.len()
-}
-
-/// A write token rewrites the vault as format version 1, which every
-/// credential still reads and whose slot table nothing authenticates: its
-/// own slot, resealed over a keyring it chose (no expiry), is accepted.
-#[test]
-fn review_a_write_token_downgrades_to_v1_and_its_forged_slot_is_accepted() {
-    let fx = Fx::new();
-    fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
-    let w = fx
-        .write(&pass(), |v| v.create_token("w", &[], true, Some(1500)))
-        .unwrap();
-    assert!(Vault::open_at(&fx.store(), &tok(&w), at_2000).is_err());
-    let mut raw = Raw::parse(&fx.bytes());
-    let wk = raw.keyring(&tok(&w));
-    let opened = tok(&w).unlock(&raw.header).unwrap();
-    let mut k = opened.keys;
-    k.expires = None;
-    k.name = "someone-else".into();
-    let vid = raw.header.vault_id;
-    let s = &mut raw.header.slots[opened.slot];
-    s.sealed = crypto::seal(&opened.slot_key, s.nonce, &s.aad(1, &vid), &keyring_v1(&k));
-    // Encode as v2, then strip the v2-only table framing: table_len, epoch
-    // and every slot signature.
-    raw.header.generation += 1;
-    raw.header.version = super::format::VERSION_2;
-    let mut v2 = raw.header.encode().unwrap();
-    let body = v2.split_off(14);
-    let mut out = body[..33].to_vec(); // vault id, flags, created, generation
-    let mut p = 33 + 4 + 16; // skip table_len and epoch
-    out.extend_from_slice(&body[p..p + 2]); // slot count
-    p += 2;
-    for s in &raw.header.slots {
-        let n = slot_len(s);
-        out.extend_from_slice(&body[p..p + n]);
-        p += n + 64;
-    }
-    out.extend_from_slice(&body[p..]); // revoked list, bucket table
-    let mut head = b"SSOSVLT\0".to_vec();
-    head.extend_from_slice(&1u16.to_be_bytes());
-    head.extend_from_slice(&(out.len() as u32).to_be_bytes());
-    head.extend_from_slice(&out);
-    let sig = crypto::Signer::from_seed(wk.signing_seed.as_ref().unwrap())
-        .unwrap()
-        .sign(&head);
-    let mut file = head;
-    file.extend_from_slice(&sig);
-    for b in &raw.buckets {
-        file.extend_from_slice(b);
-    }
-    fx.set_bytes(&file);
-    // The right passphrase is not told "wrong passphrase": its slot opens
-    // as a format 2 slot, so the file is a forgery (500).
-    let e = fx.open(&pass()).err().unwrap();
-    assert_eq!(e.status(), crate::status::Status::WrongFormat);
-    assert!(e.detail().contains("passphrase is right"), "{}", e.detail());
-    assert_eq!(
-        status(fx.open(&pass_of("typo"))),
-        crate::status::Status::Unauthorized
-    );
-    match Vault::open_at(&fx.store(), &tok(&w), at_2000) {
-        Ok(v) => {
-            let got = {
-                let sk = v.scope(&app("a")).unwrap();
-                v.get(&sk, "u").unwrap().map(|e| e.value.expose().to_vec())
-            };
-            panic!(
-                "FINDING: v1 downgrade accepted a forged keyring: name {:?}, expires {:?}, read {:?}",
-                v.keys.name,
-                v.keys.expires,
-                got.map(String::from_utf8)
-            )
-        }
-        Err(e) => eprintln!("refused: {}", e.detail()),
-    }
-}
-
-/// Anyone who can write the file, with no key, replaces the vault with a
+/// Review of format v2. Anyone who can write the file, with no key, replaces the vault with a
 /// header of 2^20 bucket references and a zero signature, again and again:
 /// a long-running process must not keep such a header (it never verified),
 /// or each forged file costs it tens of MiB that stay after the vault is
 /// restored.
 #[test]
-fn review_a_forged_header_is_refused_and_not_kept() {
+fn a_forged_header_is_refused_and_not_kept() {
     let fx = Fx::new();
     fx.put(&pass(), &app("a"), "u", "a-secret").unwrap();
     let reader = fx.token("reader", &[], false);
     let good = fx.bytes();
     // Verified: kept.
     fx.get(&tok(&reader), &app("a"), "u").unwrap();
-    let id =
-        |p: &std::path::Path| super::cache::FileId::of(&std::fs::File::open(p).unwrap()).unwrap();
-    assert!(super::cache::parsed::<std::sync::Arc<super::HeadRead>>(id(&fx.path)).is_some());
+    let id = |p: &std::path::Path| {
+        crate::vault::cache::FileId::of(&std::fs::File::open(p).unwrap()).unwrap()
+    };
+    assert!(
+        crate::vault::cache::parsed::<std::sync::Arc<crate::vault::HeadRead>>(id(&fx.path))
+            .is_some()
+    );
 
     let mut forged = good.clone();
-    let (_, hlen) = super::format::parse_prefix(&good[..super::format::PREFIX_LEN]).unwrap();
-    let sig_at = super::format::PREFIX_LEN + hlen as usize;
+    let (_, hlen) =
+        crate::vault::format::parse_prefix(&good[..crate::vault::format::PREFIX_LEN]).unwrap();
+    let sig_at = crate::vault::format::PREFIX_LEN + hlen as usize;
     forged[sig_at..sig_at + 64].fill(0);
     // Renamed in, as a writer would: another inode, so nothing parsed
     // earlier applies to it.
@@ -462,7 +345,8 @@ fn review_a_forged_header_is_refused_and_not_kept() {
         crate::status::Status::WrongFormat
     );
     assert!(
-        super::cache::parsed::<std::sync::Arc<super::HeadRead>>(id(&fx.path)).is_none(),
+        crate::vault::cache::parsed::<std::sync::Arc<crate::vault::HeadRead>>(id(&fx.path))
+            .is_none(),
         "a header that failed its signature was kept"
     );
     fx.set_bytes(&good);
