@@ -1,9 +1,9 @@
 //! The seven RFC operations on an open vault session.
 
 use super::session::{Need, Session, VaultConfig};
-use crate::credentials::check_body;
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId};
+use crate::ops::check_body;
 use crate::ops::{Reply, Request};
 use crate::vault::keys::{Entry, Scope, State};
 use crate::vault::{self, Unlocker, Vault, now};

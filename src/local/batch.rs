@@ -5,8 +5,9 @@ use super::apply::{apply_write, scope_of};
 use super::session::{Need, Session, VaultConfig, admit};
 use crate::audit::AuditSeen;
 use crate::error::{Error, Result};
+use crate::ops::Credential;
 use crate::ops::{Principal, Reply, Request};
-use crate::vault::{Credential, Unlocker};
+use crate::vault::Unlocker;
 
 /// Writes from many callers applied in as few commits as possible (group
 /// commit, for `serve`). Each request is checked exactly as a single

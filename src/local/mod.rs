@@ -23,8 +23,9 @@ use apply::apply_read;
 use session::authorize;
 
 use crate::error::Result;
+use crate::ops::Credential;
 use crate::ops::{Backend, Principal, Reply, Request};
-use crate::vault::{Credential, Unlocker};
+use crate::vault::Unlocker;
 use std::cell::RefCell;
 
 /// The local vault, used with one credential.

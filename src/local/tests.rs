@@ -2,10 +2,11 @@ use super::*;
 use crate::crypto::KdfParams;
 use crate::error::Error;
 use crate::names::{AppName, UserId};
+use crate::ops::Credential;
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::keys::Scope;
 use crate::vault::store::Location;
-use crate::vault::{self, Credential, Unlocker};
+use crate::vault::{self, Unlocker};
 use std::time::Duration;
 
 fn pass() -> Credential {

@@ -19,9 +19,10 @@ use super::route::RequestParts;
 use crate::error::{Error, Result};
 use crate::local::{Need, Session, VaultConfig};
 use crate::names::UserId;
+use crate::ops::Credential;
 use crate::ops::Principal;
 use crate::secret::SecretString;
-use crate::vault::{Credential, Unlocker};
+use crate::vault::Unlocker;
 use std::net::IpAddr;
 use std::str::FromStr;
 

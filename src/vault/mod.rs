@@ -52,7 +52,10 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use store::{Locked, Snapshot, Store};
-pub use unlock::{Clock, Credential, TOKEN_PREFIX, Unlocker, clock, now};
+// NOTE: `Credential` belongs to the operation layer (`crate::ops`); this
+// re-export keeps the path the integration tests use until they move.
+pub use crate::ops::Credential;
+pub use unlock::{Clock, TOKEN_PREFIX, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 
