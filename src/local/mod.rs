@@ -3,9 +3,12 @@
 //! vault present (1), credential (43, or 500 for a vault failing
 //! authentication), scope (43), read-only (555), body (500), existence (404).
 //!
-//! Administration commands (`list`, tokens, `vault …`) use the same
-//! [`VaultConfig::read`] / [`VaultConfig::write`] sessions with a [`Need`],
-//! so they inherit the same order.
+//! The order is a chain of types (`session.rs`): [`VaultConfig::present`],
+//! then [`Present::unlock`] (or [`Present::lock`] to write),
+//! [`Unlocked::admit`] and [`Admitted::writable`]. Administration commands
+//! (`list`, tokens, `vault …`) take the same steps, through
+//! [`VaultConfig::read`] / [`VaultConfig::write`] with a [`Need`], so they
+//! inherit the same order.
 
 mod apply;
 mod batch;
@@ -14,13 +17,15 @@ mod session;
 #[cfg(test)]
 mod tests;
 
-pub use apply::{apply, scope_of};
+pub use apply::{apply, apply_from, scope_of};
 pub use batch::{same_error, write_batch, write_batch_seen};
 pub use history::History;
-pub use session::{Need, Session, VaultConfig, principal_of, who_of};
+pub use session::{
+    Admitted, Need, Opening, Present, Session, Unlocked, VaultConfig, Writable, principal_of,
+    who_of,
+};
 
 use apply::apply_read;
-use session::authorize;
 
 use crate::error::Result;
 use crate::ops::Credential;
@@ -33,6 +38,9 @@ pub struct LocalVault {
     config: VaultConfig,
     unlocker: Unlocker,
     session: RefCell<Session>,
+    /// The vault's presence as checked before the credential was resolved,
+    /// until the first call opens it.
+    present: RefCell<Option<Present>>,
 }
 
 impl LocalVault {
@@ -43,6 +51,7 @@ impl LocalVault {
             config,
             unlocker: Unlocker::new(credential),
             session: RefCell::default(),
+            present: RefCell::default(),
         }
     }
 
@@ -53,6 +62,7 @@ impl LocalVault {
             config,
             unlocker,
             session: RefCell::default(),
+            present: RefCell::default(),
         }
     }
 
@@ -65,16 +75,35 @@ impl LocalVault {
         }
     }
 
+    /// The first call opens the head `present` read, instead of reading
+    /// the vault again.
+    pub fn with_present(self, present: Present) -> Self {
+        LocalVault {
+            present: RefCell::new(Some(present)),
+            ..self
+        }
+    }
+
     /// How many times the credential ran Argon2 (one per process is the goal).
     pub fn kdf_runs(&self) -> u32 {
         self.unlocker.kdf_runs()
+    }
+
+    /// Step 1 of the checks: as done before the credential was resolved,
+    /// else now.
+    fn present(&self) -> Result<Present> {
+        match self.present.take() {
+            Some(p) => Ok(p),
+            None => self.config.present(),
+        }
     }
 }
 
 impl Backend for LocalVault {
     fn call(&self, request: Request) -> Result<Reply> {
-        apply(
+        apply_from(
             &self.config,
+            self.present()?,
             &self.unlocker,
             &mut self.session.borrow_mut(),
             request,
@@ -105,20 +134,19 @@ impl Backend for LocalVault {
         }
         let n = requests.len();
         let seen = &mut self.session.borrow_mut();
-        let answers = self
-            .config
-            .read(&self.unlocker, &Need::default(), seen, |v| {
-                Ok(requests
-                    .into_iter()
-                    .map(|r| {
-                        authorize(v, &Need::read(vec![scope_of(&r)]))?;
-                        apply_read(v, r)
-                    })
-                    .collect::<Vec<_>>())
-            });
-        match answers {
-            Ok(answers) => answers,
-            Err(e) => (0..n).map(|_| Err(same_error(&e))).collect(),
-        }
+        let unlocked = match self.present().and_then(|p| p.unlock(&self.unlocker, seen)) {
+            Ok(u) => u,
+            Err(e) => return (0..n).map(|_| Err(same_error(&e))).collect(),
+        };
+        let answers = requests
+            .into_iter()
+            .map(|r| {
+                let v = unlocked.admit_read(&Need::read(vec![scope_of(&r)]))?;
+                apply_read(v, r)
+            })
+            .collect();
+        // Entries or slots skipped while answering are reported too.
+        seen.learn(unlocked.vault());
+        answers
     }
 }

@@ -106,7 +106,10 @@ impl Front {
     pub(crate) fn open(vault: &VaultConfig, config: Config) -> Result<Front> {
         let unlocker = Unlocker::new(Credential::Token(config.token.clone()));
         let mut session = Session::default();
-        vault.read(&unlocker, &Need::default(), &mut session, |_| Ok(()))?;
+        vault
+            .present()?
+            .unlock(&unlocker, &mut session)?
+            .admit(&Need::default())?;
         let name = match session.principal {
             Some(Principal::Token(name)) => name,
             _ => {

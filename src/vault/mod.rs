@@ -262,6 +262,30 @@ pub fn prepare(store: &dyn Store, unlocker: &Unlocker) {
     }
 }
 
+/// [`prepare`] on a head already read (the one the vault's presence was
+/// checked with).
+pub(crate) fn prepare_at(snapshot: &Snapshot, unlocker: &Unlocker) {
+    if unlocker.is_passphrase() {
+        unlocker.prepare(&snapshot.head.header);
+    }
+}
+
+/// [`check_credential`] on a head already read.
+pub(crate) fn check_credential_at(snapshot: &Snapshot, unlocker: &Unlocker) -> Result<()> {
+    with_warning(
+        unlocker.unlock(&snapshot.head.header).map(drop),
+        snapshot.warning.clone(),
+    )
+}
+
+impl Snapshot {
+    /// The head this snapshot would open as, before it is verified (to
+    /// compare with what this machine saw, see `local::History`).
+    pub(crate) fn head_id(&self) -> HeadId {
+        HeadId::of(&self.head.header, &self.head.head)
+    }
+}
+
 /// Whether `unlocker` opens its own key slot in the vault, and nothing
 /// more. A passphrase typed at the terminal is checked this way so that a
 /// typo can be typed again (403); a vault that fails authentication is left
@@ -269,8 +293,7 @@ pub fn prepare(store: &dyn Store, unlocker: &Unlocker) {
 /// stays reachable with a typed passphrase. The Argon2 key stays cached in
 /// the unlocker: the operation does not run it again.
 pub fn check_credential(store: &dyn Store, unlocker: &Unlocker) -> Result<()> {
-    let s = store.head()?;
-    with_warning(unlocker.unlock(&s.head.header).map(drop), s.warning)
+    check_credential_at(&store.head()?, unlocker)
 }
 
 /// A refused credential carries the file-mode warning in its message: it
@@ -346,6 +369,19 @@ impl Vault {
         let v = Self::open_locked(lock, unlocker, clock, TableCheck::Strict)?;
         v.require_current_version()?;
         Ok(v)
+    }
+
+    /// [`Vault::open`] from a head already read.
+    pub(crate) fn open_from(snapshot: Snapshot, unlocker: &Unlocker) -> Result<Vault> {
+        Self::open_snapshot(snapshot, unlocker, None, clock, TableCheck::Strict)
+    }
+
+    /// [`Vault::open_for_admin`] from a head already read.
+    pub(crate) fn open_for_admin_from(snapshot: Snapshot, unlocker: &Unlocker) -> Result<Vault> {
+        if !unlocker.is_passphrase() {
+            return Err(Error::admin_only());
+        }
+        Self::open_snapshot(snapshot, unlocker, None, clock, TableCheck::Report)
     }
 
     pub(crate) fn open_at(store: &dyn Store, unlocker: &Unlocker, clock: Clock) -> Result<Vault> {
