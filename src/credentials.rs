@@ -2,17 +2,14 @@
 //! terminal. Never argv.
 
 use crate::error::{Error, Result};
+use crate::ops::{Credential, MAX_BODY};
 use crate::secret::{SecretBytes, SecretString};
 use crate::terminal::TRIES;
-use crate::vault::Credential;
 use std::cell::RefCell;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use crate::terminal::{RealTerminal, Terminal};
-
-/// Largest secret body, in bytes (1 MiB).
-pub(crate) const MAX_BODY: usize = 1 << 20;
 
 /// The SSO_SECRETS_* environment variables, read once at start-up. A
 /// variable that is set but empty counts as unset: a CI secret that is not
@@ -423,19 +420,6 @@ fn not_empty(p: SecretString) -> Result<SecretString> {
     Ok(p)
 }
 
-/// Checks a secret body's size: 1 byte to 1 MiB, else 500.
-pub(crate) fn check_body(body: &SecretBytes) -> Result<()> {
-    if body.is_empty() {
-        return Err(Error::WrongFormat("the secret is empty".into()));
-    }
-    if body.len() > MAX_BODY {
-        return Err(Error::WrongFormat(format!(
-            "the secret is larger than 1 MiB ({MAX_BODY} bytes)"
-        )));
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,13 +463,5 @@ mod tests {
             env.passphrase.map(|p| p.expose().to_string()).as_deref(),
             Some("pw")
         );
-    }
-
-    #[test]
-    fn body_limits() {
-        assert!(check_body(&SecretBytes::default()).is_err());
-        assert!(check_body(&SecretBytes::new(vec![0])).is_ok());
-        assert!(check_body(&SecretBytes::new(vec![0; MAX_BODY])).is_ok());
-        assert!(check_body(&SecretBytes::new(vec![0; MAX_BODY + 1])).is_err());
     }
 }

@@ -8,9 +8,38 @@
 //! authorisation and applies the contract's order of checks, so callers on
 //! either side never repeat them.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId, UserRef};
-use crate::secret::SecretBytes;
+use crate::secret::{SecretBytes, SecretString};
+
+/// Largest secret body, in bytes (1 MiB).
+pub const MAX_BODY: usize = 1 << 20;
+
+/// The body rule of every put, whoever answers it: 1 byte to 1 MiB, else
+/// 500. Checked after credential, scope and read-only (a backend's
+/// business), before existence.
+pub fn check_body(body: &SecretBytes) -> Result<()> {
+    if body.is_empty() {
+        return Err(Error::WrongFormat("the secret is empty".into()));
+    }
+    if body.len() > MAX_BODY {
+        return Err(Error::WrongFormat(format!(
+            "the secret is larger than 1 MiB ({MAX_BODY} bytes)"
+        )));
+    }
+    Ok(())
+}
+
+/// Who a request comes from, as the RFC's Bearer token or the vault
+/// passphrase. A backend turns it into a principal; the vault into a slot
+/// key (`vault::Unlocker`).
+#[derive(Debug)]
+pub enum Credential {
+    /// The vault passphrase.
+    Passphrase(SecretString),
+    /// An access token (`ssos_...`).
+    Token(SecretString),
+}
 
 /// One RFC-134 operation with its arguments.
 pub enum Request {
@@ -232,4 +261,17 @@ pub struct Ignore;
 
 impl Observer for Ignore {
     fn observe(&self, _: &Event) {}
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_limits() {
+        assert!(check_body(&SecretBytes::default()).is_err());
+        assert!(check_body(&SecretBytes::new(vec![0])).is_ok());
+        assert!(check_body(&SecretBytes::new(vec![0; MAX_BODY])).is_ok());
+        assert!(check_body(&SecretBytes::new(vec![0; MAX_BODY + 1])).is_err());
+    }
 }

@@ -266,6 +266,7 @@ impl VaultCommands<'_, '_> {
             history: history_file().map(crate::local::History::new),
             audit_seen: Default::default(),
             audited: Default::default(),
+            present: Default::default(),
         };
         let mut result = f(&ctx);
         // Commands without their own records (administration) get one

@@ -19,9 +19,9 @@
 use super::classify::{Address, CREDENTIAL_CONTAINERS, Spelling, Stored, classify, value_bytes};
 use super::format::{self, Container};
 use super::key::Keys;
-use crate::credentials::{MAX_BODY, check_body};
 use crate::error::{Error, Result};
 use crate::names::{AppName, UserId};
+use crate::ops::{MAX_BODY, check_body};
 use crate::secret::SecretBytes;
 use nix::dir::Dir;
 use nix::fcntl::{AtFlags, OFlag};

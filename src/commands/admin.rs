@@ -3,11 +3,11 @@
 
 use super::{Ctx, Need, Outcome};
 use crate::error::{Error, Result};
-use crate::local::Session;
+use crate::local::{Opening, Session, Writable};
 use crate::text::quote;
 use crate::time::{format_duration, rfc3339};
 use crate::vault::store::Location;
-use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault, store};
+use crate::vault::{self, CheckReport, TokenInfo, Unlocker, Vault};
 use std::path::Path;
 
 /// One line per dropped token with the command that issues it again: same
@@ -74,23 +74,13 @@ pub fn vault_rotate(ctx: &Ctx<'_>, new_file: Option<&Path>) -> Result<Outcome> {
 
 /// Opens with the passphrase under the writer lock, for a command that
 /// must also work on a vault `Ctx::write` refuses (version 1, or a slot
-/// table that fails authentication).
-fn open_locked(ctx: &Ctx<'_>, u: &Unlocker, seen: &mut Session) -> Result<Vault> {
-    if ctx.read_only {
-        return Err(Error::writes_disabled());
-    }
-    let store = ctx.config().store()?;
-    vault::prepare(&*store, u);
-    seen.look_back(u);
-    let lock = store::lock(&*store, ctx.lock_timeout)??;
-    let v = Vault::open_for_admin_write(lock, u)?;
-    seen.learn(&v);
-    if v.header.read_only() {
-        return Err(Error::ReadOnly(
-            "the vault is set read-only (`sso-secrets vault read-only off` allows writes)".into(),
-        ));
-    }
-    Ok(v)
+/// table that fails authentication): the same steps, opening as
+/// [`Opening::Admin`].
+fn open_locked(ctx: &Ctx<'_>, u: &Unlocker, seen: &mut Session) -> Result<Writable> {
+    ctx.present()?
+        .lock(&ctx.config(), u, seen, Opening::Admin)?
+        .admit(&Need::admin())?
+        .writable()
 }
 
 /// `vault upgrade`: a version 1 vault becomes the current version with a
@@ -106,14 +96,11 @@ pub fn vault_upgrade(ctx: &Ctx<'_>) -> Result<Outcome> {
 
 fn upgrade(ctx: &Ctx<'_>, seen: &mut Session) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
-    let store = ctx.config().store()?;
-    seen.look_back(&u);
-    let probe = Vault::open_for_admin(&*store, &u)?;
-    seen.learn(&probe);
-    if probe.version() == vault::format::VERSION {
+    let probe = ctx.present()?.unlock_as(&u, seen, Opening::Admin)?;
+    if probe.vault().version() == vault::format::VERSION {
         ctx.warnings.borrow_mut().push(format!(
             "the vault is already in format version {}; nothing to do",
-            probe.version()
+            probe.vault().version()
         ));
         return Ok(Outcome::Done);
     }
@@ -121,7 +108,7 @@ fn upgrade(ctx: &Ctx<'_>, seen: &mut Session) -> Result<Outcome> {
     let mut v = open_locked(ctx, &u, seen)?;
     let dropped = v.upgrade()?;
     ctx.warnings.borrow_mut().extend(v.take_warnings());
-    seen.wrote(&v.commit_head()?);
+    seen.wrote(&v.into_vault().commit_head()?);
     reissue_lines(ctx, &dropped, "was invalidated by the upgrade");
     Ok(Outcome::Value {
         key: "format_version",
@@ -151,12 +138,11 @@ pub fn vault_check(ctx: &Ctx<'_>, repair: bool, yes: bool) -> Result<Outcome> {
 
 fn check(ctx: &Ctx<'_>, repair: bool, yes: bool, seen: &mut Session) -> Result<Outcome> {
     let u = ctx.passphrase_unlocker()?;
-    let store = ctx.config().store()?;
-    seen.look_back(&u);
-    let first = Vault::open_for_admin(&*store, &u)?;
-    seen.learn(&first);
-    let r = first.check()?;
-    ctx.warnings.borrow_mut().extend(first.take_warnings());
+    let first = ctx.present()?.unlock_as(&u, seen, Opening::Admin)?;
+    let r = first.vault().check()?;
+    ctx.warnings
+        .borrow_mut()
+        .extend(first.vault().take_warnings());
     drop(first);
     report(ctx, &r);
     if r.is_clean() {
@@ -209,7 +195,7 @@ fn check(ctx: &Ctx<'_>, repair: bool, yes: bool, seen: &mut Session) -> Result<O
             "warning: the slot table that failed authentication has no audit block, but the vault's audit trail holds records: the block was removed, and the trail is off until `sso-secrets vault audit on` (its records were sealed to the removed key: a copy of the vault from before the damage opens them)".into(),
         );
     }
-    seen.wrote(&v.commit_head()?);
+    seen.wrote(&v.into_vault().commit_head()?);
     reissue_lines(ctx, &dropped, "was dropped with the untrusted slot table");
     Ok(Outcome::Value {
         key: "check",

@@ -21,7 +21,7 @@ pub use crate::local::Need;
 
 use crate::credentials::Sources;
 use crate::error::{Error, Result};
-use crate::local::{History, LocalVault, Session, VaultConfig};
+use crate::local::{History, LocalVault, Present, Session, VaultConfig};
 use crate::ops::{Backend, Event, Observer, Reply, Request};
 #[cfg(feature = "remote")]
 use crate::remote::RemoteBackend;
@@ -113,6 +113,9 @@ pub struct Ctx<'a> {
     pub audit_seen: RefCell<Option<crate::audit::AuditSeen>>,
     /// The command appended its own records (RFC operations, `exec`).
     pub audited: Cell<bool>,
+    /// The vault's presence, checked before the credential was resolved,
+    /// until the command's first open uses it.
+    pub present: RefCell<Option<Present>>,
 }
 
 impl Ctx<'_> {
@@ -142,9 +145,11 @@ impl Ctx<'_> {
         if let Some(remote) = &self.remote {
             return Ok(Box::new(RemoteBackend::connect(remote, &self.sources)?));
         }
+        let unlocker = self.unlocker()?;
         Ok(Box::new(
-            LocalVault::with_unlocker(self.config(), self.unlocker()?)
-                .remembering(self.history.clone()),
+            LocalVault::with_unlocker(self.config(), unlocker)
+                .remembering(self.history.clone())
+                .with_present(self.present()?),
         ))
     }
 
@@ -186,22 +191,36 @@ impl Ctx<'_> {
     /// Resolves the credential (may prompt), after checking that the vault
     /// is there.
     pub fn unlocker(&self) -> Result<Unlocker> {
-        self.config().check_present()?;
-        self.sources
-            .unlock_with(false, Unlocker::new, |u| self.check(u))
+        self.unlock_with(false)
     }
 
     /// The passphrase alone (`vault passwd`), after the same vault check.
     pub fn passphrase_unlocker(&self) -> Result<Unlocker> {
-        self.config().check_present()?;
-        self.sources
-            .unlock_with(true, Unlocker::new, |u| self.check(u))
+        self.unlock_with(true)
     }
 
-    /// Checks a passphrase typed at the terminal against its key slot, so
-    /// that a typo can be retried (see [`crate::vault::check_credential`]).
-    fn check(&self, u: &Unlocker) -> Result<()> {
-        crate::vault::check_credential(&*self.config().store()?, u)
+    /// Step 1 of the checks, then the credential: a passphrase typed at
+    /// the terminal is checked against its key slot in the head the first
+    /// step read, so that a typo can be retried. That step is kept for the
+    /// command's first open.
+    fn unlock_with(&self, passphrase_only: bool) -> Result<Unlocker> {
+        let present = self.config().present()?;
+        let u = self
+            .sources
+            .unlock_with(passphrase_only, Unlocker::new, |u| {
+                present.check_credential(u)
+            })?;
+        *self.present.borrow_mut() = Some(present);
+        Ok(u)
+    }
+
+    /// Step 1 of the checks: as done before the credential was resolved,
+    /// else now.
+    pub(crate) fn present(&self) -> Result<Present> {
+        match self.present.take() {
+            Some(p) => Ok(p),
+            None => self.config().present(),
+        }
     }
 
     /// A session's warnings, each once per command (`vault rotate` opens
@@ -233,7 +252,7 @@ impl Ctx<'_> {
         f: impl FnOnce(&Vault) -> Result<T>,
     ) -> Result<T> {
         let mut seen = self.session();
-        let out = self.config().read(u, &need, &mut seen, f);
+        let out = self.present().and_then(|p| p.read(u, &need, &mut seen, f));
         self.said(seen);
         out
     }
@@ -247,7 +266,9 @@ impl Ctx<'_> {
         f: impl FnOnce(&mut Vault) -> Result<T>,
     ) -> Result<T> {
         let mut seen = self.session();
-        let out = self.config().write(u, &need, &mut seen, f);
+        let out = self
+            .present()
+            .and_then(|p| self.config().write_from(p, u, &need, &mut seen, f));
         self.said(seen);
         out
     }

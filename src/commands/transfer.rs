@@ -1,9 +1,9 @@
 //! Moving secrets in and out in bulk: JSON Lines `import` and `export`.
 
 use super::{Ctx, Need, Outcome};
-use crate::credentials::check_body;
 use crate::did::{self, check_label};
 use crate::error::{Error, Result};
+use crate::ops::check_body;
 use crate::secret::SecretBytes;
 use crate::vault::keys::{Entry, Scope, State};
 use crate::vault::now;

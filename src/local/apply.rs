@@ -1,9 +1,9 @@
 //! The seven RFC operations on an open vault session.
 
-use super::session::{Need, Session, VaultConfig};
-use crate::credentials::check_body;
+use super::session::{Need, Present, Session, VaultConfig};
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId};
+use crate::ops::check_body;
 use crate::ops::{Reply, Request};
 use crate::vault::keys::{Entry, Scope, State};
 use crate::vault::{self, Unlocker, Vault, now};
@@ -15,16 +15,24 @@ pub fn apply(
     seen: &mut Session,
     request: Request,
 ) -> Result<Reply> {
-    let op = request.operation();
-    let need = if op.is_write() {
-        Need::write(vec![scope_of(&request)])
+    apply_from(config, config.present()?, u, seen, request)
+}
+
+/// [`apply`] on a vault whose presence was checked (before the credential
+/// was resolved).
+pub fn apply_from(
+    config: &VaultConfig,
+    present: Present,
+    u: &Unlocker,
+    seen: &mut Session,
+    request: Request,
+) -> Result<Reply> {
+    if request.operation().is_write() {
+        let need = Need::write(vec![scope_of(&request)]);
+        config.write_from(present, u, &need, seen, |v| apply_write(v, request))
     } else {
-        Need::read(vec![scope_of(&request)])
-    };
-    if op.is_write() {
-        config.write(u, &need, seen, |v| apply_write(v, request))
-    } else {
-        config.read(u, &need, seen, |v| apply_read(v, request))
+        let need = Need::read(vec![scope_of(&request)]);
+        present.read(u, &need, seen, |v| apply_read(v, request))
     }
 }
 

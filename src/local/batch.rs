@@ -2,11 +2,12 @@
 //! possible, each checked as a single call would be.
 
 use super::apply::{apply_write, scope_of};
-use super::session::{Need, Session, VaultConfig, admit};
+use super::session::{Need, Opening, Session, VaultConfig};
 use crate::audit::AuditSeen;
 use crate::error::{Error, Result};
+use crate::ops::Credential;
 use crate::ops::{Principal, Reply, Request};
-use crate::vault::{Credential, Unlocker};
+use crate::vault::Unlocker;
 
 /// [`write_batch_seen`] without what the sessions learnt, for tests.
 #[cfg(test)]
@@ -74,44 +75,39 @@ fn same_credential(a: &Credential, b: &Credential) -> bool {
     }
 }
 
+/// One credential's writes: the vault's presence and the credential once,
+/// then each request's scope, read-only and operation on its own, and one
+/// commit for those that passed.
 fn commit_group(
     config: &VaultConfig,
     u: &Unlocker,
     seen: &mut Session,
     reqs: Vec<(usize, Request)>,
 ) -> Vec<(usize, Result<Reply>)> {
-    let refuse_all = |e: &Error, reqs: Vec<(usize, Request)>| {
-        reqs.into_iter()
-            .map(|(i, _)| (i, Err(same_error(e))))
-            .collect::<Vec<_>>()
-    };
-    let mut v = match config.open_for_write(u, seen) {
-        Ok(Ok(v)) => v,
-        Ok(Err(refusal)) => {
-            // Each request still gets its own credential and scope verdict.
+    let opened = config
+        .present()
+        .and_then(|p| p.lock(config, u, seen, Opening::Strict));
+    let mut group = match opened {
+        Ok(g) => g,
+        Err(e) => {
             return reqs
                 .into_iter()
-                .map(|(i, req)| {
-                    let need = Need::write(vec![scope_of(&req)]);
-                    (
-                        i,
-                        config.read(u, &need, seen, |_| Err(same_error(&refusal))),
-                    )
-                })
+                .map(|(i, _)| (i, Err(same_error(&e))))
                 .collect();
         }
-        Err(e) => return refuse_all(&e, reqs),
     };
     let mut out = Vec::with_capacity(reqs.len());
     let mut applied = Vec::new();
     for (i, req) in reqs {
-        match admit(&v, &Need::write(vec![scope_of(&req)])).and_then(|()| apply_write(&mut v, req))
+        match group
+            .admit_write(&Need::write(vec![scope_of(&req)]))
+            .and_then(|v| apply_write(v, req))
         {
             Ok(reply) => applied.push((i, reply)),
             Err(e) => out.push((i, Err(e))),
         }
     }
-    match v.commit() {
+    match group.into_vault().commit() {
         Ok(()) => out.extend(applied.into_iter().map(|(i, r)| (i, Ok(r)))),
         Err(e) => out.extend(applied.into_iter().map(|(i, _)| (i, Err(same_error(&e))))),
     }

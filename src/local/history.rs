@@ -130,6 +130,13 @@ impl History {
             .is_some_and(|seen| head.anchor < seen.anchor)
     }
 
+    /// Whether [`History::compare`] has something to say of `head`: then a
+    /// head read before `before` was may just be older than a write this
+    /// machine recorded since, and is read again before it is judged.
+    pub(crate) fn objects(before: &Before, head: &HeadId) -> bool {
+        verdict(before.0.vaults.get(&hex(&head.vault_id)), head) != Verdict::Fine
+    }
+
     /// One line for stderr when `head` goes back from what `before` saw of
     /// its vault, or forks from it.
     pub(crate) fn compare(before: &Before, head: &HeadId) -> Option<String> {

@@ -3,9 +3,12 @@
 //! vault present (1), credential (43, or 500 for a vault failing
 //! authentication), scope (43), read-only (555), body (500), existence (404).
 //!
-//! Administration commands (`list`, tokens, `vault …`) use the same
-//! [`VaultConfig::read`] / [`VaultConfig::write`] sessions with a [`Need`],
-//! so they inherit the same order.
+//! The order is a chain of types (`session.rs`): [`VaultConfig::present`],
+//! then [`Present::unlock`] (or [`Present::lock`] to write),
+//! [`Unlocked::admit`] and [`Admitted::writable`]. Administration commands
+//! (`list`, tokens, `vault …`) take the same steps, through
+//! [`VaultConfig::read`] / [`VaultConfig::write`] with a [`Need`], so they
+//! inherit the same order.
 
 mod apply;
 mod batch;
@@ -14,19 +17,20 @@ mod session;
 #[cfg(test)]
 mod tests;
 
-pub use apply::{apply, scope_of};
+pub use apply::{apply, apply_from, scope_of};
 #[cfg(test)]
 pub use batch::write_batch;
 pub use batch::{same_error, write_batch_seen};
 pub use history::History;
-pub use session::{Need, Session, VaultConfig};
+pub use session::{Need, Opening, Present, Session, VaultConfig, Writable};
 
 use apply::apply_read;
-use session::authorize;
 
 use crate::error::Result;
+#[cfg(any(test, feature = "test-support"))]
+use crate::ops::Credential;
 use crate::ops::{Backend, Principal, Reply, Request};
-use crate::vault::{Credential, Unlocker};
+use crate::vault::Unlocker;
 use std::cell::RefCell;
 
 /// The local vault, used with one credential.
@@ -34,9 +38,13 @@ pub struct LocalVault {
     config: VaultConfig,
     unlocker: Unlocker,
     session: RefCell<Session>,
+    /// The vault's presence as checked before the credential was resolved,
+    /// until the first call opens it.
+    present: RefCell<Option<Present>>,
 }
 
 impl LocalVault {
+    #[cfg(any(test, feature = "test-support"))]
     /// A backend for `config` acting with `credential`. The passphrase's
     /// Argon2 key is cached, so any number of calls costs one run.
     pub fn new(config: VaultConfig, credential: Credential) -> Self {
@@ -44,6 +52,7 @@ impl LocalVault {
             config,
             unlocker: Unlocker::new(credential),
             session: RefCell::default(),
+            present: RefCell::default(),
         }
     }
 
@@ -54,6 +63,7 @@ impl LocalVault {
             config,
             unlocker,
             session: RefCell::default(),
+            present: RefCell::default(),
         }
     }
 
@@ -66,17 +76,36 @@ impl LocalVault {
         }
     }
 
+    /// The first call opens the head `present` read, instead of reading
+    /// the vault again.
+    pub fn with_present(self, present: Present) -> Self {
+        LocalVault {
+            present: RefCell::new(Some(present)),
+            ..self
+        }
+    }
+
     /// How many times the credential ran Argon2 (one per process is the goal).
     #[cfg(any(test, feature = "test-support"))]
     pub fn kdf_runs(&self) -> u32 {
         self.unlocker.kdf_runs()
     }
+
+    /// Step 1 of the checks: as done before the credential was resolved,
+    /// else now.
+    fn present(&self) -> Result<Present> {
+        match self.present.take() {
+            Some(p) => Ok(p),
+            None => self.config.present(),
+        }
+    }
 }
 
 impl Backend for LocalVault {
     fn call(&self, request: Request) -> Result<Reply> {
-        apply(
+        apply_from(
             &self.config,
+            self.present()?,
             &self.unlocker,
             &mut self.session.borrow_mut(),
             request,
@@ -107,20 +136,19 @@ impl Backend for LocalVault {
         }
         let n = requests.len();
         let seen = &mut self.session.borrow_mut();
-        let answers = self
-            .config
-            .read(&self.unlocker, &Need::default(), seen, |v| {
-                Ok(requests
-                    .into_iter()
-                    .map(|r| {
-                        authorize(v, &Need::read(vec![scope_of(&r)]))?;
-                        apply_read(v, r)
-                    })
-                    .collect::<Vec<_>>())
-            });
-        match answers {
-            Ok(answers) => answers,
-            Err(e) => (0..n).map(|_| Err(same_error(&e))).collect(),
-        }
+        let unlocked = match self.present().and_then(|p| p.unlock(&self.unlocker, seen)) {
+            Ok(u) => u,
+            Err(e) => return (0..n).map(|_| Err(same_error(&e))).collect(),
+        };
+        let answers = requests
+            .into_iter()
+            .map(|r| {
+                let v = unlocked.admit_read(&Need::read(vec![scope_of(&r)]))?;
+                apply_read(v, r)
+            })
+            .collect();
+        // Entries or slots skipped while answering are reported too.
+        seen.learn(unlocked.vault());
+        answers
     }
 }

@@ -1,12 +1,27 @@
 //! Vault sessions: where the vault is, what a command needs of the
-//! credential, and the checks, in the contract's order, before any work.
+//! credential, and the contract's order of checks as a chain of types,
+//! each step returning the next:
+//!
+//! ```text
+//! VaultConfig::present  vault present (exit 1): the store opened and its head read, once
+//! Present::unlock       credential (403; 500 for a vault that fails authentication)
+//!   or Present::lock    the same for a write: Argon2, the writer lock, the head under it
+//! Unlocked::admit       scope and rights (403)
+//! Admitted::writable    read-only: --read-only, a read-only store, the vault's flag (555)
+//! ```
+//!
+//! Body (500) and existence (404) are the operation's own (`apply.rs`).
+//! Every read, write, group commit and administration command goes
+//! through these steps, so none can take them in another order.
 
+use super::batch::same_error;
 use super::history::{Before, History};
 use crate::error::{Error, Result};
 use crate::ops::Principal;
 use crate::vault::keys::Scope;
-use crate::vault::store::{self, Location, Store};
+use crate::vault::store::{self, Location, Snapshot, Store};
 use crate::vault::{self, HeadId, Unlocker, Vault};
+use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -85,7 +100,7 @@ pub fn who_of(v: &Vault) -> crate::audit::Who {
     }
 }
 
-pub(super) fn authorize(v: &Vault, need: &Need) -> Result<()> {
+fn authorize(v: &Vault, need: &Need) -> Result<()> {
     if need.admin && !v.is_admin() {
         return Err(Error::admin_only());
     }
@@ -104,13 +119,26 @@ impl VaultConfig {
         self.location.open()
     }
 
-    /// Fails with exit 1 when there is no usable vault. Checked before any
-    /// credential is resolved: nobody should be asked for a passphrase to a
-    /// vault that is not there.
-    pub fn check_present(&self) -> Result<()> {
-        self.store()?.check_present().map(drop)
+    /// Step 1: the vault is there, or exit 1. Checked before any
+    /// credential is resolved (nobody should be asked for a passphrase to
+    /// a vault that is not there), and it reads the head the first open
+    /// then uses: the file's checks run once.
+    pub fn present(&self) -> Result<Present> {
+        let store = self.store()?;
+        let head = match store.head() {
+            Ok(s) => Ok(s),
+            Err(e) => {
+                // Only the store's own checks are exit 1 here; a head that
+                // does not parse ranks with authentication, after the
+                // credential (and `vault check --repair` stays reachable).
+                store.check_present()?;
+                Err(e)
+            }
+        };
+        Ok(Present { store, head })
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     /// Opens the vault for reading and checks `need`, then runs `f`.
     /// `seen` learns who the credential is as soon as it is known.
     pub fn read<T>(
@@ -120,17 +148,10 @@ impl VaultConfig {
         seen: &mut Session,
         f: impl FnOnce(&Vault) -> Result<T>,
     ) -> Result<T> {
-        let store = self.store()?;
-        seen.look_back(u);
-        let v = Vault::open(&*store, u)?;
-        seen.learn(&v);
-        authorize(&v, need)?;
-        let out = f(&v);
-        // Entries or slots skipped while `f` ran are reported too.
-        seen.learn(&v);
-        out
+        self.present()?.read(u, need, seen, f)
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     /// A read-modify-write under the writer lock, committed atomically and
     /// durably. Checks come in the contract's order: credential, scope,
     /// read-only, then whatever `f` checks (body, existence).
@@ -141,20 +162,29 @@ impl VaultConfig {
         seen: &mut Session,
         f: impl FnOnce(&mut Vault) -> Result<T>,
     ) -> Result<T> {
-        let mut v = match self.open_for_write(u, seen)? {
-            Ok(v) => v,
-            // Refused before opening (555): authentication and scope still
-            // outrank it, so they are checked on a read first.
-            Err(refusal) => return self.read(u, need, seen, |_| Err(refusal)),
-        };
-        admit(&v, need)?;
+        self.write_from(self.present()?, u, need, seen, f)
+    }
+
+    /// [`VaultConfig::write`] on a vault whose presence was checked.
+    pub fn write_from<T>(
+        &self,
+        present: Present,
+        u: &Unlocker,
+        need: &Need,
+        seen: &mut Session,
+        f: impl FnOnce(&mut Vault) -> Result<T>,
+    ) -> Result<T> {
+        let mut v = present
+            .lock(self, u, seen, Opening::Strict)?
+            .admit(need)?
+            .writable()?;
         let out = f(&mut v);
         if out.is_ok() && !seen.anchor_went_back {
             self.anchor_audit(&mut v)?;
         }
         seen.learn(&v);
         let out = out?;
-        seen.wrote(&v.commit_head()?);
+        seen.wrote(&v.into_vault().commit_head()?);
         Ok(out)
     }
 
@@ -179,34 +209,229 @@ impl VaultConfig {
             }
         }
     }
+}
 
-    /// Takes the writer lock and opens the vault under it. The inner error
-    /// is a refusal to write (555) that the caller reports only after the
-    /// credential and scope checks.
-    pub(super) fn open_for_write(&self, u: &Unlocker, seen: &mut Session) -> Result<Result<Vault>> {
-        if self.read_only {
-            return Ok(Err(Error::writes_disabled()));
+/// How a slot table that fails authentication, or an old format, is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    /// Refused: every command but the two below.
+    Strict,
+    /// Reported, and any format version opens: `vault check` and `vault
+    /// upgrade`, with the passphrase only.
+    Admin,
+}
+
+/// Step 1 passed: the vault is there. Holds its store and the head the
+/// check read, which the next step opens instead of reading it again.
+pub struct Present {
+    store: Arc<dyn Store>,
+    /// The head as read. A file that passed its own checks but whose head
+    /// does not parse waits here until the credential is known.
+    head: Result<Snapshot>,
+}
+
+impl Present {
+    /// Whether `u` opens its own key slot, and nothing more, in the head
+    /// already read: a passphrase typed at the terminal is checked so that
+    /// a typo can be typed again (see [`vault::check_credential`]).
+    pub fn check_credential(&self, u: &Unlocker) -> Result<()> {
+        match &self.head {
+            Ok(s) => vault::check_credential_at(s, u),
+            Err(e) => Err(same_error(e)),
         }
-        let store = self.store()?;
-        store.check_present()?;
-        // Argon2 before the lock, so writers queue for milliseconds, not
-        // for one another's key derivations.
-        vault::prepare(&*store, u);
-        seen.look_back(u);
-        let lock = match store::lock(&*store, self.lock_timeout)? {
-            Ok(l) => l,
-            Err(refusal) => return Ok(Err(refusal)),
+    }
+
+    /// Step 2, for a read: the credential opens its slot in the head as
+    /// read (403; 500 for a vault that fails authentication).
+    pub fn unlock(self, u: &Unlocker, seen: &mut Session) -> Result<Unlocked> {
+        self.unlock_as(u, seen, Opening::Strict)
+    }
+
+    /// [`Present::unlock`], meeting a failing slot table as `opening` says.
+    pub fn unlock_as(self, u: &Unlocker, seen: &mut Session, opening: Opening) -> Result<Unlocked> {
+        let head = seen.look_back_at(u, self.head?, &*self.store)?;
+        let v = match opening {
+            Opening::Strict => Vault::open_from(head, u)?,
+            Opening::Admin => Vault::open_for_admin_from(head, u)?,
         };
-        let v = Vault::open_for_write(lock, u)?;
         seen.learn(&v);
-        Ok(Ok(v))
+        Ok(Unlocked {
+            vault: v,
+            access: Access::Read,
+        })
+    }
+
+    /// Step 2, for a write: Argon2 on the head already read (so writers
+    /// queue for milliseconds, not for one another's key derivations),
+    /// then the writer lock, and the credential opens its slot in the head
+    /// as it is under the lock. A write refused before the lock
+    /// (`--read-only`) or by it (a read-only file system) opens the head
+    /// as read instead: credential and scope outrank the refusal, which
+    /// [`Admitted::writable`] reports (555).
+    pub fn lock(
+        self,
+        config: &VaultConfig,
+        u: &Unlocker,
+        seen: &mut Session,
+        opening: Opening,
+    ) -> Result<Unlocked> {
+        let refusal = if config.read_only {
+            Error::writes_disabled()
+        } else {
+            if let Ok(head) = &self.head {
+                vault::prepare_at(head, u);
+            }
+            seen.look_back(u);
+            match store::lock(&*self.store, config.lock_timeout)? {
+                Ok(lock) => {
+                    let v = match opening {
+                        Opening::Strict => Vault::open_for_write(lock, u)?,
+                        Opening::Admin => Vault::open_for_admin_write(lock, u)?,
+                    };
+                    seen.learn(&v);
+                    return Ok(Unlocked {
+                        vault: v,
+                        access: Access::Write,
+                    });
+                }
+                Err(refusal) => refusal,
+            }
+        };
+        let mut unlocked = self.unlock_as(u, seen, opening)?;
+        unlocked.access = Access::Refused(refusal);
+        Ok(unlocked)
+    }
+
+    /// The whole chain for a read: unlock, admit `need`, run `f`.
+    pub fn read<T>(
+        self,
+        u: &Unlocker,
+        need: &Need,
+        seen: &mut Session,
+        f: impl FnOnce(&Vault) -> Result<T>,
+    ) -> Result<T> {
+        let v = self.unlock(u, seen)?.admit(need)?;
+        let out = f(&v);
+        // Entries or slots skipped while `f` ran are reported too.
+        seen.learn(&v);
+        out
     }
 }
 
-/// Credential, scope and rights, then the vault's own read-only flag.
-pub(super) fn admit(v: &Vault, need: &Need) -> Result<()> {
-    authorize(v, need)?;
-    if v.header.read_only() && !need.ignores_read_only_flag {
+/// What an opened vault may be used for.
+enum Access {
+    /// Opened for reading, without the writer lock.
+    Read,
+    /// Opened under the writer lock.
+    Write,
+    /// Opened for reading because writing was refused (555).
+    Refused(Error),
+}
+
+/// Step 2 passed: the credential opened its slot.
+pub struct Unlocked {
+    vault: Vault,
+    access: Access,
+}
+
+impl Unlocked {
+    /// Step 3: the credential's scope and rights cover `need` (403).
+    pub fn admit(self, need: &Need) -> Result<Admitted> {
+        authorize(&self.vault, need)?;
+        Ok(Admitted {
+            ignores_read_only_flag: need.ignores_read_only_flag,
+            unlocked: self,
+        })
+    }
+
+    /// Step 3 for one of several reads answered from this open (`exec`'s
+    /// secrets): each its own verdict.
+    pub fn admit_read(&self, need: &Need) -> Result<&Vault> {
+        authorize(&self.vault, need)?;
+        Ok(&self.vault)
+    }
+
+    /// Steps 3 and 4 for one of several writes in this open (a group
+    /// commit): each its own verdict.
+    pub fn admit_write(&mut self, need: &Need) -> Result<&mut Vault> {
+        authorize(&self.vault, need)?;
+        may_write(&self.vault, &self.access, need.ignores_read_only_flag)?;
+        Ok(&mut self.vault)
+    }
+
+    /// The vault as opened, before any verdict (who the credential is, its
+    /// format version).
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
+    /// The vault, to commit what the writes admitted by
+    /// [`Unlocked::admit_write`] changed.
+    pub fn into_vault(self) -> Vault {
+        self.vault
+    }
+}
+
+/// Step 3 passed: the credential may do what was asked. Reads use the
+/// vault from here.
+pub struct Admitted {
+    unlocked: Unlocked,
+    ignores_read_only_flag: bool,
+}
+
+impl Admitted {
+    /// Step 4: the vault may be written (555 otherwise).
+    pub fn writable(self) -> Result<Writable> {
+        let Unlocked { vault, access } = self.unlocked;
+        may_write(&vault, &access, self.ignores_read_only_flag)?;
+        Ok(Writable(vault))
+    }
+}
+
+impl Deref for Admitted {
+    type Target = Vault;
+    fn deref(&self) -> &Vault {
+        &self.unlocked.vault
+    }
+}
+
+/// Step 4 passed: a vault open under the writer lock that the credential
+/// may change; [`Vault::commit_head`] publishes it.
+pub struct Writable(Vault);
+
+impl Writable {
+    /// The vault, to commit.
+    pub fn into_vault(self) -> Vault {
+        self.0
+    }
+}
+
+impl Deref for Writable {
+    type Target = Vault;
+    fn deref(&self) -> &Vault {
+        &self.0
+    }
+}
+
+impl DerefMut for Writable {
+    fn deref_mut(&mut self) -> &mut Vault {
+        &mut self.0
+    }
+}
+
+/// A refusal to write (`--read-only`, a read-only store), then the vault's
+/// own read-only flag.
+fn may_write(v: &Vault, access: &Access, ignores_read_only_flag: bool) -> Result<()> {
+    match access {
+        Access::Write => {}
+        Access::Refused(refusal) => return Err(same_error(refusal)),
+        Access::Read => {
+            return Err(Error::failure(
+                "internal: a write on a vault opened for reading",
+            ));
+        }
+    }
+    if v.header.read_only() && !ignores_read_only_flag {
         return Err(Error::ReadOnly(
             "the vault is set read-only (`sso-secrets vault read-only off` allows writes)".into(),
         ));
@@ -252,6 +477,23 @@ impl Session {
     pub(crate) fn look_back(&mut self, u: &Unlocker) {
         if let Some(h) = self.history.as_ref().filter(|_| u.is_passphrase()) {
             self.before = Some(h.before());
+        }
+    }
+
+    /// [`Session::look_back`] for a head read before it (by the presence
+    /// check). Should what this machine saw object to that head, the head
+    /// may only predate a write another process recorded meanwhile: it is
+    /// read again, after, as an open would have read it.
+    fn look_back_at(
+        &mut self,
+        u: &Unlocker,
+        head: Snapshot,
+        store: &dyn Store,
+    ) -> Result<Snapshot> {
+        self.look_back(u);
+        match &self.before {
+            Some(before) if History::objects(before, &head.head_id()) => store.head(),
+            _ => Ok(head),
         }
     }
 

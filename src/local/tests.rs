@@ -2,10 +2,11 @@ use super::*;
 use crate::crypto::KdfParams;
 use crate::error::Error;
 use crate::names::{AppName, UserId};
+use crate::ops::Credential;
 use crate::secret::{SecretBytes, SecretString};
 use crate::vault::keys::Scope;
 use crate::vault::store::Location;
-use crate::vault::{self, Credential, Unlocker};
+use crate::vault::{self, Unlocker};
 use std::time::Duration;
 
 fn pass() -> Credential {
@@ -115,4 +116,56 @@ fn a_read_only_config_answers_each_request_in_the_contract_order() {
         answers[1].1.as_ref().unwrap_err().status(),
         crate::status::Status::ReadOnly
     );
+}
+
+/// The chain's first step: a missing vault fails there (exit 1); a file
+/// that passes its own checks but whose head does not parse passes it, and
+/// fails only once the credential opens it (500 ranks with 403).
+#[test]
+fn a_head_that_does_not_parse_is_reported_after_the_credential() {
+    let (dir, config, _) = setup();
+    let missing = VaultConfig {
+        location: Location::File(dir.path().join("none")),
+        ..config.clone()
+    };
+    assert!(matches!(missing.present(), Err(Error::Failure(_))));
+    let path = dir.path().join("vault");
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..100]).unwrap();
+    let present = config.present().unwrap();
+    let u = Unlocker::new(pass());
+    let err = present.unlock(&u, &mut Session::default()).err().unwrap();
+    assert_eq!(err.status(), crate::status::Status::WrongFormat);
+}
+
+/// A write refused by `--read-only` is reported by the last step, after
+/// the credential and the scope, each from the one open of the head.
+#[test]
+fn a_refused_write_is_reported_after_credential_and_scope() {
+    let (_dir, mut config, token) = setup();
+    config.read_only = true;
+    let u = Unlocker::new(token);
+    let opened = |seen: &mut Session| {
+        config
+            .present()
+            .unwrap()
+            .lock(&config, &u, seen, Opening::Strict)
+            .unwrap()
+    };
+    let out_of_scope =
+        opened(&mut Session::default()).admit(&Need::write(vec![Scope::App("b".into())]));
+    assert_eq!(
+        out_of_scope.err().unwrap().status(),
+        crate::status::Status::Unauthorized
+    );
+    let mut seen = Session::default();
+    let refused = opened(&mut seen)
+        .admit(&Need::write(vec![Scope::App("a".into())]))
+        .unwrap()
+        .writable();
+    assert_eq!(
+        refused.err().unwrap().status(),
+        crate::status::Status::ReadOnly
+    );
+    assert_eq!(seen.principal, Some(Principal::Token("a-writer".into())));
 }

@@ -17,11 +17,10 @@ mod tls;
 
 use endpoint::Endpoint;
 
-use crate::credentials::{MAX_BODY, Sources};
+use crate::credentials::Sources;
 use crate::error::{Error, Result};
-use crate::ops::{Backend, Operation, Principal, Reply, Request};
+use crate::ops::{Backend, Credential, MAX_BODY, Operation, Principal, Reply, Request};
 use crate::secret::{SecretBytes, SecretString};
-use crate::vault::Credential;
 use std::io::Read;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

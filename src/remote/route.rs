@@ -2,10 +2,10 @@
 //! `user-id` header and body, checked before anything is sent.
 
 use super::endpoint::Endpoint;
-use crate::credentials::check_body;
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, UserId, UserRef};
 use crate::ops::Request;
+use crate::ops::check_body;
 use crate::secret::SecretBytes;
 use ureq::http::{HeaderValue, Method};
 

@@ -2,8 +2,8 @@
 //! [`Status`] to an HTTP status, and the bodies (raw secret bytes, or a
 //! short generic reason for a failure).
 
-use crate::credentials::MAX_BODY;
 use crate::error::Error;
+use crate::ops::MAX_BODY;
 use crate::ops::Reply;
 use crate::status::Status;
 use bytes::Bytes;

@@ -4,8 +4,8 @@
 
 use super::answer::{self, Answer};
 use super::route::BodyForm;
-use crate::credentials::MAX_BODY;
 use crate::error::{Error, Result};
+use crate::ops::MAX_BODY;
 use crate::secret::SecretBytes;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;

@@ -18,10 +18,11 @@ use super::listen::Peer;
 use crate::error::{Error, Result};
 use crate::local::{Need, Session, VaultConfig};
 use crate::names::UserId;
+use crate::ops::Credential;
 use crate::ops::Principal;
 use crate::ops::Request;
 use crate::secret::SecretString;
-use crate::vault::{Credential, Unlocker};
+use crate::vault::Unlocker;
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -105,7 +106,10 @@ impl Front {
     pub(crate) fn open(vault: &VaultConfig, config: Config) -> Result<Front> {
         let unlocker = Unlocker::new(Credential::Token(config.token.clone()));
         let mut session = Session::default();
-        vault.read(&unlocker, &Need::default(), &mut session, |_| Ok(()))?;
+        vault
+            .present()?
+            .unlock(&unlocker, &mut session)?
+            .admit(&Need::default())?;
         let name = match session.principal {
             Some(Principal::Token(name)) => name,
             _ => {

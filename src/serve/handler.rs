@@ -18,10 +18,10 @@ use super::route::{self, BodyForm, Miss, Target, redact};
 use super::writer::Writer;
 use crate::audit::{AuditSeen, Who};
 use crate::error::{Error, Result};
-use crate::local::{LocalVault, Need, Session, VaultConfig, scope_of};
-use crate::ops::{Backend, Principal, Request};
+use crate::local::{Need, Session, VaultConfig, scope_of};
+use crate::ops::{Credential, Principal, Request};
 use crate::secret::{SecretBytes, SecretString};
-use crate::vault::{Credential, Unlocker};
+use crate::vault::Unlocker;
 use hyper::body::Incoming;
 use hyper::header::{ALLOW, AUTHORIZATION, CONNECTION, CONTENT_TYPE, HeaderMap, HeaderValue};
 use std::sync::Arc;
@@ -367,9 +367,11 @@ async fn perform(
     let (principal, seen, result) = if request.operation().is_write() {
         state.writes.write(credential, request).await
     } else {
-        let local = LocalVault::new(state.vault.clone(), credential);
-        let result = local.call(request);
-        (local.principal(), local.audit_seen(), result)
+        let mut session = Session::default();
+        let unlocker = Unlocker::new(credential);
+        let result = crate::local::apply(&state.vault, &unlocker, &mut session, request);
+        let who = session.principal.unwrap_or(Principal::Unknown);
+        (who, session.audit, result)
     };
     // The record first: no record, no answer (and no secret sent).
     let seen = by.seen(seen);
@@ -410,7 +412,11 @@ fn may_write(
     let unlocker = Unlocker::new(Credential::Token(token.clone()));
     let need = Need::write(vec![scope_of(put)]);
     let mut session = Session::default();
-    let checked = vault.read(&unlocker, &need, &mut session, |_| Ok(()));
+    let checked = vault
+        .present()
+        .and_then(|p| p.unlock(&unlocker, &mut session))
+        .and_then(|u| u.admit(&need))
+        .map(drop);
     (
         session.principal.unwrap_or(Principal::Unknown),
         session.audit,

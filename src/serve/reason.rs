@@ -8,8 +8,8 @@
 //! reworded message that no longer matches fails here rather than turning
 //! into a silent `unauthorized` in production logs.
 
-use crate::credentials::MAX_BODY;
 use crate::error::Error;
+use crate::ops::MAX_BODY;
 
 /// The reason for a failed operation; `body_len` is the length of the
 /// secret a put sent, if any.

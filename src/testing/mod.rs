@@ -18,9 +18,8 @@ pub use cluster::Cluster;
 
 /// The vault: file format, key slots, records, the store.
 pub mod vault {
-    pub use crate::vault::{
-        Credential, HeadRead, Unlocker, Vault, format, keys, prepare, record, store,
-    };
+    pub use crate::ops::Credential;
+    pub use crate::vault::{HeadRead, Unlocker, Vault, format, keys, prepare, record, store};
 
     /// The header of an open vault (its fields are the crate's own).
     pub fn header(v: &Vault) -> &format::Header {

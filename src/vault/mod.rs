@@ -40,7 +40,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use store::{Locked, Snapshot, Store};
-pub use unlock::{Clock, Credential, Unlocker, clock, now};
+pub use unlock::{Clock, Unlocker, clock, now};
 
 type ParsedBucket = BTreeMap<[u8; 32], RawEntry>;
 
@@ -237,6 +237,7 @@ pub struct Vault {
     table_ok: bool,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 /// Reads just enough to run the passphrase KDF before taking the lock.
 pub fn prepare(store: &dyn Store, unlocker: &Unlocker) {
     if !unlocker.is_passphrase() {
@@ -247,6 +248,31 @@ pub fn prepare(store: &dyn Store, unlocker: &Unlocker) {
     }
 }
 
+/// [`prepare`] on a head already read (the one the vault's presence was
+/// checked with).
+pub(crate) fn prepare_at(snapshot: &Snapshot, unlocker: &Unlocker) {
+    if unlocker.is_passphrase() {
+        unlocker.prepare(&snapshot.head.header);
+    }
+}
+
+/// [`check_credential`] on a head already read.
+pub(crate) fn check_credential_at(snapshot: &Snapshot, unlocker: &Unlocker) -> Result<()> {
+    with_warning(
+        unlocker.unlock(&snapshot.head.header).map(drop),
+        snapshot.warning.clone(),
+    )
+}
+
+impl Snapshot {
+    /// The head this snapshot would open as, before it is verified (to
+    /// compare with what this machine saw, see `local::History`).
+    pub(crate) fn head_id(&self) -> HeadId {
+        HeadId::of(&self.head.header, &self.head.head)
+    }
+}
+
+#[cfg(test)]
 /// Whether `unlocker` opens its own key slot in the vault, and nothing
 /// more. A passphrase typed at the terminal is checked this way so that a
 /// typo can be typed again (403); a vault that fails authentication is left
@@ -254,8 +280,7 @@ pub fn prepare(store: &dyn Store, unlocker: &Unlocker) {
 /// stays reachable with a typed passphrase. The Argon2 key stays cached in
 /// the unlocker: the operation does not run it again.
 pub fn check_credential(store: &dyn Store, unlocker: &Unlocker) -> Result<()> {
-    let s = store.head()?;
-    with_warning(unlocker.unlock(&s.head.header).map(drop), s.warning)
+    check_credential_at(&store.head()?, unlocker)
 }
 
 /// A refused credential carries the file-mode warning in its message: it
@@ -333,10 +358,24 @@ impl Vault {
         Ok(v)
     }
 
+    /// [`Vault::open`] from a head already read.
+    pub(crate) fn open_from(snapshot: Snapshot, unlocker: &Unlocker) -> Result<Vault> {
+        Self::open_snapshot(snapshot, unlocker, None, clock, TableCheck::Strict)
+    }
+
+    /// [`Vault::open_for_admin`] from a head already read.
+    pub(crate) fn open_for_admin_from(snapshot: Snapshot, unlocker: &Unlocker) -> Result<Vault> {
+        if !unlocker.is_passphrase() {
+            return Err(Error::admin_only());
+        }
+        Self::open_snapshot(snapshot, unlocker, None, clock, TableCheck::Report)
+    }
+
     pub(crate) fn open_at(store: &dyn Store, unlocker: &Unlocker, clock: Clock) -> Result<Vault> {
         Self::open_snapshot(store.head()?, unlocker, None, clock, TableCheck::Strict)
     }
 
+    #[cfg(any(test, feature = "test-support"))]
     /// Opens with the passphrase for `vault check`, `vault upgrade` (any
     /// version) and `--repair`: a failing slot table is reported, not fatal.
     pub fn open_for_admin(store: &dyn Store, unlocker: &Unlocker) -> Result<Vault> {

@@ -5,6 +5,7 @@ use super::format::{Header, SlotLock};
 use super::keys::{Keyring, Role};
 use crate::crypto::{self, KdfParams};
 use crate::error::{Error, Result};
+use crate::ops::Credential;
 use crate::secret::{Key32, SecretString};
 use std::cell::{Cell, RefCell};
 use subtle::ConstantTimeEq;
@@ -15,15 +16,6 @@ pub const TOKEN_PREFIX: &str = "ssos_";
 /// Longest token text decoded: `ssos_` plus base58 of 49 bytes is at most 72
 /// characters; anything much longer is refused before base58 runs.
 const MAX_TOKEN_TEXT: usize = 128;
-
-/// A credential, as the RFC's Bearer token or the vault passphrase.
-#[derive(Debug)]
-pub enum Credential {
-    /// The vault passphrase.
-    Passphrase(SecretString),
-    /// An access token (`ssos_...`).
-    Token(SecretString),
-}
 
 /// Turns a credential into a slot key, at most one Argon2 run per process.
 pub struct Unlocker {
