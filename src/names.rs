@@ -164,23 +164,6 @@ pub enum SecretAddress {
     },
 }
 
-impl SecretAddress {
-    /// The RFC operation that reads this secret.
-    pub fn request(&self) -> crate::ops::Request {
-        use crate::ops::Request;
-        match self {
-            SecretAddress::Sso { app, user } => Request::GetSso {
-                app: app.clone(),
-                user: user.clone(),
-            },
-            SecretAddress::Did { did, name } => Request::GetDid {
-                did: did.clone(),
-                name: name.clone(),
-            },
-        }
-    }
-}
-
 impl fmt::Display for SecretAddress {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

@@ -10,7 +10,7 @@
 
 use crate::error::{Error, Result};
 use crate::names::{AppName, Did, SecretName, UserId, UserRef};
-use crate::secret::{SecretBytes, SecretString};
+use crate::secret::SecretBytes;
 
 /// Largest secret body, in bytes (1 MiB).
 pub const MAX_BODY: usize = 1 << 20;
@@ -30,16 +30,7 @@ pub fn check_body(body: &SecretBytes) -> Result<()> {
     Ok(())
 }
 
-/// Who a request comes from, as the RFC's Bearer token or the vault
-/// passphrase. A backend turns it into a principal; the vault into a slot
-/// key (`vault::Unlocker`).
-#[derive(Debug)]
-pub enum Credential {
-    /// The vault passphrase.
-    Passphrase(SecretString),
-    /// An access token (`ssos_...`).
-    Token(SecretString),
-}
+pub use crate::secret::Credential;
 
 /// One RFC-134 operation with its arguments.
 pub enum Request {
@@ -261,6 +252,35 @@ pub struct Ignore;
 
 impl Observer for Ignore {
     fn observe(&self, _: &Event) {}
+}
+
+/// The HTTP status of an operation's outcome: 200, its RFC status, or (an
+/// outcome the RFC has none for) the exit code; for logs and audit records.
+pub(crate) fn status_code(result: &crate::error::Result<impl Sized>) -> u16 {
+    match result {
+        Ok(_) => 200,
+        Err(e) => {
+            let s = e.status();
+            s.rfc_status().unwrap_or(u16::from(s.exit_code()))
+        }
+    }
+}
+
+impl Request {
+    /// The operation that reads the secret at `address`.
+    pub fn read(address: &crate::names::SecretAddress) -> Request {
+        use crate::names::SecretAddress;
+        match address {
+            SecretAddress::Sso { app, user } => Request::GetSso {
+                app: app.clone(),
+                user: user.clone(),
+            },
+            SecretAddress::Did { did, name } => Request::GetDid {
+                did: did.clone(),
+                name: name.clone(),
+            },
+        }
+    }
 }
 
 #[cfg(test)]

@@ -274,7 +274,7 @@ impl VaultCommands<'_, '_> {
         if let Some((name, target)) = self.audit_as
             && !ctx.audited.get()
         {
-            let code = cmd::status_code(&result);
+            let code = crate::ops::status_code(&result);
             // A command that failed already keeps its own error: it
             // released nothing either way.
             if let Err(e) = ctx.audit(None, vec![(name, code, target)])

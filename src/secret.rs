@@ -81,6 +81,18 @@ impl fmt::Debug for Key32 {
     }
 }
 
+/// Who a request comes from, as the RFC's Bearer token or the vault
+/// passphrase. A backend turns it into a principal; the vault into a slot
+/// key (`vault::Unlocker`). Here, beside the secret types, so that every
+/// layer may name it without depending on another (`ops` re-exports it).
+#[derive(Debug)]
+pub enum Credential {
+    /// The vault passphrase.
+    Passphrase(SecretString),
+    /// An access token (`ssos_...`).
+    Token(SecretString),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,6 +9,7 @@
 //! (the anchor). `verify` checks the chain against the anchor.
 
 pub mod file;
+mod pg;
 pub mod record;
 pub mod verify;
 
@@ -56,7 +57,7 @@ pub trait Trail: Send + Sync {
 pub fn trail(location: &Location) -> Result<Box<dyn Trail>> {
     match location {
         Location::File(p) => Ok(Box::new(file::FileTrail::new(p))),
-        Location::Postgres(t) => Ok(Box::new(crate::vault::store::pg::PgStore::trail(t)?)),
+        Location::Postgres(t) => Ok(Box::new(pg::PgTrail::of(t)?)),
     }
 }
 

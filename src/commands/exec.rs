@@ -51,7 +51,7 @@ fn read_all_audited(
     ctx: Option<&Ctx<'_>>,
     secrets: &[&SecretRef],
 ) -> Result<Vec<SecretBytes>> {
-    let requests: Vec<Request> = secrets.iter().map(|s| s.request()).collect();
+    let requests: Vec<Request> = secrets.iter().map(|s| Request::read(s)).collect();
     let operations: Vec<_> = requests.iter().map(Request::operation).collect();
     let targets: Vec<_> = requests.iter().map(crate::audit::target_of).collect();
     let answers = backend.call_all(requests);
@@ -74,7 +74,13 @@ fn read_all_audited(
                 .iter()
                 .zip(targets)
                 .zip(&answers)
-                .map(|((op, target), a)| (op.rfc_name().to_string(), super::status_code(a), target))
+                .map(|((op, target), a)| {
+                    (
+                        op.rfc_name().to_string(),
+                        crate::ops::status_code(a),
+                        target,
+                    )
+                })
                 .collect(),
         );
         // A failed read keeps its own error (it released nothing).

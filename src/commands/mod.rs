@@ -77,18 +77,6 @@ pub enum Outcome {
     Audit(Vec<crate::audit::verify::Opened>),
 }
 
-/// The record of an outcome: its RFC status, or its exit code for
-/// failures outside the RFC.
-pub(crate) fn status_code(result: &Result<impl Sized>) -> u16 {
-    match result {
-        Ok(_) => 200,
-        Err(e) => {
-            let s = e.status();
-            s.rfc_status().unwrap_or(u16::from(s.exit_code()))
-        }
-    }
-}
-
 /// Everything a command may use besides its own arguments.
 pub struct Ctx<'a> {
     /// Where the vault is.
@@ -176,7 +164,7 @@ impl Ctx<'_> {
             backend.audit_seen(),
             vec![(
                 operation.rfc_name().to_string(),
-                status_code(&result),
+                crate::ops::status_code(&result),
                 target,
             )],
         );

@@ -376,7 +376,7 @@ async fn perform(
     // The record first: no record, no answer (and no secret sent).
     let seen = by.seen(seen);
     let note = Note { op, target, seen };
-    let status = crate::commands::status_code(&result);
+    let status = crate::ops::status_code(&result);
     // A failed operation keeps its own answer: it sends nothing either way.
     let result = match state.audit.record(note, peer, status).await {
         Err(e) if result.is_ok() => Err(e),

@@ -137,12 +137,12 @@ fn requests_are_gets() {
     let Part::Secret(s) = sso("demo", "alice") else {
         unreachable!()
     };
-    assert!(matches!(s.request(), Request::GetSso { app, user }
+    assert!(matches!(Request::read(&s), Request::GetSso { app, user }
         if app.as_str() == "demo" && user.as_str() == "alice"));
     let Part::Secret(d) = did("did:x:y", "n") else {
         unreachable!()
     };
-    assert!(matches!(d.request(), Request::GetDid { did, name }
+    assert!(matches!(Request::read(&d), Request::GetDid { did, name }
         if did.text() == "did:x:y" && name.as_str() == "n"));
     assert_eq!(
         s.to_string(),

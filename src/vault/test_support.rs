@@ -8,7 +8,7 @@ use super::store::{Locked, Store, file::FileStore};
 use super::{Unlocker, Vault};
 use crate::crypto::{self, KdfParams, SIG_LEN, Signer};
 use crate::error::Result;
-use crate::ops::Credential;
+use crate::secret::Credential;
 use crate::secret::{SecretBytes, SecretString};
 use crate::status::Status;
 use std::path::PathBuf;

@@ -5,7 +5,7 @@ use super::format::{Header, SlotLock};
 use super::keys::{Keyring, Role};
 use crate::crypto::{self, KdfParams};
 use crate::error::{Error, Result};
-use crate::ops::Credential;
+use crate::secret::Credential;
 use crate::secret::{Key32, SecretString};
 use std::cell::{Cell, RefCell};
 use subtle::ConstantTimeEq;

@@ -54,7 +54,7 @@ pub(super) fn read_head(
 /// Column `i` of `row`. The tables are the database's to change: a column
 /// of another type, or a NULL where `init` made the column NOT NULL, is a
 /// failure naming the table, never a panic of the thread that read it.
-pub(super) fn col<'a, T: postgres::types::FromSql<'a>>(
+pub(crate) fn col<'a, T: postgres::types::FromSql<'a>>(
     target: &Target,
     row: &'a postgres::Row,
     i: usize,
@@ -93,7 +93,7 @@ pub(super) fn no_vault_or(target: &Target, e: &postgres::Error) -> Error {
 /// lost connection, a conflict, a lock or statement that timed out or was
 /// cancelled is temporary (75); a refused login, a missing database or
 /// privilege, a TLS certificate that fails, is not (1).
-pub(super) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Error {
+pub(crate) fn db_error(target: &Target, what: &str, e: &postgres::Error) -> Error {
     if let Some(db) = e.as_db_error() {
         let code = db.code().code();
         let temporary = code.starts_with("08")

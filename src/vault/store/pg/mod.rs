@@ -31,7 +31,6 @@ mod buckets;
 mod commit;
 mod connect;
 mod head;
-mod trail;
 mod worker;
 
 pub use connect::{Target, is_url};
@@ -45,13 +44,15 @@ use crate::vault::format::{MAX_HEADER_LEN, PREFIX_LEN};
 use buckets::*;
 use commit::*;
 use head::*;
+pub(crate) use head::{col, db_error};
 use postgres::error::SqlState;
 use postgres::fallible_iterator::FallibleIterator;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use std::time::{Duration, Instant};
-use worker::{CALL_LIMIT, Conn, Pool, Slot};
+pub(crate) use worker::CALL_LIMIT;
+use worker::{Conn, Pool, Slot};
 
 /// The schema this build reads and writes.
 const SCHEMA_VERSION: i32 = 1;
@@ -145,7 +146,9 @@ impl PgStore {
         Self::registered(target).unwrap()
     }
 
-    fn registered(target: &Target) -> Result<PgStore> {
+    /// The store for `target` as itself: the audit trail's table uses its
+    /// connections.
+    pub(crate) fn registered(target: &Target) -> Result<PgStore> {
         static STORES: OnceLock<Mutex<Vec<PgStore>>> = OnceLock::new();
         let mut stores = STORES
             .get_or_init(Mutex::default)
@@ -167,6 +170,16 @@ impl PgStore {
         }));
         stores.push(store.clone());
         Ok(store)
+    }
+
+    /// The database this store is in.
+    pub(crate) fn target(&self) -> Arc<Target> {
+        self.0.target.clone()
+    }
+
+    /// This store's connections.
+    pub(crate) fn pool(&self) -> &Pool {
+        &self.0.pool
     }
 
     fn snapshot(&self, digest: Digest, head: Arc<HeadRead>, fresh: bool) -> Snapshot {

@@ -26,7 +26,7 @@ use std::time::Duration;
 /// How long a reader's call (the head, one bucket) may take. Longer than
 /// the server-side `lock_timeout` (see `connect`), so that a lock wait ends
 /// there first, on a connection that stays usable.
-pub(super) const CALL_LIMIT: Duration = Duration::from_secs(10);
+pub(crate) const CALL_LIMIT: Duration = Duration::from_secs(10);
 
 /// Connection threads a process may have at once, given up ones included.
 const MAX_OPEN: usize = 64;
@@ -34,7 +34,7 @@ const MAX_OPEN: usize = 64;
 type Job = Box<dyn FnOnce(&mut Slot) + Send>;
 
 /// A connection as its thread holds it: open, or to be opened.
-pub(super) struct Slot {
+pub(crate) struct Slot {
     target: Arc<Target>,
     client: Option<postgres::Client>,
     /// The current job found the connection already open (it may have
@@ -47,7 +47,7 @@ pub(super) struct Slot {
 
 impl Slot {
     /// The open connection, opened if needed.
-    pub(super) fn client(&mut self) -> Result<&mut postgres::Client> {
+    pub(crate) fn client(&mut self) -> Result<&mut postgres::Client> {
         if self.client.as_ref().is_none_or(postgres::Client::is_closed) {
             self.reset();
             self.reused = false;
@@ -61,7 +61,7 @@ impl Slot {
     /// The open connection and `sql` prepared on it, once per connection:
     /// the statements a server runs for every request and every commit then
     /// cost one round trip each. `err` reports a failure to prepare.
-    pub(super) fn prepared(
+    pub(crate) fn prepared(
         &mut self,
         sql: &'static str,
         err: impl FnOnce(postgres::Error) -> Error,
@@ -83,14 +83,14 @@ impl Slot {
 
     /// Drops the connection (after an error that may have left it in a
     /// transaction or broken): the next job opens a new one.
-    pub(super) fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         self.client = None;
         self.prepared.clear();
     }
 }
 
 /// One connection's thread.
-pub(super) struct Conn {
+pub(crate) struct Conn {
     jobs: mpsc::Sender<Job>,
     target: Arc<Target>,
     /// A call outlived its limit, or the thread is gone: never reused.
@@ -146,7 +146,7 @@ impl Conn {
 
     /// Runs `f` on this connection's thread and waits at most `limit` for
     /// its answer (then 75, and the connection is given up).
-    pub(super) fn run<R: Send + 'static>(
+    pub(crate) fn run<R: Send + 'static>(
         &self,
         limit: Duration,
         f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,
@@ -159,7 +159,7 @@ impl Conn {
     /// connection kept open turns out to have died while idle (the server
     /// restarted), it runs once more on a new one, so a server recovers on
     /// its first request rather than once per kept connection.
-    pub(super) fn run_again_if_stale<R: Send + 'static>(
+    pub(crate) fn run_again_if_stale<R: Send + 'static>(
         &self,
         limit: Duration,
         f: impl Fn(&mut Slot) -> Result<R> + Send + 'static,
@@ -213,18 +213,18 @@ impl Conn {
     }
 
     /// Whether a call on it outlived its limit (it may still be running).
-    pub(super) fn given_up(&self) -> bool {
+    pub(crate) fn given_up(&self) -> bool {
         self.given_up.load(Ordering::Relaxed)
     }
 
     /// Queues `f` without waiting (a rollback when a lock is let go).
-    pub(super) fn queue(&self, f: impl FnOnce(&mut Slot) + Send + 'static) {
+    pub(crate) fn queue(&self, f: impl FnOnce(&mut Slot) + Send + 'static) {
         let _ = self.jobs.send(Box::new(f));
     }
 }
 
 /// Idle connections of one database, shared by the process.
-pub(super) struct Pool {
+pub(crate) struct Pool {
     target: Arc<Target>,
     idle: Mutex<Vec<Conn>>,
     /// Connection threads running, idle, busy or given up.
@@ -235,7 +235,7 @@ pub(super) struct Pool {
 const MAX_IDLE: usize = 8;
 
 impl Pool {
-    pub(super) fn new(target: Arc<Target>) -> Pool {
+    pub(crate) fn new(target: Arc<Target>) -> Pool {
         Pool {
             target,
             idle: Mutex::new(Vec::new()),
@@ -244,7 +244,7 @@ impl Pool {
     }
 
     /// A connection for the caller alone until it is given back.
-    pub(super) fn take(&self) -> Result<Conn> {
+    pub(crate) fn take(&self) -> Result<Conn> {
         let idle = self.idle.lock().ok().and_then(|mut v| v.pop());
         match idle {
             Some(c) => Ok(c),
@@ -252,7 +252,7 @@ impl Pool {
         }
     }
 
-    pub(super) fn give(&self, conn: Conn) {
+    pub(crate) fn give(&self, conn: Conn) {
         if conn.given_up() {
             return;
         }
@@ -265,7 +265,7 @@ impl Pool {
 
     /// Runs `f`, a read, on any connection: at most [`CALL_LIMIT`], and again
     /// on a new connection if a kept one died while idle.
-    pub(super) fn run<R: Send + 'static>(
+    pub(crate) fn run<R: Send + 'static>(
         &self,
         f: impl Fn(&mut Slot) -> Result<R> + Send + 'static,
     ) -> Result<R> {
@@ -276,7 +276,7 @@ impl Pool {
     }
 
     /// Runs `f` on any connection, waiting at most `limit`.
-    pub(super) fn run_within<R: Send + 'static>(
+    pub(crate) fn run_within<R: Send + 'static>(
         &self,
         limit: Duration,
         f: impl FnOnce(&mut Slot) -> Result<R> + Send + 'static,

@@ -12,10 +12,9 @@
 //! them and commits before any of them is answered. Rows hold the same
 //! sealed bytes as a file's frames: nothing in clear but `seq` and the time.
 
-use super::worker::CALL_LIMIT;
-use super::{PgStore, Target, col, db_error};
-use crate::audit::{Build, Trail};
+use super::{Build, Trail};
 use crate::error::{Error, Result};
+use crate::vault::store::pg::{CALL_LIMIT, PgStore, Target, col, db_error};
 use std::sync::Arc;
 
 /// The advisory lock appenders take ("SSOSAUDT").
@@ -29,9 +28,9 @@ pub struct PgTrail {
     store: PgStore,
 }
 
-impl PgStore {
-    /// The trail beside this vault.
-    pub fn trail(target: &Target) -> Result<PgTrail> {
+impl PgTrail {
+    /// The trail beside the vault in `target`, on that store's connections.
+    pub fn of(target: &Target) -> Result<PgTrail> {
         Ok(PgTrail {
             store: PgStore::registered(target)?,
         })
@@ -39,19 +38,19 @@ impl PgStore {
 }
 
 fn seq_of(body: &[u8]) -> Result<i64> {
-    let raw = crate::audit::Raw::parse(body)?;
+    let raw = super::Raw::parse(body)?;
     i64::try_from(raw.seq).map_err(|_| Error::corrupt("an audit sequence number past 2^63"))
 }
 
 impl PgTrail {
     fn target(&self) -> Arc<Target> {
-        self.store.0.target.clone()
+        self.store.target()
     }
 
     /// Rows from `seq` on, in order.
     fn rows_from(&self, seq: i64) -> Result<Vec<Vec<u8>>> {
         let target = self.target();
-        self.store.0.pool.run(move |slot| {
+        self.store.pool().run(move |slot| {
             let err = |e: postgres::Error| db_error(&target, "cannot read the audit trail in", &e);
             let client = slot.client()?;
             let exists: bool = client
@@ -76,7 +75,7 @@ impl PgTrail {
 
 impl Trail for PgTrail {
     fn append(&self, build: &mut Build<'_>) -> Result<()> {
-        let pool = &self.store.0.pool;
+        let pool = &self.store.pool();
         let conn = pool.take()?;
         let target = self.target();
         let t = target.clone();
@@ -149,7 +148,7 @@ impl Trail for PgTrail {
 
     fn last(&self) -> Result<Option<Vec<u8>>> {
         let target = self.target();
-        self.store.0.pool.run(move |slot| {
+        self.store.pool().run(move |slot| {
             let err = |e: postgres::Error| db_error(&target, "cannot read the audit trail in", &e);
             let client = slot.client()?;
             let exists: bool = client
@@ -177,7 +176,7 @@ impl Trail for PgTrail {
     fn prune(&self, start_seq: u64) -> Result<usize> {
         let target = self.target();
         let start = i64::try_from(start_seq).unwrap_or(i64::MAX);
-        self.store.0.pool.run_within(CALL_LIMIT, move |slot| {
+        self.store.pool().run_within(CALL_LIMIT, move |slot| {
             let err = |e: postgres::Error| db_error(&target, "cannot prune the audit trail in", &e);
             let client = slot.client()?;
             let result = (|| {
