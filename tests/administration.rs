@@ -358,7 +358,36 @@ fn import_respects_token_scope() {
     let before = v.bytes();
     let bad =
         format!("{ok}{{\"kind\":\"sso\",\"app\":\"other\",\"user_id\":\"u\",\"secret\":\"s\"}}\n");
-    v.token(&t).arg("import").write_stdin(bad).assert().code(43);
+    v.token(&t)
+        .arg("import")
+        .write_stdin(bad.clone())
+        .assert()
+        .code(43);
+    assert_eq!(v.bytes(), before);
+    // Scope outranks read-only and a bad line after it, as for one put
+    // (found by review: 55 and 50 before).
+    let other = "{\"kind\":\"sso\",\"app\":\"other\",\"user_id\":\"u\",\"secret\":\"s\"}\n";
+    v.token(&t)
+        .args(["--read-only", "import"])
+        .write_stdin(other)
+        .assert()
+        .code(43);
+    v.token(&t)
+        .arg("import")
+        .write_stdin(format!("{other}not json\n"))
+        .assert()
+        .code(43);
+    // In scope, the read-only refusal and the bad line keep their codes.
+    v.token(&t)
+        .args(["--read-only", "import"])
+        .write_stdin(ok)
+        .assert()
+        .code(55);
+    v.token(&t)
+        .arg("import")
+        .write_stdin(format!("{ok}not json\n"))
+        .assert()
+        .code(50);
     assert_eq!(v.bytes(), before);
 }
 

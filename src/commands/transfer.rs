@@ -169,22 +169,61 @@ pub fn import(ctx: &Ctx<'_>, file: Option<&Path>) -> Result<Outcome> {
             MAX_IMPORT >> 20
         )));
     }
-    ctx.write(&u, Need::write(Vec::new()), |v| {
-        let text = std::str::from_utf8(input.expose()).map_err(|e| {
-            Error::WrongFormat(format!("input is not UTF-8 (byte {})", e.valid_up_to()))
-        })?;
-        let mut items = Vec::new();
-        for (i, line) in text.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            items.push(
-                parse_line(line).map_err(|m| Error::WrongFormat(format!("line {}: {m}", i + 1)))?,
-            );
+    // Parsed before the session so that it may be asked for every scope
+    // the lines name, up to the first bad one: the credential, scope and
+    // read-only checks then come first, in the contract's order, and a bad
+    // line is reported (500) only after them.
+    let parsed = parse_lines(input.expose());
+    let mut seen = std::collections::HashSet::new();
+    let scopes = (parsed.items.iter())
+        .filter(|it| seen.insert(&it.scope))
+        .map(|it| it.scope.clone())
+        .collect();
+    ctx.write(&u, Need::write(scopes), |v| {
+        if let Some(e) = parsed.error {
+            return Err(e);
         }
-        let n = store_all(v, items)?.len();
+        let n = store_all(v, parsed.items)?.len();
         Ok(Outcome::Count { key: "imported", n })
     })
+}
+
+/// The lines of an import as parsed, up to the first that does not parse.
+struct Parsed {
+    items: Vec<Item>,
+    /// The first line that does not parse (or input that is not UTF-8).
+    error: Option<Error>,
+}
+
+fn parse_lines(input: &[u8]) -> Parsed {
+    let text = match std::str::from_utf8(input) {
+        Ok(t) => t,
+        Err(e) => {
+            return Parsed {
+                items: Vec::new(),
+                error: Some(Error::WrongFormat(format!(
+                    "input is not UTF-8 (byte {})",
+                    e.valid_up_to()
+                ))),
+            };
+        }
+    };
+    let mut items = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        match parse_line(line) {
+            Ok(item) => items.push(item),
+            Err(m) => {
+                return Parsed {
+                    items,
+                    error: Some(Error::WrongFormat(format!("line {}: {m}", i + 1))),
+                };
+            }
+        }
+    }
+    Parsed { items, error: None }
 }
 
 /// What an import does to the secret already at an item's address.

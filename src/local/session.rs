@@ -380,6 +380,20 @@ pub struct Admitted {
 }
 
 impl Admitted {
+    /// Step 4 asked ahead, on a vault opened for reading: whether
+    /// `--read-only` or the vault's own flag would refuse a write (555).
+    /// `serve` asks before it reads a put's body, so that a malformed body
+    /// (500) is never reported before the refusal the contract ranks first;
+    /// the write asks again under the lock (a read-only file system is
+    /// found only there).
+    pub fn would_be_writable(&self, config: &VaultConfig) -> Result<()> {
+        if config.read_only {
+            return Err(Error::writes_disabled());
+        }
+        let access = Access::Write;
+        may_write(&self.unlocked.vault, &access, self.ignores_read_only_flag)
+    }
+
     /// Step 4: the vault may be written (555 otherwise).
     pub fn writable(self) -> Result<Writable> {
         let Unlocked { vault, access } = self.unlocked;

@@ -250,6 +250,16 @@ async fn operation(
         let by = By { peer, front: None };
         return perform(state, request, form, head, body, deadline, token, by).await;
     };
+    // A browser behind the front sends a GET on any site's say (an image, a
+    // link), with the front's login attached: through the front, only a
+    // DELETE deletes (the RFC's `GET /deleteDIDSecret` spelling is for
+    // clients with their own token).
+    if head.method == hyper::Method::GET && request.operation().is_write() {
+        let mut r = answer::text(405, "method not allowed; use DELETE\n");
+        r.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("DELETE"));
+        return Outcome::anonymous(r).because("method_not_allowed", None);
+    }
     let header = head.headers.get("user-id").map(HeaderValue::as_bytes);
     let (user, out) = match front.user_of(header, &request) {
         Ok(user) => {
@@ -400,10 +410,11 @@ async fn perform(
     }
 }
 
-/// Whether `token` opens its slot and may write the scope of `put`: the
-/// checks the write itself makes first, on a read of the
-/// vault, so that a refused client's body is never read. The write checks
-/// again (the token may be revoked meanwhile), and then the read-only flag.
+/// Whether `token` opens its slot and may write the scope of `put`, and the
+/// vault may be written: the checks the write itself makes first, on a
+/// read of the vault, so that a refused client's body is never read (nor
+/// judged before a read-only refusal). The write checks again under the
+/// lock (the token may be revoked meanwhile).
 fn may_write(
     vault: &VaultConfig,
     token: &SecretString,
@@ -416,7 +427,7 @@ fn may_write(
         .present()
         .and_then(|p| p.unlock(&unlocker, &mut session))
         .and_then(|u| u.admit(&need))
-        .map(drop);
+        .and_then(|a| a.would_be_writable(vault));
     (
         session.principal.unwrap_or(Principal::Unknown),
         session.audit,

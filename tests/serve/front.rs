@@ -8,7 +8,7 @@ use crate::common::{Vault, did};
 use std::path::Path;
 
 pub const APP: &str = "DSU_Fabric";
-const WALLET: &str = "did:ssi:name:apihub.example:DSU_Fabric/wallet";
+pub const WALLET: &str = "did:ssi:name:apihub.example:DSU_Fabric/wallet";
 const USERS: &[(&str, &str)] = &[("alice", "alice-pw"), ("bob", "bob-pw")];
 
 /// A vault with a front token for APP and WALLET (writes), and the token.

@@ -277,3 +277,41 @@ fn exits_soon(cmd: &mut std::process::Command) -> (Option<i32>, String) {
     std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
     (code, err)
 }
+
+/// Through the front, a GET never deletes: a browser sends GETs on any
+/// site's say (an image, a link) with the front's login attached. The RFC's
+/// `GET /deleteDIDSecret` spelling stays for clients with their own token
+/// (found by review).
+#[test]
+fn through_the_front_only_delete_deletes() {
+    let (v, token) = vault_with_front_token();
+    v.put_did(super::front::WALLET, "credential", b"c1");
+    let file = v.file("front.token", token.as_bytes());
+    let s = Server::start(
+        &v,
+        &[
+            "--trusted-front",
+            "127.0.0.1",
+            "--token-file",
+            file.to_str().unwrap(),
+        ],
+    );
+    let d = crate::common::did(super::front::WALLET);
+    let path = format!("/deleteDIDSecret/{d}/credential");
+    let front = Http::new(&s.base, None);
+    let r = front.get(&path, Some("alice"));
+    assert_eq!((r.status, r.header("allow")), (405, "DELETE".into()));
+    let read = format!("/getDIDSecret/{d}/credential");
+    assert_eq!(front.get(&read, Some("alice")).text(), "c1");
+    // With its own token, the RFC's spelling still deletes.
+    let owner = v.create_token(&["owner", "--did", super::front::WALLET, "--write"]);
+    assert_eq!(
+        Http::new(&s.base, Some(&owner)).get(&path, None).status,
+        200
+    );
+    assert_eq!(front.get(&read, Some("alice")).status, 404);
+    // And through the front, DELETE does.
+    v.put_did(super::front::WALLET, "credential", b"c2");
+    assert_eq!(front.delete(&path, Some("alice")).status, 200);
+    assert_eq!(front.get(&read, Some("alice")).status, 404);
+}

@@ -235,6 +235,10 @@ fn every_status_and_malformed_request() {
         .success();
     let r = h.put("/putSSOSecret/demo", Some("alice"), &json_secret("y"));
     assert_eq!(r.status, 555, "{}", r.text());
+    // The read-only refusal outranks the body: one that is not JSON is
+    // 555 too, not 500 (found by review).
+    let r = h.put("/putSSOSecret/demo", Some("alice"), b"not json");
+    assert_eq!(r.status, 555, "{}", r.text());
     assert_eq!(h.get("/getSSOSecret/demo", Some("alice")).status, 200);
     v.pass()
         .args(["vault", "read-only", "off"])
@@ -270,6 +274,11 @@ fn read_only_server_answers_555_to_writes() {
         555
     );
     assert_eq!(h.delete("/removeSSOSecret/demo", Some("alice")).status, 555);
+    assert_eq!(
+        h.put("/putSSOSecret/demo", Some("alice"), b"{not json")
+            .status,
+        555
+    );
     // Authentication still outranks read-only.
     let anon = harness::Http::new(&s.base, Some("ssos_1111"));
     assert_eq!(
