@@ -345,6 +345,10 @@ fn import_follows_scope_rights_and_read_only_as_json_lines_import_does() {
         fails(&mut c, 43)
             .starts_with("sso-secrets: 403 unauthorized: access token \"narrow\" does not cover")
     );
+    // Scope outranks read-only (found by review: 55 before).
+    let mut c = v.token(&narrow);
+    import(c.arg("--read-only"));
+    fails(&mut c, 43);
     let mut c = v.token(&reader);
     import(&mut c);
     fails(&mut c, 43);

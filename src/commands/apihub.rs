@@ -370,11 +370,24 @@ pub fn import(
             skipped: reading.skipped,
         }));
     }
-    // The folder is read inside the write session, as JSON Lines are parsed
-    // there: the credential, scope and read-only checks come first, in the
-    // contract's order, and a bad file still stores (and removes) nothing.
-    let (imported, changes, skipped, said) = ctx.write(&u, Need::write(Vec::new()), |v| {
-        let reading = apihub::read(dir, keys.as_ref())?;
+    // The folder is read before the write session, so that the session
+    // may be asked for every scope it holds; a folder that cannot be read
+    // is reported inside it. The credential, scope and read-only checks so
+    // come first, in the contract's order, and a bad file still stores (and
+    // removes) nothing.
+    let reading = apihub::read(dir, keys.as_ref());
+    let mut scopes: Vec<Scope> = Vec::new();
+    if let Ok(r) = &reading {
+        let mut seen = std::collections::HashSet::new();
+        for f in &r.found {
+            let (scope, _) = scope_and_key(&f.address);
+            if seen.insert(scope.clone()) {
+                scopes.push(scope);
+            }
+        }
+    }
+    let (imported, changes, skipped, said) = ctx.write(&u, Need::write(scopes), |v| {
+        let reading = reading?;
         // Chosen before anything is stored, from the vault as it was.
         let doomed = prune.then(|| doomed(v, &reading)).transpose()?;
         let addresses: Vec<Address> = reading.found.iter().map(|f| f.address.clone()).collect();
