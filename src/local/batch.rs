@@ -21,6 +21,7 @@ pub fn write_batch(
         .collect()
 }
 
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// Writes from many callers applied in as few commits as possible (group
 /// commit, for `serve`), with what each request's session learnt of the
 /// audit trail (for its record). Each request is checked exactly as a
@@ -63,6 +64,7 @@ pub fn write_batch_seen(
         .collect()
 }
 
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// Constant time: credentials are secrets.
 fn same_credential(a: &Credential, b: &Credential) -> bool {
     use subtle::ConstantTimeEq;
@@ -75,6 +77,7 @@ fn same_credential(a: &Credential, b: &Credential) -> bool {
     }
 }
 
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// One credential's writes: the vault's presence and the credential once,
 /// then each request's scope, read-only and operation on its own, and one
 /// commit for those that passed.

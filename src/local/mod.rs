@@ -17,10 +17,14 @@ mod session;
 #[cfg(test)]
 mod tests;
 
-pub use apply::{apply, apply_from, scope_of};
+#[cfg(feature = "serve")]
+pub use apply::apply;
+pub use apply::{apply_from, scope_of};
+pub use batch::same_error;
 #[cfg(test)]
 pub use batch::write_batch;
-pub use batch::{same_error, write_batch_seen};
+#[cfg(feature = "serve")]
+pub use batch::write_batch_seen;
 pub use history::History;
 pub use session::{Need, Opening, Present, Session, VaultConfig, Writable};
 

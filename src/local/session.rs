@@ -351,6 +351,7 @@ impl Unlocked {
         Ok(&self.vault)
     }
 
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// Steps 3 and 4 for one of several writes in this open (a group
     /// commit): each its own verdict.
     pub fn admit_write(&mut self, need: &Need) -> Result<&mut Vault> {
@@ -365,6 +366,7 @@ impl Unlocked {
         &self.vault
     }
 
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// The vault, to commit what the writes admitted by
     /// [`Unlocked::admit_write`] changed.
     pub fn into_vault(self) -> Vault {
@@ -380,6 +382,7 @@ pub struct Admitted {
 }
 
 impl Admitted {
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// Step 4 asked ahead, on a vault opened for reading: whether
     /// `--read-only` or the vault's own flag would refuse a write (555).
     /// `serve` asks before it reads a put's body, so that a malformed body

@@ -242,6 +242,7 @@ impl Vault {
         }
     }
 
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// Writes the changes atomically, if there are any. A changed header or
     /// base is signed with the data key (root writers); a changed partition's
     /// record with the data key when this credential holds it, else with the
