@@ -8,10 +8,10 @@ use std::path::PathBuf;
 
 // Macros, not consts, so `concat!` can build the long help from them.
 // Without `--remote` (the cargo feature) they do not mention it.
-#[cfg(feature = "remote")]
 macro_rules! exit_codes {
     () => {
-        "Exit status (RFC-134 status in brackets):
+        concat!(
+            "Exit status (RFC-134 status in brackets):
   0   [200] success
   43  [403] unauthorized: no credential, wrong passphrase or token, revoked or
             expired token, a token used outside its scope
@@ -21,26 +21,24 @@ macro_rules! exit_codes {
   55  [555] read-only: a write refused by --read-only, SSO_SECRETS_READ_ONLY,
             a vault set read-only, or a read-only file system
   1   [ - ] failure outside the RFC: no vault, I/O error, a vault others may write
-  75  [ - ] temporary, worth retrying: vault busy past --lock-timeout; with
-            --remote, a server unreachable, timed out, or answering 429/502/503/504
+",
+            exit_75!(),
+            "
   2   [ - ] usage: unknown command or flag, missing or invalid argument"
+        )
+    };
+}
+#[cfg(feature = "remote")]
+macro_rules! exit_75 {
+    () => {
+        "  75  [ - ] temporary, worth retrying: vault busy past --lock-timeout; with
+            --remote, a server unreachable, timed out, or answering 429/502/503/504"
     };
 }
 #[cfg(not(feature = "remote"))]
-macro_rules! exit_codes {
+macro_rules! exit_75 {
     () => {
-        "Exit status (RFC-134 status in brackets):
-  0   [200] success
-  43  [403] unauthorized: no credential, wrong passphrase or token, revoked or
-            expired token, a token used outside its scope
-  44  [404] no such secret (get-sso: also a deactivated one)
-  50  [500] wrong secret format: empty or oversized body; the vault or an
-            entry fails authentication (corrupted, truncated, tampered)
-  55  [555] read-only: a write refused by --read-only, SSO_SECRETS_READ_ONLY,
-            a vault set read-only, or a read-only file system
-  1   [ - ] failure outside the RFC: no vault, I/O error, a vault others may write
-  75  [ - ] temporary, worth retrying: vault busy past --lock-timeout
-  2   [ - ] usage: unknown command or flag, missing or invalid argument"
+        "  75  [ - ] temporary, worth retrying: vault busy past --lock-timeout"
     };
 }
 

@@ -124,18 +124,9 @@ fn an_expired_server_token_stops_the_front_on_its_next_request() {
     let v = Vault::new();
     let began = std::time::Instant::now();
     let token = v.create_token(&["front", "--app", APP, "--write", "--expires-in", "5s"]);
-    let file = v.file("front.token", token.as_bytes());
     // A loopback address as the front: every local process is trusted,
     // which the server says at start.
-    let s = Server::start(
-        &v,
-        &[
-            "--trusted-front",
-            "127.0.0.1",
-            "--token-file",
-            file.to_str().unwrap(),
-        ],
-    );
+    let s = serve_trusting_loopback(&v, &token);
     let front = Http::new(&s.base, None);
     let r = front.put(
         &format!("/putSSOSecret/{APP}"),
@@ -286,16 +277,7 @@ fn exits_soon(cmd: &mut std::process::Command) -> (Option<i32>, String) {
 fn through_the_front_only_delete_deletes() {
     let (v, token) = vault_with_front_token();
     v.put_did(super::front::WALLET, "credential", b"c1");
-    let file = v.file("front.token", token.as_bytes());
-    let s = Server::start(
-        &v,
-        &[
-            "--trusted-front",
-            "127.0.0.1",
-            "--token-file",
-            file.to_str().unwrap(),
-        ],
-    );
+    let s = serve_trusting_loopback(&v, &token);
     let d = crate::common::did(super::front::WALLET);
     let path = format!("/deleteDIDSecret/{d}/credential");
     let front = Http::new(&s.base, None);
@@ -314,4 +296,19 @@ fn through_the_front_only_delete_deletes() {
     v.put_did(super::front::WALLET, "credential", b"c2");
     assert_eq!(front.delete(&path, Some("alice")).status, 200);
     assert_eq!(front.get(&read, Some("alice")).status, 404);
+}
+
+/// `serve` trusting 127.0.0.1 (every local process, so this test's client)
+/// as its front, with `token` as the server's token.
+fn serve_trusting_loopback(v: &Vault, token: &str) -> Server {
+    let file = v.file("front.token", token.as_bytes());
+    Server::start(
+        v,
+        &[
+            "--trusted-front",
+            "127.0.0.1",
+            "--token-file",
+            file.to_str().unwrap(),
+        ],
+    )
 }
