@@ -256,8 +256,8 @@ impl Sources<'_> {
         ))
     }
 
-    #[cfg_attr(not(feature = "remote"), allow(dead_code))] // --remote alone uses it
     /// The credential for a command, in the contract's order.
+    #[cfg_attr(not(feature = "remote"), allow(dead_code))] // --remote alone uses it
     pub fn credential(&self) -> Result<Credential> {
         if let Some(c) = self.given_credential(false)? {
             return Ok(c);
@@ -265,12 +265,12 @@ impl Sources<'_> {
         self.passphrase().map(Credential::Passphrase)
     }
 
-    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// The token `serve --trusted-front` serves its front's requests with:
     /// from `--token-file` or SSO_SECRETS_TOKEN, never prompted for. The
     /// passphrase is refused (exit 2): it would give every user behind the
     /// front the whole vault, token management included, with no scope to
     /// bound a compromised front and nothing to revoke.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     pub fn server_token(&self) -> Result<SecretString> {
         match self.given_credential(false)? {
             Some(Credential::Token(t)) => Ok(t),
@@ -290,8 +290,8 @@ impl Sources<'_> {
         }
     }
 
-    #[cfg_attr(not(any(feature = "serve", feature = "remote")), allow(dead_code))] // for the two above
     /// The passphrase only (init, vault passwd, and the fallback above).
+    #[cfg_attr(not(any(feature = "serve", feature = "remote")), allow(dead_code))] // for the two above
     pub fn passphrase(&self) -> Result<SecretString> {
         if let Some(Credential::Passphrase(p)) = self.given_credential(true)? {
             return Ok(p);

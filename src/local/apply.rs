@@ -8,8 +8,8 @@ use crate::ops::{Reply, Request};
 use crate::vault::keys::{Entry, Scope, State};
 use crate::vault::{self, Unlocker, Vault, now};
 
-#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// Performs one request as `u`: the check order for every RFC operation.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 pub fn apply(
     config: &VaultConfig,
     u: &Unlocker,

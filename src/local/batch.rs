@@ -21,7 +21,6 @@ pub fn write_batch(
         .collect()
 }
 
-#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// Writes from many callers applied in as few commits as possible (group
 /// commit, for `serve`), with what each request's session learnt of the
 /// audit trail (for its record). Each request is checked exactly as a
@@ -29,6 +28,7 @@ pub fn write_batch(
 /// stop the others. Requests that share a credential share one locked,
 /// atomic, durable commit: every `Ok` answer is on disk when this returns.
 /// Answers come back in the order of `batch`.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 pub fn write_batch_seen(
     config: &VaultConfig,
     batch: Vec<(Credential, Request)>,
@@ -64,8 +64,8 @@ pub fn write_batch_seen(
         .collect()
 }
 
-#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// Constant time: credentials are secrets.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 fn same_credential(a: &Credential, b: &Credential) -> bool {
     use subtle::ConstantTimeEq;
     match (a, b) {
@@ -77,10 +77,10 @@ fn same_credential(a: &Credential, b: &Credential) -> bool {
     }
 }
 
-#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// One credential's writes: the vault's presence and the credential once,
 /// then each request's scope, read-only and operation on its own, and one
 /// commit for those that passed.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 fn commit_group(
     config: &VaultConfig,
     u: &Unlocker,

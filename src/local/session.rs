@@ -351,9 +351,9 @@ impl Unlocked {
         Ok(&self.vault)
     }
 
-    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// Steps 3 and 4 for one of several writes in this open (a group
     /// commit): each its own verdict.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     pub fn admit_write(&mut self, need: &Need) -> Result<&mut Vault> {
         authorize(&self.vault, need)?;
         may_write(&self.vault, &self.access, need.ignores_read_only_flag)?;
@@ -366,9 +366,9 @@ impl Unlocked {
         &self.vault
     }
 
-    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// The vault, to commit what the writes admitted by
     /// [`Unlocked::admit_write`] changed.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     pub fn into_vault(self) -> Vault {
         self.vault
     }
@@ -382,19 +382,18 @@ pub struct Admitted {
 }
 
 impl Admitted {
-    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// Step 4 asked ahead, on a vault opened for reading: whether
     /// `--read-only` or the vault's own flag would refuse a write (555).
     /// `serve` asks before it reads a put's body, so that a malformed body
     /// (500) is never reported before the refusal the contract ranks first;
     /// the write asks again under the lock (a read-only file system is
     /// found only there).
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     pub fn would_be_writable(&self, config: &VaultConfig) -> Result<()> {
         if config.read_only {
             return Err(Error::writes_disabled());
         }
-        let access = Access::Write;
-        may_write(&self.unlocked.vault, &access, self.ignores_read_only_flag)
+        flag_allows_writes(&self.unlocked.vault, self.ignores_read_only_flag)
     }
 
     /// Step 4: the vault may be written (555 otherwise).
@@ -448,6 +447,12 @@ fn may_write(v: &Vault, access: &Access, ignores_read_only_flag: bool) -> Result
             ));
         }
     }
+    flag_allows_writes(v, ignores_read_only_flag)
+}
+
+/// The vault's own read-only flag (555), unless the command is the one
+/// that turns it off.
+fn flag_allows_writes(v: &Vault, ignores_read_only_flag: bool) -> Result<()> {
     if v.header.read_only() && !ignores_read_only_flag {
         return Err(Error::ReadOnly(
             "the vault is set read-only (`sso-secrets vault read-only off` allows writes)".into(),

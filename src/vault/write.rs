@@ -242,12 +242,12 @@ impl Vault {
         }
     }
 
-    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// Writes the changes atomically, if there are any. A changed header or
     /// base is signed with the data key (root writers); a changed partition's
     /// record with the data key when this credential holds it, else with the
     /// scope's write key. A scoped write token holds no data key, so it can
     /// change nothing but its own partitions.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     pub fn commit(self) -> Result<()> {
         self.commit_head().map(drop)
     }

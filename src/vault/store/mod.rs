@@ -152,10 +152,10 @@ pub trait Store: Send + Sync {
     fn check_present(&self) -> Result<Option<String>> {
         self.head().map(|s| s.warning)
     }
-    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     /// For a long-running reader (`serve`): keep learning of commits, so
     /// that [`Store::head`] can answer from a head confirmed current within
     /// the last 100 ms. A file needs nothing: a `stat` is the check.
+    #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
     fn watch(&self) {}
 }
 

@@ -62,11 +62,11 @@ const LOCK_KEY: i64 = 0x5353_4f53_5654_4c4b;
 const CHANNEL: &str = "sso_secrets";
 /// A head confirmed current this recently answers without a round trip.
 const FRESH_FOR: Duration = Duration::from_millis(100);
-#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// How often a watcher asks when no notification comes.
-const WATCH_EVERY: Duration = Duration::from_millis(40);
 #[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
+const WATCH_EVERY: Duration = Duration::from_millis(40);
 /// How often a watcher asks at most, whatever the notifications.
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 const WATCH_AT_MOST: Duration = Duration::from_millis(10);
 /// A process collects unreferenced buckets after a commit at most this
 /// often (each collection scans the bucket table).
@@ -341,12 +341,12 @@ impl Store for PgStore {
     }
 }
 
-#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 /// A server's watcher: listens for commits and re-reads the counter after
 /// each notification and every [`WATCH_EVERY`], so a head is used at most
 /// [`FRESH_FOR`] after it was last confirmed. While the database cannot be
 /// reached, nothing is confirmed, and readers ask the database themselves
 /// (and fail: a server answers 503).
+#[cfg_attr(not(feature = "serve"), allow(dead_code))] // serve alone uses it
 fn watch(inner: &Inner) {
     loop {
         if let Err(()) = watch_once(inner) {
